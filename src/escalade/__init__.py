@@ -1,0 +1,12 @@
+"""escalade: a simulator of crisis escalation between states, their proxies and their partners.
+
+>>> import escalade
+>>> scenario = escalade.load_scenario("april-2024")
+>>> ensemble = escalade.simulate(scenario, runs=1000, seed=1)
+>>> ensemble.to_pandas().max_rung.value_counts()   # doctest: +SKIP
+"""
+
+from escalade.api import Ensemble, load_scenario, replay, simulate
+
+__version__ = "0.1.0"
+__all__ = ["Ensemble", "__version__", "load_scenario", "replay", "simulate"]

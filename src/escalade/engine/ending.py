@@ -1,0 +1,98 @@
+"""How rounds and crises end: M12 thresholds (war) and M13 declared ends and cease-fires."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from escalade.engine.params import ROLES, Params
+from escalade.engine.perception import channel_delivery
+from escalade.engine.rng import Streams
+from escalade.engine.state import END_REASONS, EventLog, I, State
+from escalade.scenario.schema import Role
+
+_MEDIATOR = ROLES.index(Role.MEDIATOR)
+
+
+def declare_end(state: State, params: Params, streams: Streams, day: int, log: EventLog,
+                runs: I, actor: int, target: I) -> None:
+    """M13 Declared ends: the actor declares its round concluded; the message travels by the
+    channel to the target (M4) and may be lost."""
+    arrives, delay = channel_delivery(params, streams, day, runs, actor, target, f"declare:{actor}")
+    via = params.channel_via[actor, target]
+    k = params.action_names.index("declare_concluded") if (
+        "declare_concluded" in params.action_names) else -1
+    log.add(day, runs, "declaration", actor, action=k, rung=0, target=target, channel=via)
+    r = runs[arrives]
+    state.declaration_day[r, actor, target[arrives]] = day + delay[arrives]
+
+
+def maybe_declare_end(state: State, params: Params, streams: Streams, day: int, log: EventLog,
+                      runs: I, actor: int, target: I) -> None:
+    """M13: after answering, an actor whose grievance is discharged may declare the matter
+    concluded (``declare_end_probability``)."""
+    calm = state.grievance[runs, actor, target] < params.m["quiet_below"][runs]
+    u = streams.subset(runs).uniform(day, f"declare?:{actor}")
+    say = calm & (u < params.m["declare_end_probability"][runs])
+    if say.any():
+        declare_end(state, params, streams, day, log, runs[say], actor, target[say])
+
+
+def deliver_declarations(state: State, params: Params, day: int, log: EventLog) -> None:
+    """M13: a declared end that arrives is accepted if the receiver's grievance against the
+    declarer is below ``accept_end_below``; acceptance leaves it calm toward the declarer."""
+    runs, sender, receiver = np.nonzero(state.declaration_day == day)
+    if len(runs) == 0:
+        return
+    state.declaration_day[runs, sender, receiver] = -1
+    g = state.grievance[runs, receiver, sender]
+    accept = (g < params.m["accept_end_below"][runs]) & ~state.ended[runs]
+    r, s, v = runs[accept], sender[accept], receiver[accept]
+    state.grievance[r, v, s] = np.minimum(g[accept], 0.5 * params.m["quiet_below"][r])
+    for actor in np.unique(v):
+        sel = v == actor
+        log.add(day, r[sel], "acceptance", int(actor), target=s[sel])
+
+
+def mediated_ceasefire(state: State, params: Params, streams: Streams, day: int,
+                       log: EventLog) -> None:
+    """M13: once grievances are low enough to accept an end, a mediator brokers a cease-fire
+    with daily probability ``mediation_rate`` (only if the scenario has a mediator)."""
+    if not (params.role == _MEDIATOR).any():
+        return
+    worst = state.grievance[:, params.deciders, :].max(axis=(1, 2)) if len(params.deciders) else (
+        np.zeros(len(state.ended)))
+    struck = state.received_rung.max(axis=(1, 2)) > 0
+    u = streams.uniform(day, "mediation")
+    ok = (~state.ended & struck & (worst < params.m["accept_end_below"])
+          & (u < params.m["mediation_rate"]) & (state.pend_day.max(axis=1) < 0))
+    runs = np.flatnonzero(ok)
+    if len(runs):
+        mediator = int(np.flatnonzero(params.role == _MEDIATOR)[0])
+        log.add(day, runs, "ceasefire", mediator)
+        _end(state, runs, day, "ceasefire", log)
+
+
+def quiet_end(state: State, params: Params, day: int, log: EventLog) -> None:
+    """M13: a crisis with every grievance calm and nothing scheduled for ``quiet_days`` is over."""
+    worst = state.grievance[:, params.deciders, :].max(axis=(1, 2)) if len(params.deciders) else (
+        np.zeros(len(state.ended)))
+    calm = (worst < params.m["quiet_below"]) & (state.pend_day.max(axis=1) < 0)
+    state.calm_days = np.where(calm, state.calm_days + 1, 0)
+    runs = np.flatnonzero(~state.ended & (state.calm_days >= params.m_int["quiet_days"]))
+    if len(runs):
+        _end(state, runs, day, "quiet", log)
+
+
+def war_end(state: State, params: Params, day: int, runs: I, rung: I, log: EventLog) -> None:
+    """M12: a blow at or above ``war_rung`` opens a sustained war; the run ends there."""
+    war = runs[rung >= params.m_int["war_rung"]]
+    war = war[~state.ended[war]]
+    if len(war):
+        _end(state, war, day, "war", log)
+
+
+def _end(state: State, runs: I, day: int, reason: str, log: EventLog) -> None:
+    state.ended[runs] = True
+    state.end_reason[runs] = END_REASONS.index(reason)
+    state.end_day[runs] = day
+    log.add(day, runs, "end", -1, action=-1, rung=END_REASONS.index(reason))

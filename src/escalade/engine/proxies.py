@@ -1,0 +1,34 @@
+"""Proxies and non-state allies (M5)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from escalade.engine.params import Params
+from escalade.engine.rng import Streams
+from escalade.engine.state import I, State
+
+
+def proxy_initiative(state: State, params: Params, streams: Streams, day: int, proxy: int) -> I:
+    """M5 Proxies: runs in which a proxy strikes on its own today, despite its patron.
+
+    Its daily rate is ``harassment_rate``, suppressed by the patron's control
+    (``patron_restraint`` x ``control``); a proxy with nothing scheduled and a target acts.
+    """
+    if params.harass_target[proxy] < 0:
+        return np.zeros(0, dtype=np.int64)
+    rate = params.harassment_rate[:, proxy] * (
+        1.0 - params.m["patron_restraint"] * params.control[:, proxy])
+    u = streams.uniform(day, f"harass:{params.actors[proxy]}")
+    return np.flatnonzero((u < rate) & ~state.ended & (state.pend_day[:, proxy] < 0))
+
+
+def executor(params: Params, actor: I, via_proxy: bool) -> I:
+    """M5: who carries out an action: the actor itself, or its first proxy when via a proxy."""
+    if not via_proxy:
+        return actor
+    first_proxy = np.full(params.n_actors, -1, dtype=np.int64)
+    for p in range(params.n_actors - 1, -1, -1):
+        if params.patron[p] >= 0:
+            first_proxy[params.patron[p]] = p
+    return np.where(first_proxy[actor] >= 0, first_proxy[actor], actor)

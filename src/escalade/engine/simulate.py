@@ -1,0 +1,157 @@
+"""Run a batch: compile, loop over days, and derive one outcome row per run from its events."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+
+from escalade.engine.engagement import defence_table, munition_table
+from escalade.engine.params import KINDS, ROLES, Params, compile_params
+from escalade.engine.rng import Streams
+from escalade.engine.state import END_REASONS, EVENT_KINDS, EventLog, I, State, events_table
+from escalade.engine.step import World, step
+from escalade.policies import make_policy
+from escalade.scenario.schema import Role, Scenario
+
+_ACTS = [EVENT_KINDS.index(k) for k in ("strike", "harassment", "statement")]
+_BLOWS = [EVENT_KINDS.index(k) for k in ("strike", "harassment")]
+PATHWAY_STEPS = 6
+"""Actions kept in an outcome's ``pathway`` string."""
+
+
+@dataclass(frozen=True)
+class Batch:
+    """The result of a batch: outcome rows (one per run) and, on request, the event log."""
+
+    outcomes: pa.Table
+    events: pa.Table | None
+
+
+def build_world(scenario: Scenario, streams: Streams) -> World:
+    params = compile_params(scenario, streams)
+    return World(
+        params=params,
+        streams=streams,
+        munitions=munition_table(scenario, streams),
+        defences=[defence_table(scenario, a, streams) for a in scenario.actors],
+        policies={int(i): make_policy(params.policy_names[i]) for i in params.deciders},
+    )
+
+
+def run_batch(scenario: Scenario, seed: int, run_ids: I, days: int | None = None,
+              keep_events: bool = False) -> Batch:
+    """Simulate the runs ``run_ids`` of ``scenario`` under ``seed`` for ``days`` days.
+
+    The result for a run depends only on ``(scenario, seed, run_id)``: not on which other
+    runs share the batch, nor on their order.
+    """
+    run_ids = np.asarray(run_ids, dtype=np.int64)
+    streams = Streams(seed, run_ids)
+    world = build_world(scenario, streams)
+    state = State.initial(world.params, [d.initial_stock[None, :].repeat(len(run_ids), axis=0)
+                                          for d in world.defences])
+    log = EventLog()
+    horizon = scenario.horizon_days if days is None else days
+    for day in range(horizon):
+        if state.ended.all():
+            break
+        step(state, world, day, log)
+    events = log.arrays()
+    outcomes = outcome_table(events, state, world.params, run_ids, horizon)
+    return Batch(outcomes, events_table(events, world.params, run_ids) if keep_events else None)
+
+
+def _first_day(events: dict[str, np.ndarray], mask: np.ndarray, runs: int) -> np.ndarray:
+    out = np.full(runs, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(out, events["run"][mask], events["day"][mask])
+    return out
+
+
+def outcome_table(events: dict[str, np.ndarray], state: State, params: Params, run_ids: I,
+                  horizon: int) -> pa.Table:
+    """One row per run, every column derived from the run's events (M12 thresholds)."""
+    runs = len(run_ids)
+    m = params.m_int
+    kind, rung, actor, target = events["kind"], events["rung"], events["actor"], events["target"]
+    acts = np.isin(kind, _ACTS)
+    blows = np.isin(kind, _BLOWS)
+    state_role = ROLES.index(Role.STATE)
+    is_state = lambda a: (a >= 0) & (params.role[np.maximum(a, 0)] == state_role)  # noqa: E731
+    interstate = blows & is_state(actor) & is_state(target)
+
+    max_rung = np.zeros(runs, dtype=np.int64)
+    np.maximum.at(max_rung, events["run"][acts], rung[acts])
+
+    def total(col: str, mask: np.ndarray, dtype: type = np.float64) -> np.ndarray:
+        out = np.zeros(runs, dtype=dtype)
+        np.add.at(out, events["run"][mask], events[col][mask].astype(dtype))
+        return out
+
+    watch = params.scenario.model.combat_watch
+    combat = np.zeros(len(kind), dtype=np.bool_)
+    if watch is not None:
+        combat = (blows & (actor == params.index(watch)) & (rung >= m["combat_rung"])
+                  & params.action_overt[np.maximum(events["action"], 0)])
+    never = np.iinfo(np.int64).max
+    first = {
+        "first_answer_day": _first_day(events, acts, runs),
+        "first_direct_day": _first_day(events, interstate & (rung >= m["direct_exchange_rung"]),
+                                       runs),
+        "first_strategic_day": _first_day(events, blows & (rung >= m["strategic_rung"]), runs),
+        "first_war_day": _first_day(events, blows & (rung >= m["war_rung"]), runs),
+        "first_combat_day": _first_day(events, combat, runs),
+    }
+    first_idx = np.full(runs, -1, dtype=np.int64)
+    act_rows = np.flatnonzero(acts)
+    if len(act_rows):
+        r = events["run"][act_rows]
+        starts = np.r_[True, r[1:] != r[:-1]]
+        first_idx[r[starts]] = act_rows[starts]
+    names = np.array(list(params.actors) + [""], dtype=object)
+    has = first_idx >= 0
+    columns: dict[str, pa.Array] = {
+        "run": pa.array(run_ids),
+        "max_rung": pa.array(max_rung),
+        "first_actor": pa.array(np.where(has, names[actor[first_idx]], None)),
+        "first_rung": pa.array(np.where(has, rung[first_idx], -1)),
+    }
+    for name, day in first.items():
+        columns[name] = pa.array(day, mask=day == never)
+    columns.update({
+        "deaths": pa.array(total("deaths", blows, np.int64)),
+        "senior_killed": pa.array(total("senior", blows, np.int64)),
+        "damage": pa.array(total("damage", blows)),
+        "strikes": pa.array(np.bincount(events["run"][blows], minlength=runs)),
+        "munitions_spent": pa.array(total("size", blows, np.int64)),
+        "interceptors_spent": pa.array(total("interceptors", blows)),
+        "attack_cost_usd": pa.array(total("attack_cost", blows)),
+        "defence_cost_usd": pa.array(total("defence_cost", blows)),
+        "ended": pa.array(np.array(END_REASONS, dtype=object)[state.end_reason]),
+        "end_day": pa.array(np.where(state.ended, state.end_day, horizon)),
+        "pathway": pa.array(pathways(events, acts, params, runs)),
+    })
+    return pa.table(columns)
+
+
+def pathways(events: dict[str, np.ndarray], acts: np.ndarray, params: Params, runs: int
+             ) -> list[str]:
+    """The first actions of each run as ``ACTOR:rung > ACTOR:rung > ...``."""
+    rows = np.flatnonzero(acts)
+    r = events["run"][rows]
+    out = [""] * runs
+    if len(rows) == 0:
+        return out
+    starts = np.flatnonzero(np.r_[True, r[1:] != r[:-1]])
+    ends = np.r_[starts[1:], len(rows)]
+    labels = np.array(
+        [f"{a}:{k}" for a in params.actors for k in range(params.ladder_top + 1)], dtype=object)
+    codes = events["actor"][rows] * (params.ladder_top + 1) + events["rung"][rows]
+    text = labels[codes]
+    for s, e in zip(starts, ends, strict=True):
+        out[r[s]] = " > ".join(text[s:min(e, s + PATHWAY_STEPS)])
+    return out
+
+
+__all__ = ["KINDS", "Batch", "build_world", "outcome_table", "run_batch"]

@@ -1,0 +1,292 @@
+"""One day of a batch of runs: resolve -> perceive -> decide -> act.
+
+``step`` is the only place the mechanisms are put together; each mechanism is a named
+function in its own module (grievance, perception, calculus, proxies, ending, engagement).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+import numpy as np
+
+from escalade.engine import ending
+from escalade.engine.calculus import answer_utility
+from escalade.engine.engagement import (
+    DefenceTable,
+    MunitionTable,
+    layers_joined,
+    resolve_salvo,
+)
+from escalade.engine.grievance import (
+    alliance_obligation,
+    blow_grievance,
+    cross_red_lines,
+    decay_grievance,
+    discharge_obligation,
+    hardliner_drift,
+)
+from escalade.engine.params import KINDS, Params
+from escalade.engine.perception import (
+    attributed_culprit,
+    channel_delivery,
+    learn_from_salvo,
+    misperceived_rung,
+)
+from escalade.engine.proxies import executor, proxy_initiative
+from escalade.engine.rng import Streams
+from escalade.engine.state import EventLog, F, I, State
+from escalade.policies.base import NO_ACTION, Policy, Situation
+
+_DEESCALATE = KINDS.index("deescalate")
+_TALK = {KINDS.index("statement"), KINDS.index("pressure")}
+
+
+@dataclass(frozen=True)
+class World:
+    """What stays fixed during a batch: parameters, tables, policies and random streams."""
+
+    params: Params
+    streams: Streams
+    munitions: MunitionTable
+    defences: list[DefenceTable]  # one per actor (possibly without layers)
+    policies: dict[int, Policy]
+
+
+@dataclass(frozen=True)
+class Blow:
+    """A strike that has landed, per run of a sub-batch."""
+
+    runs: I
+    striker: I  # who carried it out
+    answerer: I  # who decided it (the patron when it went through a proxy)
+    target: I
+    action: I
+    rung: I
+    deaths: I
+    senior: I
+    damage: F
+    soil: Any  # bool array
+
+
+def step(state: State, world: World, day: int, log: EventLog) -> None:
+    """Advance every run that has not ended by one day."""
+    land_triggers(state, world, day, log)
+    land_due_strikes(state, world, day, log)
+    for proxy in np.flatnonzero(world.params.harass_target >= 0):
+        proxy_strikes(state, world, day, log, int(proxy))
+    ending.deliver_declarations(state, world.params, day, log)
+    decay_grievance(state, world.params)
+    for actor in world.params.deciders:
+        decide(state, world, day, log, int(actor))
+    ending.mediated_ceasefire(state, world.params, world.streams, day, log)
+    ending.quiet_end(state, world.params, day, log)
+
+
+def land_triggers(state: State, world: World, day: int, log: EventLog) -> None:
+    """The scenario's initial events (the trigger) land on their day in every run."""
+    p = world.params
+    runs = np.flatnonzero(~state.ended)
+    n = len(runs)
+    for ev in p.scenario.initial_events:
+        if ev.day != day:
+            continue
+        k = p.action_names.index(ev.action)
+        a, t = p.index(ev.actor), p.index(ev.target)
+        log.add(day, runs, "trigger", a, action=k, rung=int(p.action_rung[k]), target=t,
+                deaths=ev.casualties.senior + ev.casualties.other, senior=ev.casualties.senior,
+                damage=ev.damage)
+        blow = Blow(runs=runs, striker=np.full(n, a), answerer=np.full(n, a),
+                    target=np.full(n, t), action=np.full(n, k), rung=np.full(n, p.action_rung[k]),
+                    deaths=np.full(n, ev.casualties.senior + ev.casualties.other),
+                    senior=np.full(n, ev.casualties.senior), damage=np.full(n, ev.damage),
+                    soil=np.full(n, ev.soil_equivalent or bool(p.action_soil[k])))
+        suffer(state, world, day, blow, f"trigger:{ev.actor}:{ev.action}")
+
+
+def land_due_strikes(state: State, world: World, day: int, log: EventLog) -> None:
+    """Scheduled answers whose day has come are carried out (salvos meet the defences, M6)."""
+    p = world.params
+    for actor in range(p.n_actors):
+        runs = np.flatnonzero((state.pend_day[:, actor] == day) & ~state.ended)
+        if len(runs) == 0:
+            continue
+        state.pend_day[runs, actor] = -1
+        for k in np.unique(state.pend_action[runs, actor]):
+            sub = runs[state.pend_action[runs, actor] == k]
+            carry_out(state, world, day, log, actor, int(k), sub, own_initiative=False)
+
+
+def proxy_strikes(state: State, world: World, day: int, log: EventLog, proxy: int) -> None:
+    """M5: a proxy's own attacks on its patron's adversary."""
+    p = world.params
+    runs = proxy_initiative(state, p, world.streams, day, proxy)
+    if len(runs) == 0:
+        return
+    k = p.action_names.index("proxy_attack") if "proxy_attack" in p.action_names else -1
+    if k < 0:
+        return
+    state.pend_target[runs, proxy] = p.harass_target[proxy]
+    state.pend_lead[runs, proxy] = 0
+    state.pend_warned[runs, proxy] = False
+    carry_out(state, world, day, log, proxy, k, runs, own_initiative=True)
+
+
+def carry_out(state: State, world: World, day: int, log: EventLog, actor: int, k: int, runs: I,
+              own_initiative: bool) -> None:
+    """Execute action ``k`` of ``actor`` in ``runs``: a salvo against the target's defences
+    (M6) when the striker has a package for it, fixed effects otherwise."""
+    p = world.params
+    striker = int(executor(p, np.array([actor]), bool(p.action_via_proxy[k]))[0])
+    target = state.pend_target[runs, actor]
+    lead = state.pend_lead[runs, actor]
+    warned = state.pend_warned[runs, actor]
+    package = p.packages[striker, k]
+    n = len(runs)
+    deaths = np.zeros(n, dtype=np.int64)
+    senior = np.zeros(n, dtype=np.int64)
+    damage = np.zeros(n)
+    size = np.zeros(n, dtype=np.int64)
+    intercepted = np.zeros(n, dtype=np.int64)
+    leaked = np.zeros(n, dtype=np.int64)
+    attack_cost = np.zeros(n)
+    defence_cost = np.zeros(n)
+    used = np.zeros(n)
+    tag = f"{p.actors[actor]}:{k}"
+    if package.sum() > 0:
+        launched = np.minimum(package[None, :], state.stocks[runs, striker])
+        state.stocks[runs, striker] -= launched
+        size = launched.sum(axis=1)
+        for t in np.unique(target):
+            at = target == t
+            sub = runs[at]
+            res = salvo(state, world, day, sub, int(t), launched[at], warned[at], k, tag)
+            deaths[at] = res.deaths
+            damage[at] = res.damage
+            leaked[at] = res.leaked.sum(axis=1)
+            intercepted[at] = res.intercepted.sum(axis=(1, 2))
+            attack_cost[at] = res.attack_cost
+            defence_cost[at] = res.defence_cost
+            used[at] = res.interceptors_used.sum(axis=1)
+            learn_from_salvo(state, p, sub, actor, res.interception_rate)
+    else:
+        sub_streams = world.streams.subset(runs)
+        deaths = sub_streams.poisson(day, f"deaths:{tag}", np.full(n, p.action_casualties[k]))
+        senior = sub_streams.poisson(day, f"senior:{tag}", np.full(n, p.action_senior[k]))
+        damage = np.full(n, p.action_damage[k])
+    kind = "harassment" if own_initiative else "strike"
+    log.add(day, runs, kind, striker, action=k, rung=int(p.action_rung[k]), target=target,
+            size=size, warning=lead, intercepted=intercepted, leaked=leaked, damage=damage,
+            deaths=deaths, senior=senior, attack_cost=attack_cost, defence_cost=defence_cost,
+            interceptors=used)
+    blow = Blow(runs=runs, striker=np.full(n, striker), answerer=np.full(n, actor), target=target,
+                action=np.full(n, k), rung=np.full(n, p.action_rung[k]), deaths=deaths,
+                senior=senior, damage=damage, soil=np.full(n, bool(p.action_soil[k])))
+    if not own_initiative:
+        discharge_obligation(state, p, runs, actor, target, blow.rung)
+    suffer(state, world, day, blow, tag)
+    if not own_initiative:
+        ending.maybe_declare_end(state, p, world.streams, day, log, runs, actor, target)
+    ending.war_end(state, p, day, runs, blow.rung, log)
+
+
+def salvo(state: State, world: World, day: int, runs: I, target: int, launched: I, warned: Any,
+          k: int, tag: str) -> Any:
+    """M6 with M3: the target's layers (partners joining if warned) meet the salvo."""
+    p = world.params
+    defence = _subset(world.defences[target], runs)
+    munitions = _subset(world.munitions, runs)
+    sub_streams = world.streams.subset(runs)
+    joined = layers_joined(p.scenario, defence, sub_streams, day, warned)
+    tc = p.action_target_class[k]
+    dmg = p.target_damage[runs, tc] if tc >= 0 else np.ones(len(runs))
+    cas = p.target_casualties[runs, tc] if tc >= 0 else np.full(len(runs), 0.1)
+    res = resolve_salvo(sub_streams, day, tag, launched, munitions, defence, joined, warned,
+                        state.interceptors[target][runs], dmg, cas)
+    state.interceptors[target][runs] -= res.interceptors_used
+    return res
+
+
+def _subset(table: Any, runs: I) -> Any:
+    """The rows ``runs`` of every per-run array of a frozen table."""
+    rows = table.kill_probability.shape[0] if hasattr(table, "kill_probability") else (
+        table.failure_rate.shape[0])
+    changes = {
+        f.name: getattr(table, f.name)[runs]
+        for f in fields(table)
+        if isinstance(getattr(table, f.name), np.ndarray)
+        and getattr(table, f.name).ndim == 2 and getattr(table, f.name).shape[0] == rows
+    }
+    return replace(table, **changes)
+
+
+def suffer(state: State, world: World, day: int, blow: Blow, tag: str) -> None:
+    """The victim perceives a blow and takes its grievance (M1, M5, M7, M8, M9, M11)."""
+    p = world.params
+    runs = blow.runs
+    deniable = ~p.action_overt[blow.action]
+    culprit = attributed_culprit(p, world.streams, day, runs, blow.striker, deniable, tag)
+    seen = misperceived_rung(p, world.streams, day, runs, blow.rung, tag)
+    g = blow_grievance(p, runs, seen, blow.soil, blow.deaths, blow.senior, blow.damage)
+    g = g * np.where(deniable, p.m["deniable_weight"][runs], 1.0)
+    state.grievance[runs, blow.target, culprit] += g
+    state.received_rung[runs, blow.target, culprit] = blow.rung
+    alliance_obligation(state, p, runs, blow.target, culprit, g)
+    cross_red_lines(state, p, runs, culprit, blow.target, blow.rung)
+    hardliner_drift(state, p, runs, blow.target)
+
+
+def decide(state: State, world: World, day: int, log: EventLog, actor: int) -> None:
+    """The actor's policy chooses, in the runs where it convenes today (M1 rhythm)."""
+    p = world.params
+    free = ~state.ended & (state.pend_day[:, actor] < 0)
+    target_all = np.argmax(state.grievance[:, actor, :], axis=1)
+    g_all = state.grievance[np.arange(len(free)), actor, target_all]
+    convene = world.streams.uniform(day, f"convene:{p.actors[actor]}") < p.m["decision_rate"]
+    runs = np.flatnonzero(free & convene & (g_all > p.m["quiet_below"]))
+    if len(runs) == 0:
+        return
+    target = target_all[runs]
+    g = g_all[runs]
+    appraisal = answer_utility(state, p, runs, actor, target, g)
+    situation = Situation(day=day, actor=actor, runs=runs, target=target, grievance=g,
+                          received_rung=state.received_rung[runs, actor, target],
+                          appraisal=appraisal, params=p, streams=world.streams)
+    choice = world.policies[actor].choose(situation)
+    act(state, world, day, log, actor, runs, target, choice.action, choice.warned)
+
+
+def act(state: State, world: World, day: int, log: EventLog, actor: int, runs: I, target: I,
+        action: I, warned: Any) -> None:
+    """Carry out a choice: talk at once; schedule answers, telegraphed or not (M3, M4)."""
+    p = world.params
+    chosen = action != NO_ACTION
+    runs, target, action, warned = runs[chosen], target[chosen], action[chosen], warned[chosen]
+    kind = p.action_kind[action]
+    drop = kind == _DEESCALATE
+    if drop.any():
+        r, t = runs[drop], target[drop]
+        state.grievance[r, actor, t] = 0.0
+        ending.declare_end(state, p, world.streams, day, log, r, actor, t)
+    talk = np.isin(kind, list(_TALK))
+    if talk.any():
+        r, t, k = runs[talk], target[talk], action[talk]
+        log.add(day, r, "statement", actor, action=k, rung=p.action_rung[k], target=t)
+        discharge_obligation(state, p, r, actor, t, p.action_rung[k])
+    strike = ~drop & ~talk
+    if not strike.any():
+        return
+    r, t, k, w = runs[strike], target[strike], action[strike], warned[strike]
+    lead = np.where(w, p.lead_days[actor], 0)
+    arrives, delay = channel_delivery(p, world.streams, day, r, actor, t, f"warn:{actor}")
+    in_time = w & arrives & (delay <= lead)
+    via = p.channel_via[actor, t]
+    if w.any():
+        log.add(day, r[w], "warning", actor, action=k[w], rung=p.action_rung[k[w]], target=t[w],
+                warning=lead[w], channel=via[w])
+    state.pend_day[r, actor] = day + np.maximum(lead, 1)
+    state.pend_action[r, actor] = k
+    state.pend_target[r, actor] = t
+    state.pend_lead[r, actor] = lead
+    state.pend_warned[r, actor] = in_time

@@ -1,0 +1,55 @@
+"""A run's event log told as a dated narrative ("Day 12: IRN launches ...")."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+from escalade.scenario.schema import Scenario
+
+
+def _who(scenario: Scenario, actor_id: str) -> str:
+    actor = scenario.actors.get(actor_id)
+    return actor.name if actor is not None and actor.name else actor_id
+
+
+def sentence(ev: dict[str, object], scenario: Scenario) -> str:
+    """One event as a sentence."""
+    kind = ev["kind"]
+    who = _who(scenario, str(ev["actor"]))
+    target = _who(scenario, str(ev["target"])) if ev["target"] else ""
+    action = str(ev["action"]).replace("_", " ")
+    rung = ev["rung"]
+    via = f" through {_who(scenario, str(ev['channel']))}" if ev["channel"] else " publicly"
+    if kind == "trigger":
+        dead = f"; {ev['deaths']} killed ({ev['senior_killed']} senior)" if ev["deaths"] else ""
+        return f"{who}: {action} against {target} (rung {rung}){dead}."
+    if kind in ("strike", "harassment"):
+        own = " on its own initiative" if kind == "harassment" else ""
+        size = f" with {ev['size']} munitions" if ev["size"] else ""
+        warn = f" after {ev['warning_days']} days' notice" if ev["warning_days"] else " unannounced"
+        text = f"{who}{own}: {action}{size} against {target} (rung {rung}){warn}"
+        if ev["size"]:
+            shot = int(ev["intercepted"])  # type: ignore[call-overload]
+            leaked = int(ev["leaked"])  # type: ignore[call-overload]
+            text += f"; {shot} intercepted, {leaked} got through"
+        return text + f"; {ev['deaths']} killed, damage {float(ev['damage']):.1f}."  # type: ignore[arg-type]
+    if kind == "warning":
+        return f"{who} signals{via} a coming {action} against {target} in {ev['warning_days']} days."
+    if kind == "statement":
+        return f"{who}: {action} against {target} (rung {rung})."
+    if kind == "declaration":
+        return f"{who} declares{via} that the matter can be deemed concluded."
+    if kind == "acceptance":
+        return f"{who} accepts {target}'s declaration that the round is over."
+    if kind == "ceasefire":
+        return f"A cease-fire is brokered by {who}."
+    if kind == "end":
+        reasons = {1: "The crisis goes quiet.", 2: "The cease-fire holds.",
+                   3: "The crisis has become a sustained war."}
+        return reasons.get(int(rung), "The crisis ends.")  # type: ignore[call-overload]
+    return f"{who}: {kind} {action}."
+
+
+def narrative(events: pa.Table, scenario: Scenario) -> list[str]:
+    """The run's events as dated lines, in order."""
+    return [f"Day {ev['day']} ({ev['date']}): {sentence(ev, scenario)}" for ev in events.to_pylist()]

@@ -1,0 +1,128 @@
+"""Uncertain parameters: a number, or a distribution drawn once per run.
+
+Any numeric parameter of a scenario may be written as a plain number or as one of
+``{pert: [min, mode, max]}``, ``{beta: [a, b]}``, ``{uniform: [lo, hi]}``. The draw for run K
+depends only on ``(seed, K, parameter path)``, so uncertainty about the parameters flows into
+the ensemble without breaking reproducibility.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import numpy as np
+from numpy.typing import NDArray
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from scipy import special
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Pert(_Strict):
+    """PERT (scaled beta) distribution given by minimum, most likely value and maximum."""
+
+    pert: tuple[float, float, float] = Field(description="[min, mode, max]")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Pert:
+        lo, mode, hi = self.pert
+        if not lo <= mode <= hi or lo == hi:
+            raise ValueError(f"pert needs min <= mode <= max and min < max, got {list(self.pert)}")
+        return self
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        return self.pert[0], self.pert[2]
+
+    def quantile(self, u: NDArray[np.float64]) -> NDArray[np.float64]:
+        lo, mode, hi = self.pert
+        a = 1.0 + 4.0 * (mode - lo) / (hi - lo)
+        b = 1.0 + 4.0 * (hi - mode) / (hi - lo)
+        return lo + (hi - lo) * np.asarray(special.betaincinv(a, b, u), dtype=np.float64)
+
+    @property
+    def mean(self) -> float:
+        lo, mode, hi = self.pert
+        return (lo + 4.0 * mode + hi) / 6.0
+
+
+class Beta(_Strict):
+    """Beta distribution on [0, 1] with shape parameters a and b."""
+
+    beta: tuple[float, float] = Field(description="[a, b], both > 0")
+
+    @model_validator(mode="after")
+    def _positive(self) -> Beta:
+        if min(self.beta) <= 0:
+            raise ValueError(f"beta shape parameters must be > 0, got {list(self.beta)}")
+        return self
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        return 0.0, 1.0
+
+    def quantile(self, u: NDArray[np.float64]) -> NDArray[np.float64]:
+        return np.asarray(special.betaincinv(self.beta[0], self.beta[1], u), dtype=np.float64)
+
+    @property
+    def mean(self) -> float:
+        return self.beta[0] / (self.beta[0] + self.beta[1])
+
+
+class Uniform(_Strict):
+    """Uniform distribution on [lo, hi]."""
+
+    uniform: tuple[float, float] = Field(description="[lo, hi], lo < hi")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Uniform:
+        if not self.uniform[0] < self.uniform[1]:
+            raise ValueError(f"uniform needs lo < hi, got {list(self.uniform)}")
+        return self
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        return self.uniform
+
+    def quantile(self, u: NDArray[np.float64]) -> NDArray[np.float64]:
+        lo, hi = self.uniform
+        return lo + (hi - lo) * u
+
+    @property
+    def mean(self) -> float:
+        return (self.uniform[0] + self.uniform[1]) / 2.0
+
+
+Distribution = Pert | Beta | Uniform
+Param = float | Pert | Beta | Uniform
+
+
+def _within(lo: float, hi: float) -> Any:
+    def check(value: Param) -> Param:
+        a, b = (value, value) if isinstance(value, float | int) else value.bounds
+        if a < lo or b > hi:
+            shown = value if isinstance(value, float | int) else f"a distribution over [{a}, {b}]"
+            raise ValueError(f"must lie in [{lo}, {hi}], got {shown}")
+        return value
+
+    return AfterValidator(check)
+
+
+Probability = Annotated[Param, _within(0.0, 1.0)]
+"""A probability or share in [0, 1], fixed or uncertain."""
+NonNegative = Annotated[Param, _within(0.0, float("inf"))]
+"""A non-negative quantity, fixed or uncertain."""
+
+
+def mean_of(value: Param) -> float:
+    """The expected value of a parameter (the number itself when it is fixed)."""
+    return float(value) if isinstance(value, float | int) else value.mean
+
+
+def draw(value: Param, u: NDArray[np.float64]) -> NDArray[np.float64]:
+    """One value per run from uniforms ``u`` (a fixed number is repeated)."""
+    if isinstance(value, float | int):
+        return np.full(u.shape, float(value))
+    return value.quantile(u)

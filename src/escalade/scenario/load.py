@@ -1,0 +1,309 @@
+"""Reading scenarios: YAML with located errors (file:line:column, field path, hint).
+
+A user's mistake never shows as a traceback: every problem found becomes one
+:class:`Problem`, and all of them are raised together as a :class:`ScenarioError`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError
+
+from escalade.scenario.schema import Scenario
+
+MAX_FILE_BYTES = 2_000_000
+"""Largest scenario file accepted (bytes); real scenarios are a few kilobytes."""
+MAX_NODES = 200_000
+"""Largest number of YAML nodes after expanding aliases (guards against alias bombs)."""
+
+_PARAM_HINT = (
+    "expected a number or a distribution: {pert: [min, mode, max]}, {beta: [a, b]} "
+    "or {uniform: [lo, hi]}"
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One located problem in a scenario file."""
+
+    file: str
+    line: int
+    column: int
+    path: str
+    message: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.column}"
+        field = f" {self.path}:" if self.path else ""
+        hint = f" ({self.hint})" if self.hint else ""
+        return f"{where}:{field} {self.message}{hint}"
+
+
+class ScenarioError(Exception):
+    """A scenario could not be read; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def builtin_names() -> list[str]:
+    """Names of the scenarios shipped with escalade."""
+    lib = resources.files("escalade.scenario") / "library"
+    return sorted(p.name.removesuffix(".yaml") for p in lib.iterdir() if p.name.endswith(".yaml"))
+
+
+def builtin_path(name: str) -> Path:
+    return Path(str(resources.files("escalade.scenario") / "library" / f"{name}.yaml"))
+
+
+def resolve_source(spec: str | Path) -> Path:
+    """A file path, or the path of the built-in scenario of that name."""
+    path = Path(spec)
+    if path.suffix in {".yaml", ".yml"} or path.exists():
+        if not path.exists():
+            raise ScenarioError([Problem(str(path), 1, 1, "", "file not found")])
+        return path
+    if str(spec) in builtin_names():
+        return builtin_path(str(spec))
+    close = difflib.get_close_matches(str(spec), builtin_names(), n=1)
+    hint = f"did you mean '{close[0]}'?" if close else f"built-ins: {', '.join(builtin_names())}"
+    raise ScenarioError(
+        [Problem(str(spec), 1, 1, "", "neither a scenario file nor a built-in scenario", hint)]
+    )
+
+
+def load_scenario(spec: str | Path, overrides: dict[str, Any] | None = None) -> Scenario:
+    """Read and validate a scenario from a file or a built-in name; apply ``path=value`` overrides."""
+    path = resolve_source(spec)
+    data = read_yaml(path)
+    if overrides:
+        data = apply_overrides(data, overrides, str(path))
+    return validate(data, str(path))
+
+
+def scenario_text(spec: str | Path) -> str:
+    return resolve_source(spec).read_text(encoding="utf-8")
+
+
+def read_yaml(path: Path) -> Any:
+    """Parse a YAML file safely, with limits on size and alias expansion."""
+    name = str(path)
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise ScenarioError(
+            [Problem(name, 1, 1, "", f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
+                     "split it or remove generated content")]
+        )
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ScenarioError(
+            [Problem(name, line, col, "", f"byte 0x{raw[exc.start]:02x} is not valid UTF-8",
+                     "save the file as UTF-8")]
+        ) from None
+    return parse_yaml(text, name)
+
+
+def parse_yaml(text: str, name: str = "<string>") -> Any:
+    yaml = YAML(typ="rt", pure=True)
+    try:
+        data = yaml.load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise ScenarioError(
+            [Problem(name, line, col, "", f"YAML syntax error: {exc.problem or exc.context}")]
+        ) from None
+    except Exception as exc:  # ruamel raises a few unmarked errors (bad tags, duplicates)
+        raise ScenarioError([Problem(name, 1, 1, "", f"YAML error: {exc}")]) from None
+    nodes = _expanded_size(data, {})
+    if nodes > MAX_NODES:
+        raise ScenarioError(
+            [Problem(name, 1, 1, "", f"the document expands to {nodes:,} nodes through aliases; "
+                     f"the limit is {MAX_NODES:,}", "remove the recursive anchors (&) and aliases (*)")]
+        )
+    if not isinstance(data, dict):
+        raise ScenarioError([Problem(name, 1, 1, "", "a scenario must be a YAML mapping")])
+    return data
+
+
+def _expanded_size(node: Any, memo: dict[int, int]) -> int:
+    """Nodes in the tree once every alias is expanded (computed on the shared DAG)."""
+    if not isinstance(node, dict | list):
+        return 1
+    key = id(node)
+    if key in memo:
+        return memo[key]
+    memo[key] = MAX_NODES + 1  # a cycle counts as too large
+    children = node.values() if isinstance(node, dict) else node
+    total = 1 + sum(_expanded_size(c, memo) for c in children)
+    memo[key] = min(total, 10 * MAX_NODES)
+    return memo[key]
+
+
+def apply_overrides(data: Any, overrides: dict[str, Any], name: str) -> Any:
+    """Set ``a.b.c=value`` paths in the raw data (list items by index)."""
+    for dotted, value in overrides.items():
+        node = data
+        parts = dotted.split(".")
+        for part in parts[:-1]:
+            try:
+                node = node[int(part)] if isinstance(node, list) else node[part]
+            except (KeyError, IndexError, ValueError, TypeError):
+                raise ScenarioError(
+                    [Problem(name, 1, 1, dotted, f"override path not found at '{part}'")]
+                ) from None
+        last = parts[-1]
+        if isinstance(node, list):
+            node[int(last)] = value
+        elif isinstance(node, dict):
+            node[last] = value
+        else:
+            raise ScenarioError([Problem(name, 1, 1, dotted, "override path is not a mapping")])
+    return data
+
+
+def validate(data: Any, name: str = "<string>") -> Scenario:
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(_problems(exc, data, name)) from None
+
+
+def _problems(exc: ValidationError, data: Any, name: str) -> list[Problem]:
+    seen: set[str] = set()
+    out: list[Problem] = []
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        if not loc and err["type"] == "value_error":
+            for line in str(err["ctx"].get("error", err["msg"])).splitlines():
+                dotted, _, message = line.partition(": ")
+                steps = tuple(int(s) if s.isdigit() else s for s in dotted.split("."))
+                problem = _locate(data, steps, name, message)
+                if str(problem) not in seen:
+                    seen.add(str(problem))
+                    out.append(problem)
+            continue
+        found = _existing_prefix(data, loc)
+        partial = len(found) < len(loc) and err["type"] != "missing"
+        message = err["msg"].removeprefix("Value error, ")
+        hint = ""
+        if err["type"] == "extra_forbidden":
+            message = f"unknown key '{loc[-1]}'"
+            known = _fields_at(loc[:-1])
+            close = difflib.get_close_matches(str(loc[-1]), known, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"allowed: {', '.join(known)}"
+        elif err["type"] == "missing":
+            message = f"required field '{loc[-1]}' is missing"
+            found = _existing_prefix(data, loc[:-1])
+        elif partial:
+            message = _PARAM_HINT if _is_param_union(loc[: len(found)]) else message
+            message = f"{message}, got {_shown(_get(data, found))}"
+        key = ".".join(map(str, found if partial else loc))
+        if key in seen:
+            continue
+        seen.add(key)
+        problem = _locate(data, found, name, message, hint)
+        out.append(Problem(problem.file, problem.line, problem.column,
+                           ".".join(map(str, loc if not partial else found)), message, hint))
+    return out
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) < 60 else text[:57] + "..."
+
+
+def _get(data: Any, loc: tuple[Any, ...]) -> Any:
+    for step in loc:
+        data = data[step]
+    return data
+
+
+def _existing_prefix(data: Any, loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    node = data
+    for i, step in enumerate(loc):
+        if isinstance(node, dict) and step in node:
+            node = node[step]
+        elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+            node = node[step]
+        else:
+            return loc[:i]
+    return loc
+
+
+def _locate(data: Any, loc: tuple[Any, ...], name: str, message: str, hint: str = "") -> Problem:
+    """File position of the deepest node on ``loc`` that exists."""
+    line, col = 1, 1
+    node = data
+    for step in loc:
+        if isinstance(node, CommentedMap) and step in node:
+            line, col = node.lc.key(step)
+            line, col = line + 1, col + 1
+            node = node[step]
+        elif isinstance(node, CommentedSeq) and isinstance(step, int) and step < len(node):
+            line, col = node.lc.item(step)
+            line, col = line + 1, col + 1
+            node = node[step]
+        else:
+            break
+    return Problem(name, line, col, ".".join(map(str, loc)), message, hint)
+
+
+def _model_at(loc: tuple[Any, ...]) -> Any:
+    """The annotation that validates the value at ``loc``, walking from :class:`Scenario`."""
+    ann: Any = Scenario
+    for step in loc:
+        ann = _unwrap(ann)
+        if isinstance(ann, type) and issubclass(ann, BaseModel):
+            fields = ann.model_fields
+            by_alias = {f.alias: f for f in fields.values() if f.alias}
+            field = fields.get(str(step)) or by_alias.get(str(step))
+            if field is None:
+                return None
+            ann = field.annotation
+        elif typing.get_origin(ann) in (dict, list, tuple):
+            args = typing.get_args(ann)
+            ann = args[-1] if args else None
+        else:
+            return None
+    return _unwrap(ann)
+
+
+def _unwrap(ann: Any) -> Any:
+    while typing.get_origin(ann) is typing.Annotated:
+        ann = typing.get_args(ann)[0]
+    if typing.get_origin(ann) in (typing.Union, types.UnionType):
+        members = [a for a in typing.get_args(ann) if a is not type(None)]
+        if len(members) == 1:
+            return _unwrap(members[0])
+    return ann
+
+
+def _fields_at(loc: tuple[Any, ...]) -> list[str]:
+    model = _model_at(loc)
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        return sorted(f.alias or n for n, f in model.model_fields.items())
+    return []
+
+
+def _is_param_union(loc: tuple[Any, ...]) -> bool:
+    ann = _model_at(loc)
+    return typing.get_origin(ann) in (typing.Union, types.UnionType) and float in typing.get_args(
+        ann
+    )

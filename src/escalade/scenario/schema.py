@@ -1,0 +1,492 @@
+"""The scenario format: pydantic models for a crisis system (see ``docs/scenario-format.md``).
+
+Units are given in each field's description. Every number that shapes behaviour has a
+documented default here, so a scenario only states what it knows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from escalade.ladder import DEFAULT_ACTIONS, DEFAULT_LADDER, ActionSpec, Rung
+from escalade.scenario.distributions import NonNegative, Param, Probability
+
+Count = Annotated[int, Field(ge=0, le=10_000_000)]
+ActorId = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_\-]{0,31}$")]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Role(StrEnum):
+    STATE = "state"
+    PROXY = "proxy"
+    DEFENCE_PARTNER = "defence_partner"
+    MEDIATOR = "mediator"
+    GREAT_POWER = "great_power"
+
+
+class Source(Model):
+    """Where a number comes from."""
+
+    id: str = Field(description="Short key used in comments and `source:` fields")
+    citation: str = Field(description="Publisher, title and date")
+    url: str | None = Field(default=None, description="Address of the document")
+    confidence: Literal["high", "medium", "low"] = Field(
+        default="medium", description="How far the number can be trusted"
+    )
+
+
+class Leader(Model):
+    """The decision maker (M9)."""
+
+    risk_tolerance: Probability = Field(
+        default=0.4, description="Willingness to accept escalation risk, 0 (none) to 1 (reckless)"
+    )
+    war_aversion: Probability = Field(
+        default=0.7, description="Weight on avoiding a wider war, 0 to 1"
+    )
+
+
+class Faction(Model):
+    """A domestic faction that pulls the leader's risk tolerance toward its own (M9)."""
+
+    weight: Probability = Field(description="Influence on the leader, 0 to 1 (weights sum <= 1)")
+    risk_tolerance: Probability = Field(description="The faction's own risk tolerance, 0 to 1")
+    hardline: bool = Field(
+        default=False, description="Hard-liners gain influence when their state is struck"
+    )
+
+
+class PolicySpec(Model):
+    """Which policy decides for the actor, with its parameters (see `docs/model/policies.md`)."""
+
+    name: str = Field(default="calibrated_retaliation", description="A registered policy name")
+    rationality: NonNegative = Field(
+        default=3.0,
+        description="Logit precision of the quantal response, 1/utility unit (0 = random)",
+    )
+    forewarning_lead_days: Annotated[int, Field(ge=1, le=60)] = Field(
+        default=3, description="Days of notice the actor gives when it telegraphs a strike (M3)"
+    )
+    max_rung: Annotated[int, Field(ge=0, le=13)] = Field(
+        default=12, description="Highest rung this actor will consider"
+    )
+
+
+class Stakes(Model):
+    """What a wider war endangers (M10)."""
+
+    oil_exports_bpd: NonNegative = Field(
+        default=0.0, description="Oil exports at risk, barrels per day"
+    )
+    value_at_risk: NonNegative = Field(
+        default=1.0, description="Other stakes, in units of the model's war-cost scale"
+    )
+
+
+class Layer(Model):
+    """One air-defence layer over a defended area (M6)."""
+
+    name: str = Field(description="Layer name, e.g. arrow_3")
+    owner: ActorId = Field(description="Actor that operates the layer")
+    engages: list[str] = Field(description="Munition ids this layer engages")
+    kill_probability: Probability = Field(description="Probability one shot kills its threat")
+    shots_per_threat: Annotated[int, Field(ge=1, le=4)] = Field(
+        default=2, description="Interceptors fired per engaged threat"
+    )
+    doctrine: Literal["shoot-shoot", "shoot-look-shoot"] = Field(
+        default="shoot-shoot",
+        description="Fire all shots at once, or look after each shot and fire again on a miss",
+    )
+    capacity_per_wave: Count = Field(description="Threats the layer can engage in one salvo")
+    stock: Count = Field(description="Interceptors available at the start")
+    unit_cost_usd: NonNegative = Field(description="Cost of one interceptor, US dollars")
+    unwarned_readiness: Probability = Field(
+        default=0.5,
+        description="Share of capacity in place with no warning; full capacity when warned (M3)",
+    )
+    source: str | None = Field(default=None, description="Source id for the numbers")
+
+
+class Defence(Model):
+    """The layered defence over an actor's territory and forces (M6)."""
+
+    layers: list[Layer] = Field(default_factory=list)
+
+
+class Actor(Model):
+    """One actor of the crisis system."""
+
+    role: Role = Field(description="state, proxy, defence_partner, mediator or great_power")
+    name: str = Field(default="", description="Display name")
+    patron: ActorId | None = Field(default=None, description="For a proxy: its patron")
+    control: Probability = Field(
+        default=0.5, description="For a proxy: the patron's degree of control, 0 to 1 (M5)"
+    )
+    harassment_rate: NonNegative = Field(
+        default=0.0,
+        description="For a proxy: daily chance of acting on its own against its patron's "
+        "adversaries, before control (M5)",
+    )
+    leader: Leader = Field(default_factory=Leader)
+    factions: dict[str, Faction] = Field(default_factory=dict)
+    resolve: Probability = Field(
+        default=0.6, description="Weight on restoring credibility after a strike (M1), 0 to 1"
+    )
+    arsenal: dict[str, Count] = Field(
+        default_factory=dict, description="Munitions held, by munition id (count)"
+    )
+    packages: dict[str, dict[str, Count]] = Field(
+        default_factory=dict,
+        description="Strike packages by action name: munition id -> count fired (M2)",
+    )
+    defence: Defence = Field(default_factory=Defence)
+    stakes: Stakes = Field(default_factory=Stakes)
+    policy: PolicySpec = Field(default_factory=PolicySpec)
+    options: list[str] | None = Field(
+        default=None,
+        description="Catalog actions this actor can take (default: every action up to max_rung)",
+    )
+    source: str | None = Field(default=None, description="Source id for the numbers")
+
+
+class Munition(Model):
+    """A munition type (M6)."""
+
+    kind: Literal["drone", "cruise", "srbm", "mrbm", "rocket", "aircraft", "other"]
+    flight_time_hours: NonNegative = Field(description="Time from launch to target, hours")
+    failure_rate: Probability = Field(description="Share failing at launch or in flight")
+    unit_cost_usd: NonNegative = Field(description="Cost of one round, US dollars")
+    warhead: Literal["light", "medium", "heavy"] = Field(default="medium")
+    source: str | None = Field(default=None, description="Source id for the numbers")
+
+
+class TargetClass(Model):
+    """Effects of one leaker on a class of target (M6)."""
+
+    damage_per_hit: NonNegative = Field(
+        default=1.0, description="Mean damage per leaking munition, damage units"
+    )
+    casualties_per_hit: NonNegative = Field(
+        default=0.1, description="Mean deaths per leaking munition (Poisson)"
+    )
+    source: str | None = None
+
+
+class Relation(Model):
+    """Alliance, patronage or hostility between two actors."""
+
+    kind: Literal["alliance", "patronage", "hostility"]
+    between: tuple[ActorId, ActorId] = Field(description="The two actors (alliance: [ally, protégé])")
+    defend: Probability = Field(
+        default=0.0, description="Alliance: chance the ally joins the protégé's defence"
+    )
+    join_offensive: Probability = Field(
+        default=0.0, description="Alliance: share of a strike on the protégé the ally takes as its own"
+    )
+    intensity: Probability = Field(default=0.5, description="Hostility: baseline enmity, 0 to 1")
+
+
+class Channel(Model):
+    """A message channel between two actors, possibly through a mediator (M4)."""
+
+    between: tuple[ActorId, ActorId]
+    via: ActorId | None = Field(default=None, description="Mediator carrying the messages")
+    delay_days: Annotated[int, Field(ge=0, le=60)] = Field(default=1, description="Days in transit")
+    fidelity: Probability = Field(default=0.8, description="Chance a message arrives intact")
+
+
+class RedLineTrigger(Model):
+    actor: ActorId = Field(description="Whose action crosses the line")
+    rung_at_least: Annotated[int, Field(ge=0, le=13)] = Field(description="Lowest crossing rung")
+
+
+class RedLine(Model):
+    """A declared threshold with its commitment (M8)."""
+
+    holder: ActorId
+    trigger: RedLineTrigger = Field(alias="if")
+    commits_to_rung: Annotated[int, Field(ge=0, le=13)] = Field(
+        description="Rung the holder has committed to answer with"
+    )
+    audience_cost: NonNegative = Field(
+        default=1.0, description="Credibility lost by answering below the commitment, utility"
+    )
+    text: str = ""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Statement(Model):
+    """A restraint or backing statement by one actor about another (M7)."""
+
+    by: ActorId
+    kind: Literal["restraint", "backing"]
+    toward: ActorId = Field(description="The actor whose calculus the statement changes")
+    strength: Probability = Field(default=1.0, description="How binding the statement is, 0 to 1")
+    text: str = ""
+
+
+class Inducement(Model):
+    """Something on offer for restraint (M10): forfeited by striking above `above_rung`."""
+
+    to: ActorId
+    kind: str = Field(description="e.g. gaza_ceasefire, nuclear_talks")
+    value: NonNegative = Field(description="Value to the receiver, utility")
+    above_rung: Annotated[int, Field(ge=0, le=13)] = Field(default=6)
+
+
+class Casualties(Model):
+    senior: Count = Field(default=0, description="Senior figures killed")
+    other: Count = Field(default=0, description="Others killed")
+
+
+class InitialEvent(Model):
+    """An event that starts the crisis (the trigger)."""
+
+    day: Annotated[int, Field(ge=0, le=3650)] = 0
+    actor: ActorId
+    action: str = Field(description="Action name from the catalog")
+    target: ActorId
+    soil_equivalent: bool = Field(
+        default=False, description="Struck what the target counts as its own soil (M1)"
+    )
+    casualties: Casualties = Field(default_factory=Casualties)
+    damage: NonNegative = Field(default=0.0, description="Damage units")
+    text: str = ""
+
+
+class ModelParameters(Model):
+    """Behaviour-shaping constants of the mechanisms, with their defaults (see docs/model/)."""
+
+    grievance_decay: Probability = Field(
+        default=0.02, description="M1: share of an unanswered grievance that fades each day"
+    )
+    soil_weight: NonNegative = Field(
+        default=2.0, description="M1: multiplier on grievance for strikes on own soil"
+    )
+    senior_weight: NonNegative = Field(
+        default=0.8, description="M1: grievance (rungs) per senior figure killed"
+    )
+    deniable_weight: Probability = Field(
+        default=0.5, description="M1/M11: share of a blow's weight felt when it is unacknowledged"
+    )
+    rung_weight: NonNegative = Field(
+        default=0.5, description="M1: grievance (rungs) per perceived rung of a blow"
+    )
+    decision_rate: Probability = Field(
+        default=0.15, description="M1: daily chance a leader with a grievance convenes to decide"
+    )
+    casualty_weight: NonNegative = Field(
+        default=0.15, description="M1: grievance (rungs) per log(1 + deaths)"
+    )
+    damage_weight: NonNegative = Field(
+        default=0.25, description="M1: grievance (rungs) per log(1 + damage units)"
+    )
+    discharge: NonNegative = Field(
+        default=1.0, description="M1: grievance discharged per rung of the answer"
+    )
+    obligation_pressure: NonNegative = Field(
+        default=0.35, description="M1: credibility cost of leaving a grievance unanswered, per rung"
+    )
+    signal_value: NonNegative = Field(
+        default=0.7, description="M2: credibility restored per rung answered, up to the grievance"
+    )
+    overshoot_cost: NonNegative = Field(
+        default=0.3, description="M2: cost per rung answered above the grievance"
+    )
+    war_cost: NonNegative = Field(
+        default=20.0, description="M2/M10: cost of a regional war in utility units, before stakes"
+    )
+    escalation_convexity: NonNegative = Field(
+        default=3.0, description="M2: how sharply counter-escalation risk rises with the rung"
+    )
+    forewarning_signal_discount: Probability = Field(
+        default=0.25, description="M3: share of signal value lost by telegraphing a strike"
+    )
+    forewarning_risk_discount: Probability = Field(
+        default=0.5, description="M3: share of counter-escalation risk removed by telegraphing"
+    )
+    proxy_deniability: Probability = Field(
+        default=0.6, description="M5: share of counter-escalation risk avoided acting via a proxy"
+    )
+    attribution_to_patron: Probability = Field(
+        default=0.5, description="M5/M11: chance a proxy's strike is blamed on its patron"
+    )
+    patron_restraint: Probability = Field(
+        default=0.8, description="M5: how far control suppresses a proxy's own attacks"
+    )
+    restraint_weight: NonNegative = Field(
+        default=1.5, description="M7: added cost multiplier on offensive rungs under restraint"
+    )
+    restraint_from_rung: Annotated[int, Field(ge=0, le=13)] = Field(
+        default=8, description="M7: lowest rung a restraint statement weighs on"
+    )
+    backing_weight: Probability = Field(
+        default=0.3, description="M7: share of escalation cost removed by a backer's promise"
+    )
+    hardliner_drift: Probability = Field(
+        default=0.1, description="M9: gain in hard-liner influence per strike suffered"
+    )
+    oil_stakes_weight: NonNegative = Field(
+        default=0.3, description="M10: war-cost multiplier per million barrels a day at risk"
+    )
+    perception_noise: NonNegative = Field(
+        default=0.15, description="M11: s.d. of the misread size of a blow, share of its rung"
+    )
+    declare_end_probability: Probability = Field(
+        default=0.6, description="M13: chance an actor declares its round concluded after answering"
+    )
+    accept_end_below: NonNegative = Field(
+        default=3.0, description="M13: grievance (rungs) under which a declared end is accepted"
+    )
+    mediation_rate: Probability = Field(
+        default=0.05, description="M13: daily chance a mediator brokers a cease-fire once calm"
+    )
+    quiet_below: NonNegative = Field(
+        default=1.0, description="M13: grievance (rungs) under which an actor counts as calm"
+    )
+    quiet_days: Annotated[int, Field(ge=1, le=365)] = Field(
+        default=14, description="M13: calm days after which the crisis is over"
+    )
+    interception_signal_loss: Probability = Field(
+        default=0.3, description="M14: share of a salvo's signal value lost if all is intercepted"
+    )
+    learning_rate: Probability = Field(
+        default=0.5, description="M14: weight of the last salvo on beliefs about defences"
+    )
+    direct_exchange_rung: Annotated[int, Field(ge=0, le=13)] = Field(
+        default=7, description="M12: rung of a direct exchange between states"
+    )
+    strategic_rung: Annotated[int, Field(ge=0, le=13)] = Field(
+        default=10, description="M12: rung of strikes on strategic assets"
+    )
+    war_rung: Annotated[int, Field(ge=0, le=13)] = Field(
+        default=11, description="M12: rung of sustained war"
+    )
+    combat_rung: Annotated[int, Field(ge=0, le=13)] = Field(
+        default=5, description="M12: lowest overt strike rung counted as the watched actor's combat"
+    )
+    combat_watch: ActorId | None = Field(
+        default="USA", description="M12: actor whose entry into combat is an outcome"
+    )
+
+
+class Scenario(Model):
+    """A crisis system: actors, relations, channels, commitments and a trigger."""
+
+    name: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9\-_]*$")] = Field(
+        description="Short name (lower case, digits, '-')"
+    )
+    title: str = ""
+    description: str = ""
+    start: dt.date = Field(description="Calendar date of day 0")
+    horizon_days: Annotated[int, Field(ge=1, le=3650)] = Field(
+        default=60, description="Days simulated"
+    )
+    sources: list[Source] = Field(default_factory=list)
+    ladder: list[Rung] = Field(default_factory=lambda: list(DEFAULT_LADDER))
+    actions: list[ActionSpec] = Field(default_factory=lambda: list(DEFAULT_ACTIONS))
+    munitions: dict[str, Munition] = Field(default_factory=dict)
+    target_classes: dict[str, TargetClass] = Field(default_factory=dict)
+    actors: dict[ActorId, Actor]
+    relations: list[Relation] = Field(default_factory=list)
+    channels: list[Channel] = Field(default_factory=list)
+    red_lines: list[RedLine] = Field(default_factory=list)
+    statements: list[Statement] = Field(default_factory=list)
+    inducements: list[Inducement] = Field(default_factory=list)
+    initial_events: list[InitialEvent] = Field(default_factory=list)
+    model: ModelParameters = Field(default_factory=ModelParameters)
+
+    @model_validator(mode="after")
+    def _references(self) -> Scenario:
+        """Every actor, munition and action named anywhere must exist."""
+        problems: list[str] = []
+        actors = set(self.actors)
+        actions = {a.name for a in self.actions}
+
+        def need(kind: str, value: str | None, known: set[str], where: str) -> None:
+            if value is not None and value not in known:
+                hint = difflib.get_close_matches(value, sorted(known), n=1)
+                tip = f"; did you mean '{hint[0]}'?" if hint else f"; known: {sorted(known)}"
+                problems.append(f"{where}: unknown {kind} '{value}'{tip}")
+
+        munitions = set(self.munitions)
+        for aid, actor in self.actors.items():
+            need("actor id", actor.patron, actors, f"actors.{aid}.patron")
+            if actor.role == Role.PROXY and actor.patron is None:
+                problems.append(f"actors.{aid}.patron: a proxy needs a patron")
+            for m in actor.arsenal:
+                need("munition", m, munitions, f"actors.{aid}.arsenal")
+            for action in actor.options or []:
+                need("action", action, actions, f"actors.{aid}.options")
+            for action, package in actor.packages.items():
+                need("action", action, actions, f"actors.{aid}.packages")
+                for m in package:
+                    need("munition", m, munitions, f"actors.{aid}.packages.{action}")
+            for i, layer in enumerate(actor.defence.layers):
+                need("actor id", layer.owner, actors, f"actors.{aid}.defence.layers.{i}.owner")
+                for m in layer.engages:
+                    need("munition", m, munitions, f"actors.{aid}.defence.layers.{i}.engages")
+        for i, rel in enumerate(self.relations):
+            for j, a in enumerate(rel.between):
+                need("actor id", a, actors, f"relations.{i}.between.{j}")
+        for i, ch in enumerate(self.channels):
+            for j, a in enumerate(ch.between):
+                need("actor id", a, actors, f"channels.{i}.between.{j}")
+            need("actor id", ch.via, actors, f"channels.{i}.via")
+        for i, rl in enumerate(self.red_lines):
+            need("actor id", rl.holder, actors, f"red_lines.{i}.holder")
+            need("actor id", rl.trigger.actor, actors, f"red_lines.{i}.if.actor")
+        for i, st in enumerate(self.statements):
+            need("actor id", st.by, actors, f"statements.{i}.by")
+            need("actor id", st.toward, actors, f"statements.{i}.toward")
+        for i, ind in enumerate(self.inducements):
+            need("actor id", ind.to, actors, f"inducements.{i}.to")
+        for i, ev in enumerate(self.initial_events):
+            need("actor id", ev.actor, actors, f"initial_events.{i}.actor")
+            need("actor id", ev.target, actors, f"initial_events.{i}.target")
+            need("action", ev.action, actions, f"initial_events.{i}.action")
+            if ev.day >= self.horizon_days:
+                problems.append(
+                    f"initial_events.{i}.day: day {ev.day} is past the horizon "
+                    f"({self.horizon_days} days)"
+                )
+        if self.model.combat_watch is not None and self.model.combat_watch not in actors:
+            self.model.combat_watch = None
+        levels = [r.level for r in self.ladder]
+        if levels != list(range(len(levels))):
+            problems.append("ladder: rung levels must be 0, 1, 2, ... in order")
+        for i, act in enumerate(self.actions):
+            if act.rung >= len(self.ladder):
+                problems.append(
+                    f"actions.{i}.rung: rung {act.rung} is not on the ladder (0..{len(levels) - 1})"
+                )
+        names = [a.name for a in self.actions]
+        dupes = {n for n in names if names.count(n) > 1}
+        if dupes:
+            problems.append(f"actions: duplicate action names {sorted(dupes)}")
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
+
+def actor_ids(scenario: Scenario) -> list[str]:
+    return list(scenario.actors)
+
+
+__all__ = [
+    "Actor",
+    "Channel",
+    "Param",
+    "Relation",
+    "Role",
+    "Scenario",
+]

@@ -1,0 +1,32 @@
+"""Shared fixtures: small scenarios written for tests (values are illustrative)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from escalade.scenario.load import load_scenario
+from escalade.scenario.schema import Scenario
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def duel() -> Scenario:
+    return load_scenario(FIXTURES / "duel.yaml")
+
+
+@pytest.fixture
+def write(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Write text (or bytes) to a scenario file and return its path."""
+
+    def _write(content: str | bytes, name: str = "scenario.yaml") -> Path:
+        path = tmp_path / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+        return path
+
+    return _write

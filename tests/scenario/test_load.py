@@ -1,0 +1,138 @@
+"""Located errors: every user mistake becomes file:line:column, the field, what was expected,
+and a suggestion where one exists."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from escalade.scenario.load import MAX_FILE_BYTES, ScenarioError, load_scenario
+
+BASE = """\
+name: t
+start: 2024-04-02
+horizon_days: 30
+actors:
+  IRN:
+    role: state
+    resolve: 0.7
+  ISR:
+    role: state
+  HEZ:
+    role: proxy
+    patron: IRN
+relations:
+  - {kind: alliance, between: [ISR, IRN]}
+"""
+
+
+def problems(path: Path) -> list[str]:
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    return [str(p) for p in info.value.problems]
+
+
+def test_a_valid_file_loads(write) -> None:
+    assert set(load_scenario(write(BASE)).actors) == {"IRN", "ISR", "HEZ"}
+
+
+def test_wrong_type_names_line_field_and_expectation(write) -> None:
+    path = write(BASE.replace("resolve: 0.7", "resolve: high"))
+    [msg] = problems(path)
+    assert msg.startswith(f"{path}:7:5: actors.IRN.resolve:")
+    assert "expected a number or a distribution" in msg and "'high'" in msg
+
+
+def test_unknown_key_suggests_the_closest(write) -> None:
+    [msg] = problems(write(BASE.replace("resolve: 0.7", "resolv: 0.7")))
+    assert ":7:5: actors.IRN.resolv: unknown key 'resolv'" in msg
+    assert "did you mean 'resolve'?" in msg
+
+
+def test_unknown_actor_in_a_relation_suggests_the_closest(write) -> None:
+    [msg] = problems(write(BASE.replace("between: [ISR, IRN]", "between: [ISR, IRM]")))
+    assert ":14:37: relations.0.between.1: unknown actor id 'IRM'" in msg
+    assert "did you mean" in msg
+
+
+def test_negative_count(write) -> None:
+    text = BASE.replace("    resolve: 0.7", "    resolve: 0.7\n    arsenal: {drone: -5}")
+    text = "munitions:\n  drone: {kind: drone, flight_time_hours: 8, failure_rate: 0.1, " \
+           "unit_cost_usd: 20000}\n" + text
+    [msg] = problems(write(text))
+    assert "actors.IRN.arsenal.drone" in msg and "greater than or equal to 0" in msg
+
+
+def test_probability_outside_unit_interval(write) -> None:
+    [msg] = problems(write(BASE.replace("resolve: 0.7", "resolve: 1.5")))
+    assert ":7:5: actors.IRN.resolve: must lie in [0.0, 1.0], got 1.5" in msg
+
+
+def test_distribution_outside_unit_interval(write) -> None:
+    [msg] = problems(write(BASE.replace("resolve: 0.7", "resolve: {pert: [0.2, 0.5, 1.4]}")))
+    assert "actors.IRN.resolve: must lie in [0.0, 1.0]" in msg
+
+
+def test_duplicate_ids_are_a_yaml_error(write) -> None:
+    [msg] = problems(write(BASE + "  IRN:\n    role: state\n"))
+    assert "duplicate" in msg.lower() or "IRN" in msg
+
+
+def test_duplicate_actor_ids(write) -> None:
+    text = BASE.replace("  HEZ:\n", "  ISR:\n    role: state\n  HEZ:\n")
+    [msg] = problems(write(text))
+    assert ":" in msg and "ISR" in msg and "duplicate" in msg.lower()
+
+
+def test_yaml_syntax_error_is_located(write) -> None:
+    [msg] = problems(write(BASE.replace("role: state\n    resolve", "role: [state\n    resolve")))
+    assert "YAML syntax error" in msg
+    line = int(msg.split(":")[1])
+    assert 6 <= line <= 9
+
+
+def test_non_utf8_bytes_are_located(write) -> None:
+    data = BASE.encode().replace(b"title", b"x") + b"description: caf\xe9\n"
+    [msg] = problems(write(data))
+    assert ":15:17:" in msg and "0xe9 is not valid UTF-8" in msg
+
+
+def test_file_over_the_size_limit(write) -> None:
+    [msg] = problems(write(BASE + "#" * (MAX_FILE_BYTES + 1) + "\n"))
+    assert "the limit is" in msg
+
+
+def test_alias_bomb_is_refused(write) -> None:
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+    for i in range(1, 9):
+        prev = chr(ord("a") + i - 1)
+        cur = chr(ord("a") + i)
+        bomb += f"{cur}: &{cur} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, " \
+                f"*{prev}, *{prev}, *{prev}, *{prev}]\n"
+    [msg] = problems(write(bomb))
+    assert "aliases" in msg and "limit" in msg
+
+
+def test_several_problems_are_all_reported(write) -> None:
+    text = BASE.replace("resolve: 0.7", "resolve: 2").replace("role: proxy", "role: proxi")
+    msgs = problems(write(text))
+    assert len(msgs) == 2
+    assert any("actors.HEZ.role" in m for m in msgs)
+
+
+def test_missing_required_field(write) -> None:
+    [msg] = problems(write(BASE.replace("start: 2024-04-02\n", "")))
+    assert "required field 'start' is missing" in msg
+
+
+def test_unknown_builtin_suggests_a_name() -> None:
+    with pytest.raises(ScenarioError) as info:
+        load_scenario("april-2042")
+    assert "did you mean 'april-2024'?" in str(info.value)
+
+
+def test_override_of_a_missing_path_is_located(write) -> None:
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(write(BASE), {"actors.XYZ.resolve": 0.5})
+    assert "override path not found at 'XYZ'" in str(info.value)
