@@ -82,7 +82,8 @@ def simulate(
     return Ensemble(sc, seed, pa.concat_tables(outs), pa.concat_tables(evs) if evs else None)
 
 
-def replay(scenario: Scenario | str | Path, seed: int, run: int, days: int | None = None
-           ) -> Ensemble:
+def replay(
+    scenario: Scenario | str | Path, seed: int, run: int, days: int | None = None
+) -> Ensemble:
     """Run ``run`` of an ensemble alone, with its event log: the same as inside the ensemble."""
     return simulate(scenario, runs=1, seed=seed, days=days, events=True, first_run=run)

@@ -34,7 +34,9 @@ def sentence(ev: dict[str, object], scenario: Scenario) -> str:
             text += f"; {shot} intercepted, {leaked} got through"
         return text + f"; {ev['deaths']} killed, damage {float(ev['damage']):.1f}."  # type: ignore[arg-type]
     if kind == "warning":
-        return f"{who} signals{via} a coming {action} against {target} in {ev['warning_days']} days."
+        return (
+            f"{who} signals{via} a coming {action} against {target} in {ev['warning_days']} days."
+        )
     if kind == "statement":
         return f"{who}: {action} against {target} (rung {rung})."
     if kind == "declaration":
@@ -44,12 +46,17 @@ def sentence(ev: dict[str, object], scenario: Scenario) -> str:
     if kind == "ceasefire":
         return f"A cease-fire is brokered by {who}."
     if kind == "end":
-        reasons = {1: "The crisis goes quiet.", 2: "The cease-fire holds.",
-                   3: "The crisis has become a sustained war."}
+        reasons = {
+            1: "The crisis goes quiet.",
+            2: "The cease-fire holds.",
+            3: "The crisis has become a sustained war.",
+        }
         return reasons.get(int(rung), "The crisis ends.")  # type: ignore[call-overload]
     return f"{who}: {kind} {action}."
 
 
 def narrative(events: pa.Table, scenario: Scenario) -> list[str]:
     """The run's events as dated lines, in order."""
-    return [f"Day {ev['day']} ({ev['date']}): {sentence(ev, scenario)}" for ev in events.to_pylist()]
+    return [
+        f"Day {ev['day']} ({ev['date']}): {sentence(ev, scenario)}" for ev in events.to_pylist()
+    ]

@@ -58,8 +58,10 @@ def test_unknown_actor_in_a_relation_suggests_the_closest(write) -> None:
 
 def test_negative_count(write) -> None:
     text = BASE.replace("    resolve: 0.7", "    resolve: 0.7\n    arsenal: {drone: -5}")
-    text = "munitions:\n  drone: {kind: drone, flight_time_hours: 8, failure_rate: 0.1, " \
-           "unit_cost_usd: 20000}\n" + text
+    text = (
+        "munitions:\n  drone: {kind: drone, flight_time_hours: 8, failure_rate: 0.1, "
+        "unit_cost_usd: 20000}\n" + text
+    )
     [msg] = problems(write(text))
     assert "actors.IRN.arsenal.drone" in msg and "greater than or equal to 0" in msg
 
@@ -108,8 +110,10 @@ def test_alias_bomb_is_refused(write) -> None:
     for i in range(1, 9):
         prev = chr(ord("a") + i - 1)
         cur = chr(ord("a") + i)
-        bomb += f"{cur}: &{cur} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, " \
-                f"*{prev}, *{prev}, *{prev}, *{prev}]\n"
+        bomb += (
+            f"{cur}: &{cur} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, "
+            f"*{prev}, *{prev}, *{prev}, *{prev}]\n"
+        )
     [msg] = problems(write(bomb))
     assert "aliases" in msg and "limit" in msg
 

@@ -28,8 +28,14 @@ class Proportion:
         return self.successes / self.trials if self.trials else float("nan")
 
     def as_dict(self) -> dict[str, float | int | str]:
-        return {"label": self.label, "p": self.estimate, "low": self.low, "high": self.high,
-                "successes": self.successes, "runs": self.trials}
+        return {
+            "label": self.label,
+            "p": self.estimate,
+            "low": self.low,
+            "high": self.high,
+            "successes": self.successes,
+            "runs": self.trials,
+        }
 
 
 def wilson(successes: int, trials: int, confidence: float = CONFIDENCE) -> tuple[float, float]:
@@ -91,8 +97,10 @@ def quantiles(values: np.ndarray, qs: tuple[float, ...] = (0.05, 0.5, 0.95)) -> 
 
 def ending_shares(outcomes: pa.Table) -> list[Proportion]:
     ended = np.asarray(outcomes["ended"].to_numpy(zero_copy_only=False))
-    return [proportion(f"ended: {reason}", ended == reason)
-            for reason in ("quiet", "ceasefire", "war", "ongoing")]
+    return [
+        proportion(f"ended: {reason}", ended == reason)
+        for reason in ("quiet", "ceasefire", "war", "ongoing")
+    ]
 
 
 def summary(outcomes: pa.Table, top: int = 13) -> dict[str, object]:
@@ -107,6 +115,10 @@ def summary(outcomes: pa.Table, top: int = 13) -> dict[str, object]:
         "deaths_q05_q50_q95": quantiles(deaths),
         "mean_deaths": float(deaths.mean()) if len(deaths) else float("nan"),
         "defence_cost_usd_q05_q50_q95": quantiles(cost),
-        "max_rung_distribution": {int(k): int(v) for k, v in zip(
-            *np.unique(np.asarray(outcomes["max_rung"]), return_counts=True), strict=True)},
+        "max_rung_distribution": {
+            int(k): int(v)
+            for k, v in zip(
+                *np.unique(np.asarray(outcomes["max_rung"]), return_counts=True), strict=True
+            )
+        },
     }

@@ -40,8 +40,12 @@ def counter_escalation_risk(params: Params, runs: I) -> F:
 def war_cost_scale(state: State, params: Params, runs: I, actor: int) -> F:
     """M9/M10: what a wider war would cost this leader, given stakes and risk tolerance."""
     rt = risk_tolerance(state, params, runs, actor)
-    return (params.m["war_cost"][runs] * params.stakes[runs, actor]
-            * params.war_aversion[runs, actor] * (1.0 - rt))
+    return (
+        params.m["war_cost"][runs]
+        * params.stakes[runs, actor]
+        * params.war_aversion[runs, actor]
+        * (1.0 - rt)
+    )
 
 
 def ally_effect(params: Params, runs: I, actor: int) -> F:
@@ -53,7 +57,9 @@ def ally_effect(params: Params, runs: I, actor: int) -> F:
     return np.where(high, restraint, 1.0) * backing[:, None]
 
 
-def red_line_commitment(state: State, params: Params, runs: I, actor: int, target: I) -> tuple[F, I]:
+def red_line_commitment(
+    state: State, params: Params, runs: I, actor: int, target: I
+) -> tuple[F, I]:
     """M8: audience cost owed and rung committed to, for red lines ``target`` has crossed."""
     red = params.red_lines
     cost = np.zeros(len(runs))
@@ -94,22 +100,34 @@ def answer_utility(
     resolve = params.resolve[runs, actor][:, None]
     signal = m["signal_value"][runs][:, None] * np.minimum(r, g)
     has_package = params.packages[actor].sum(axis=1) > 0
-    learnt = 1.0 - (m["interception_signal_loss"][runs] * state.belief_interception[runs, actor]
-                    )[:, None] * has_package[None, :]
+    learnt = (
+        1.0
+        - (m["interception_signal_loss"][runs] * state.belief_interception[runs, actor])[:, None]
+        * has_package[None, :]
+    )
     value = resolve * signal * learnt - m["overshoot_cost"][runs][:, None] * np.maximum(r - g, 0.0)
     deniable = np.where(params.action_via_proxy, m["proxy_deniability"][runs][:, None], 0.0)
     risk = counter_escalation_risk(params, runs) * (1.0 - deniable)
-    cost = war_cost_scale(state, params, runs, actor)[:, None] * risk * ally_effect(
-        params, runs, actor)
+    cost = (
+        war_cost_scale(state, params, runs, actor)[:, None]
+        * risk
+        * ally_effect(params, runs, actor)
+    )
     audience, commitment = red_line_commitment(state, params, runs, actor, target)
     below = (r < commitment[:, None]) * audience[:, None]
     forfeit = (r > params.inducement_rung[actor]) * params.inducement[runs, actor][:, None]
     unwarned = value - cost - below - forfeit
-    warned = (value * (1.0 - m["forewarning_signal_discount"][runs][:, None])
-              - cost * (1.0 - m["forewarning_risk_discount"][runs][:, None]) - below - forfeit)
+    warned = (
+        value * (1.0 - m["forewarning_signal_discount"][runs][:, None])
+        - cost * (1.0 - m["forewarning_risk_discount"][runs][:, None])
+        - below
+        - forfeit
+    )
     can_warn = (params.action_kind == _STRIKE)[None, :]
     available = available_actions(params, actor, target)
-    act = np.stack([np.where(available, unwarned, -np.inf),
-                    np.where(available & can_warn, warned, -np.inf)], axis=2)
+    act = np.stack(
+        [np.where(available, unwarned, -np.inf), np.where(available & can_warn, warned, -np.inf)],
+        axis=2,
+    )
     wait = -m["obligation_pressure"][runs] * params.resolve[runs, actor] * grievance - audience
     return Appraisal(act=act, wait=wait, available=available, commitment=commitment)

@@ -13,21 +13,40 @@ from escalade.scenario.schema import Role
 _MEDIATOR = ROLES.index(Role.MEDIATOR)
 
 
-def declare_end(state: State, params: Params, streams: Streams, day: int, log: EventLog,
-                runs: I, actor: int, target: I) -> None:
+def declare_end(
+    state: State,
+    params: Params,
+    streams: Streams,
+    day: int,
+    log: EventLog,
+    runs: I,
+    actor: int,
+    target: I,
+) -> None:
     """M13 Declared ends: the actor declares its round concluded; the message travels by the
     channel to the target (M4) and may be lost."""
     arrives, delay = channel_delivery(params, streams, day, runs, actor, target, f"declare:{actor}")
     via = params.channel_via[actor, target]
-    k = params.action_names.index("declare_concluded") if (
-        "declare_concluded" in params.action_names) else -1
+    k = (
+        params.action_names.index("declare_concluded")
+        if ("declare_concluded" in params.action_names)
+        else -1
+    )
     log.add(day, runs, "declaration", actor, action=k, rung=0, target=target, channel=via)
     r = runs[arrives]
     state.declaration_day[r, actor, target[arrives]] = day + delay[arrives]
 
 
-def maybe_declare_end(state: State, params: Params, streams: Streams, day: int, log: EventLog,
-                      runs: I, actor: int, target: I) -> None:
+def maybe_declare_end(
+    state: State,
+    params: Params,
+    streams: Streams,
+    day: int,
+    log: EventLog,
+    runs: I,
+    actor: int,
+    target: I,
+) -> None:
     """M13: after answering, an actor whose grievance is discharged may declare the matter
     concluded (``declare_end_probability``)."""
     calm = state.grievance[runs, actor, target] < params.m["quiet_below"][runs]
@@ -53,18 +72,27 @@ def deliver_declarations(state: State, params: Params, day: int, log: EventLog) 
         log.add(day, r[sel], "acceptance", int(actor), target=s[sel])
 
 
-def mediated_ceasefire(state: State, params: Params, streams: Streams, day: int,
-                       log: EventLog) -> None:
+def mediated_ceasefire(
+    state: State, params: Params, streams: Streams, day: int, log: EventLog
+) -> None:
     """M13: once grievances are low enough to accept an end, a mediator brokers a cease-fire
     with daily probability ``mediation_rate`` (only if the scenario has a mediator)."""
     if not (params.role == _MEDIATOR).any():
         return
-    worst = state.grievance[:, params.deciders, :].max(axis=(1, 2)) if len(params.deciders) else (
-        np.zeros(len(state.ended)))
+    worst = (
+        state.grievance[:, params.deciders, :].max(axis=(1, 2))
+        if len(params.deciders)
+        else (np.zeros(len(state.ended)))
+    )
     struck = state.received_rung.max(axis=(1, 2)) > 0
     u = streams.uniform(day, "mediation")
-    ok = (~state.ended & struck & (worst < params.m["accept_end_below"])
-          & (u < params.m["mediation_rate"]) & (state.pend_day.max(axis=1) < 0))
+    ok = (
+        ~state.ended
+        & struck
+        & (worst < params.m["accept_end_below"])
+        & (u < params.m["mediation_rate"])
+        & (state.pend_day.max(axis=1) < 0)
+    )
     runs = np.flatnonzero(ok)
     if len(runs):
         mediator = int(np.flatnonzero(params.role == _MEDIATOR)[0])
@@ -74,8 +102,11 @@ def mediated_ceasefire(state: State, params: Params, streams: Streams, day: int,
 
 def quiet_end(state: State, params: Params, day: int, log: EventLog) -> None:
     """M13: a crisis with every grievance calm and nothing scheduled for ``quiet_days`` is over."""
-    worst = state.grievance[:, params.deciders, :].max(axis=(1, 2)) if len(params.deciders) else (
-        np.zeros(len(state.ended)))
+    worst = (
+        state.grievance[:, params.deciders, :].max(axis=(1, 2))
+        if len(params.deciders)
+        else (np.zeros(len(state.ended)))
+    )
     calm = (worst < params.m["quiet_below"]) & (state.pend_day.max(axis=1) < 0)
     state.calm_days = np.where(calm, state.calm_days + 1, 0)
     runs = np.flatnonzero(~state.ended & (state.calm_days >= params.m_int["quiet_days"]))

@@ -29,13 +29,12 @@ def blow_grievance(
     )
 
 
-def discharge_obligation(state: State, params: Params, runs: I, actor: I | int, target: I,
-                         rung: I) -> None:
+def discharge_obligation(
+    state: State, params: Params, runs: I, actor: I | int, target: I, rung: I
+) -> None:
     """M1: an answer discharges the answerer's grievance against its target by its rung."""
     g = state.grievance[runs, actor, target]
-    state.grievance[runs, actor, target] = np.maximum(
-        g - params.m["discharge"][runs] * rung, 0.0
-    )
+    state.grievance[runs, actor, target] = np.maximum(g - params.m["discharge"][runs] * rung, 0.0)
 
 
 def decay_grievance(state: State, params: Params) -> None:
@@ -61,8 +60,9 @@ def cross_red_lines(state: State, params: Params, runs: I, culprit: I, victim: I
     """M8 Red lines: a blow at or above a declared threshold crosses the holder's line."""
     red = params.red_lines
     for k in range(len(red.holder)):
-        crossed = (culprit == red.crosser[k]) & (victim == red.holder[k]) & (
-            rung >= red.rung_at_least[k])
+        crossed = (
+            (culprit == red.crosser[k]) & (victim == red.holder[k]) & (rung >= red.rung_at_least[k])
+        )
         state.red_crossed[runs[crossed], k] = True
 
 
@@ -71,8 +71,9 @@ def hardliner_drift(state: State, params: Params, runs: I, victim: I) -> None:
     is_state = params.role[victim] == _STATE
     r, v = runs[is_state], victim[is_state]
     room = 1.0 - state.hard_weight[r, v] - params.soft_weight[r, v]
-    state.hard_weight[r, v] += params.m["hardliner_drift"][r] * np.maximum(room, 0.0) * (
-        params.hard_weight[r, v] > 0)
+    state.hard_weight[r, v] += (
+        params.m["hardliner_drift"][r] * np.maximum(room, 0.0) * (params.hard_weight[r, v] > 0)
+    )
 
 
 def risk_tolerance(state: State, params: Params, runs: I, actor: int) -> F:
@@ -80,5 +81,8 @@ def risk_tolerance(state: State, params: Params, runs: I, actor: int) -> F:
     hard = state.hard_weight[runs, actor]
     soft = params.soft_weight[runs, actor]
     leader = np.clip(1.0 - hard - soft, 0.0, 1.0)
-    return (leader * params.leader_risk[runs, actor] + hard * params.hard_risk[runs, actor]
-            + soft * params.soft_risk[runs, actor])
+    return (
+        leader * params.leader_risk[runs, actor]
+        + hard * params.hard_risk[runs, actor]
+        + soft * params.soft_risk[runs, actor]
+    )

@@ -199,9 +199,14 @@ def compile_params(scenario: Scenario, streams: Streams) -> Params:
         rung_at_least=np.array([r.trigger.rung_at_least for r in rl], dtype=np.int64),
         commits_to_rung=np.array([r.commits_to_rung for r in rl], dtype=np.int64),
         audience_cost=np.stack(
-            [draw_param(streams, r.audience_cost, f"red_lines.{k}.audience_cost")
-             for k, r in enumerate(rl)], axis=1
-        ) if rl else np.zeros((runs, 0)),
+            [
+                draw_param(streams, r.audience_cost, f"red_lines.{k}.audience_cost")
+                for k, r in enumerate(rl)
+            ],
+            axis=1,
+        )
+        if rl
+        else np.zeros((runs, 0)),
     )
 
     acts = scenario.actions
@@ -230,8 +235,11 @@ def compile_params(scenario: Scenario, streams: Streams) -> Params:
                 harass_target[i] = int(np.argmax(enemies))
 
     deciders = np.array(
-        [i for i, a in enumerate(scenario.actors.values())
-         if a.role in (Role.STATE, Role.PROXY) and a.policy.name != "none"],
+        [
+            i
+            for i, a in enumerate(scenario.actors.values())
+            if a.role in (Role.STATE, Role.PROXY) and a.policy.name != "none"
+        ],
         dtype=np.int64,
     )
     return Params(
@@ -283,13 +291,23 @@ def compile_params(scenario: Scenario, streams: Streams) -> Params:
         ),
         packages=packages,
         target_damage=np.stack(
-            [draw_param(streams, c.damage_per_hit, f"target_classes.{n}.damage")
-             for n, c in scenario.target_classes.items()], axis=1
-        ) if classes else np.zeros((runs, 0)),
+            [
+                draw_param(streams, c.damage_per_hit, f"target_classes.{n}.damage")
+                for n, c in scenario.target_classes.items()
+            ],
+            axis=1,
+        )
+        if classes
+        else np.zeros((runs, 0)),
         target_casualties=np.stack(
-            [draw_param(streams, c.casualties_per_hit, f"target_classes.{n}.casualties")
-             for n, c in scenario.target_classes.items()], axis=1
-        ) if classes else np.zeros((runs, 0)),
+            [
+                draw_param(streams, c.casualties_per_hit, f"target_classes.{n}.casualties")
+                for n, c in scenario.target_classes.items()
+            ],
+            axis=1,
+        )
+        if classes
+        else np.zeros((runs, 0)),
         ladder_top=len(scenario.ladder) - 1,
         m=m,
         m_int=m_int,

@@ -34,7 +34,12 @@ def misperceived_rung(
 
 
 def attributed_culprit(
-    params: Params, streams: Streams, day: int, runs: I, striker: I | int, deniable: B | bool,
+    params: Params,
+    streams: Streams,
+    day: int,
+    runs: I,
+    striker: I | int,
+    deniable: B | bool,
     tag: str,
 ) -> I:
     """M11/M5 Attribution: a deniable blow by a proxy is blamed on its patron, or on the proxy.

@@ -18,7 +18,8 @@ def proxy_initiative(state: State, params: Params, streams: Streams, day: int, p
     if params.harass_target[proxy] < 0:
         return np.zeros(0, dtype=np.int64)
     rate = params.harassment_rate[:, proxy] * (
-        1.0 - params.m["patron_restraint"] * params.control[:, proxy])
+        1.0 - params.m["patron_restraint"] * params.control[:, proxy]
+    )
     u = streams.uniform(day, f"harass:{params.actors[proxy]}")
     return np.flatnonzero((u < rate) & ~state.ended & (state.pend_day[:, proxy] < 0))
 

@@ -40,8 +40,9 @@ def build_world(scenario: Scenario, streams: Streams) -> World:
     )
 
 
-def run_batch(scenario: Scenario, seed: int, run_ids: I, days: int | None = None,
-              keep_events: bool = False) -> Batch:
+def run_batch(
+    scenario: Scenario, seed: int, run_ids: I, days: int | None = None, keep_events: bool = False
+) -> Batch:
     """Simulate the runs ``run_ids`` of ``scenario`` under ``seed`` for ``days`` days.
 
     The result for a run depends only on ``(scenario, seed, run_id)``: not on which other
@@ -50,8 +51,10 @@ def run_batch(scenario: Scenario, seed: int, run_ids: I, days: int | None = None
     run_ids = np.asarray(run_ids, dtype=np.int64)
     streams = Streams(seed, run_ids)
     world = build_world(scenario, streams)
-    state = State.initial(world.params, [d.initial_stock[None, :].repeat(len(run_ids), axis=0)
-                                          for d in world.defences])
+    state = State.initial(
+        world.params,
+        [d.initial_stock[None, :].repeat(len(run_ids), axis=0) for d in world.defences],
+    )
     log = EventLog()
     horizon = scenario.horizon_days if days is None else days
     for day in range(horizon):
@@ -69,8 +72,9 @@ def _first_day(events: dict[str, np.ndarray], mask: np.ndarray, runs: int) -> np
     return out
 
 
-def outcome_table(events: dict[str, np.ndarray], state: State, params: Params, run_ids: I,
-                  horizon: int) -> pa.Table:
+def outcome_table(
+    events: dict[str, np.ndarray], state: State, params: Params, run_ids: I, horizon: int
+) -> pa.Table:
     """One row per run, every column derived from the run's events (M12 thresholds)."""
     runs = len(run_ids)
     m = params.m_int
@@ -92,13 +96,18 @@ def outcome_table(events: dict[str, np.ndarray], state: State, params: Params, r
     watch = params.scenario.model.combat_watch
     combat = np.zeros(len(kind), dtype=np.bool_)
     if watch is not None:
-        combat = (blows & (actor == params.index(watch)) & (rung >= m["combat_rung"])
-                  & params.action_overt[np.maximum(events["action"], 0)])
+        combat = (
+            blows
+            & (actor == params.index(watch))
+            & (rung >= m["combat_rung"])
+            & params.action_overt[np.maximum(events["action"], 0)]
+        )
     never = np.iinfo(np.int64).max
     first = {
         "first_answer_day": _first_day(events, acts, runs),
-        "first_direct_day": _first_day(events, interstate & (rung >= m["direct_exchange_rung"]),
-                                       runs),
+        "first_direct_day": _first_day(
+            events, interstate & (rung >= m["direct_exchange_rung"]), runs
+        ),
         "first_strategic_day": _first_day(events, blows & (rung >= m["strategic_rung"]), runs),
         "first_war_day": _first_day(events, blows & (rung >= m["war_rung"]), runs),
         "first_combat_day": _first_day(events, combat, runs),
@@ -119,24 +128,27 @@ def outcome_table(events: dict[str, np.ndarray], state: State, params: Params, r
     }
     for name, day in first.items():
         columns[name] = pa.array(day, mask=day == never)
-    columns.update({
-        "deaths": pa.array(total("deaths", blows, np.int64)),
-        "senior_killed": pa.array(total("senior", blows, np.int64)),
-        "damage": pa.array(total("damage", blows)),
-        "strikes": pa.array(np.bincount(events["run"][blows], minlength=runs)),
-        "munitions_spent": pa.array(total("size", blows, np.int64)),
-        "interceptors_spent": pa.array(total("interceptors", blows)),
-        "attack_cost_usd": pa.array(total("attack_cost", blows)),
-        "defence_cost_usd": pa.array(total("defence_cost", blows)),
-        "ended": pa.array(np.array(END_REASONS, dtype=object)[state.end_reason]),
-        "end_day": pa.array(np.where(state.ended, state.end_day, horizon)),
-        "pathway": pa.array(pathways(events, acts, params, runs)),
-    })
+    columns.update(
+        {
+            "deaths": pa.array(total("deaths", blows, np.int64)),
+            "senior_killed": pa.array(total("senior", blows, np.int64)),
+            "damage": pa.array(total("damage", blows)),
+            "strikes": pa.array(np.bincount(events["run"][blows], minlength=runs)),
+            "munitions_spent": pa.array(total("size", blows, np.int64)),
+            "interceptors_spent": pa.array(total("interceptors", blows)),
+            "attack_cost_usd": pa.array(total("attack_cost", blows)),
+            "defence_cost_usd": pa.array(total("defence_cost", blows)),
+            "ended": pa.array(np.array(END_REASONS, dtype=object)[state.end_reason]),
+            "end_day": pa.array(np.where(state.ended, state.end_day, horizon)),
+            "pathway": pa.array(pathways(events, acts, params, runs)),
+        }
+    )
     return pa.table(columns)
 
 
-def pathways(events: dict[str, np.ndarray], acts: np.ndarray, params: Params, runs: int
-             ) -> list[str]:
+def pathways(
+    events: dict[str, np.ndarray], acts: np.ndarray, params: Params, runs: int
+) -> list[str]:
     """The first actions of each run as ``ACTOR:rung > ACTOR:rung > ...``."""
     rows = np.flatnonzero(acts)
     r = events["run"][rows]
@@ -146,11 +158,12 @@ def pathways(events: dict[str, np.ndarray], acts: np.ndarray, params: Params, ru
     starts = np.flatnonzero(np.r_[True, r[1:] != r[:-1]])
     ends = np.r_[starts[1:], len(rows)]
     labels = np.array(
-        [f"{a}:{k}" for a in params.actors for k in range(params.ladder_top + 1)], dtype=object)
+        [f"{a}:{k}" for a in params.actors for k in range(params.ladder_top + 1)], dtype=object
+    )
     codes = events["actor"][rows] * (params.ladder_top + 1) + events["rung"][rows]
     text = labels[codes]
     for s, e in zip(starts, ends, strict=True):
-        out[r[s]] = " > ".join(text[s:min(e, s + PATHWAY_STEPS)])
+        out[r[s]] = " > ".join(text[s : min(e, s + PATHWAY_STEPS)])
     return out
 
 

@@ -14,8 +14,17 @@ F = NDArray[np.float64]
 I = NDArray[np.int64]
 B = NDArray[np.bool_]
 
-EVENT_KINDS = ("trigger", "strike", "harassment", "statement", "warning", "declaration",
-               "acceptance", "ceasefire", "end")
+EVENT_KINDS = (
+    "trigger",
+    "strike",
+    "harassment",
+    "statement",
+    "warning",
+    "declaration",
+    "acceptance",
+    "ceasefire",
+    "end",
+)
 END_REASONS = ("ongoing", "quiet", "ceasefire", "war")
 
 
@@ -71,8 +80,22 @@ class State:
         )
 
 
-_INT_FIELDS = ("run", "day", "kind", "actor", "action", "rung", "target", "size", "warning",
-               "channel", "intercepted", "leaked", "deaths", "senior")
+_INT_FIELDS = (
+    "run",
+    "day",
+    "kind",
+    "actor",
+    "action",
+    "rung",
+    "target",
+    "size",
+    "warning",
+    "channel",
+    "intercepted",
+    "leaked",
+    "deaths",
+    "senior",
+)
 _FLOAT_FIELDS = ("damage", "attack_cost", "defence_cost", "interceptors")
 
 
@@ -84,8 +107,9 @@ class EventLog:
         default_factory=lambda: {k: [] for k in _INT_FIELDS + _FLOAT_FIELDS}
     )
 
-    def add(self, day: int, runs: I, kind: str, actor: int | I, **values: int | float | F | I
-            ) -> None:
+    def add(
+        self, day: int, runs: I, kind: str, actor: int | I, **values: int | float | F | I
+    ) -> None:
         """Append one event per run in ``runs`` (scalars broadcast)."""
         n = len(runs)
         if n == 0:
@@ -105,8 +129,11 @@ class EventLog:
     def arrays(self) -> dict[str, NDArray[np.generic]]:
         """The log as arrays, in the order events happened (stable by run, then time)."""
         out = {
-            k: (np.concatenate(v) if v else np.zeros(0, dtype=np.int64 if k in _INT_FIELDS
-                                                       else np.float64))
+            k: (
+                np.concatenate(v)
+                if v
+                else np.zeros(0, dtype=np.int64 if k in _INT_FIELDS else np.float64)
+            )
             for k, v in self.columns.items()
         }
         order = np.argsort(out["run"], kind="stable")
@@ -119,24 +146,26 @@ def events_table(events: dict[str, NDArray[np.generic]], params: Params, run_ids
     actions = np.array(list(params.action_names) + [""], dtype=object)
     kinds = np.array(EVENT_KINDS, dtype=object)
     start = np.datetime64(params.scenario.start, "D")
-    return pa.table({
-        "run": pa.array(run_ids[events["run"]]),
-        "day": pa.array(events["day"]),
-        "date": pa.array(start + events["day"].astype("timedelta64[D]")),
-        "kind": pa.array(kinds[events["kind"]]),
-        "actor": pa.array(actors[events["actor"]]),
-        "action": pa.array(actions[events["action"]]),
-        "rung": pa.array(events["rung"]),
-        "target": pa.array(actors[events["target"]]),
-        "size": pa.array(events["size"]),
-        "warning_days": pa.array(events["warning"]),
-        "channel": pa.array(actors[events["channel"]]),
-        "intercepted": pa.array(events["intercepted"]),
-        "leaked": pa.array(events["leaked"]),
-        "damage": pa.array(events["damage"]),
-        "deaths": pa.array(events["deaths"]),
-        "senior_killed": pa.array(events["senior"]),
-        "attack_cost_usd": pa.array(events["attack_cost"]),
-        "defence_cost_usd": pa.array(events["defence_cost"]),
-        "interceptors": pa.array(events["interceptors"]),
-    })
+    return pa.table(
+        {
+            "run": pa.array(run_ids[events["run"]]),
+            "day": pa.array(events["day"]),
+            "date": pa.array(start + events["day"].astype("timedelta64[D]")),
+            "kind": pa.array(kinds[events["kind"]]),
+            "actor": pa.array(actors[events["actor"]]),
+            "action": pa.array(actions[events["action"]]),
+            "rung": pa.array(events["rung"]),
+            "target": pa.array(actors[events["target"]]),
+            "size": pa.array(events["size"]),
+            "warning_days": pa.array(events["warning"]),
+            "channel": pa.array(actors[events["channel"]]),
+            "intercepted": pa.array(events["intercepted"]),
+            "leaked": pa.array(events["leaked"]),
+            "damage": pa.array(events["damage"]),
+            "deaths": pa.array(events["deaths"]),
+            "senior_killed": pa.array(events["senior"]),
+            "attack_cost_usd": pa.array(events["attack_cost"]),
+            "defence_cost_usd": pa.array(events["defence_cost"]),
+            "interceptors": pa.array(events["interceptors"]),
+        }
+    )

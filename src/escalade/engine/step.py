@@ -94,14 +94,30 @@ def land_triggers(state: State, world: World, day: int, log: EventLog) -> None:
             continue
         k = p.action_names.index(ev.action)
         a, t = p.index(ev.actor), p.index(ev.target)
-        log.add(day, runs, "trigger", a, action=k, rung=int(p.action_rung[k]), target=t,
-                deaths=ev.casualties.senior + ev.casualties.other, senior=ev.casualties.senior,
-                damage=ev.damage)
-        blow = Blow(runs=runs, striker=np.full(n, a), answerer=np.full(n, a),
-                    target=np.full(n, t), action=np.full(n, k), rung=np.full(n, p.action_rung[k]),
-                    deaths=np.full(n, ev.casualties.senior + ev.casualties.other),
-                    senior=np.full(n, ev.casualties.senior), damage=np.full(n, ev.damage),
-                    soil=np.full(n, ev.soil_equivalent or bool(p.action_soil[k])))
+        log.add(
+            day,
+            runs,
+            "trigger",
+            a,
+            action=k,
+            rung=int(p.action_rung[k]),
+            target=t,
+            deaths=ev.casualties.senior + ev.casualties.other,
+            senior=ev.casualties.senior,
+            damage=ev.damage,
+        )
+        blow = Blow(
+            runs=runs,
+            striker=np.full(n, a),
+            answerer=np.full(n, a),
+            target=np.full(n, t),
+            action=np.full(n, k),
+            rung=np.full(n, p.action_rung[k]),
+            deaths=np.full(n, ev.casualties.senior + ev.casualties.other),
+            senior=np.full(n, ev.casualties.senior),
+            damage=np.full(n, ev.damage),
+            soil=np.full(n, ev.soil_equivalent or bool(p.action_soil[k])),
+        )
         suffer(state, world, day, blow, f"trigger:{ev.actor}:{ev.action}")
 
 
@@ -133,8 +149,16 @@ def proxy_strikes(state: State, world: World, day: int, log: EventLog, proxy: in
     carry_out(state, world, day, log, proxy, k, runs, own_initiative=True)
 
 
-def carry_out(state: State, world: World, day: int, log: EventLog, actor: int, k: int, runs: I,
-              own_initiative: bool) -> None:
+def carry_out(
+    state: State,
+    world: World,
+    day: int,
+    log: EventLog,
+    actor: int,
+    k: int,
+    runs: I,
+    own_initiative: bool,
+) -> None:
     """Execute action ``k`` of ``actor`` in ``runs``: a salvo against the target's defences
     (M6) when the striker has a package for it, fixed effects otherwise."""
     p = world.params
@@ -176,13 +200,37 @@ def carry_out(state: State, world: World, day: int, log: EventLog, actor: int, k
         senior = sub_streams.poisson(day, f"senior:{tag}", np.full(n, p.action_senior[k]))
         damage = np.full(n, p.action_damage[k])
     kind = "harassment" if own_initiative else "strike"
-    log.add(day, runs, kind, striker, action=k, rung=int(p.action_rung[k]), target=target,
-            size=size, warning=lead, intercepted=intercepted, leaked=leaked, damage=damage,
-            deaths=deaths, senior=senior, attack_cost=attack_cost, defence_cost=defence_cost,
-            interceptors=used)
-    blow = Blow(runs=runs, striker=np.full(n, striker), answerer=np.full(n, actor), target=target,
-                action=np.full(n, k), rung=np.full(n, p.action_rung[k]), deaths=deaths,
-                senior=senior, damage=damage, soil=np.full(n, bool(p.action_soil[k])))
+    log.add(
+        day,
+        runs,
+        kind,
+        striker,
+        action=k,
+        rung=int(p.action_rung[k]),
+        target=target,
+        size=size,
+        warning=lead,
+        intercepted=intercepted,
+        leaked=leaked,
+        damage=damage,
+        deaths=deaths,
+        senior=senior,
+        attack_cost=attack_cost,
+        defence_cost=defence_cost,
+        interceptors=used,
+    )
+    blow = Blow(
+        runs=runs,
+        striker=np.full(n, striker),
+        answerer=np.full(n, actor),
+        target=target,
+        action=np.full(n, k),
+        rung=np.full(n, p.action_rung[k]),
+        deaths=deaths,
+        senior=senior,
+        damage=damage,
+        soil=np.full(n, bool(p.action_soil[k])),
+    )
     if not own_initiative:
         discharge_obligation(state, p, runs, actor, target, blow.rung)
     suffer(state, world, day, blow, tag)
@@ -191,8 +239,17 @@ def carry_out(state: State, world: World, day: int, log: EventLog, actor: int, k
     ending.war_end(state, p, day, runs, blow.rung, log)
 
 
-def salvo(state: State, world: World, day: int, runs: I, target: int, launched: I, warned: Any,
-          k: int, tag: str) -> Any:
+def salvo(
+    state: State,
+    world: World,
+    day: int,
+    runs: I,
+    target: int,
+    launched: I,
+    warned: Any,
+    k: int,
+    tag: str,
+) -> Any:
     """M6 with M3: the target's layers (partners joining if warned) meet the salvo."""
     p = world.params
     defence = _subset(world.defences[target], runs)
@@ -202,21 +259,36 @@ def salvo(state: State, world: World, day: int, runs: I, target: int, launched: 
     tc = p.action_target_class[k]
     dmg = p.target_damage[runs, tc] if tc >= 0 else np.ones(len(runs))
     cas = p.target_casualties[runs, tc] if tc >= 0 else np.full(len(runs), 0.1)
-    res = resolve_salvo(sub_streams, day, tag, launched, munitions, defence, joined, warned,
-                        state.interceptors[target][runs], dmg, cas)
+    res = resolve_salvo(
+        sub_streams,
+        day,
+        tag,
+        launched,
+        munitions,
+        defence,
+        joined,
+        warned,
+        state.interceptors[target][runs],
+        dmg,
+        cas,
+    )
     state.interceptors[target][runs] -= res.interceptors_used
     return res
 
 
 def _subset(table: Any, runs: I) -> Any:
     """The rows ``runs`` of every per-run array of a frozen table."""
-    rows = table.kill_probability.shape[0] if hasattr(table, "kill_probability") else (
-        table.failure_rate.shape[0])
+    rows = (
+        table.kill_probability.shape[0]
+        if hasattr(table, "kill_probability")
+        else (table.failure_rate.shape[0])
+    )
     changes = {
         f.name: getattr(table, f.name)[runs]
         for f in fields(table)
         if isinstance(getattr(table, f.name), np.ndarray)
-        and getattr(table, f.name).ndim == 2 and getattr(table, f.name).shape[0] == rows
+        and getattr(table, f.name).ndim == 2
+        and getattr(table, f.name).shape[0] == rows
     }
     return replace(table, **changes)
 
@@ -250,15 +322,32 @@ def decide(state: State, world: World, day: int, log: EventLog, actor: int) -> N
     target = target_all[runs]
     g = g_all[runs]
     appraisal = answer_utility(state, p, runs, actor, target, g)
-    situation = Situation(day=day, actor=actor, runs=runs, target=target, grievance=g,
-                          received_rung=state.received_rung[runs, actor, target],
-                          appraisal=appraisal, params=p, streams=world.streams)
+    situation = Situation(
+        day=day,
+        actor=actor,
+        runs=runs,
+        target=target,
+        grievance=g,
+        received_rung=state.received_rung[runs, actor, target],
+        appraisal=appraisal,
+        params=p,
+        streams=world.streams,
+    )
     choice = world.policies[actor].choose(situation)
     act(state, world, day, log, actor, runs, target, choice.action, choice.warned)
 
 
-def act(state: State, world: World, day: int, log: EventLog, actor: int, runs: I, target: I,
-        action: I, warned: Any) -> None:
+def act(
+    state: State,
+    world: World,
+    day: int,
+    log: EventLog,
+    actor: int,
+    runs: I,
+    target: I,
+    action: I,
+    warned: Any,
+) -> None:
     """Carry out a choice: talk at once; schedule answers, telegraphed or not (M3, M4)."""
     p = world.params
     chosen = action != NO_ACTION
@@ -283,8 +372,17 @@ def act(state: State, world: World, day: int, log: EventLog, actor: int, runs: I
     in_time = w & arrives & (delay <= lead)
     via = p.channel_via[actor, t]
     if w.any():
-        log.add(day, r[w], "warning", actor, action=k[w], rung=p.action_rung[k[w]], target=t[w],
-                warning=lead[w], channel=via[w])
+        log.add(
+            day,
+            r[w],
+            "warning",
+            actor,
+            action=k[w],
+            rung=p.action_rung[k[w]],
+            target=t[w],
+            warning=lead[w],
+            channel=via[w],
+        )
     state.pend_day[r, actor] = day + np.maximum(lead, 1)
     state.pend_action[r, actor] = k
     state.pend_target[r, actor] = t

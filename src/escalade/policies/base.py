@@ -54,8 +54,11 @@ class Situation:
         above ``rung``; :data:`NO_ACTION` if there is none."""
         p = self.params
         answers = np.isin(p.action_kind, list(_ANSWERS))
-        ok = self.appraisal.available & answers[None, :] & (
-            p.action_rung[None, :] <= np.asarray(rung)[:, None])
+        ok = (
+            self.appraisal.available
+            & answers[None, :]
+            & (p.action_rung[None, :] <= np.asarray(rung)[:, None])
+        )
         score = np.where(ok, p.action_rung[None, :] * 1000 - np.arange(len(p.action_rung)), -1)
         best = np.argmax(score, axis=1)
         return np.where(ok.any(axis=1), best, NO_ACTION)

@@ -20,7 +20,10 @@ class CalibratedRetaliation(Policy):
 
     name = "calibrated_retaliation"
     classifier: ClassVar[dict[str, Any]] = {
-        "stochastic": True, "uses_channels": True, "uses_forewarning": True, "memory": "grievance",
+        "stochastic": True,
+        "uses_channels": True,
+        "uses_forewarning": True,
+        "memory": "grievance",
     }
 
     def choose(self, situation: Situation) -> Choice:

@@ -85,12 +85,22 @@ def resolve_source(spec: str | Path) -> Path:
 
 
 def load_scenario(spec: str | Path, overrides: dict[str, Any] | None = None) -> Scenario:
-    """Read and validate a scenario from a file or a built-in name; apply ``path=value`` overrides."""
+    """Read and validate a scenario (a file or a built-in name), applying ``path=value`` overrides."""
     path = resolve_source(spec)
     data = read_yaml(path)
     if overrides:
         data = apply_overrides(data, overrides, str(path))
     return validate(data, str(path))
+
+
+def load_scenario_text(
+    text: str, name: str = "<string>", overrides: dict[str, Any] | None = None
+) -> Scenario:
+    """Validate a scenario given as YAML text (e.g. the copy kept in an experiment's manifest)."""
+    data = parse_yaml(text, name)
+    if overrides:
+        data = apply_overrides(data, overrides, name)
+    return validate(data, name)
 
 
 def scenario_text(spec: str | Path) -> str:
@@ -103,8 +113,16 @@ def read_yaml(path: Path) -> Any:
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise ScenarioError(
-            [Problem(name, 1, 1, "", f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
-                     "split it or remove generated content")]
+            [
+                Problem(
+                    name,
+                    1,
+                    1,
+                    "",
+                    f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
+                    "split it or remove generated content",
+                )
+            ]
         )
     raw = path.read_bytes()
     try:
@@ -113,8 +131,16 @@ def read_yaml(path: Path) -> Any:
         line = raw[: exc.start].count(b"\n") + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise ScenarioError(
-            [Problem(name, line, col, "", f"byte 0x{raw[exc.start]:02x} is not valid UTF-8",
-                     "save the file as UTF-8")]
+            [
+                Problem(
+                    name,
+                    line,
+                    col,
+                    "",
+                    f"byte 0x{raw[exc.start]:02x} is not valid UTF-8",
+                    "save the file as UTF-8",
+                )
+            ]
         ) from None
     return parse_yaml(text, name)
 
@@ -134,8 +160,17 @@ def parse_yaml(text: str, name: str = "<string>") -> Any:
     nodes = _expanded_size(data, {})
     if nodes > MAX_NODES:
         raise ScenarioError(
-            [Problem(name, 1, 1, "", f"the document expands to {nodes:,} nodes through aliases; "
-                     f"the limit is {MAX_NODES:,}", "remove the recursive anchors (&) and aliases (*)")]
+            [
+                Problem(
+                    name,
+                    1,
+                    1,
+                    "",
+                    f"the document expands to {nodes:,} nodes through aliases; "
+                    f"the limit is {MAX_NODES:,}",
+                    "remove the recursive anchors (&) and aliases (*)",
+                )
+            ]
         )
     if not isinstance(data, dict):
         raise ScenarioError([Problem(name, 1, 1, "", "a scenario must be a YAML mapping")])
@@ -219,8 +254,16 @@ def _problems(exc: ValidationError, data: Any, name: str) -> list[Problem]:
             continue
         seen.add(key)
         problem = _locate(data, found, name, message, hint)
-        out.append(Problem(problem.file, problem.line, problem.column,
-                           ".".join(map(str, loc if not partial else found)), message, hint))
+        out.append(
+            Problem(
+                problem.file,
+                problem.line,
+                problem.column,
+                ".".join(map(str, loc if not partial else found)),
+                message,
+                hint,
+            )
+        )
     return out
 
 
@@ -238,9 +281,9 @@ def _get(data: Any, loc: tuple[Any, ...]) -> Any:
 def _existing_prefix(data: Any, loc: tuple[Any, ...]) -> tuple[Any, ...]:
     node = data
     for i, step in enumerate(loc):
-        if isinstance(node, dict) and step in node:
-            node = node[step]
-        elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+        if (isinstance(node, dict) and step in node) or (
+            isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node)
+        ):
             node = node[step]
         else:
             return loc[:i]

@@ -184,12 +184,15 @@ class Relation(Model):
     """Alliance, patronage or hostility between two actors."""
 
     kind: Literal["alliance", "patronage", "hostility"]
-    between: tuple[ActorId, ActorId] = Field(description="The two actors (alliance: [ally, protégé])")
+    between: tuple[ActorId, ActorId] = Field(
+        description="The two actors (alliance: [ally, protégé])"
+    )
     defend: Probability = Field(
         default=0.0, description="Alliance: chance the ally joins the protégé's defence"
     )
     join_offensive: Probability = Field(
-        default=0.0, description="Alliance: share of a strike on the protégé the ally takes as its own"
+        default=0.0,
+        description="Alliance: share of a strike on the protégé the ally takes as its own",
     )
     intensity: Probability = Field(default=0.5, description="Hostility: baseline enmity, 0 to 1")
 
