@@ -85,7 +85,7 @@ def resolve_source(spec: str | Path) -> Path:
 
 
 def load_scenario(spec: str | Path, overrides: dict[str, Any] | None = None) -> Scenario:
-    """Read and validate a scenario (a file or a built-in name), applying ``path=value`` overrides."""
+    """Read and validate a scenario (file or built-in name), applying ``path=value`` overrides."""
     path = resolve_source(spec)
     data = read_yaml(path)
     if overrides:
