@@ -332,12 +332,11 @@ def salvo(
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON"),
 ) -> None:
     """Fire one salvo at a defended actor and summarise the runs (M6 engagement, M3 warning)."""
-    err = Console(stderr=True)
     try:
         scen = load_scenario(scenario)
     except ScenarioError as exc:
         for problem in exc.problems:
-            err.print(str(problem), markup=False, highlight=False)
+            typer.echo(str(problem), err=True)
         raise typer.Exit(2) from None
     try:
         _check_actor("--from", attacker, scen)
@@ -353,14 +352,14 @@ def salvo(
         if not 1 <= runs <= MAX_RUNS:
             raise UsageProblem(f"--runs must be between 1 and {MAX_RUNS:,}, got {runs:,}")
     except UsageProblem as exc:
-        err.print(f"Error: {exc}", markup=False, highlight=False)
+        typer.echo(f"Error: {exc}", err=True)
         raise typer.Exit(2) from None
     tclass = target_class or next(iter(scen.target_classes), None)
 
     if runs > CHUNK:
         with Progress(
             TextColumn("salvo"), BarColumn(), TextColumn("{task.completed:,}/{task.total:,} runs"),
-            TimeRemainingColumn(), console=err, transient=True,
+            TimeRemainingColumn(), console=Console(stderr=True), transient=True,
         ) as progress:
             task = progress.add_task("runs", total=runs)
             summary = simulate(scen, attacker, defended, fired, tclass, warning_days, runs, seed,

@@ -253,6 +253,8 @@ class DefenceTable:
     initial_stock: Ints  # (L,)
     unit_cost: Floats  # (L,) US dollars per interceptor
     unwarned_readiness: Floats  # (R, L) drawn per run
+    defend: Floats  # (R, L) owner's chance of joining: 1 own, alliance `defend` drawn per run,
+    #                 0 for a partner without an alliance with the defended actor
 
     @property
     def layers(self) -> int:
@@ -289,8 +291,14 @@ def munition_table(scenario: Scenario, streams: Streams) -> MunitionTable:
 
 
 def defence_table(scenario: Scenario, defended: str, streams: Streams) -> DefenceTable:
-    """Compile the layers of ``actors.<defended>.defence``; kill probabilities and unwarned
-    readiness are drawn per run (``actors.<defended>.defence.layers.<l>.<field>``)."""
+    """Compile the layers of ``actors.<defended>.defence``.
+
+    Kill probabilities and unwarned readiness are drawn per run
+    (``actors.<defended>.defence.layers.<l>.<field>``); so is each partner's willingness to
+    defend, from the first ``alliance`` relation ``between: [partner, defended]``
+    (``relations.<i>.defend``; 0 when there is none, 1 for the defended actor's own layers).
+    Interceptor costs enter at their mean.
+    """
     if defended not in scenario.actors:
         raise KeyError(f"unknown actor '{defended}'")
     layers = scenario.actors[defended].defence.layers
@@ -305,6 +313,25 @@ def defence_table(scenario: Scenario, defended: str, streams: Streams) -> Defenc
         path = f"actors.{defended}.defence.layers.{i}"
         pk[:, i] = draw_param(streams, layer.kill_probability, f"{path}.kill_probability")
         ready[:, i] = draw_param(streams, layer.unwarned_readiness, f"{path}.unwarned_readiness")
+    defend = np.ones((runs, n_layers), dtype=np.float64)
+    for owner in dict.fromkeys(layer.owner for layer in layers):
+        if owner == defended:
+            continue
+        cols = [i for i, layer in enumerate(layers) if layer.owner == owner]
+        rel = next(
+            (
+                (i, r)
+                for i, r in enumerate(scenario.relations)
+                if r.kind == "alliance" and tuple(r.between) == (owner, defended)
+            ),
+            None,
+        )
+        if rel is None:
+            defend[:, cols] = 0.0
+        else:
+            defend[:, cols] = draw_param(streams, rel[1].defend, f"relations.{rel[0]}.defend")[
+                :, None
+            ]
     return DefenceTable(
         defended=defended,
         names=tuple(layer.name for layer in layers),
@@ -317,6 +344,7 @@ def defence_table(scenario: Scenario, defended: str, streams: Streams) -> Defenc
         initial_stock=np.array([la.stock for la in layers], dtype=np.int64),
         unit_cost=np.array([mean_of(la.unit_cost_usd) for la in layers], dtype=np.float64),
         unwarned_readiness=np.clip(ready, 0.0, 1.0),
+        defend=np.clip(defend, 0.0, 1.0),
     )
 
 
@@ -349,15 +377,18 @@ def layers_joined(
 
     - The defended actor's own layers always take part.
     - A partner's layers take part only if an ``alliance`` relation ``between: [partner,
-      defended]`` exists (the first one listed counts). One uniform ``u`` is drawn per run,
-      day and partner (stream ``engagement:join:<defended>:<partner>``), shared by all the
-      partner's layers, so a partner joins as a whole.
-    - Warned (the warning arrived in time): layer joins when ``u < defend``.
-    - Unwarned: layer joins when ``u < defend * unwarned_readiness[layer]``: the partner must
-      both be willing and have that layer in place without notice. (Its capacity is then further
-      reduced by :func:`effective_capacity`, like the defender's own layers.)
+      defended]`` exists (the first one listed counts); its ``defend`` probability was drawn
+      per run when the table was compiled (:func:`defence_table`, ``table.defend``). One
+      uniform ``u`` is drawn per run, day and partner (stream
+      ``engagement:join:<defended>:<partner>``) and shared by all the partner's layers.
+    - Warned (the warning arrived in time): a partner's layer joins when ``u < defend``, so a
+      partner joins as a whole.
+    - Unwarned: it joins when ``u < defend * unwarned_readiness[layer]``: the partner must be
+      both willing and have that layer in place without notice (less ready layers join only
+      in runs where the readier ones do). Its capacity is then reduced further by
+      :func:`effective_capacity`, like the defender's own layers.
 
-    ``defend`` is drawn once per run from ``relations.<i>.defend``.
+    ``scenario`` is the one ``table`` was compiled from (the alliance draws live in the table).
     """
     runs = streams.runs
     warned_b = np.broadcast_to(np.asarray(warned, dtype=np.bool_), (runs,))
@@ -366,22 +397,13 @@ def layers_joined(
         if owner == table.defended:
             continue
         cols = [i for i, o in enumerate(table.owners) if o == owner]
-        rel = next(
-            (
-                (i, r)
-                for i, r in enumerate(scenario.relations)
-                if r.kind == "alliance" and tuple(r.between) == (owner, table.defended)
-            ),
-            None,
-        )
-        if rel is None:
+        if not table.defend[:, cols].any():
             joined[:, cols] = False
             continue
-        defend = draw_param(streams, rel[1].defend, f"relations.{rel[0]}.defend")
         u = streams.uniform(day, f"engagement:join:{table.defended}:{owner}")
         for c in cols:
             factor = np.where(warned_b, 1.0, table.unwarned_readiness[:, c])
-            joined[:, c] = u < defend * factor
+            joined[:, c] = u < table.defend[:, c] * factor
     return joined
 
 
@@ -519,7 +541,7 @@ def resolve_salvo(
             fired_total = np.zeros(runs, dtype=np.int64)
             flying = eng.copy()
             for rnd in range(shots):
-                fire = flying if rnd == 0 else share_budget(flying, left - fired_total)
+                fire = flying.copy() if rnd == 0 else share_budget(flying, left - fired_total)
                 for j, col in enumerate(cols):
                     k = _binomial(
                         streams, day, f"{base}:kill:{keys[lay]}:{names[col]}:{rnd + 1}",

@@ -66,6 +66,14 @@ def cross_red_lines(state: State, params: Params, runs: I, culprit: I, victim: I
         state.red_crossed[runs[crossed], k] = True
 
 
+def honour_red_lines(state: State, params: Params, runs: I, actor: int, target: I, rung: I) -> None:
+    """M8: a commitment met (an answer at or above the committed rung) is discharged."""
+    red = params.red_lines
+    for k in np.flatnonzero(red.holder == actor):
+        met = (target == red.crosser[k]) & (rung >= red.commits_to_rung[k])
+        state.red_crossed[runs[met], k] = False
+
+
 def hardliner_drift(state: State, params: Params, runs: I, victim: I) -> None:
     """M9 Factions: each blow a state suffers shifts influence toward its hard-liners."""
     is_state = params.role[victim] == _STATE

@@ -21,6 +21,33 @@ PATHWAY_STEPS = 6
 """Actions kept in an outcome's ``pathway`` string."""
 
 
+OUTCOME_SCHEMA = pa.schema(
+    [
+        ("run", pa.int64()),
+        ("max_rung", pa.int64()),
+        ("first_actor", pa.string()),
+        ("first_rung", pa.int64()),
+        ("first_answer_day", pa.int64()),
+        ("first_direct_day", pa.int64()),
+        ("first_strategic_day", pa.int64()),
+        ("first_war_day", pa.int64()),
+        ("first_combat_day", pa.int64()),
+        ("deaths", pa.int64()),
+        ("senior_killed", pa.int64()),
+        ("damage", pa.float64()),
+        ("strikes", pa.int64()),
+        ("munitions_spent", pa.int64()),
+        ("interceptors_spent", pa.float64()),
+        ("attack_cost_usd", pa.float64()),
+        ("defence_cost_usd", pa.float64()),
+        ("ended", pa.string()),
+        ("end_day", pa.int64()),
+        ("pathway", pa.string()),
+    ]
+)
+"""One row per run; the ``first_*_day`` columns are null when the threshold is never crossed."""
+
+
 @dataclass(frozen=True)
 class Batch:
     """The result of a batch: outcome rows (one per run) and, on request, the event log."""
@@ -143,7 +170,7 @@ def outcome_table(
             "pathway": pa.array(pathways(events, acts, params, runs)),
         }
     )
-    return pa.table(columns)
+    return pa.table(columns).cast(OUTCOME_SCHEMA)
 
 
 def pathways(

@@ -26,6 +26,7 @@ from escalade.engine.grievance import (
     decay_grievance,
     discharge_obligation,
     hardliner_drift,
+    honour_red_lines,
 )
 from escalade.engine.params import KINDS, Params
 from escalade.engine.perception import (
@@ -233,6 +234,7 @@ def carry_out(
     )
     if not own_initiative:
         discharge_obligation(state, p, runs, actor, target, blow.rung)
+        honour_red_lines(state, p, runs, actor, target, blow.rung)
     suffer(state, world, day, blow, tag)
     if not own_initiative:
         ending.maybe_declare_end(state, p, world.streams, day, log, runs, actor, target)

@@ -19,7 +19,7 @@ from escalade.engine.rng import Streams
 from escalade.engine.state import B, F, I
 
 NO_ACTION = -1
-_ANSWERS = {KINDS.index(k) for k in ("covert", "proxy", "strike")}
+_ANSWERS = {KINDS.index(k) for k in ("statement", "pressure", "covert", "proxy", "strike")}
 
 
 @dataclass(frozen=True)
@@ -50,8 +50,8 @@ class Situation:
         return self.streams.uniform(self.day, tag)[self.runs]
 
     def answer_at_most(self, rung: I) -> I:
-        """Per run, the available answer (covert, proxy or strike) with the highest rung not
-        above ``rung``; :data:`NO_ACTION` if there is none."""
+        """Per run, the available answer (anything but de-escalation) with the highest rung
+        not above ``rung``; :data:`NO_ACTION` if there is none."""
         p = self.params
         answers = np.isin(p.action_kind, list(_ANSWERS))
         ok = (

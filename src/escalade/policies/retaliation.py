@@ -30,9 +30,10 @@ class CalibratedRetaliation(Policy):
         ap = situation.appraisal
         n, k = ap.act.shape[0], ap.act.shape[1]
         utilities = np.concatenate([ap.wait[:, None], ap.act.reshape(n, 2 * k)], axis=1)
-        scaled = situation.rationality[:, None] * utilities
-        scaled -= scaled.max(axis=1, keepdims=True)
-        weights = np.exp(scaled)
+        open_ = np.isfinite(utilities)
+        scaled = situation.rationality[:, None] * np.where(open_, utilities, 0.0)
+        scaled -= np.where(open_, scaled, -np.inf).max(axis=1, keepdims=True)
+        weights = np.where(open_, np.exp(scaled), 0.0)
         cdf = np.cumsum(weights, axis=1)
         u = situation.uniform("logit") * cdf[:, -1]
         pick = np.minimum((cdf < u[:, None]).sum(axis=1), 2 * k)
