@@ -433,21 +433,34 @@ def test_e7_unwarned_leaks_markedly_more() -> None:
 
 @pytest.mark.slow
 def test_e2_undefended_srbm_salvo_lands_and_kills_no_one_most_likely() -> None:
-    """E2: 16 SRBMs at a US air base, no defence in range, hours of warning (shelter)."""
+    """E2: 16 SRBMs at a US air base, no defence in range, hours of warning (shelter).
+
+    The salvo is Iran's ``symbolic_strike`` package in the scenario if it sums to 16 SRBMs
+    (8 Fateh-313 + 8 Qiam-1), else 16 of the first SRBM listed. The US layers in Iraq in 2020
+    engage only rockets and drones, so nothing engages the missiles. Record: 11 hit Ain
+    al-Asad and 1 Erbil of 16, 0 killed. Measured (seed 2020, 10,000 runs): median 13 hits,
+    no deaths in ~82% of runs.
+    """
     sc = _builtin("january-2020")
     s = streams(CAL_RUNS, seed=2020)
     mt = eng.munition_table(sc, s)
-    mid = next(m for m, mun in sc.munitions.items() if mun.kind == "srbm")
+    package = sc.actors["IRN"].packages.get("symbolic_strike", {})
+    srbms = {m for m, mun in sc.munitions.items() if mun.kind == "srbm"}
+    if sum(package.values()) == 16 and set(package) <= srbms:
+        salvo = dict(package)
+    else:
+        salvo = {next(m for m, mun in sc.munitions.items() if mun.kind == "srbm"): 16}
     dt = eng.defence_table(sc, "USA", s)
-    w = np.ones(CAL_RUNS, bool)
-    # no defence in range of Ain al-Asad: no layer takes part
-    joined = np.zeros((CAL_RUNS, dt.layers), dtype=np.bool_)
+    w = np.ones(CAL_RUNS, bool)  # hours of warning: troops sheltered
+    joined = eng.layers_joined(sc, dt, s, 0, w)
     tclass = "air_base" if "air_base" in sc.target_classes else next(iter(sc.target_classes))
     dph, cph = eng.target_effects(sc, tclass, s)
-    res = eng.resolve_salvo(s, 0, "e2", mt.salvo({mid: 16}, CAL_RUNS), mt, dt, joined, w,
+    res = eng.resolve_salvo(s, 0, "e2", mt.salvo(salvo, CAL_RUNS), mt, dt, joined, w,
                             dt.stock(CAL_RUNS), dph, cph)
-    np.testing.assert_array_equal(res.leaked, res.launched - res.failed)
-    assert np.median(res.hits) >= 11  # record: 11 on Ain al-Asad + 1 Erbil of 16
+    assert res.launched.sum(axis=1).tolist() == [16] * CAL_RUNS
+    np.testing.assert_array_equal(res.leaked, res.launched - res.failed)  # nothing engaged
+    assert res.intercepted.sum() == 0
+    assert 11 <= np.median(res.hits) <= 15  # record 12 of 16 (US count)
     assert np.mean(res.deaths == 0) >= 0.5  # deaths most likely 0 (record: 0 killed)
     assert np.median(res.deaths) == 0
 

@@ -136,7 +136,18 @@ def test_unknown_builtin_suggests_a_name() -> None:
     assert "did you mean 'april-2024'?" in str(info.value)
 
 
-def test_override_of_a_missing_path_is_located(write) -> None:
+def test_override_of_a_misspelt_path_is_reported_with_a_suggestion(write) -> None:
     with pytest.raises(ScenarioError) as info:
-        load_scenario(write(BASE), {"actors.XYZ.resolve": 0.5})
-    assert "override path not found at 'XYZ'" in str(info.value)
+        load_scenario(write(BASE), {"actors.IRN.resolv": 0.5})
+    assert "unknown key 'resolv'" in str(info.value)
+    assert "did you mean 'resolve'?" in str(info.value)
+
+
+def test_override_into_a_missing_list_item_is_refused(write) -> None:
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(write(BASE), {"relations.3.defend": 0.5})
+    assert "override path not found at '3'" in str(info.value)
+
+
+def test_override_creates_an_optional_block(write) -> None:
+    assert load_scenario(write(BASE), {"model.war_cost": 30}).model.war_cost == 30

@@ -35,7 +35,7 @@ MAX_PER_TYPE = 100_000
 """Largest number of one munition type in one salvo accepted on the command line."""
 MAX_RUNS = 1_000_000
 """Largest number of runs accepted on the command line (memory for the per-run summaries)."""
-CHUNK = 50_000
+CHUNK = 25_000
 """Runs resolved per batch; results do not depend on it (counter-based random streams)."""
 SALVO_DAY = 0
 SALVO_TAG = "salvo"
@@ -138,7 +138,7 @@ def simulate(
         ids = np.arange(start, min(runs, start + CHUNK), dtype=np.int64)
         streams = Streams(seed, ids)
         n = ids.size
-        mtab = eng.munition_table(scenario, streams)
+        mtab = eng.munition_table(scenario, streams, drawn=fired)
         dtab = eng.defence_table(scenario, defended, streams)
         names, owners, initial_stock = dtab.names, dtab.owners, dtab.initial_stock.tolist()
         col = [mtab.index(m) for m in fired]

@@ -91,20 +91,18 @@ def answer_utility(
     risk tolerance (M9, M10) and by allies' restraint or backing (M7). M3: a telegraphed strike
     loses part of its signal value but most of its counter-escalation risk. M5: acting through
     a proxy avoids part of the risk. M8: answering below a red-line commitment costs the
-    audience cost. M10: striking above an inducement's rung forfeits it. M14: a salvo is worth
-    less to an attacker who has learnt that the defences stop its salvos.
+    audience cost. M10: striking above an inducement's rung forfeits it. M14: a strike on
+    territory is worth less to an attacker who has learnt that the defences stop its blows.
     """
     m = params.m
     r = params.action_rung.astype(np.float64)[None, :]
     g = grievance[:, None]
     resolve = params.resolve[runs, actor][:, None]
     signal = m["signal_value"][runs][:, None] * np.minimum(r, g)
-    has_package = params.packages[actor].sum(axis=1) > 0
-    learnt = (
-        1.0
-        - (m["interception_signal_loss"][runs] * state.belief_interception[runs, actor])[:, None]
-        * has_package[None, :]
-    )
+    meets_defences = (params.action_kind == _STRIKE) & params.action_soil
+    learnt = 1.0 - (m["interception_signal_loss"][runs] * state.belief_interception[runs, actor])[
+        :, None
+    ] * meets_defences[None, :]
     value = resolve * signal * learnt - m["overshoot_cost"][runs][:, None] * np.maximum(r - g, 0.0)
     deniable = np.where(params.action_via_proxy, m["proxy_deniability"][runs][:, None], 0.0)
     risk = counter_escalation_risk(params, runs) * (1.0 - deniable)

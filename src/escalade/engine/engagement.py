@@ -49,7 +49,7 @@ See ``docs/model/M6-engagement.md`` for parameters, sources and calibration.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -270,14 +270,25 @@ class DefenceTable:
         return tuple(k if raw.count(k) == 1 else f"{k}#{i}" for i, k in enumerate(raw))
 
 
-def munition_table(scenario: Scenario, streams: Streams) -> MunitionTable:
-    """Compile ``scenario.munitions``; failure rates are drawn per run from
-    ``munitions.<id>.failure_rate``; costs and flight times enter at their mean."""
+def munition_table(
+    scenario: Scenario, streams: Streams, drawn: Iterable[str] | None = None
+) -> MunitionTable:
+    """Compile ``scenario.munitions`` (M6).
+
+    Failure rates are drawn per run from ``munitions.<id>.failure_rate`` for every munition in
+    ``drawn`` (default: all); the others take their mean, which saves time when only a few
+    types are fired (a PERT draw costs ~1.4 us a run). Costs and flight times enter at their
+    mean.
+    """
     names = tuple(scenario.munitions)
+    wanted = set(names if drawn is None else drawn)
     runs = streams.runs
     fail = np.empty((runs, len(names)), dtype=np.float64)
     for m, (mid, mun) in enumerate(scenario.munitions.items()):
-        fail[:, m] = draw_param(streams, mun.failure_rate, f"munitions.{mid}.failure_rate")
+        if mid in wanted:
+            fail[:, m] = draw_param(streams, mun.failure_rate, f"munitions.{mid}.failure_rate")
+        else:
+            fail[:, m] = mean_of(mun.failure_rate)
     return MunitionTable(
         names=names,
         kinds=tuple(m.kind for m in scenario.munitions.values()),
@@ -427,21 +438,26 @@ def share_budget(eligible: Ints, budget: Ints) -> Ints:
     returned whole; otherwise each type gets ``floor(budget * e / E)`` and the leftover units go
     to the largest remainders (ties to the lower column). Never exceeds ``eligible``.
     """
+    return _share(np.asarray(eligible, dtype=np.int64).T, np.asarray(budget, dtype=np.int64)).T
+
+
+def _share(eligible: Ints, budget: Ints) -> Ints:
+    """:func:`share_budget` on type-major arrays: ``eligible`` (k, R) -> (k, R)."""
     budget = np.maximum(budget, 0)
-    if eligible.shape[1] == 1:
-        return np.minimum(eligible, budget[:, None])
-    total = eligible.sum(axis=1)
+    if eligible.shape[0] == 1:
+        return np.minimum(eligible, budget[None, :])
+    total = eligible.sum(axis=0)
     over = total > budget
     if not over.any():
         return eligible.copy()
     out = eligible.copy()
-    e, b, t = eligible[over], budget[over], total[over]
-    num = b[:, None] * e
-    base = num // t[:, None]
-    frac = num - base * t[:, None]
-    left = b - base.sum(axis=1)
-    rank = np.argsort(np.argsort(-frac, axis=1, kind="stable"), axis=1, kind="stable")
-    out[over] = base + (rank < left[:, None]).astype(np.int64)
+    e, b, t = eligible[:, over], budget[over], total[over]
+    num = b[None, :] * e
+    base = num // t[None, :]
+    frac = num - base * t[None, :]
+    left = b - base.sum(axis=0)
+    rank = np.argsort(np.argsort(-frac, axis=0, kind="stable"), axis=0, kind="stable")
+    out[:, over] = base + (rank < left[None, :]).astype(np.int64)
     return out
 
 
@@ -507,65 +523,69 @@ def resolve_salvo(
     n_lay = defence.layers
     if launched.min(initial=0) < 0:
         raise ValueError("launched counts must be >= 0")
+    stock = np.asarray(stock, dtype=np.int64)
+    if stock.shape != (runs, n_lay):
+        raise ValueError(f"stock must have shape {(runs, n_lay)}, got {stock.shape}")
     warned_b = np.broadcast_to(np.asarray(warned, dtype=np.bool_), (runs,))
     base = f"engagement:{tag}"
     names = munitions.names
-
-    failed = np.zeros((runs, n_mun), dtype=np.int64)
+    # Internally arrays are munition- or layer-major (M, R), (L, M, R): every per-type column
+    # is contiguous, and the (L, M, R) blocks of types a layer never meets are never written
+    # (their zero pages are never touched). The result exposes (R, ...) views.
+    launched_t = np.ascontiguousarray(launched.T)
+    failed_t = np.zeros((n_mun, runs), dtype=np.int64)
     for m in range(n_mun):
-        failed[:, m] = _binomial(
-            streams, day, f"{base}:fail:{names[m]}", launched[:, m], munitions.failure_rate[:, m]
+        failed_t[m] = _binomial(
+            streams, day, f"{base}:fail:{names[m]}", launched_t[m], munitions.failure_rate[:, m]
         )
-    alive = launched - failed
+    alive = launched_t - failed_t
 
-    engaged = np.zeros((runs, n_lay, n_mun), dtype=np.int64)
-    intercepted = np.zeros((runs, n_lay, n_mun), dtype=np.int64)
-    used = np.zeros((runs, n_lay), dtype=np.int64)
-    stock_left = np.array(stock, dtype=np.int64, copy=True)
-    if stock_left.shape != (runs, n_lay):
-        raise ValueError(f"stock must have shape {(runs, n_lay)}, got {stock_left.shape}")
-    capacity = effective_capacity(defence, joined, warned_b)
+    engaged = np.zeros((n_lay, n_mun, runs), dtype=np.int64)
+    intercepted = np.zeros((n_lay, n_mun, runs), dtype=np.int64)
+    used = np.zeros((n_lay, runs), dtype=np.int64)
+    stock_left = np.array(stock.T, dtype=np.int64, order="C", copy=True)  # never the caller's
+    capacity = np.ascontiguousarray(effective_capacity(defence, joined, warned_b).T)
     keys = defence.keys()
 
     for lay in range(n_lay):
-        cols = np.flatnonzero(defence.engages[lay] & alive.any(axis=0))
-        if cols.size == 0 or not capacity[:, lay].any():
+        cols = [int(c) for c in np.flatnonzero(defence.engages[lay]) if alive[c].any()]
+        if not cols or not capacity[lay].any():
             continue
         shots = int(defence.shots_per_threat[lay])
         pk = defence.kill_probability[:, lay]
-        left = stock_left[:, lay]
-        eligible = alive[:, cols]
+        left = stock_left[lay]
+        eligible = alive[cols]
         if defence.look_shoot[lay]:
-            eng = share_budget(eligible, np.minimum(capacity[:, lay], left))
+            eng = _share(eligible, np.minimum(capacity[lay], left))
             killed = np.zeros_like(eng)
             fired_total = np.zeros(runs, dtype=np.int64)
             flying = eng.copy()
             for rnd in range(shots):
-                fire = flying.copy() if rnd == 0 else share_budget(flying, left - fired_total)
+                fire = flying.copy() if rnd == 0 else _share(flying, left - fired_total)
                 for j, col in enumerate(cols):
                     k = _binomial(
                         streams, day, f"{base}:kill:{keys[lay]}:{names[col]}:{rnd + 1}",
-                        fire[:, j], pk,
+                        fire[j], pk,
                     )
-                    killed[:, j] += k
-                    flying[:, j] -= k
-                fired_total += fire.sum(axis=1)
-            used[:, lay] = fired_total
+                    killed[j] += k
+                    flying[j] -= k
+                fired_total += fire.sum(axis=0)
+            used[lay] = fired_total
         else:
-            eng = share_budget(eligible, np.minimum(capacity[:, lay], left // shots))
+            eng = _share(eligible, np.minimum(capacity[lay], left // shots))
             p_kill = 1.0 - (1.0 - pk) ** shots
             killed = np.zeros_like(eng)
             for j, col in enumerate(cols):
-                killed[:, j] = _binomial(
-                    streams, day, f"{base}:kill:{keys[lay]}:{names[col]}", eng[:, j], p_kill
+                killed[j] = _binomial(
+                    streams, day, f"{base}:kill:{keys[lay]}:{names[col]}", eng[j], p_kill
                 )
-            used[:, lay] = eng.sum(axis=1) * shots
-        engaged[:, lay, cols] = eng
-        intercepted[:, lay, cols] = killed
-        alive[:, cols] -= killed
-        stock_left[:, lay] -= used[:, lay]
+            used[lay] = eng.sum(axis=0) * shots
+        engaged[lay, cols] = eng
+        intercepted[lay, cols] = killed
+        alive[cols] -= killed
+        stock_left[lay] -= used[lay]
 
-    hits = alive.sum(axis=1)
+    hits = alive.sum(axis=0)
     dph = np.broadcast_to(np.asarray(damage_per_hit, dtype=np.float64), (runs,))
     cph = np.broadcast_to(np.asarray(casualties_per_hit, dtype=np.float64), (runs,))
     lam = hits * cph
@@ -575,17 +595,17 @@ def resolve_salvo(
     )
     return SalvoResult(
         launched=launched,
-        failed=failed,
-        leaked=alive,
-        engaged=engaged,
-        intercepted=intercepted,
-        interceptors_used=used,
+        failed=failed_t.T,
+        leaked=alive.T,
+        engaged=engaged.transpose(2, 0, 1),
+        intercepted=intercepted.transpose(2, 0, 1),
+        interceptors_used=used.T,
         hits=hits,
         damage=hits * dph,
         deaths=deaths,
-        attack_cost=launched @ munitions.unit_cost,
-        defence_cost=used @ defence.unit_cost,
-        stock_after=stock_left,
+        attack_cost=launched_t.T @ munitions.unit_cost,
+        defence_cost=used.T @ defence.unit_cost,
+        stock_after=stock_left.T,
     )
 
 

@@ -29,6 +29,16 @@ def blow_grievance(
     )
 
 
+def felt_share(params: Params, runs: I, landed: F) -> F:
+    """M1 with M3/M6: an intercepted salvo weighs less than one that lands.
+
+    A salvo stopped entirely by the defences is felt at ``intercepted_weight`` of its rung;
+    the share that gets through is felt in full.
+    """
+    floor = params.m["intercepted_weight"][runs]
+    return floor + (1.0 - floor) * np.clip(landed, 0.0, 1.0)
+
+
 def discharge_obligation(
     state: State, params: Params, runs: I, actor: I | int, target: I, rung: I
 ) -> None:

@@ -15,7 +15,8 @@ from escalade.engine.step import World, step
 from escalade.policies import make_policy
 from escalade.scenario.schema import Role, Scenario
 
-_ACTS = [EVENT_KINDS.index(k) for k in ("strike", "harassment", "statement")]
+_ACTS = [EVENT_KINDS.index(k) for k in ("strike", "statement")]
+"""Decided moves: they make the pathway and the first answer (a proxy's own harassment does not)."""
 _BLOWS = [EVENT_KINDS.index(k) for k in ("strike", "harassment")]
 PATHWAY_STEPS = 6
 """Actions kept in an outcome's ``pathway`` string."""
@@ -113,7 +114,8 @@ def outcome_table(
     interstate = blows & is_state(actor) & is_state(target)
 
     max_rung = np.zeros(runs, dtype=np.int64)
-    np.maximum.at(max_rung, events["run"][acts], rung[acts])
+    moves = acts | blows
+    np.maximum.at(max_rung, events["run"][moves], rung[moves])
 
     def total(col: str, mask: np.ndarray, dtype: type = np.float64) -> np.ndarray:
         out = np.zeros(runs, dtype=dtype)

@@ -22,13 +22,14 @@ from escalade.engine.engagement import (
 from escalade.engine.grievance import (
     alliance_obligation,
     blow_grievance,
+    felt_share,
     cross_red_lines,
     decay_grievance,
     discharge_obligation,
     hardliner_drift,
     honour_red_lines,
 )
-from escalade.engine.params import KINDS, Params
+from escalade.engine.params import KINDS, Params, draw_param
 from escalade.engine.perception import (
     attributed_culprit,
     channel_delivery,
@@ -69,6 +70,7 @@ class Blow:
     senior: I
     damage: F
     soil: Any  # bool array
+    landed: F  # share of the blow that got through the defences (1 when not a salvo)
 
 
 def step(state: State, world: World, day: int, log: EventLog) -> None:
@@ -90,7 +92,7 @@ def land_triggers(state: State, world: World, day: int, log: EventLog) -> None:
     p = world.params
     runs = np.flatnonzero(~state.ended)
     n = len(runs)
-    for ev in p.scenario.initial_events:
+    for i, ev in enumerate(p.scenario.initial_events):
         if ev.day != day:
             continue
         k = p.action_names.index(ev.action)
@@ -118,6 +120,7 @@ def land_triggers(state: State, world: World, day: int, log: EventLog) -> None:
             senior=np.full(n, ev.casualties.senior),
             damage=np.full(n, ev.damage),
             soil=np.full(n, ev.soil_equivalent or bool(p.action_soil[k])),
+            landed=1.0 - draw_param(world.streams, ev.intercepted, f"initial_events.{i}")[runs],
         )
         suffer(state, world, day, blow, f"trigger:{ev.actor}:{ev.action}")
 
@@ -178,6 +181,7 @@ def carry_out(
     attack_cost = np.zeros(n)
     defence_cost = np.zeros(n)
     used = np.zeros(n)
+    landed = np.ones(n)
     tag = f"{p.actors[actor]}:{k}"
     if package.sum() > 0:
         launched = np.minimum(package[None, :], state.stocks[runs, striker])
@@ -194,6 +198,7 @@ def carry_out(
             attack_cost[at] = res.attack_cost
             defence_cost[at] = res.defence_cost
             used[at] = res.interceptors_used.sum(axis=1)
+            landed[at] = 1.0 - res.interception_rate
             learn_from_salvo(state, p, sub, actor, res.interception_rate)
     else:
         sub_streams = world.streams.subset(runs)
@@ -231,6 +236,7 @@ def carry_out(
         senior=senior,
         damage=damage,
         soil=np.full(n, bool(p.action_soil[k])),
+        landed=landed,
     )
     if not own_initiative:
         discharge_obligation(state, p, runs, actor, target, blow.rung)
@@ -301,7 +307,8 @@ def suffer(state: State, world: World, day: int, blow: Blow, tag: str) -> None:
     runs = blow.runs
     deniable = ~p.action_overt[blow.action]
     culprit = attributed_culprit(p, world.streams, day, runs, blow.striker, deniable, tag)
-    seen = misperceived_rung(p, world.streams, day, runs, blow.rung, tag)
+    seen = misperceived_rung(p, world.streams, day, runs, blow.rung, tag) * felt_share(
+        p, runs, blow.landed)
     g = blow_grievance(p, runs, seen, blow.soil, blow.deaths, blow.senior, blow.damage)
     g = g * np.where(deniable, p.m["deniable_weight"][runs], 1.0)
     state.grievance[runs, blow.target, culprit] += g

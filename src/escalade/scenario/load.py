@@ -192,24 +192,31 @@ def _expanded_size(node: Any, memo: dict[int, int]) -> int:
 
 
 def apply_overrides(data: Any, overrides: dict[str, Any], name: str) -> Any:
-    """Set ``a.b.c=value`` paths in the raw data (list items by index)."""
+    """Set ``a.b.c=value`` paths in the raw data (list items by index).
+
+    Missing mapping levels are created (``model.war_cost=30`` works on a scenario without a
+    ``model:`` block); the result is validated like any scenario, so a wrong path is reported
+    as an unknown key with a suggestion.
+    """
     for dotted, value in overrides.items():
         node = data
         parts = dotted.split(".")
         for part in parts[:-1]:
-            try:
-                node = node[int(part)] if isinstance(node, list) else node[part]
-            except (KeyError, IndexError, ValueError, TypeError):
+            if isinstance(node, dict):
+                node = node.setdefault(part, {})
+            elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+                node = node[int(part)]
+            else:
                 raise ScenarioError(
                     [Problem(name, 1, 1, dotted, f"override path not found at '{part}'")]
-                ) from None
+                )
         last = parts[-1]
-        if isinstance(node, list):
+        if isinstance(node, list) and last.isdigit() and int(last) < len(node):
             node[int(last)] = value
         elif isinstance(node, dict):
             node[last] = value
         else:
-            raise ScenarioError([Problem(name, 1, 1, dotted, "override path is not a mapping")])
+            raise ScenarioError([Problem(name, 1, 1, dotted, f"override path not found at '{last}'")])
     return data
 
 

@@ -263,6 +263,9 @@ class InitialEvent(Model):
     )
     casualties: Casualties = Field(default_factory=Casualties)
     damage: NonNegative = Field(default=0.0, description="Damage units")
+    intercepted: Probability = Field(
+        default=0.0, description="Share of the blow stopped by the target's defences (M6)"
+    )
     text: str = ""
 
 
@@ -273,16 +276,19 @@ class ModelParameters(Model):
         default=0.02, description="M1: share of an unanswered grievance that fades each day"
     )
     soil_weight: NonNegative = Field(
-        default=2.0, description="M1: multiplier on grievance for strikes on own soil"
+        default=2.5, description="M1: multiplier on grievance for strikes on own soil"
     )
     senior_weight: NonNegative = Field(
-        default=0.8, description="M1: grievance (rungs) per senior figure killed"
+        default=1.5, description="M1: grievance (rungs) per senior figure killed"
     )
     deniable_weight: Probability = Field(
         default=0.5, description="M1/M11: share of a blow's weight felt when it is unacknowledged"
     )
     rung_weight: NonNegative = Field(
         default=0.5, description="M1: grievance (rungs) per perceived rung of a blow"
+    )
+    intercepted_weight: Probability = Field(
+        default=0.5, description="M1/M3/M6: share of a salvo's rung felt when all of it is intercepted"
     )
     decision_rate: Probability = Field(
         default=0.15, description="M1: daily chance a leader with a grievance convenes to decide"
@@ -306,28 +312,28 @@ class ModelParameters(Model):
         default=0.3, description="M2: cost per rung answered above the grievance"
     )
     war_cost: NonNegative = Field(
-        default=20.0, description="M2/M10: cost of a regional war in utility units, before stakes"
+        default=40.0, description="M2/M10: cost of a regional war in utility units, before stakes"
     )
     escalation_convexity: NonNegative = Field(
-        default=3.0, description="M2: how sharply counter-escalation risk rises with the rung"
+        default=8.0, description="M2: how sharply counter-escalation risk rises with the rung"
     )
     forewarning_signal_discount: Probability = Field(
-        default=0.25, description="M3: share of signal value lost by telegraphing a strike"
+        default=0.1, description="M3: share of signal value lost by telegraphing a strike"
     )
     forewarning_risk_discount: Probability = Field(
-        default=0.5, description="M3: share of counter-escalation risk removed by telegraphing"
+        default=0.6, description="M3: share of counter-escalation risk removed by telegraphing"
     )
     proxy_deniability: Probability = Field(
         default=0.6, description="M5: share of counter-escalation risk avoided acting via a proxy"
     )
     attribution_to_patron: Probability = Field(
-        default=0.5, description="M5/M11: chance a proxy's strike is blamed on its patron"
+        default=0.25, description="M5/M11: chance a proxy's strike is blamed on its patron"
     )
     patron_restraint: Probability = Field(
         default=0.8, description="M5: how far control suppresses a proxy's own attacks"
     )
     restraint_weight: NonNegative = Field(
-        default=1.5, description="M7: added cost multiplier on offensive rungs under restraint"
+        default=1.0, description="M7: added cost multiplier on offensive rungs under restraint"
     )
     restraint_from_rung: Annotated[int, Field(ge=0, le=13)] = Field(
         default=8, description="M7: lowest rung a restraint statement weighs on"
