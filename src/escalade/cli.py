@@ -127,9 +127,10 @@ def policies() -> None:
 
 
 def _register_commands() -> None:
-    from escalade.commands import run
+    from escalade.commands import run, salvo
 
-    run.register(app)
+    for module in (run, salvo):
+        module.register(app)
 
 
 _register_commands()

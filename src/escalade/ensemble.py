@@ -475,8 +475,8 @@ def _dask_results(job: Job, tasks: Sequence[Task], address: str) -> Results:
     client = connect_scheduler(address)
     todo = iter(tasks)
     running: dict[str, Task] = {}
-    queue = as_completed()
     futures: dict[str, Any] = {}
+    queue = as_completed(loop=client.loop)
 
     def submit() -> None:
         task = next(todo, None)

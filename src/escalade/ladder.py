@@ -46,6 +46,9 @@ class ActionSpec(BaseModel):
     casualties: float = Field(default=0.0, ge=0, description="Mean deaths without a package")
     senior_killed: float = Field(default=0.0, ge=0, description="Mean senior figures killed")
     soil: bool = Field(default=False, description="Hits the target's own territory (M1)")
+    forewarnable: bool = Field(
+        default=True, description="A strike that can be telegraphed in advance (M3)"
+    )
     description: str = ""
 
 
@@ -120,6 +123,7 @@ DEFAULT_ACTIONS: tuple[ActionSpec, ...] = (
         damage=1.0,
         casualties=4.0,
         senior_killed=1.5,
+        forewarnable=False,
         description="Killing of senior figures outside the target's territory",
     ),
     ActionSpec(
@@ -161,6 +165,7 @@ DEFAULT_ACTIONS: tuple[ActionSpec, ...] = (
         damage=100.0,
         casualties=100.0,
         senior_killed=3.0,
+        forewarnable=False,
         description="Strikes on nuclear sites, energy or leadership",
     ),
     ActionSpec(
@@ -171,6 +176,7 @@ DEFAULT_ACTIONS: tuple[ActionSpec, ...] = (
         soil=True,
         damage=300.0,
         casualties=600.0,
+        forewarnable=False,
         description="Sustained war on population centres",
     ),
     ActionSpec(
@@ -181,6 +187,7 @@ DEFAULT_ACTIONS: tuple[ActionSpec, ...] = (
         soil=True,
         damage=1000.0,
         casualties=3000.0,
+        forewarnable=False,
         description="Regional war drawing great powers",
     ),
 )

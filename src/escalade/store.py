@@ -410,15 +410,30 @@ class Store:
             raise StoreError("the query is empty")
         con = self.connect()
         try:
-            result = con.execute(sql)
-            if result.description is None:
+            relation = con.sql(sql)
+            if relation is None:
                 return pa.table({})
-            return result.to_arrow_table()
+            table = relation.to_arrow_table()
+            return table.rename_columns(_unique_names(table.column_names))
         except duckdb.Error as exc:
             message = " ".join(str(exc).split())
             raise StoreError(f"query failed: {message}") from None
         finally:
             con.close()
+
+
+def _unique_names(names: list[str]) -> list[str]:
+    """``a, b, a`` -> ``a, b, a_1`` (a join's repeated columns stay addressable)."""
+    seen: set[str] = set()
+    out = []
+    for name in names:
+        new, k = name, 0
+        while new in seen:
+            k += 1
+            new = f"{name}_{k}"
+        seen.add(new)
+        out.append(new)
+    return out
 
 
 def _empty_outcomes() -> pa.Table:

@@ -6,8 +6,14 @@ from typing import Any
 
 import numpy as np
 
-from escalade.engine.simulate import run_batch
-from tests.policies.versus import blue_moves, duel
+from escalade.engine.calculus import answer_utility
+from escalade.engine.rng import Streams
+from escalade.engine.simulate import build_world, run_batch
+from escalade.engine.state import EventLog, State
+from escalade.engine.step import land_triggers
+from escalade.policies.base import Situation
+from escalade.policies.retaliation import CalibratedRetaliation
+from tests.policies.versus import duel
 
 
 def first_answer_rungs(scenario: Any, runs: int = 2000, seed: int = 3) -> np.ndarray:
@@ -15,13 +21,24 @@ def first_answer_rungs(scenario: Any, runs: int = 2000, seed: int = 3) -> np.nda
     return np.asarray(out["first_rung"])
 
 
-def test_a_nearly_rational_leader_takes_the_best_answer_every_time() -> None:
-    # rationality 100: the logit puts all its weight on the highest utility, so all runs agree.
+def test_a_nearly_rational_leader_takes_the_best_answer() -> None:
+    # With a very high logit precision the quantal response is the argmax of the utilities.
     sc = duel("calibrated_retaliation", [(0, "symbolic_strike")])
-    rungs = first_answer_rungs(sc, runs=300)
-    assert len(set(rungs.tolist())) == 1
-    assert 3 <= rungs[0] <= 8  # a calibrated answer: neither nothing nor a war
-    assert blue_moves(sc)[0][0] in (0, 1)
+    sc.actors["BLUE"].policy.rationality = 1e6
+    world = build_world(sc, Streams(1, np.arange(200)))
+    state = State.initial(world.params, [d.stock(200) for d in world.defences])
+    land_triggers(state, world, 0, EventLog())
+    blue, red = world.params.index("BLUE"), world.params.index("RED")
+    runs, target = np.arange(200), np.full(200, red)
+    grievance = state.grievance[runs, blue, red]
+    appraisal = answer_utility(state, world.params, runs, blue, target, grievance)
+    situation = Situation(0, blue, runs, target, grievance, np.full(200, 7), appraisal,
+                          world.params, world.streams)
+    choice = CalibratedRetaliation().choose(situation)
+    best = appraisal.act.reshape(200, -1).argmax(axis=1)
+    assert (appraisal.act.reshape(200, -1).max(axis=1) > appraisal.wait).all()
+    assert np.array_equal(choice.action, best // 2)
+    assert np.array_equal(choice.warned, best % 2 == 1)
 
 
 def test_a_random_leader_spreads_its_answers() -> None:

@@ -1,9 +1,8 @@
 """Versus-style harness: a policy under test (BLUE) against a scripted opponent (RED).
 
 RED's moves are the scenario's initial events; BLUE decides every day it holds a grievance
-(``decision_rate: 1``), reads blows without noise and declares no ends unless a test asks,
-so a deterministic policy's answers
-can be stated exactly.
+(``decision_rate: 1``), reads blows without noise and declares no ends unless a test
+asks, so a deterministic policy's answers can be stated exactly.
 """
 
 from __future__ import annotations
@@ -28,8 +27,10 @@ def duel(policy: str, red_moves: list[tuple[int, str]], **extra: Any) -> Any:
         "initial_events": [
             {"day": d, "actor": "RED", "action": a, "target": "BLUE"} for d, a in red_moves
         ],
+        # A rung-7 strike on BLUE's soil leaves 0.5 x 7 x 2 = 7 rungs of grievance (M1):
+        # a rung-7 answer discharges it.
         "model": {"decision_rate": 1.0, "perception_noise": 0.0, "quiet_days": 30,
-                  "declare_end_probability": 0.0},
+                  "declare_end_probability": 0.0, "rung_weight": 0.5, "soil_weight": 2.0},
     }
     for key, value in extra.items():
         data[key] = value

@@ -41,8 +41,15 @@ Kind = Literal["proportion", "mean"]
 MEANS = {
     "mean max rung": "max_rung",
     "mean deaths": "deaths",
-    "mean defence cost (USD)": "defence_cost_usd",
+    "mean defence cost $": "defence_cost_usd",
 }
+SHORT = {
+    "first_direct_day": "P(direct exchange)",
+    "first_strategic_day": "P(strategic strikes)",
+    "first_war_day": "P(sustained war)",
+    "first_combat_day": "P(combat by {watch})",
+}
+"""Short labels of the M12 thresholds in a comparison (by outcome column)."""
 """Per-run quantities whose mean difference a comparison reports (label -> column)."""
 
 
@@ -283,24 +290,27 @@ def align(a: pa.Table, b: pa.Table) -> tuple[pa.Table, pa.Table]:
 
 
 def compare(
-    a: pa.Table, b: pa.Table, paired: bool = True, confidence: float = CONFIDENCE
+    a: pa.Table,
+    b: pa.Table,
+    paired: bool = True,
+    confidence: float = CONFIDENCE,
+    watch: str | None = "watched actor",
 ) -> list[Difference]:
     """B − A for every threshold probability and for the mean max rung, deaths and cost.
 
     ``paired=True`` pairs the runs by id (common random numbers); ``paired=False`` treats the
-    arms as independent samples (e.g. simulated with different seeds).
+    arms as independent samples (e.g. simulated with different seeds). ``watch`` names the
+    actor whose entry into combat is a threshold (``None``: no such threshold, row left out).
     """
     if paired:
         a, b = align(a, b)
     prop = paired_proportion if paired else independent_proportion
     mean = paired_mean if paired else independent_mean
     rows = [
-        prop(f"P({label})", crossed(a, col), crossed(b, col), confidence)
-        for label, col in THRESHOLDS.items()
+        prop(SHORT[col].format(watch=watch), crossed(a, col), crossed(b, col), confidence)
+        for col in THRESHOLDS.values()
+        if col != "first_combat_day" or watch is not None
     ]
-    ends_a = np.asarray(a["ended"].to_numpy(zero_copy_only=False))
-    ends_b = np.asarray(b["ended"].to_numpy(zero_copy_only=False))
-    rows.append(prop("P(ended in war)", ends_a == "war", ends_b == "war", confidence))
     rows += [
         mean(label, np.asarray(a[col]), np.asarray(b[col]), confidence)
         for label, col in MEANS.items()

@@ -1,62 +1,228 @@
-"""``escalade run``: simulate an ensemble and print its summary."""
+"""``escalade run``: simulate an ensemble into the experiment store and print its summary."""
 
 from __future__ import annotations
 
 import json
 import sys
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
 from escalade.analysis.stats import summary
-from escalade.api import simulate
 from escalade.cli_common import (
     DaysOpt,
     JsonOpt,
-    ScenarioArg,
-    SeedOpt,
     SetOpt,
     console,
-    load,
+    err,
+    parse_sets,
+    progress_bar,
     summary_table,
     user_errors,
-    with_progress,
 )
+from escalade.commands.experiments import (
+    DEFAULT_STORE_PATH,
+    SUMMARY_COLUMNS,
+    StoreOpt,
+    store_flag,
+)
+from escalade.ensemble import DEFAULT_CHUNK, DEFAULT_RUNS, EnsembleError, run_experiment
+from escalade.store import Store
+
+MAX_OVERLAY_BYTES = 1_000_000
+
+
+def read_overlay(path: Path) -> dict[str, Any]:
+    """An overlay file: a YAML mapping of dotted scenario paths to values."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        if path.stat().st_size > MAX_OVERLAY_BYTES:
+            raise ValueError(f"--overlay {path}: larger than {MAX_OVERLAY_BYTES:,} bytes")
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        why = getattr(exc, "strerror", None) or str(exc)
+        raise ValueError(f"--overlay {path}: cannot read it: {why}") from None
+    try:
+        data = YAML(typ="safe", pure=True).load(text)
+    except YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        at = f":{where.line + 1}:{where.column + 1}" if where else ""
+        problem = getattr(exc, "problem", None) or exc
+        raise ValueError(f"--overlay {path}{at}: not valid YAML: {problem}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict) or not all(isinstance(k, str) for k in data):
+        raise ValueError(
+            f"--overlay {path}: expected a mapping of dotted paths to values, "
+            "e.g. 'actors.IRN.resolve: 0.5'"
+        )
+    return dict(data)
 
 
 def run(
-    scenario: ScenarioArg,
-    runs: Annotated[int, typer.Option("--runs", "-n", help="Number of runs", min=1)] = 1000,
-    seed: SeedOpt = 0,
+    scenario: Annotated[
+        str | None,
+        typer.Argument(help="A scenario file (.yaml) or a built-in name (optional with --resume)"),
+    ] = None,
+    runs: Annotated[
+        int | None,
+        typer.Option("--runs", "-n", help=f"Number of runs [default: {DEFAULT_RUNS}]", min=1),
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option("--seed", "-s", help="Random seed [default: 0]", min=0)
+    ] = None,
     days: DaysOpt = None,
     sets: SetOpt = None,
+    overlay: Annotated[
+        Path | None,
+        typer.Option(
+            "--overlay",
+            help="YAML file of 'dotted.path: value' overrides, applied before --set",
+            dir_okay=False,
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            "-w",
+            help="Local worker processes [default: CPU count]; 1 runs in this process",
+            min=1,
+        ),
+    ] = None,
+    chunk_size: Annotated[
+        int | None,
+        typer.Option(
+            "--chunk-size",
+            help=f"Runs per chunk (one Parquet file) [default: {DEFAULT_CHUNK:,}]",
+            min=1,
+        ),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="Run on a Dask cluster instead: tcp://HOST:PORT"),
+    ] = None,
+    resume: Annotated[
+        str | None,
+        typer.Option("--resume", help="Finish an interrupted experiment (id or unique prefix)"),
+    ] = None,
+    store: StoreOpt = DEFAULT_STORE_PATH,
     as_json: JsonOpt = False,
 ) -> None:
-    """Simulate an ensemble and print its summary (probabilities with 95% intervals)."""
+    """Simulate an ensemble into the experiment store and print its summary.
+
+    The runs are written in chunks to Parquet files under --store and registered as an
+    experiment; `escalade experiments show ID` and `escalade query SQL` read them back.
+    """
+    started: dict[str, Any] = {}
+    bar = progress_bar()
+
+    def on_start(manifest: dict[str, Any], done: int) -> None:
+        started.update(manifest)
+        label = f"{manifest['scenario_name']} [dim]{manifest['id']}[/dim]"
+        started["task"] = bar.add_task(label, total=manifest["runs"], completed=done)
+
+    def on_chunk(n: int) -> None:
+        bar.advance(started["task"], n)
+
     with user_errors():
-        sc = load(scenario, sets)
-        ens = with_progress(
-            runs,
-            f"simulating {sc.name}",
-            lambda tick: simulate(sc, runs=runs, seed=seed, days=days, on_chunk=tick),
-        )
-    result = summary(ens.outcomes, top=len(sc.ladder) - 1)
+        if scenario is None and resume is None:
+            raise ValueError("give a scenario (a file or a built-in name), or --resume ID")
+        overrides: dict[str, Any] = {}
+        if overlay is not None:
+            overrides.update(read_overlay(overlay))
+        overrides.update(parse_sets(sets))
+        if scheduler is not None and workers is not None:
+            err.print("note: --workers is ignored with --scheduler (the cluster has its own)")
+        try:
+            with bar:
+                exp = run_experiment(
+                    scenario,
+                    runs=runs,
+                    seed=seed,
+                    days=days,
+                    overrides=overrides or None,
+                    store=Store(store),
+                    workers=workers,
+                    chunk_size=chunk_size,
+                    scheduler=scheduler,
+                    resume=resume,
+                    on_start=on_start,
+                    on_chunk=on_chunk,
+                )
+        except KeyboardInterrupt:
+            _stopped(store, started, "interrupted")
+            raise typer.Exit(130) from None
+        except EnsembleError as exc:
+            _stopped(store, started, f"failed: {exc}")
+            raise typer.Exit(1) from None
+        outcomes = exp.outcomes(columns=SUMMARY_COLUMNS)
+    result = summary(outcomes, top=len(exp.scenario.ladder) - 1)
+    m = exp.manifest
     if as_json:
-        sys.stdout.write(
-            json.dumps(
-                {
-                    "scenario": sc.name,
-                    "seed": seed,
-                    "summary": result,
-                    "outcomes": ens.outcomes.to_pylist(),
-                },
-                default=str,
-            )
-            + "\n"
-        )
+        _write_json(exp.store, m, result)
         return
-    console.print(summary_table(result, f"{sc.name}: {runs:,} runs, seed {seed}"))
+    console.print(
+        summary_table(result, f"{m['scenario_name']}: {m['runs']:,} runs, seed {m['seed']}")
+    )
+    flag = store_flag(store)
+    console.print(f"experiment [bold]{m['id']}[/bold] in {store}", highlight=False)
+    console.print(f"  escalade experiments show {m['id']}{flag}", highlight=False, soft_wrap=True)
+    console.print(
+        f'  escalade query "SELECT ended, count(*) AS runs FROM outcomes '
+        f"WHERE experiment = '{m['id']}' GROUP BY ended\"{flag}",
+        highlight=False,
+        soft_wrap=True,
+        markup=False,
+    )
+
+
+def _stopped(store: Path, started: dict[str, Any], why: str) -> None:
+    if "id" not in started:
+        err.print(f"{why} before the experiment started")
+        return
+    exp_id = started["id"]
+    done = Store(store).manifest(exp_id)["runs_done"]
+    err.print(
+        f"{why}: experiment {exp_id} keeps its {done:,} finished runs; resume with:\n"
+        f"  escalade run --resume {exp_id}{store_flag(store)}",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+def _write_json(st: Store, m: dict[str, Any], result: dict[str, Any]) -> None:
+    """The summary and every outcome row, written chunk by chunk (memory stays bounded)."""
+    out = sys.stdout
+    head = {
+        "experiment": m["id"],
+        "store": str(st.path),
+        "scenario": m["scenario_name"],
+        "seed": m["seed"],
+        "summary": result,
+    }
+    out.write(json.dumps(head, default=str)[:-1] + ', "outcomes": [')
+    first = True
+    for chunk in st.iter_chunks(m["id"]):
+        for row in chunk.to_pylist():
+            out.write(("" if first else ", ") + json.dumps(row, default=str))
+            first = False
+    out.write("]}\n")
 
 
 def register(app: typer.Typer) -> None:
-    app.command()(run)
+    """Add ``run`` (and the store's ``experiments`` and ``query`` commands) to the app."""
+    from escalade.commands import experiments
+
+    if not any(
+        c.name == "run" or getattr(c.callback, "__name__", "") == "run"
+        for c in app.registered_commands
+    ):
+        app.command("run")(run)
+    experiments.register(app)
+
+
+__all__ = ["read_overlay", "register", "run"]

@@ -146,8 +146,17 @@ def simulate(
         joined = eng.layers_joined(scenario, dtab, streams, SALVO_DAY, warned_arr)
         dph, cph = eng.target_effects(scenario, target_class, streams)
         res = eng.resolve_salvo(
-            streams, SALVO_DAY, SALVO_TAG, mtab.salvo(fire, n), mtab, dtab, joined, warned_arr,
-            dtab.stock(n), dph, cph,
+            streams,
+            SALVO_DAY,
+            SALVO_TAG,
+            mtab.salvo(fire, n),
+            mtab,
+            dtab,
+            joined,
+            warned_arr,
+            dtab.stock(n),
+            dph,
+            cph,
         )
         got.add("launched", res.launched[:, col].astype(np.int32))
         got.add("failed", res.failed[:, col].astype(np.int32))
@@ -158,9 +167,13 @@ def simulate(
         got.add("intercepted_l", res.intercepted.sum(axis=2).astype(np.int32))
         got.add("used_l", res.interceptors_used.astype(np.int32))
         for key, arr in (
-            ("hits", res.hits), ("deaths", res.deaths), ("damage", res.damage),
-            ("attack_cost", res.attack_cost), ("defence_cost", res.defence_cost),
-            ("cost_exchange", res.cost_exchange), ("interception_rate", res.interception_rate),
+            ("hits", res.hits),
+            ("deaths", res.deaths),
+            ("damage", res.damage),
+            ("attack_cost", res.attack_cost),
+            ("defence_cost", res.defence_cost),
+            ("cost_exchange", res.cost_exchange),
+            ("interception_rate", res.interception_rate),
         ):
             got.add(key, arr)
         if on_chunk is not None:
@@ -242,9 +255,7 @@ def _cell(s: dict[str, float], fmt: Callable[[float], str] = _num) -> str:
 
 def render(summary: dict[str, Any], console: Console) -> None:
     """Print the summary as rich tables."""
-    warn = (
-        f"warned {summary['warning_days']} d ahead" if summary["warned"] else "no warning"
-    )
+    warn = f"warned {summary['warning_days']} d ahead" if summary["warned"] else "no warning"
     console.print(
         f"[bold]{summary['scenario']}[/]: {summary['attacker']} → {summary['defended']}"
         f" ({summary['target_class'] or 'default target'}), {warn}; "
@@ -254,17 +265,28 @@ def render(summary: dict[str, Any], console: Console) -> None:
     for c in ("munition", "kind", "launched", "failed", "intercepted", "leaked"):
         mt.add_column(c, justify="left" if c in ("munition", "kind") else "right")
     for m in summary["munitions"]:
-        mt.add_row(m["id"], m["kind"], _cell(m["launched"]), _cell(m["failed"]),
-                   _cell(m["intercepted"]), _cell(m["leaked"]))
+        mt.add_row(
+            m["id"],
+            m["kind"],
+            _cell(m["launched"]),
+            _cell(m["failed"]),
+            _cell(m["intercepted"]),
+            _cell(m["leaked"]),
+        )
     console.print(mt)
     if summary["layers"]:
         lt = Table(title=f"Defence layers over {summary['defended']} (outer first)")
         for c in ("layer", "owner", "joined", "engaged", "intercepted", "interceptors used"):
             lt.add_column(c, justify="left" if c in ("layer", "owner") else "right")
         for la in summary["layers"]:
-            lt.add_row(la["name"], la["owner"], f"{100 * la['joined_share']:.0f}%",
-                       _cell(la["engaged"]), _cell(la["intercepted"]),
-                       _cell(la["interceptors_used"]))
+            lt.add_row(
+                la["name"],
+                la["owner"],
+                f"{100 * la['joined_share']:.0f}%",
+                _cell(la["engaged"]),
+                _cell(la["intercepted"]),
+                _cell(la["interceptors_used"]),
+            )
         console.print(lt)
     else:
         console.print(f"{summary['defended']} has no air-defence layers in this scenario.")
@@ -324,7 +346,8 @@ def salvo(
         None, "--target-class", help="Target class hit by leakers (default: the first listed)"
     ),
     warning_days: int = typer.Option(
-        0, "--warning-days",
+        0,
+        "--warning-days",
         help="Days of warning the defenders had (>= 1: warned, partners in place; 0: none)",
     ),
     runs: int = typer.Option(10_000, "--runs", help="Number of seeded runs"),
@@ -358,12 +381,25 @@ def salvo(
 
     if runs > CHUNK:
         with Progress(
-            TextColumn("salvo"), BarColumn(), TextColumn("{task.completed:,}/{task.total:,} runs"),
-            TimeRemainingColumn(), console=Console(stderr=True), transient=True,
+            TextColumn("salvo"),
+            BarColumn(),
+            TextColumn("{task.completed:,}/{task.total:,} runs"),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+            transient=True,
         ) as progress:
             task = progress.add_task("runs", total=runs)
-            summary = simulate(scen, attacker, defended, fired, tclass, warning_days, runs, seed,
-                               on_chunk=lambda n: progress.advance(task, n))
+            summary = simulate(
+                scen,
+                attacker,
+                defended,
+                fired,
+                tclass,
+                warning_days,
+                runs,
+                seed,
+                on_chunk=lambda n: progress.advance(task, n),
+            )
     else:
         summary = simulate(scen, attacker, defended, fired, tclass, warning_days, runs, seed)
 

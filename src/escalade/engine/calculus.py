@@ -121,7 +121,7 @@ def answer_utility(
         - below
         - forfeit
     )
-    can_warn = (params.action_kind == _STRIKE)[None, :]
+    can_warn = ((params.action_kind == _STRIKE) & params.action_forewarnable)[None, :]
     available = available_actions(params, actor, target)
     act = np.stack(
         [np.where(available, unwarned, -np.inf), np.where(available & can_warn, warned, -np.inf)],

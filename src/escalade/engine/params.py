@@ -85,6 +85,7 @@ class Params:
     action_overt: B
     action_via_proxy: B
     action_soil: B
+    action_forewarnable: B
     action_damage: F
     action_casualties: F
     action_senior: F
@@ -282,6 +283,7 @@ def compile_params(scenario: Scenario, streams: Streams) -> Params:
         action_overt=np.array([a.overt for a in acts]),
         action_via_proxy=np.array([a.via_proxy for a in acts]),
         action_soil=np.array([a.soil for a in acts]),
+        action_forewarnable=np.array([a.forewarnable for a in acts]),
         action_damage=np.array([a.damage for a in acts], dtype=np.float64),
         action_casualties=np.array([a.casualties for a in acts], dtype=np.float64),
         action_senior=np.array([a.senior_killed for a in acts], dtype=np.float64),

@@ -173,12 +173,13 @@ def indices_chart(sweep: Sweep) -> go.Figure:
         horizontal_spacing=0.28,
         vertical_spacing=0.18,
     )
-    series: list[tuple[str, str | None, str]] = {
+    by_design: dict[Design, list[tuple[str, str | None, str]]] = {
         Design.SOBOL: [("S1", "S1_conf", "first order S1"), ("ST", "ST_conf", "total ST")],
         Design.MORRIS: [("mu_star", "mu_star_conf", "μ*"), ("sigma", None, "σ")],
         Design.LHS: [("S1", "S1_conf", "first order S1 (RBD-FAST)")],
         Design.GRID: [("S1", None, "main effect S1")],
-    }[sweep.design]
+    }
+    series = by_design[sweep.design]
     for n, key in enumerate(keys):
         rows = sweep.indices.get(key, [])
         names = [str(r["param"]) for r in rows]

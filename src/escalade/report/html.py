@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shlex
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from escalade.analysis.stats import (
     median_rung,
     proportion,
     rung_exceedance,
+    runs_for_half_width,
     survival_curve,
     threshold_by_days,
 )
@@ -157,8 +159,14 @@ def _summary_section(outcomes: pa.Table, scenario: Scenario, horizon: int) -> st
 
 
 def _precision_section(outcomes: pa.Table, scenario: Scenario) -> str:
-    col = "first_direct_day"
-    mask = crossed(outcomes.sort_by("run"), col)
+    t = outcomes.sort_by("run")
+    candidates = {f"P({label})": crossed(t, col) for label, col in thresholds_of(scenario).items()}
+    rungs = np.asarray(t["max_rung"])
+    for k in range(1, len(scenario.ladder)):
+        candidates[f"P(highest rung ≥ {k})"] = rungs >= k
+    # The outcome nearest p = 1/2 has the widest interval: the one that needs the most runs.
+    label, mask = min(candidates.items(), key=lambda kv: abs(float(kv[1].mean()) - 0.5))
+    p = float(mask.mean())
     rows = [
         [
             f"{r.n:,}",
@@ -166,15 +174,17 @@ def _precision_section(outcomes: pa.Table, scenario: Scenario) -> str:
             fmt_interval(r.low, r.high),
             f"{r.half_width:.4f}",
             f"{r.predicted_half_width:.4f}",
-            f"{r.half_width * np.sqrt(r.n):.3f}",
+            f"{r.scaled:.3f}",
         ]
         for r in half_width_table(mask)
     ]
+    need = {h: runs_for_half_width(p, h) for h in (0.02, 0.01, 0.005)}
     return (
-        "<p>How the 95% interval of P(direct exchange between states) narrows as runs are "
-        "added (first <i>n</i> runs of this experiment). The half-width falls as "
-        "1/√<i>n</i>: half-width × √<i>n</i> stays near 1.96·√(p(1−p)); four times the runs "
-        "halve the interval.</p>"
+        f"<p>How the 95% interval of {esc(label)} (the outcome here nearest 1/2, so the "
+        "least precise) narrows as runs are added, using the first <i>n</i> runs. The "
+        "half-width falls as 1/√<i>n</i>: half-width × √<i>n</i> stays near "
+        f"1.96·√(p(1−p)) = {1.96 * np.sqrt(p * (1 - p)):.3f}; four times the runs halve the "
+        "interval.</p>"
         + table(
             [
                 "runs n",
@@ -187,6 +197,9 @@ def _precision_section(outcomes: pa.Table, scenario: Scenario) -> str:
             rows,
             numeric=[True] * 6,
         )
+        + '<p class="note">Runs needed for a half-width of '
+        + ", ".join(f"±{h}: {n:,}" for h, n in need.items())
+        + f" (at p = {p:.3f}).</p>"
     )
 
 
@@ -254,8 +267,26 @@ def _pathways_section(outcomes: pa.Table, scenario: Scenario) -> str:
     )
 
 
+def replay_command(
+    scenario: Scenario, seed: int, run: int, days: int | None, overrides: dict[str, Any]
+) -> str:
+    """The ``escalade replay`` command line that tells the same run."""
+    parts = ["escalade", "replay", scenario.name, "--seed", str(seed), "--run", str(run)]
+    if days:
+        parts += ["--days", str(days)]
+    for path, value in overrides.items():
+        parts += ["--set", shlex.quote(f"{path}={json.dumps(value, default=str)}")]
+    return " ".join(parts)
+
+
 def _narrative_block(
-    scenario: Scenario, seed: int, run: int, why: str, days: int | None, stored: dict[str, Any]
+    scenario: Scenario,
+    seed: int,
+    run: int,
+    why: str,
+    days: int | None,
+    stored: dict[str, Any],
+    overrides: dict[str, Any],
 ) -> str:
     ens = replay(scenario, seed=seed, run=run, days=days)
     assert ens.events is not None
@@ -286,7 +317,7 @@ def _narrative_block(
         f'<p class="note">Highest rung {esc(out["max_rung"])}, ended {esc(out["ended"])} on day '
         f"{esc(out['end_day'])}, {esc(out['deaths'])} killed, {len(lines)} events (strikes "
         f"at rung ≥ {direct} in bold, proxy harassment in grey). Replay it with "
-        f"<code>escalade replay SCENARIO --seed {seed} --run {run}</code>.</p>"
+        f"<code>{esc(replay_command(scenario, seed, run, days, overrides))}</code>.</p>"
         f'{check}<ul class="narrative">{items}</ul>'
     )
 
@@ -327,7 +358,10 @@ def build_report(
         for label, col in thresholds_of(scenario).items()
     ]
     narratives = "".join(
-        _narrative_block(scenario, seed, run, why, days, rows[run]) for run, why in picked.values()
+        _narrative_block(
+            scenario, seed, run, why, days, rows[run], dict(manifest.get("overrides") or {})
+        )
+        for run, why in picked.values()
     )
     sections: list[Section] = [
         ("Summary", _summary_section(outcomes, scenario, horizon)),

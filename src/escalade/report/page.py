@@ -41,7 +41,7 @@ tbody tr:nth-child(even) { background: #fbfcfd; }
 @media (max-width: 900px) { .grid2 { grid-template-columns: 1fr; } }
 ul.narrative { list-style: none; padding: 6px 10px; margin: 4px 0 12px; font-size: 0.88rem;
                 max-height: 480px; overflow-y: auto; border: 1px solid var(--rule); }
-ul.narrative li { margin: 2px 0; padding-left: 5.2em; text-indent: -5.2em; }
+ul.narrative li { margin: 2px 0; padding-left: 1.5em; text-indent: -1.5em; }
 ul.narrative li.major { font-weight: 600; }
 ul.narrative li.minor { color: var(--muted); }
 span.step { white-space: nowrap; }

@@ -302,17 +302,22 @@ def _locate(data: Any, loc: tuple[Any, ...], name: str, message: str, hint: str 
     line, col = 1, 1
     node = data
     for step in loc:
-        if isinstance(node, CommentedMap) and step in node:
-            line, col = node.lc.key(step)
-            line, col = line + 1, col + 1
-            node = node[step]
-        elif isinstance(node, CommentedSeq) and isinstance(step, int) and step < len(node):
-            line, col = node.lc.item(step)
-            line, col = line + 1, col + 1
+        if isinstance(node, CommentedMap | CommentedSeq) and _has(node, step):
+            try:
+                at = node.lc.key(step) if isinstance(node, CommentedMap) else node.lc.item(step)
+                line, col = at[0] + 1, at[1] + 1
+            except (KeyError, IndexError, TypeError):
+                pass  # a value set by an override has no position: keep its parent's
             node = node[step]
         else:
             break
     return Problem(name, line, col, ".".join(map(str, loc)), message, hint)
+
+
+def _has(node: Any, step: Any) -> bool:
+    if isinstance(node, dict):
+        return step in node
+    return isinstance(step, int) and 0 <= step < len(node)
 
 
 def _model_at(loc: tuple[Any, ...]) -> Any:

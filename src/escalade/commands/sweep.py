@@ -1,0 +1,135 @@
+"""``escalade sweep``: sensitivity of the outcomes to scenario parameters (SALib).
+
+Example::
+
+    escalade sweep april-2024 --param actors.IRN.resolve=0.3:0.9 \\
+        --param model.war_cost=10:40 --design sobol --samples 16 --runs-per-point 200 \\
+        --out sweep.html
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from escalade.analysis.sensitivity import (
+    DEFAULT_SAMPLES,
+    OUTCOMES,
+    Design,
+    design_points,
+    parse_param,
+    run_sweep,
+    tornado,
+)
+from escalade.cli_common import (
+    DaysOpt,
+    JsonOpt,
+    ScenarioArg,
+    SeedOpt,
+    SetOpt,
+    console,
+    err,
+    parse_sets,
+    user_errors,
+    with_progress,
+)
+from escalade.report.sweep import INDEX_COLUMNS, fmt_index, write_sweep_html
+
+
+def sweep_cmd(
+    scenario: ScenarioArg,
+    params: Annotated[
+        list[str],
+        typer.Option(
+            "--param",
+            "-p",
+            help="A field to sweep: path=low:high (integers if both bounds are), repeatable",
+        ),
+    ],
+    design: Annotated[
+        Design, typer.Option("--design", help="Sampling design and its analysis")
+    ] = Design.SOBOL,
+    samples: Annotated[
+        int | None,
+        typer.Option(
+            "--samples",
+            "-N",
+            help="sobol: base N, a power of two (points = N·(D+2)); morris: trajectories "
+            "(N·(D+1)); lhs: points; grid: levels per parameter (N^D) "
+            f"[default: {', '.join(f'{d} {n}' for d, n in DEFAULT_SAMPLES.items())}]",
+            min=2,
+        ),
+    ] = None,
+    runs_per_point: Annotated[
+        int, typer.Option("--runs-per-point", "-r", help="Runs at each design point", min=1)
+    ] = 200,
+    seed: SeedOpt = 0,
+    days: DaysOpt = None,
+    sets: SetOpt = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Write the tornado chart and indices (HTML) here"),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Sweep scenario parameters; report sensitivity indices and a tornado chart.
+
+    Every design point is simulated with the same seed and run ids (common random numbers).
+    Outcomes per point: P(war by the horizon), P(direct exchange), mean highest rung and
+    mean deaths.
+    """
+    with user_errors():
+        plist = [parse_param(p) for p in params]
+        n = DEFAULT_SAMPLES[design] if samples is None else samples
+        x = design_points(plist, design, n, seed)
+        base = parse_sets(sets)
+        result = with_progress(
+            len(x),
+            f"{design} sweep: {len(x)} points × {runs_per_point} runs",
+            lambda tick: run_sweep(
+                scenario, plist, design, n, runs_per_point, seed, days, base, tick, x
+            ),
+        )
+    if out is not None:
+        written = write_sweep_html(result, out)
+    if as_json:
+        data = result.as_dict()
+        data["html"] = str(written) if out is not None else None
+        sys.stdout.write(json.dumps(data, allow_nan=True) + "\n")
+        return
+    console.print(
+        f"[bold]{result.scenario}[/bold]: {design} design, {result.points} points × "
+        f"{runs_per_point} runs, seed {seed}",
+        highlight=False,
+    )
+    swings = tornado(result)
+    for key, label in OUTCOMES.items():
+        table = Table(title=label, title_justify="left")
+        table.add_column("parameter", no_wrap=True)
+        cols = INDEX_COLUMNS[design]
+        for c, conf in cols:
+            table.add_column(c + (" ± 95%" if conf else ""), justify="right", no_wrap=True)
+        table.add_column("low → high", justify="right", no_wrap=True)
+        by_param = {s.param: s for s in swings[key]}
+        rows = sorted(result.indices[key], key=lambda r: -by_param[str(r["param"])].width)
+        for r in rows:
+            s = by_param[str(r["param"])]
+            table.add_row(
+                str(r["param"]),
+                *(fmt_index(r[c], r[conf] if conf else None) for c, conf in cols),
+                f"{s.low_mean:.3f} → {s.high_mean:.3f}",
+            )
+        console.print(table)
+    if out is not None:
+        console.print(f"wrote {written}", highlight=False)
+    else:
+        err.print("add --out sweep.html for the tornado chart", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("sweep")(sweep_cmd)
