@@ -169,8 +169,7 @@ def run_experiment(
     else:
         if scenario is None:
             raise ValueError("give a scenario (a file or a built-in name), or resume an experiment")
-        exp_id, manifest, sc = _prepare_new(
-            st,
+        fields, sc = _prepare_new(
             scenario,
             DEFAULT_RUNS if runs is None else runs,
             DEFAULT_SEED if seed is None else seed,
@@ -178,79 +177,103 @@ def run_experiment(
             overrides,
             DEFAULT_CHUNK if chunk_size is None else chunk_size,
         )
-
+        exp_id, manifest = "", fields
     total = chunk_count(manifest["runs"], manifest["chunk_size"])
-    with st.running(exp_id):
-        done = st.done_chunks(exp_id)
-        if manifest["status"] == "complete" and len(done) == total:
-            if on_start is not None:
-                on_start(manifest, manifest["runs"])
-            return Experiment(exp_id, st, manifest, sc)
-        if resume is not None:
-            st.clean_partial(exp_id)
-            st.update(exp_id, status="running", finished=None)
+    complete = bool(exp_id) and manifest["status"] == "complete"
+    # Reach the cluster before registering anything: a bad address leaves no trace.
+    client = connect_scheduler(scheduler) if scheduler is not None and not complete else None
+    try:
+        if not exp_id:
+            exp_id = st.create(fields)
             manifest = st.manifest(exp_id)
-        done_runs = sum(
-            len(range(*chunk_runs(manifest["runs"], manifest["chunk_size"], i))) for i in done
-        )
-        if on_start is not None:
-            on_start(manifest, done_runs)
-        job = Job(
-            scenario_yaml=manifest["scenario_yaml"],
-            source=str(manifest.get("scenario_source") or manifest["scenario_name"]),
-            overrides_json=_overrides_json(manifest["overrides"]),
-            seed=int(manifest["seed"]),
-            days=int(manifest["days"]),
-        )
-        tasks = [
-            (i, *chunk_runs(manifest["runs"], manifest["chunk_size"], i))
-            for i in range(total)
-            if i not in done
-        ]
-        try:
-            with contextlib.closing(_results(job, tasks, workers, scheduler)) as results:
-                for index, table in results:
-                    st.write_chunk(exp_id, index, table)
-                    if on_chunk is not None:
-                        on_chunk(table.num_rows)
-            missing = set(range(total)) - st.done_chunks(exp_id)
-            if missing:  # pragma: no cover - a bug, not a user's mistake
-                raise EnsembleError(f"chunks {sorted(missing)[:5]} were not written")
-        except BaseException:
+        with st.running(exp_id):
+            _compute(st, exp_id, manifest, sc, total, workers, client, on_start, on_chunk)
+    finally:
+        if client is not None:
             with contextlib.suppress(Exception):
-                st.update(exp_id, status="interrupted", finished=now_iso())
-            raise
-        st.update(exp_id, status="complete", finished=now_iso())
+                client.close(timeout=10)
     return Experiment(exp_id, st, st.manifest(exp_id), sc)
 
 
-def _prepare_new(
+def _compute(
     st: Store,
+    exp_id: str,
+    manifest: dict[str, Any],
+    sc: Scenario,
+    total: int,
+    workers: int | None,
+    client: Any,
+    on_start: OnStart | None,
+    on_chunk: OnChunk | None,
+) -> None:
+    """Simulate the chunks not yet in the store and write each as it finishes."""
+    done = st.done_chunks(exp_id)
+    if manifest["status"] == "complete" and len(done) == total:
+        if on_start is not None:
+            on_start(manifest, manifest["runs"])
+        return
+    if manifest["status"] != "running":
+        st.clean_partial(exp_id)
+        st.update(exp_id, status="running", finished=None)
+        manifest = st.manifest(exp_id)
+    done_runs = sum(
+        len(range(*chunk_runs(manifest["runs"], manifest["chunk_size"], i))) for i in done
+    )
+    if on_start is not None:
+        on_start(manifest, done_runs)
+    job = Job(
+        scenario_yaml=manifest["scenario_yaml"],
+        source=str(manifest.get("scenario_source") or manifest["scenario_name"]),
+        overrides_json=_overrides_json(manifest["overrides"]),
+        seed=int(manifest["seed"]),
+        days=int(manifest["days"]),
+    )
+    tasks = [
+        (i, *chunk_runs(manifest["runs"], manifest["chunk_size"], i))
+        for i in range(total)
+        if i not in done
+    ]
+    try:
+        with contextlib.closing(_results(job, tasks, workers, client)) as results:
+            for index, table in results:
+                st.write_chunk(exp_id, index, table)
+                if on_chunk is not None:
+                    on_chunk(table.num_rows)
+        missing = set(range(total)) - st.done_chunks(exp_id)
+        if missing:  # pragma: no cover - a bug, not a user's mistake
+            raise EnsembleError(f"chunks {sorted(missing)[:5]} were not written")
+    except BaseException:
+        with contextlib.suppress(Exception):
+            st.update(exp_id, status="interrupted", finished=now_iso())
+        raise
+    st.update(exp_id, status="complete", finished=now_iso())
+
+
+def _prepare_new(
     scenario: str | Path,
     runs: int,
     seed: int,
     days: int | None,
     overrides: dict[str, Any] | None,
     chunk_size: int,
-) -> tuple[str, dict[str, Any], Scenario]:
+) -> tuple[dict[str, Any], Scenario]:
+    """The manifest fields of a new experiment, once its scenario validates."""
     source = resolve_source(scenario)
     text = source.read_text(encoding="utf-8")
     ov = normalise_overrides(overrides)
     load_scenario(source, ov or None)  # located errors for the user's file
     sc = _scenario(text, str(source), _overrides_json(ov))
-    exp_id = st.create(
-        {
-            "scenario_name": sc.name,
-            "scenario_yaml": text,
-            "scenario_source": str(scenario),
-            "seed": seed,
-            "overrides": ov,
-            "runs": runs,
-            "days": sc.horizon_days if days is None else days,
-            "chunk_size": chunk_size,
-        }
-    )
-    return exp_id, st.manifest(exp_id), sc
+    fields = {
+        "scenario_name": sc.name,
+        "scenario_yaml": text,
+        "scenario_source": str(scenario),
+        "seed": seed,
+        "overrides": ov,
+        "runs": runs,
+        "days": sc.horizon_days if days is None else days,
+        "chunk_size": chunk_size,
+    }
+    return fields, sc
 
 
 def _prepare_resume(
@@ -314,13 +337,11 @@ Task = tuple[int, int, int]
 Results = Generator[tuple[int, pa.Table], None, None]
 
 
-def _results(
-    job: Job, tasks: Sequence[Task], workers: int | None, scheduler: str | None
-) -> Results:
+def _results(job: Job, tasks: Sequence[Task], workers: int | None, client: Any) -> Results:
     if not tasks:
         return _local_results(job, tasks)
-    if scheduler is not None:
-        return _dask_results(job, tasks, scheduler)
+    if client is not None:
+        return _dask_results(job, tasks, client)
     n = min(default_workers() if workers is None else workers, len(tasks))
     if n <= 1:
         return _local_results(job, tasks)
@@ -414,7 +435,7 @@ def check_scheduler_address(address: str) -> None:
         or (scheme != "inproc" and (not host or not port.isdigit()))
     ):
         raise SchedulerError(
-            f"--scheduler expects tcp://HOST:PORT (e.g. tcp://10.0.0.5:8786), got '{address}'"
+            f"--scheduler expects tcp://HOST:PORT, got '{address}' (e.g. tcp://10.0.0.5:8786)"
         )
 
 
@@ -469,10 +490,10 @@ def connect_scheduler(address: str) -> Any:
     return client
 
 
-def _dask_results(job: Job, tasks: Sequence[Task], address: str) -> Results:
+def _dask_results(job: Job, tasks: Sequence[Task], client: Any) -> Results:
+    """Chunks as tasks on a Dask cluster; ``client`` stays open (the caller closes it)."""
     from distributed import as_completed
 
-    client = connect_scheduler(address)
     todo = iter(tasks)
     running: dict[str, Task] = {}
     futures: dict[str, Any] = {}
@@ -504,8 +525,6 @@ def _dask_results(job: Job, tasks: Sequence[Task], address: str) -> Results:
         with contextlib.suppress(Exception):
             if futures:
                 client.cancel(list(futures.values()))
-        with contextlib.suppress(Exception):
-            client.close(timeout=10)
 
 
 __all__ = [

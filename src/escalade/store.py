@@ -105,6 +105,18 @@ def _slug(name: str) -> str:
     return slug[:32].strip("-") or "scenario"
 
 
+def _new_id(stamp: datetime, scenario_name: str, taken: set[str]) -> str:
+    """``20261129-174501-april-2024-3f2a``: UTC time, scenario, then 4 hex digits that are
+    the millisecond times 65 plus a random number below 65 (sortable, rarely equal)."""
+    ms = stamp.microsecond // 1000
+    while True:
+        tail = ms * 65 + secrets.randbelow(65)
+        exp_id = f"{stamp:%Y%m%d-%H%M%S}-{_slug(scenario_name)}-{tail:04x}"
+        if exp_id not in taken:
+            return exp_id
+        ms = (ms + 1) % 1000
+
+
 def chunk_runs(runs: int, chunk_size: int, index: int) -> tuple[int, int]:
     """Run ids ``[start, stop)`` of chunk ``index``."""
     start = index * chunk_size
@@ -204,17 +216,15 @@ class Store:
         row["version"] = manifest.get("version") or __version__
         row["scenario_sha256"] = sha256_text(manifest["scenario_yaml"])
         row["overrides"] = json.dumps(manifest.get("overrides") or {}, sort_keys=True, default=str)
-        row["started"] = manifest.get("started") or now_iso()
+        moment = datetime.now(UTC)
+        if manifest.get("started"):
+            moment = datetime.fromisoformat(manifest["started"]).astimezone(UTC)
+        row["started"] = moment.isoformat(timespec="seconds")
         row["finished"] = None
         row["status"] = "running"
         with self._catalog(write=True) as con:
             taken = {r[0] for r in con.execute("SELECT id FROM experiments").fetchall()}
-            stamp = datetime.fromisoformat(row["started"]).astimezone(UTC)
-            while True:
-                slug = _slug(row["scenario_name"])
-                exp_id = f"{stamp:%Y%m%d-%H%M%S}-{slug}-{secrets.token_hex(2)}"
-                if exp_id not in taken:
-                    break
+            exp_id = _new_id(moment, row["scenario_name"], taken)
             row["id"] = exp_id
             names = list(row)
             con.execute(

@@ -23,8 +23,12 @@ runs per point shrink it as 1/R.
 from __future__ import annotations
 
 import math
+import multiprocessing
+import os
+import signal
 import warnings
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -132,6 +136,55 @@ def design_points(params: list[Param], design: Design, samples: int, seed: int) 
     return x
 
 
+def simulate_point(
+    spec: str | Path, overrides: dict[str, Any], runs: int, seed: int, days: int | None
+) -> dict[str, float]:
+    """The outcomes of one design point: ``runs`` runs of the overridden scenario."""
+    sc: Scenario = load_scenario(spec, overrides)
+    return point_outcomes(simulate(sc, runs=runs, seed=seed, days=days).outcomes)
+
+
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+
+
+def _in_pool(
+    spec: str | Path,
+    jobs: list[dict[str, Any]],
+    runs: int,
+    seed: int,
+    days: int | None,
+    workers: int,
+    on_point: Callable[[int], None] | None,
+) -> list[dict[str, float]]:
+    results: list[dict[str, float] | None] = [None] * len(jobs)
+    pool = ProcessPoolExecutor(
+        max_workers=min(workers, len(jobs)),
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_ignore_sigint,
+    )
+    try:
+        futures = {
+            pool.submit(simulate_point, spec, job, runs, seed, days): i
+            for i, job in enumerate(jobs)
+        }
+        for fut in as_completed(futures):
+            results[futures[fut]] = fut.result()
+            if on_point is not None:
+                on_point(1)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    return [r for r in results if r is not None]
+
+
+def default_workers() -> int:
+    """Local processes a sweep uses by default: the CPUs this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
 def point_outcomes(outcomes: pa.Table) -> dict[str, float]:
     """The outcomes of one design point's runs."""
     return {
@@ -197,8 +250,13 @@ def run_sweep(
     base_overrides: dict[str, Any] | None = None,
     on_point: Callable[[int], None] | None = None,
     x: np.ndarray | None = None,
+    workers: int = 1,
 ) -> Sweep:
-    """Simulate every design point (same seed and run ids at each) and analyse the outcomes."""
+    """Simulate every design point (same seed and run ids at each) and analyse the outcomes.
+
+    ``workers`` > 1 simulates points in that many local processes; the results do not depend
+    on it. ``x`` gives the design matrix directly (else it is drawn from ``design``).
+    """
     if runs_per_point < 1:
         raise ValueError(f"runs per point must be at least 1, got {runs_per_point}")
     n = DEFAULT_SAMPLES[design] if samples is None else samples
@@ -209,15 +267,16 @@ def run_sweep(
     for p in params:
         for v in (p.low, p.high):
             load_scenario(spec, {**base, p.path: p.value(v)})
-    ys: dict[str, list[float]] = {k: [] for k in OUTCOMES}
-    for row in x:
-        overrides = {**base, **{p.path: p.value(v) for p, v in zip(params, row, strict=True)}}
-        sc: Scenario = load_scenario(spec, overrides)
-        out = point_outcomes(simulate(sc, runs=runs_per_point, seed=seed, days=days).outcomes)
-        for k, v in out.items():
-            ys[k].append(v)
-        if on_point is not None:
-            on_point(1)
+    jobs = [{**base, **{p.path: p.value(v) for p, v in zip(params, row, strict=True)}} for row in x]
+    results: list[dict[str, float]] = []
+    if workers <= 1 or len(jobs) <= 1:
+        for overrides in jobs:
+            results.append(simulate_point(spec, overrides, runs_per_point, seed, days))
+            if on_point is not None:
+                on_point(1)
+    else:
+        results = _in_pool(spec, jobs, runs_per_point, seed, days, workers, on_point)
+    ys = {k: [r[k] for r in results] for k in OUTCOMES}
     name = load_scenario(spec, base or None).name
     sweep = Sweep(
         name,

@@ -116,7 +116,7 @@ def list_cmd(
         return
     table = Table(
         Column("id", no_wrap=True),
-        Column("scenario", overflow="fold"),
+        Column("scenario", overflow="fold", min_width=8),
         Column("runs", justify="right", no_wrap=True),
         Column("seed", justify="right"),
         Column("status", no_wrap=True),

@@ -21,6 +21,7 @@ from escalade.analysis.sensitivity import (
     DEFAULT_SAMPLES,
     OUTCOMES,
     Design,
+    default_workers,
     design_points,
     parse_param,
     run_sweep,
@@ -71,6 +72,10 @@ def sweep_cmd(
     seed: SeedOpt = 0,
     days: DaysOpt = None,
     sets: SetOpt = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", "-w", help="Local processes [default: the CPU count]", min=1),
+    ] = None,
     out: Annotated[
         Path | None,
         typer.Option("--out", "-o", help="Write the tornado chart and indices (HTML) here"),
@@ -92,7 +97,17 @@ def sweep_cmd(
             len(x),
             f"{design} sweep: {len(x)} points × {runs_per_point} runs",
             lambda tick: run_sweep(
-                scenario, plist, design, n, runs_per_point, seed, days, base, tick, x
+                scenario,
+                plist,
+                design,
+                n,
+                runs_per_point,
+                seed,
+                days,
+                base,
+                tick,
+                x,
+                workers=default_workers() if workers is None else workers,
             ),
         )
     if out is not None:

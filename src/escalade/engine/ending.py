@@ -7,7 +7,7 @@ import numpy as np
 from escalade.engine.params import ROLES, Params
 from escalade.engine.perception import channel_delivery
 from escalade.engine.rng import Streams
-from escalade.engine.state import END_REASONS, EventLog, I, State
+from escalade.engine.state import END_REASONS, EventLog, F, I, State
 from escalade.scenario.schema import Role
 
 _MEDIATOR = ROLES.index(Role.MEDIATOR)
@@ -34,7 +34,10 @@ def declare_end(
     )
     log.add(day, runs, "declaration", actor, action=k, rung=0, target=target, channel=via)
     r = runs[arrives]
-    state.declaration_day[r, actor, target[arrives]] = day + delay[arrives]
+    due = day + np.maximum(delay[arrives], 1)
+    state.declaration_day[r, actor, target[arrives]] = due
+    nxt = state.next_declaration[r]
+    state.next_declaration[r] = np.where((nxt < 0) | (due < nxt), due, nxt)
 
 
 def maybe_declare_end(
@@ -59,10 +62,15 @@ def maybe_declare_end(
 def deliver_declarations(state: State, params: Params, day: int, log: EventLog) -> None:
     """M13: a declared end that arrives is accepted if the receiver's grievance against the
     declarer is below ``accept_end_below``; acceptance leaves it calm toward the declarer."""
-    runs, sender, receiver = np.nonzero(state.declaration_day == day)
-    if len(runs) == 0:
+    due = np.flatnonzero(state.next_declaration == day)
+    if len(due) == 0:
         return
+    sub, sender, receiver = np.nonzero(state.declaration_day[due] == day)
+    runs = due[sub]
     state.declaration_day[runs, sender, receiver] = -1
+    later = state.declaration_day[due].reshape(len(due), -1)
+    later = np.where(later > day, later, np.iinfo(np.int64).max).min(axis=1)
+    state.next_declaration[due] = np.where(later == np.iinfo(np.int64).max, -1, later)
     g = state.grievance[runs, receiver, sender]
     accept = (g < params.m["accept_end_below"][runs]) & ~state.ended[runs]
     r, s, v = runs[accept], sender[accept], receiver[accept]
@@ -72,23 +80,24 @@ def deliver_declarations(state: State, params: Params, day: int, log: EventLog) 
         log.add(day, r[sel], "acceptance", int(actor), target=s[sel])
 
 
+def worst_grievance(state: State, params: Params) -> F:
+    """(R,) the largest grievance any deciding actor holds (M1), for the ending tests."""
+    if len(params.deciders) == 0:
+        return np.zeros(len(state.ended))
+    return state.grievance.max(axis=2)[:, params.deciders].max(axis=1)
+
+
 def mediated_ceasefire(
-    state: State, params: Params, streams: Streams, day: int, log: EventLog
+    state: State, params: Params, streams: Streams, day: int, log: EventLog, worst: F
 ) -> None:
     """M13: once grievances are low enough to accept an end, a mediator brokers a cease-fire
     with daily probability ``mediation_rate`` (only if the scenario has a mediator)."""
     if not (params.role == _MEDIATOR).any():
         return
-    worst = (
-        state.grievance[:, params.deciders, :].max(axis=(1, 2))
-        if len(params.deciders)
-        else (np.zeros(len(state.ended)))
-    )
-    struck = state.received_rung.max(axis=(1, 2)) > 0
     u = streams.uniform(day, "mediation")
     ok = (
         ~state.ended
-        & struck
+        & state.struck
         & (worst < params.m["accept_end_below"])
         & (u < params.m["mediation_rate"])
         & (state.pend_day.max(axis=1) < 0)
@@ -100,13 +109,8 @@ def mediated_ceasefire(
         _end(state, runs, day, "ceasefire", log)
 
 
-def quiet_end(state: State, params: Params, day: int, log: EventLog) -> None:
+def quiet_end(state: State, params: Params, day: int, log: EventLog, worst: F) -> None:
     """M13: a crisis with every grievance calm and nothing scheduled for ``quiet_days`` is over."""
-    worst = (
-        state.grievance[:, params.deciders, :].max(axis=(1, 2))
-        if len(params.deciders)
-        else (np.zeros(len(state.ended)))
-    )
     calm = (worst < params.m["quiet_below"]) & (state.pend_day.max(axis=1) < 0)
     state.calm_days = np.where(calm, state.calm_days + 1, 0)
     runs = np.flatnonzero(~state.ended & (state.calm_days >= params.m_int["quiet_days"]))

@@ -58,7 +58,7 @@ def alliance_obligation(state: State, params: Params, runs: I, victim: I, culpri
     A restraint statement by the ally toward its protégé ("will not join an offensive")
     lowers that share at compile time.
     """
-    for ally in range(params.n_actors):
+    for ally in params.allies:
         share = params.join_offensive[runs, ally, victim]
         hit = (share > 0) & (culprit != ally)
         if hit.any():

@@ -70,6 +70,7 @@ class Params:
     stakes: F  # (R, A) war-cost multiplier from stakes (M10)
     defend: F  # (R, A, A) [ally, protégé]
     join_offensive: F  # (R, A, A) [ally, protégé]
+    allies: I  # actors that take a share of blows on a protégé (M7)
     channel_delay: I  # (A, A) shortest delay, -1 no channel
     channel_fidelity: F  # (R, A, A)
     channel_via: I  # (A, A) mediator index, -1 direct or none
@@ -266,6 +267,7 @@ def compile_params(scenario: Scenario, streams: Streams) -> Params:
         stakes=stakes,
         defend=defend,
         join_offensive=join,
+        allies=np.flatnonzero(join.max(axis=(0, 2)) > 0) if runs else np.zeros(0, np.int64),
         channel_delay=delay,
         channel_fidelity=fidelity,
         channel_via=via,

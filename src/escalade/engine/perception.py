@@ -20,7 +20,7 @@ def channel_delivery(
     """
     delay = params.channel_delay[sender, receiver]
     fidelity = params.channel_fidelity[runs, sender, receiver]
-    u = streams.uniform(day, f"channel:{tag}")[runs]
+    u = streams.subset(runs).uniform(day, f"channel:{tag}")
     arrives = np.where(delay < 0, True, u < fidelity)
     return arrives, np.maximum(delay, 0)
 
@@ -29,7 +29,7 @@ def misperceived_rung(
     params: Params, streams: Streams, day: int, runs: I, rung: I | int, tag: str
 ) -> F:
     """M11 Misperception: the victim reads a blow's size with noise (limited, or a war opening?)."""
-    noise = params.m["perception_noise"][runs] * streams.normal(day, f"perceive:{tag}")[runs]
+    noise = params.m["perception_noise"][runs] * streams.subset(runs).normal(day, f"perceive:{tag}")
     return np.maximum(np.asarray(rung, dtype=np.float64) * (1.0 + noise), 0.0)
 
 
@@ -49,7 +49,7 @@ def attributed_culprit(
     """
     striker_arr = np.broadcast_to(np.asarray(striker, dtype=np.int64), runs.shape)
     patron = params.patron[striker_arr]
-    u = streams.uniform(day, f"attribute:{tag}")[runs]
+    u = streams.subset(runs).uniform(day, f"attribute:{tag}")
     to_patron = (patron >= 0) & np.asarray(deniable) & (u < params.m["attribution_to_patron"][runs])
     return np.where(to_patron, patron, striker_arr)
 

@@ -45,6 +45,8 @@ class State:
     interceptors: list[I]  # per defended actor, (R, L_a) interceptors left (M6)
     belief_interception: F  # (R, A) what each attacker believes defences stop (M14)
     declaration_day: I  # (R, A, A) day a's "concluded" reaches b, -1 none (M13)
+    next_declaration: I  # (R,) earliest pending arrival of a declaration, -1 none
+    struck: B  # (R,) some blow has landed (a cease-fire needs something to end)
     calm_days: I  # (R,)
     ended: B  # (R,)
     end_reason: I  # (R,) index into END_REASONS
@@ -73,6 +75,8 @@ class State:
             interceptors=interceptors,
             belief_interception=np.full((runs, n_a), 0.5),
             declaration_day=np.full((runs, n_a, n_a), -1, dtype=np.int64),
+            next_declaration=np.full(runs, -1, dtype=np.int64),
+            struck=np.zeros(runs, dtype=np.bool_),
             calm_days=np.zeros(runs, dtype=np.int64),
             ended=np.zeros(runs, dtype=np.bool_),
             end_reason=np.zeros(runs, dtype=np.int64),

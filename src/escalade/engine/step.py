@@ -83,8 +83,9 @@ def step(state: State, world: World, day: int, log: EventLog) -> None:
     decay_grievance(state, world.params)
     for actor in world.params.deciders:
         decide(state, world, day, log, int(actor))
-    ending.mediated_ceasefire(state, world.params, world.streams, day, log)
-    ending.quiet_end(state, world.params, day, log)
+    worst = ending.worst_grievance(state, world.params)
+    ending.mediated_ceasefire(state, world.params, world.streams, day, log, worst)
+    ending.quiet_end(state, world.params, day, log, worst)
 
 
 def land_triggers(state: State, world: World, day: int, log: EventLog) -> None:
@@ -313,6 +314,7 @@ def suffer(state: State, world: World, day: int, blow: Blow, tag: str) -> None:
     g = g * np.where(deniable, p.m["deniable_weight"][runs], 1.0)
     state.grievance[runs, blow.target, culprit] += g
     state.received_rung[runs, blow.target, culprit] = blow.rung
+    state.struck[runs] = True
     alliance_obligation(state, p, runs, blow.target, culprit, g)
     cross_red_lines(state, p, runs, culprit, blow.target, blow.rung)
     hardliner_drift(state, p, runs, blow.target)
@@ -321,15 +323,16 @@ def suffer(state: State, world: World, day: int, blow: Blow, tag: str) -> None:
 def decide(state: State, world: World, day: int, log: EventLog, actor: int) -> None:
     """The actor's policy chooses, in the runs where it convenes today (M1 rhythm)."""
     p = world.params
-    free = ~state.ended & (state.pend_day[:, actor] < 0)
-    target_all = np.argmax(state.grievance[:, actor, :], axis=1)
-    g_all = state.grievance[np.arange(len(free)), actor, target_all]
     convene = world.streams.uniform(day, f"convene:{p.actors[actor]}") < p.m["decision_rate"]
-    runs = np.flatnonzero(free & convene & (g_all > p.m["quiet_below"]))
+    candidates = np.flatnonzero(convene & ~state.ended & (state.pend_day[:, actor] < 0))
+    target_all = np.argmax(state.grievance[candidates, actor, :], axis=1)
+    g_all = state.grievance[candidates, actor, target_all]
+    keep = g_all > p.m["quiet_below"][candidates]
+    runs = candidates[keep]
     if len(runs) == 0:
         return
-    target = target_all[runs]
-    g = g_all[runs]
+    target = target_all[keep]
+    g = g_all[keep]
     appraisal = answer_utility(state, p, runs, actor, target, g)
     situation = Situation(
         day=day,

@@ -8,7 +8,7 @@ from escalade.analysis.sensitivity import OUTCOMES, Design, Sweep, tornado
 from escalade.report.charts import indices_chart, tornado_chart
 from escalade.report.page import Section, esc, figure, page, table
 
-INDEX_COLUMNS = {
+INDEX_COLUMNS: dict[Design, list[tuple[str, str | None]]] = {
     Design.SOBOL: [("S1", "S1_conf"), ("ST", "ST_conf")],
     Design.MORRIS: [("mu_star", "mu_star_conf"), ("sigma", None), ("mu", None)],
     Design.LHS: [("S1", "S1_conf")],

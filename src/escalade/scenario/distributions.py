@@ -8,12 +8,31 @@ the ensemble without breaking reproducibility.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Annotated, Any
 
 import numpy as np
 from numpy.typing import NDArray
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from scipy import special
+
+
+_GRID = 65537
+"""Points of the tabulated inverse CDF of a beta distribution (error below 1e-5 of the range)."""
+
+
+@lru_cache(maxsize=256)
+def _beta_table(a: float, b: float) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The beta inverse CDF on a grid denser near 0 and 1, for fast interpolation."""
+    t = np.linspace(0.0, 1.0, _GRID)
+    u = 0.5 - 0.5 * np.cos(np.pi * t)  # Chebyshev-like spacing: fine at the tails
+    return u, np.asarray(special.betaincinv(a, b, u), dtype=np.float64)
+
+
+def beta_quantile(a: float, b: float, u: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Beta(a, b) quantiles of ``u`` by interpolating a cached table (monotone, one per u)."""
+    grid, values = _beta_table(float(a), float(b))
+    return np.interp(u, grid, values)
 
 
 class _Strict(BaseModel):
@@ -40,7 +59,7 @@ class Pert(_Strict):
         lo, mode, hi = self.pert
         a = 1.0 + 4.0 * (mode - lo) / (hi - lo)
         b = 1.0 + 4.0 * (hi - mode) / (hi - lo)
-        return lo + (hi - lo) * np.asarray(special.betaincinv(a, b, u), dtype=np.float64)
+        return lo + (hi - lo) * beta_quantile(a, b, u)
 
     @property
     def mean(self) -> float:
@@ -64,7 +83,7 @@ class Beta(_Strict):
         return 0.0, 1.0
 
     def quantile(self, u: NDArray[np.float64]) -> NDArray[np.float64]:
-        return np.asarray(special.betaincinv(self.beta[0], self.beta[1], u), dtype=np.float64)
+        return beta_quantile(self.beta[0], self.beta[1], u)
 
     @property
     def mean(self) -> float:
