@@ -167,3 +167,10 @@ def test_bad_sql_is_a_one_line_store_error(tmp_path: Path, sql: str, message: st
     with pytest.raises(StoreError, match=message) as info:
         st.query(sql)
     assert "\n" not in str(info.value)
+
+
+def test_ids_sort_in_the_order_experiments_were_created(tmp_path: Path) -> None:
+    st = Store(tmp_path)
+    ids = [st.create(_manifest()) for _ in range(4)]
+    assert ids == sorted(ids)
+    assert len(set(ids)) == 4

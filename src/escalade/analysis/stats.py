@@ -47,7 +47,9 @@ def wilson(successes: int, trials: int, confidence: float = CONFIDENCE) -> tuple
     denom = 1.0 + z * z / trials
     centre = (p + z * z / (2 * trials)) / denom
     half = z * np.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / denom
-    return max(0.0, centre - half), min(1.0, centre + half)
+    low = 0.0 if successes == 0 else max(0.0, float(centre - half))
+    high = 1.0 if successes == trials else min(1.0, float(centre + half))
+    return low, high
 
 
 def proportion(label: str, mask: np.ndarray, confidence: float = CONFIDENCE) -> Proportion:

@@ -141,8 +141,9 @@ def outcome_table(
         "first_war_day": _first_day(events, blows & (rung >= m["war_rung"]), runs),
         "first_combat_day": _first_day(events, combat, runs),
     }
-    first_idx = np.full(runs, -1, dtype=np.int64)
     act_rows = np.flatnonzero(acts)
+    act_rows = act_rows[np.argsort(events["run"][act_rows], kind="stable")]
+    first_idx = np.full(runs, -1, dtype=np.int64)
     if len(act_rows):
         r = events["run"][act_rows]
         starts = np.r_[True, r[1:] != r[:-1]]
@@ -169,17 +170,18 @@ def outcome_table(
             "defence_cost_usd": pa.array(total("defence_cost", blows)),
             "ended": pa.array(np.array(END_REASONS, dtype=object)[state.end_reason]),
             "end_day": pa.array(np.where(state.ended, state.end_day, horizon)),
-            "pathway": pa.array(pathways(events, acts, params, runs)),
+            "pathway": pa.array(pathways(events, act_rows, params, runs)),
         }
     )
     return pa.table(columns).cast(OUTCOME_SCHEMA)
 
 
-def pathways(
-    events: dict[str, np.ndarray], acts: np.ndarray, params: Params, runs: int
-) -> list[str]:
-    """The first actions of each run as ``ACTOR:rung > ACTOR:rung > ...``."""
-    rows = np.flatnonzero(acts)
+def pathways(events: dict[str, np.ndarray], rows: np.ndarray, params: Params, runs: int
+             ) -> list[str]:
+    """The first decided moves of each run as ``ACTOR:rung > ACTOR:rung > ...``.
+
+    ``rows`` are the moves' event rows, grouped by run and in time order within a run.
+    """
     r = events["run"][rows]
     out = [""] * runs
     if len(rows) == 0:
@@ -187,12 +189,11 @@ def pathways(
     starts = np.flatnonzero(np.r_[True, r[1:] != r[:-1]])
     ends = np.r_[starts[1:], len(rows)]
     labels = np.array(
-        [f"{a}:{k}" for a in params.actors for k in range(params.ladder_top + 1)], dtype=object
-    )
+        [f"{a}:{k}" for a in params.actors for k in range(params.ladder_top + 1)], dtype=object)
     codes = events["actor"][rows] * (params.ladder_top + 1) + events["rung"][rows]
     text = labels[codes]
     for s, e in zip(starts, ends, strict=True):
-        out[r[s]] = " > ".join(text[s : min(e, s + PATHWAY_STEPS)])
+        out[r[s]] = " > ".join(text[s:min(e, s + PATHWAY_STEPS)])
     return out
 
 

@@ -131,8 +131,8 @@ class EventLog:
             self.columns[name].append(np.broadcast_to(np.asarray(v, dtype=np.float64), n).copy())
 
     def arrays(self) -> dict[str, NDArray[np.generic]]:
-        """The log as arrays, in the order events happened (stable by run, then time)."""
-        out = {
+        """The log as arrays, in the order the events happened (time order within a run)."""
+        return {
             k: (
                 np.concatenate(v)
                 if v
@@ -140,12 +140,12 @@ class EventLog:
             )
             for k, v in self.columns.items()
         }
-        order = np.argsort(out["run"], kind="stable")
-        return {k: v[order] for k, v in out.items()}
 
 
 def events_table(events: dict[str, NDArray[np.generic]], params: Params, run_ids: I) -> pa.Table:
-    """Events with names instead of indices: one row an event."""
+    """Events with names instead of indices: one row an event, by run, then in time order."""
+    order = np.argsort(events["run"], kind="stable")
+    events = {k: v[order] for k, v in events.items()}
     actors = np.array(list(params.actors) + [""], dtype=object)
     actions = np.array(list(params.action_names) + [""], dtype=object)
     kinds = np.array(EVENT_KINDS, dtype=object)

@@ -68,10 +68,13 @@ def plotly_js() -> str:
     return get_plotlyjs()
 
 
-def figure(fig: go.Figure, div_id: str, height: int = 420) -> str:
-    """A plotly figure as a ``<div>`` plus the script that draws it (plotly.js not included)."""
+def figure(fig: go.Figure, div_id: str, height: int = 420, top: int = 50) -> str:
+    """A plotly figure as a ``<div>`` plus the script that draws it (plotly.js not included).
+
+    ``top``: the top margin in pixels (more when subplot titles sit under the main title).
+    """
     fig.update_layout(
-        height=height, template="plotly_white", margin={"l": 60, "r": 20, "t": 50, "b": 50}
+        height=height, template="plotly_white", margin={"l": 60, "r": 20, "t": top, "b": 50}
     )
     body = fig.to_html(
         full_html=False,

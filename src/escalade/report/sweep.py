@@ -94,12 +94,12 @@ def build_sweep_page(sweep: Sweep) -> str:
             '<p class="note">Each bar spans the mean outcome over the design points where the '
             "parameter lies in the bottom quarter of its range (blue end) and the top quarter "
             "(red end); the vertical line is the mean over all points. Widest bars on top.</p>"
-            + figure(tornado_chart(sweep), "chart-tornado", height=720),
+            + figure(tornado_chart(sweep), "chart-tornado", height=760, top=100),
         ),
         (
             "Sensitivity indices",
             f'<p class="note">{esc(ANALYSIS[sweep.design])}</p>'
-            + figure(indices_chart(sweep), "chart-indices", height=720)
+            + figure(indices_chart(sweep), "chart-indices", height=760, top=100)
             + tables,
         ),
         ("Points", points),
