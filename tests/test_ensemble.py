@@ -319,20 +319,8 @@ def test_sigkill_midway_then_resume_loses_and_repeats_no_chunk(tmp_path: Path) -
 @pytest.mark.slow
 def test_ctrl_c_leaves_a_resumable_experiment_and_says_how(tmp_path: Path) -> None:
     store = tmp_path / "runs"
-    proc = _escalade(
-        "run",
-        str(FIXTURE),
-        "-n",
-        "6000",
-        "--chunk-size",
-        "300",
-        "-s",
-        "3",
-        "--workers",
-        "1",
-        "--store",
-        str(store),
-    )
+    args = ["run", str(FIXTURE), "-n", "3000", "--chunk-size", "200", "-s", "3"]
+    proc = _escalade(*args, "--workers", "1", "--store", str(store))
     try:
         _wait_for_chunk(store, proc)
         proc.send_signal(signal.SIGINT)

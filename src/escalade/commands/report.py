@@ -60,9 +60,7 @@ def report_cmd(
         written = with_progress(
             1,
             f"writing the report of {exp_id}",
-            lambda tick: write_report(
-                outcomes, scenario, int(manifest["seed"]), manifest, path
-            ),
+            lambda tick: write_report(outcomes, scenario, int(manifest["seed"]), manifest, path),
         )
     if manifest.get("status") not in (None, "complete"):
         console.print(

@@ -159,6 +159,8 @@ def run(
         except EnsembleError as exc:
             _stopped(store, started, f"failed: {exc}")
             raise typer.Exit(1) from None
+        if started.get("status") == "complete":
+            err.print(f"experiment {exp.id} was already complete", highlight=False)
         outcomes = exp.outcomes(columns=SUMMARY_COLUMNS)
     result = summary(outcomes, top=len(exp.scenario.ladder) - 1)
     m = exp.manifest
@@ -169,7 +171,7 @@ def run(
         summary_table(result, f"{m['scenario_name']}: {m['runs']:,} runs, seed {m['seed']}")
     )
     flag = store_flag(store)
-    console.print(f"experiment [bold]{m['id']}[/bold] in {store}", highlight=False)
+    console.print(f"experiment [bold]{m['id']}[/bold] in {store}", highlight=False, soft_wrap=True)
     console.print(f"  escalade experiments show {m['id']}{flag}", highlight=False, soft_wrap=True)
     console.print(
         f'  escalade query "SELECT ended, count(*) AS runs FROM outcomes '

@@ -25,8 +25,8 @@ def available_actions(params: Params, actor: int, target: I) -> B:
     allowed = params.action_rung <= params.max_rung[actor]
     if scenario_actor.options is not None:
         allowed &= np.isin(np.array(params.action_names), scenario_actor.options)
-    if params.patron[actor] >= 0 or actor not in params.patron:
-        allowed &= ~params.action_via_proxy  # a proxy acts itself; no proxies, no proxy action
+    if params.patron[actor] < 0 and actor not in params.patron:
+        allowed &= ~params.action_via_proxy  # no proxies to act through (a proxy acts itself)
     by_role = params.action_against[:, params.role[target]].T  # (n, K)
     return by_role & allowed[None, :]
 

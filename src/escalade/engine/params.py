@@ -51,6 +51,7 @@ class Params:
     scenario: Scenario
     actors: tuple[str, ...]
     role: I  # (A,) index into ROLES
+    home_soil: B  # (A,) strikes on the actor hit its own soil (M1)
     patron: I  # (A,) -1 if none
     deciders: I  # actors who choose actions (states and proxies)
     control: F  # (R, A)
@@ -248,6 +249,7 @@ def compile_params(scenario: Scenario, streams: Streams) -> Params:
         scenario=scenario,
         actors=ids,
         role=role,
+        home_soil=np.array([a.strikes_hit_soil for a in scenario.actors.values()]),
         patron=patron,
         deciders=deciders,
         control=per_actor("control"),

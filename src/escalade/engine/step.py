@@ -120,7 +120,7 @@ def land_triggers(state: State, world: World, day: int, log: EventLog) -> None:
             deaths=np.full(n, ev.casualties.senior + ev.casualties.other),
             senior=np.full(n, ev.casualties.senior),
             damage=np.full(n, ev.damage),
-            soil=np.full(n, ev.soil_equivalent or bool(p.action_soil[k])),
+            soil=np.full(n, ev.soil_equivalent or bool(p.action_soil[k] & p.home_soil[t])),
             landed=1.0 - draw_param(world.streams, ev.intercepted, f"initial_events.{i}")[runs],
         )
         suffer(state, world, day, blow, f"trigger:{ev.actor}:{ev.action}")
@@ -236,7 +236,7 @@ def carry_out(
         deaths=deaths,
         senior=senior,
         damage=damage,
-        soil=np.full(n, bool(p.action_soil[k])),
+        soil=p.action_soil[k] & p.home_soil[target],
         landed=landed,
     )
     if not own_initiative:

@@ -150,6 +150,11 @@ class Actor(Model):
     defence: Defence = Field(default_factory=Defence)
     stakes: Stakes = Field(default_factory=Stakes)
     policy: PolicySpec = Field(default_factory=PolicySpec)
+    strikes_hit_soil: bool = Field(
+        default=True,
+        description="Strikes on this actor hit its own soil (M1); False for an actor present "
+        "only through forces abroad, e.g. US bases in Iraq",
+    )
     options: list[str] | None = Field(
         default=None,
         description="Catalog actions this actor can take (default: every action up to max_rung)",
@@ -381,7 +386,7 @@ class ModelParameters(Model):
         default=11, description="M12: rung of sustained war"
     )
     combat_rung: Annotated[int, Field(ge=0, le=13)] = Field(
-        default=5, description="M12: lowest overt strike rung counted as the watched actor's combat"
+        default=7, description="M12: lowest overt strike rung counted as the watched actor entering combat"
     )
     combat_watch: ActorId | None = Field(
         default="USA", description="M12: actor whose entry into combat is an outcome"

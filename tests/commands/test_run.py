@@ -1,0 +1,181 @@
+"""``escalade run`` into the store, ``experiments list|show`` and ``query``, and how each
+reports a user's mistake (one line, exit code 2)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from escalade.api import simulate
+from escalade.commands.run import register
+from escalade.store import Store
+from tests.conftest import FIXTURES
+
+DUEL = str(FIXTURES / "duel.yaml")
+
+
+@pytest.fixture
+def app() -> typer.Typer:
+    app = typer.Typer()
+
+    @app.callback()
+    def main() -> None:  # a group, so that the commands keep their names
+        pass
+
+    register(app)
+    register(app)  # registering twice changes nothing
+    return app
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Path:
+    return tmp_path / "runs"
+
+
+def cli(app: typer.Typer, *args: str, env: dict[str, str] | None = None) -> Any:
+    return CliRunner().invoke(app, list(args), env=env)
+
+
+def one_line_error(res: Any, *words: str) -> None:
+    assert res.exit_code == 2, res.output
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1, res.stderr
+    assert lines[0].startswith("error: ")
+    for word in words:
+        assert word in lines[0]
+    assert "Traceback" not in res.output
+
+
+def test_run_prints_the_summary_and_how_to_find_the_experiment(
+    app: typer.Typer, store: Path
+) -> None:
+    res = cli(app, "run", DUEL, "-n", "300", "-s", "4", "--chunk-size", "100", "-w", "1",
+              "--store", str(store))  # fmt: skip
+    assert res.exit_code == 0, res.output
+    (m,) = Store(store).list()
+    assert "duel: 300 runs, seed 4" in res.stdout
+    assert "ended: ceasefire" in res.stdout and "max rung >= 1" in res.stdout
+    assert f"experiment {m['id']} in {store}" in res.stdout
+    assert f"escalade experiments show {m['id']} --store {store}" in res.stdout
+    assert f"WHERE experiment = '{m['id']}'" in res.stdout
+    assert (m["runs"], m["seed"], m["chunk_size"], m["status"]) == (300, 4, 100, "complete")
+
+
+def test_run_json_keeps_its_shape_and_adds_the_experiment(app: typer.Typer, store: Path) -> None:
+    res = cli(app, "run", DUEL, "-n", "250", "-s", "7", "--chunk-size", "100", "-w", "1",
+              "--store", str(store), "--json")  # fmt: skip
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    (m,) = Store(store).list()
+    assert data["experiment"] == m["id"] and data["store"] == str(store)
+    assert (data["scenario"], data["seed"], data["summary"]["runs"]) == ("duel", 7, 250)
+    expected = simulate(DUEL, runs=250, seed=7).outcomes.to_pylist()
+    assert data["outcomes"] == json.loads(json.dumps(expected, default=str))
+
+
+def test_the_store_comes_from_the_environment(app: typer.Typer, store: Path) -> None:
+    res = cli(app, "run", DUEL, "-n", "20", "-w", "1", env={"ESCALADE_STORE": str(store)})
+    assert res.exit_code == 0, res.output
+    assert len(Store(store).list()) == 1
+    listed = cli(app, "experiments", "list", "--json", env={"ESCALADE_STORE": str(store)})
+    assert [m["runs"] for m in json.loads(listed.stdout)] == [20]
+
+
+def test_overlay_then_set(app: typer.Typer, store: Path, tmp_path: Path) -> None:
+    overlay = tmp_path / "short.yaml"
+    overlay.write_text("horizon_days: 5\ninitial_events.0.casualties.senior: 3\n", "utf-8")
+    res = cli(app, "run", DUEL, "-n", "200", "-w", "1", "--store", str(store),
+              "--overlay", str(overlay), "--set", "horizon_days=4", "--json")  # fmt: skip
+    assert res.exit_code == 0, res.output
+    (m,) = Store(store).list()
+    # the overlay first, then --set: the later value of a path wins
+    assert m["overrides"] == {"horizon_days": 4, "initial_events.0.casualties.senior": 3}
+    assert m["days"] == 4
+    assert max(r["end_day"] for r in json.loads(res.stdout)["outcomes"]) <= 4
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (None, ["--overlay", "cannot read it"]),
+        ("- just\n- a list\n", ["--overlay", "expected a mapping of dotted paths"]),
+        ("a: [unclosed\n", ["--overlay", "not valid YAML"]),
+    ],
+)
+def test_an_unusable_overlay_is_one_line(
+    app: typer.Typer, store: Path, tmp_path: Path, content: str | None, words: list[str]
+) -> None:
+    overlay = tmp_path / "overlay.yaml"
+    if content is not None:
+        overlay.write_text(content, "utf-8")
+    res = cli(app, "run", DUEL, "-n", "5", "--store", str(store), "--overlay", str(overlay))
+    one_line_error(res, *words)
+    assert Store(store).list() == []
+
+
+def test_list_show_and_query(app: typer.Typer, store: Path) -> None:
+    for seed in (1, 2):
+        res = cli(app, "run", DUEL, "-n", "120", "-s", str(seed), "-w", "1", "--chunk-size",
+                  "50", "--store", str(store))  # fmt: skip
+        assert res.exit_code == 0, res.output
+    first, second = (m["id"] for m in Store(store).list())
+
+    listed = cli(app, "experiments", "list", "--store", str(store))
+    assert listed.exit_code == 0
+    assert first in listed.stdout and second in listed.stdout and "complete" in listed.stdout
+
+    shown = cli(app, "experiments", "show", second[:-1], "--store", str(store))
+    assert shown.exit_code == 0, shown.output
+    assert second in shown.stdout and "120 of 120 done" in shown.stdout
+    assert "duel: 120 runs, seed 2" in shown.stdout
+    as_json = json.loads(
+        cli(app, "experiments", "show", second, "--store", str(store), "--json").stdout
+    )
+    assert as_json["manifest"]["seed"] == 2 and as_json["summary"]["runs"] == 120
+    assert "scenario_yaml" not in as_json["manifest"]
+    yaml = cli(app, "experiments", "show", first, "--store", str(store), "--yaml").stdout
+    assert yaml == (FIXTURES / "duel.yaml").read_text(encoding="utf-8")
+
+    sql = "SELECT experiment, count(*) AS n, max(run) AS last FROM outcomes GROUP BY 1 ORDER BY 1"
+    rows = json.loads(cli(app, "query", sql, "--store", str(store), "--json").stdout)
+    assert rows == [{"experiment": first, "n": 120, "last": 119},
+                    {"experiment": second, "n": 120, "last": 119}]  # fmt: skip
+    table = cli(app, "query", "SELECT id, seed FROM experiments ORDER BY id", "--store", str(store))
+    assert table.exit_code == 0 and first in table.stdout and second in table.stdout
+    capped = cli(app, "query", "SELECT run FROM outcomes", "--store", str(store),
+                 "--max-rows", "5")  # fmt: skip
+    assert "showing 5 of 240 rows" in capped.stdout
+
+
+def test_user_mistakes_are_one_line_with_exit_code_2(app: typer.Typer, store: Path) -> None:
+    res = cli(app, "run", DUEL, "-n", "40", "-w", "1", "--store", str(store))
+    assert res.exit_code == 0
+    one_line_error(cli(app, "experiments", "show", "nope", "--store", str(store)),
+                   "no experiment 'nope'")  # fmt: skip
+    one_line_error(cli(app, "run", "--resume", "nope", "--store", str(store)),
+                   "no experiment 'nope'")  # fmt: skip
+    one_line_error(cli(app, "query", "SELECT nope FROM outcomes", "--store", str(store)),
+                   "query failed")  # fmt: skip
+    one_line_error(cli(app, "run", DUEL, "-n", "5", "--scheduler", "localhost", "--store",
+                       str(store)), "--scheduler expects tcp://HOST:PORT")  # fmt: skip
+    one_line_error(cli(app, "run", "--store", str(store)), "give a scenario")
+    assert len(Store(store).list()) == 1  # none of these stored anything
+
+
+def test_resume_refuses_a_changed_scenario(app: typer.Typer, store: Path, tmp_path: Path) -> None:
+    scenario = tmp_path / "duel.yaml"
+    scenario.write_text((FIXTURES / "duel.yaml").read_text(encoding="utf-8"), "utf-8")
+    res = cli(app, "run", str(scenario), "-n", "60", "-w", "1", "--store", str(store))
+    assert res.exit_code == 0
+    (m,) = Store(store).list()
+    scenario.write_text(scenario.read_text("utf-8").replace("stock: 60", "stock: 61"), "utf-8")
+    res = cli(app, "run", str(scenario), "--resume", m["id"], "--store", str(store))
+    one_line_error(res, f"cannot resume {m['id']}", "differs from the one it was started with")
+    again = cli(app, "run", "--resume", m["id"][:10], "--store", str(store))
+    assert again.exit_code == 0, again.output  # the stored copy is used
+    assert "already complete" in again.stderr

@@ -1,0 +1,82 @@
+"""``escalade sweep``: a small sweep from the command line, its JSON, HTML and errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from escalade.commands.sweep import register
+from tests.conftest import FIXTURES
+
+DUEL = str(FIXTURES / "duel.yaml")
+SENIOR = "initial_events.0.casualties.senior=0:4"
+RESOLVE = "actors.RED.resolve=0.2:1.0"
+
+
+@pytest.fixture
+def app() -> typer.Typer:
+    app = typer.Typer()
+
+    @app.callback()
+    def main() -> None:  # a group, so the command keeps its name
+        pass
+
+    register(app)
+    return app
+
+
+def run(app: typer.Typer, *args: str) -> Any:
+    return CliRunner().invoke(app, ["sweep", *args])
+
+
+def test_morris_sweep_json_and_tornado_page(app: typer.Typer, tmp_path: Path) -> None:
+    out = tmp_path / "sweep.html"
+    res = run(app, DUEL, "--param", SENIOR, "--param", RESOLVE, "--design", "morris",
+              "--samples", "3", "--runs-per-point", "40", "--seed", "1", "--workers", "1",
+              "--out", str(out), "--json")  # fmt: skip
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["design"] == "morris" and len(data["points"]) == 3 * (2 + 1)
+    assert data["html"] == str(out)
+    rows = {r["param"]: r for r in data["indices"]["mean_max_rung"]}
+    assert set(rows) == {"initial_events.0.casualties.senior", "actors.RED.resolve"}
+    assert all({"mu_star", "mu_star_conf", "sigma"} <= set(r) for r in rows.values())
+    # Integer parameters reach the scenario as whole numbers.
+    assert {p["x"]["initial_events.0.casualties.senior"] for p in data["points"]} <= set(range(5))
+    # Killing more senior figures raises the mean highest rung (the duel's trigger).
+    swing = {t["param"]: t for t in data["tornado"]["mean_max_rung"]}
+    senior = swing["initial_events.0.casualties.senior"]
+    assert senior["high_mean"] > senior["low_mean"]
+    page = out.read_text(encoding="utf-8")
+    assert 'id="chart-tornado"' in page and 'id="chart-indices"' in page
+    assert "Sensitivity of duel" in page
+
+
+def test_default_sobol_table(app: typer.Typer) -> None:
+    res = run(app, DUEL, "--param", RESOLVE, "--samples", "2", "--runs-per-point", "20",
+              "--workers", "1")  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert "sobol design, 6 points × 20 runs" in res.stdout
+    assert "S1 ± 95%" in res.stdout and "ST ± 95%" in res.stdout
+    assert "mean highest rung" in res.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--param", "actors.RED.resolve"], "path=low:high"),
+        (["--param", "actors.RED.resolve=1:0"], "low < high"),
+        (["--param", RESOLVE, "--samples", "6"], "power of two"),
+        (["--param", "actors.NOBODY.resolve=0:1", "--design", "lhs", "--samples", "4"],
+         "NOBODY"),
+    ],
+)  # fmt: skip
+def test_mistakes_exit_2_with_a_message(app: typer.Typer, args: list[str], message: str) -> None:
+    res = run(app, DUEL, *args, "--runs-per-point", "5", "--workers", "1")
+    assert res.exit_code == 2, res.output
+    assert message in res.output and "Traceback" not in res.output
