@@ -19,6 +19,7 @@ workload (``--speedup-chunks`` chunks of ``--speedup-chunk-size`` runs) on each.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import platform
 import re
@@ -73,10 +74,8 @@ class MemorySampler:
                 parent = me.memory_info().rss
                 children = []
                 for child in me.children(recursive=True):
-                    try:
+                    with contextlib.suppress(psutil.Error):
                         children.append(child.memory_info().rss)
-                    except psutil.Error:
-                        pass
             except psutil.Error:
                 continue
             self.peak_parent = max(self.peak_parent, parent)
@@ -216,12 +215,14 @@ def render(s: dict[str, Any] | None, d: dict[str, Any] | None, load: str) -> str
             "|---|---|",
             f"| workers (local processes) x chunk size | {s['workers']} x {s['chunk_size']:,} |",
             f"| wall time | {s['seconds'] / 60:.1f} min ({s['runs_per_s']:,.0f} runs/s) |",
-            f"| peak memory, parent + workers (sampled sum) | {s['peak_total_sampled'] / MB:,.0f} MB |",
+            f"| peak memory, parent + workers (sampled sum) | "
+            f"{s['peak_total_sampled'] / MB:,.0f} MB |",
             f"| peak parent / largest worker (getrusage) | {s['peak_parent'] / MB:,.0f} MB / "
             f"{s['peak_worker'] / MB:,.0f} MB |",
             f"| bound: parent + {s['workers']} x largest worker | {s['bound'] / MB:,.0f} MB "
             f"({'under' if s['bound'] < MEMORY_LIMIT else 'OVER'} 2 GB) |",
-            f"| rows stored / distinct runs | {s['rows']['n']:,} / {s['rows']['distinct_runs']:,} |",
+            f"| rows stored / distinct runs | "
+            f"{s['rows']['n']:,} / {s['rows']['distinct_runs']:,} |",
             f"| Parquet on disk | {s['parquet_bytes'] / MB:,.0f} MB |",
             "",
         ]

@@ -57,9 +57,18 @@ def validate(file: Annotated[Path, typer.Argument(help="Scenario YAML file to ch
 
 
 @app.command()
-def schema() -> None:
-    """Print the JSON Schema of the scenario format."""
-    console.print_json(json.dumps(Scenario.model_json_schema(by_alias=True)))
+def schema(
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="Print the reference page (docs/scenario-format.md)")
+    ] = False,
+) -> None:
+    """Print the JSON Schema of the scenario format (or its Markdown reference)."""
+    if markdown:
+        from escalade.scenario.reference import render_markdown
+
+        sys.stdout.write(render_markdown())
+        return
+    sys.stdout.write(json.dumps(Scenario.model_json_schema(by_alias=True), indent=2) + "\n")
 
 
 @scenarios_app.command("list")

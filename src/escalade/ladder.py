@@ -19,9 +19,9 @@ class Rung(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    level: Annotated[int, Field(ge=0, le=99)]
-    name: str
-    example: str = ""
+    level: Annotated[int, Field(ge=0, le=99)] = Field(description="Position, from 0 upward")
+    name: str = Field(description="What the rung stands for")
+    example: str = Field(default="", description="A historical example")
 
 
 class ActionSpec(BaseModel):
@@ -29,8 +29,10 @@ class ActionSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
-    rung: Annotated[int, Field(ge=0, le=99)]
+    name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")] = Field(
+        description="Action id (lower case, digits, _)"
+    )
+    rung: Annotated[int, Field(ge=0, le=99)] = Field(description="Rung on the ladder (M12)")
     kind: Literal["deescalate", "statement", "pressure", "covert", "proxy", "strike"] = Field(
         description="Family of the action"
     )
@@ -49,7 +51,7 @@ class ActionSpec(BaseModel):
     forewarnable: bool = Field(
         default=True, description="A strike that can be telegraphed in advance (M3)"
     )
-    description: str = ""
+    description: str = Field(default="", description="What the action is")
 
 
 _L = [

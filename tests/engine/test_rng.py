@@ -26,7 +26,7 @@ def test_uniforms_are_uniform() -> None:
     u = Streams(3, np.arange(1_000_000)).uniform(0, "x")
     assert abs(u.mean() - 0.5) < 5 * 2.9e-4
     assert abs(u.var() - 1 / 12) < 1e-3
-    assert 0.0 <= u.min() and u.max() < 1.0
+    assert u.min() >= 0.0 and u.max() < 1.0
     # lag-1 correlation of independent draws has s.e. 1/sqrt(n) = 1e-3
     assert abs(np.corrcoef(u[:-1], u[1:])[0, 1]) < 5e-3
 

@@ -22,10 +22,10 @@ from escalade.engine.engagement import (
 from escalade.engine.grievance import (
     alliance_obligation,
     blow_grievance,
-    felt_share,
     cross_red_lines,
     decay_grievance,
     discharge_obligation,
+    felt_share,
     hardliner_drift,
     honour_red_lines,
 )

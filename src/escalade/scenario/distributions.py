@@ -16,7 +16,6 @@ from numpy.typing import NDArray
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from scipy import special
 
-
 _GRID = 16385
 """Points of the tabulated inverse CDF of a beta distribution (error below 1e-4 of the range)."""
 

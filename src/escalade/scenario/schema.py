@@ -118,7 +118,9 @@ class Layer(Model):
 class Defence(Model):
     """The layered defence over an actor's territory and forces (M6)."""
 
-    layers: list[Layer] = Field(default_factory=list)
+    layers: list[Layer] = Field(
+        default_factory=list, description="Layers, outer first (engaged in this order)"
+    )
 
 
 class Actor(Model):
@@ -135,8 +137,10 @@ class Actor(Model):
         description="For a proxy: daily chance of acting on its own against its patron's "
         "adversaries, before control (M5)",
     )
-    leader: Leader = Field(default_factory=Leader)
-    factions: dict[str, Faction] = Field(default_factory=dict)
+    leader: Leader = Field(default_factory=Leader, description="The decision maker (M9)")
+    factions: dict[str, Faction] = Field(
+        default_factory=dict, description="Domestic factions by name (M9)"
+    )
     resolve: Probability = Field(
         default=0.6, description="Weight on restoring credibility after a strike (M1), 0 to 1"
     )
@@ -147,9 +151,11 @@ class Actor(Model):
         default_factory=dict,
         description="Strike packages by action name: munition id -> count fired (M2)",
     )
-    defence: Defence = Field(default_factory=Defence)
-    stakes: Stakes = Field(default_factory=Stakes)
-    policy: PolicySpec = Field(default_factory=PolicySpec)
+    defence: Defence = Field(default_factory=Defence, description="Air defence over the actor (M6)")
+    stakes: Stakes = Field(default_factory=Stakes, description="What a war endangers (M10)")
+    policy: PolicySpec = Field(
+        default_factory=PolicySpec, description="How the actor decides (docs/model/policies.md)"
+    )
     strikes_hit_soil: bool = Field(
         default=True,
         description="Strikes on this actor hit its own soil (M1); False for an actor present "
@@ -165,11 +171,15 @@ class Actor(Model):
 class Munition(Model):
     """A munition type (M6)."""
 
-    kind: Literal["drone", "cruise", "srbm", "mrbm", "rocket", "aircraft", "other"]
+    kind: Literal["drone", "cruise", "srbm", "mrbm", "rocket", "aircraft", "other"] = Field(
+        description="Class of munition"
+    )
     flight_time_hours: NonNegative = Field(description="Time from launch to target, hours")
     failure_rate: Probability = Field(description="Share failing at launch or in flight")
     unit_cost_usd: NonNegative = Field(description="Cost of one round, US dollars")
-    warhead: Literal["light", "medium", "heavy"] = Field(default="medium")
+    warhead: Literal["light", "medium", "heavy"] = Field(
+        default="medium", description="Warhead class"
+    )
     source: str | None = Field(default=None, description="Source id for the numbers")
 
 
@@ -182,13 +192,13 @@ class TargetClass(Model):
     casualties_per_hit: NonNegative = Field(
         default=0.1, description="Mean deaths per leaking munition (Poisson)"
     )
-    source: str | None = None
+    source: str | None = Field(default=None, description="Source id for the numbers")
 
 
 class Relation(Model):
     """Alliance, patronage or hostility between two actors."""
 
-    kind: Literal["alliance", "patronage", "hostility"]
+    kind: Literal["alliance", "patronage", "hostility"] = Field(description="Kind of relation")
     between: tuple[ActorId, ActorId] = Field(
         description="The two actors (alliance: [ally, protégé])"
     )
@@ -205,7 +215,7 @@ class Relation(Model):
 class Channel(Model):
     """A message channel between two actors, possibly through a mediator (M4)."""
 
-    between: tuple[ActorId, ActorId]
+    between: tuple[ActorId, ActorId] = Field(description="The two actors it links")
     via: ActorId | None = Field(default=None, description="Mediator carrying the messages")
     delay_days: Annotated[int, Field(ge=0, le=60)] = Field(default=1, description="Days in transit")
     fidelity: Probability = Field(default=0.8, description="Chance a message arrives intact")
@@ -219,15 +229,15 @@ class RedLineTrigger(Model):
 class RedLine(Model):
     """A declared threshold with its commitment (M8)."""
 
-    holder: ActorId
-    trigger: RedLineTrigger = Field(alias="if")
+    holder: ActorId = Field(description="Actor that declared the red line")
+    trigger: RedLineTrigger = Field(alias="if", description="What crosses the line")
     commits_to_rung: Annotated[int, Field(ge=0, le=13)] = Field(
         description="Rung the holder has committed to answer with"
     )
     audience_cost: NonNegative = Field(
         default=1.0, description="Credibility lost by answering below the commitment, utility"
     )
-    text: str = ""
+    text: str = Field(default="", description="The words, for narratives and reports")
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
@@ -235,20 +245,24 @@ class RedLine(Model):
 class Statement(Model):
     """A restraint or backing statement by one actor about another (M7)."""
 
-    by: ActorId
-    kind: Literal["restraint", "backing"]
+    by: ActorId = Field(description="Actor making the statement")
+    kind: Literal["restraint", "backing"] = Field(
+        description="restraint: will not join an offensive; backing: will defend"
+    )
     toward: ActorId = Field(description="The actor whose calculus the statement changes")
     strength: Probability = Field(default=1.0, description="How binding the statement is, 0 to 1")
-    text: str = ""
+    text: str = Field(default="", description="The words, for narratives and reports")
 
 
 class Inducement(Model):
     """Something on offer for restraint (M10): forfeited by striking above `above_rung`."""
 
-    to: ActorId
+    to: ActorId = Field(description="Actor offered the inducement")
     kind: str = Field(description="e.g. gaza_ceasefire, nuclear_talks")
     value: NonNegative = Field(description="Value to the receiver, utility")
-    above_rung: Annotated[int, Field(ge=0, le=13)] = Field(default=6)
+    above_rung: Annotated[int, Field(ge=0, le=13)] = Field(
+        default=6, description="Striking above this rung forfeits the inducement"
+    )
 
 
 class Casualties(Model):
@@ -259,19 +273,19 @@ class Casualties(Model):
 class InitialEvent(Model):
     """An event that starts the crisis (the trigger)."""
 
-    day: Annotated[int, Field(ge=0, le=3650)] = 0
-    actor: ActorId
+    day: Annotated[int, Field(ge=0, le=3650)] = Field(default=0, description="Day it happens")
+    actor: ActorId = Field(description="Who acts")
     action: str = Field(description="Action name from the catalog")
-    target: ActorId
+    target: ActorId = Field(description="Who is struck")
     soil_equivalent: bool = Field(
         default=False, description="Struck what the target counts as its own soil (M1)"
     )
-    casualties: Casualties = Field(default_factory=Casualties)
+    casualties: Casualties = Field(default_factory=Casualties, description="Deaths caused")
     damage: NonNegative = Field(default=0.0, description="Damage units")
     intercepted: Probability = Field(
         default=0.0, description="Share of the blow stopped by the target's defences (M6)"
     )
-    text: str = ""
+    text: str = Field(default="", description="The words, for narratives and reports")
 
 
 class ModelParameters(Model):
@@ -293,7 +307,8 @@ class ModelParameters(Model):
         default=0.5, description="M1: grievance (rungs) per perceived rung of a blow"
     )
     intercepted_weight: Probability = Field(
-        default=0.5, description="M1/M3/M6: share of a salvo's rung felt when all of it is intercepted"
+        default=0.5,
+        description="M1/M3/M6: share of a salvo's rung felt when all of it is intercepted",
     )
     decision_rate: Probability = Field(
         default=0.15, description="M1: daily chance a leader with a grievance convenes to decide"
@@ -386,7 +401,8 @@ class ModelParameters(Model):
         default=11, description="M12: rung of sustained war"
     )
     combat_rung: Annotated[int, Field(ge=0, le=13)] = Field(
-        default=7, description="M12: lowest overt strike rung counted as the watched actor entering combat"
+        default=7,
+        description="M12: lowest overt strike rung counted as the watched actor entering combat",
     )
     combat_watch: ActorId | None = Field(
         default="USA", description="M12: actor whose entry into combat is an outcome"
@@ -399,25 +415,41 @@ class Scenario(Model):
     name: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9\-_]*$")] = Field(
         description="Short name (lower case, digits, '-')"
     )
-    title: str = ""
-    description: str = ""
+    title: str = Field(default="", description="Display title")
+    description: str = Field(default="", description="What the scenario represents")
     start: dt.date = Field(description="Calendar date of day 0")
     horizon_days: Annotated[int, Field(ge=1, le=3650)] = Field(
         default=60, description="Days simulated"
     )
-    sources: list[Source] = Field(default_factory=list)
-    ladder: list[Rung] = Field(default_factory=lambda: list(DEFAULT_LADDER))
-    actions: list[ActionSpec] = Field(default_factory=lambda: list(DEFAULT_ACTIONS))
-    munitions: dict[str, Munition] = Field(default_factory=dict)
-    target_classes: dict[str, TargetClass] = Field(default_factory=dict)
-    actors: dict[ActorId, Actor]
-    relations: list[Relation] = Field(default_factory=list)
-    channels: list[Channel] = Field(default_factory=list)
-    red_lines: list[RedLine] = Field(default_factory=list)
-    statements: list[Statement] = Field(default_factory=list)
-    inducements: list[Inducement] = Field(default_factory=list)
-    initial_events: list[InitialEvent] = Field(default_factory=list)
-    model: ModelParameters = Field(default_factory=ModelParameters)
+    sources: list[Source] = Field(default_factory=list, description="Sources of the numbers")
+    ladder: list[Rung] = Field(
+        default_factory=lambda: list(DEFAULT_LADDER), description="The escalation ladder (M12)"
+    )
+    actions: list[ActionSpec] = Field(
+        default_factory=lambda: list(DEFAULT_ACTIONS), description="The action catalog (M2)"
+    )
+    munitions: dict[str, Munition] = Field(default_factory=dict, description="Munition types by id")
+    target_classes: dict[str, TargetClass] = Field(
+        default_factory=dict, description="Effects of leakers by target class (M6)"
+    )
+    actors: dict[ActorId, Actor] = Field(description="Actors by id (letters, digits, _ or -)")
+    relations: list[Relation] = Field(
+        default_factory=list, description="Alliances, patronage, hostility"
+    )
+    channels: list[Channel] = Field(default_factory=list, description="Message channels (M4)")
+    red_lines: list[RedLine] = Field(default_factory=list, description="Declared red lines (M8)")
+    statements: list[Statement] = Field(
+        default_factory=list, description="Restraint and backing statements (M7)"
+    )
+    inducements: list[Inducement] = Field(
+        default_factory=list, description="Inducements on offer for restraint (M10)"
+    )
+    initial_events: list[InitialEvent] = Field(
+        default_factory=list, description="The events that start the crisis (the trigger)"
+    )
+    model: ModelParameters = Field(
+        default_factory=ModelParameters, description="Mechanism parameters (see docs/model/)"
+    )
 
     @model_validator(mode="after")
     def _references(self) -> Scenario:

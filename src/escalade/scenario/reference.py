@@ -1,0 +1,148 @@
+"""The scenario format's reference page, generated from the pydantic models.
+
+``docs/scenario-format.md`` is this module's output (``escalade schema --markdown``); a test
+keeps the two in sync, so every field is documented with its type, unit and default.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic_core import PydanticUndefined
+
+from escalade.ladder import ActionSpec, Rung
+from escalade.scenario import schema
+
+SECTIONS: tuple[type[BaseModel], ...] = (
+    schema.Scenario,
+    schema.Source,
+    schema.Actor,
+    schema.Leader,
+    schema.Faction,
+    schema.PolicySpec,
+    schema.Stakes,
+    schema.Defence,
+    schema.Layer,
+    schema.Munition,
+    schema.TargetClass,
+    schema.Relation,
+    schema.Channel,
+    schema.RedLine,
+    schema.RedLineTrigger,
+    schema.Statement,
+    schema.Inducement,
+    schema.InitialEvent,
+    schema.Casualties,
+    schema.ModelParameters,
+    Rung,
+    ActionSpec,
+)
+
+INTRO = """\
+# Scenario format
+
+A scenario is a YAML file describing a crisis system: its actors, their relations, channels,
+commitments and statements, and the events that start the crisis. `escalade validate FILE`
+checks one; `escalade schema` prints the JSON Schema; `escalade scenarios show april-2024`
+prints a complete, sourced example.
+
+**Uncertain numbers.** Any field typed *number or distribution* may be written as a plain
+number or as `{pert: [min, mode, max]}`, `{beta: [a, b]}` or `{uniform: [lo, hi]}`. It is drawn
+once per run (keyed by seed, run number and the field's path), so parameter uncertainty flows
+into the ensemble and a run replays identically. *Probability* fields must lie in [0, 1]
+(for a distribution, its whole support).
+
+**Sources.** Every number should carry its source: list them under `sources:` and put
+`# src: <id>` beside the number (the built-in scenarios do).
+
+**Overrides.** `--set path=value` on the command line (and `load_scenario(spec, overrides)`)
+sets any field by its dotted path, e.g. `--set model.war_cost=30` or
+`--set actors.IRN.resolve=0.9`; list items are addressed by index (`statements.0.strength`).
+
+This page is generated from the code (`escalade schema --markdown`); do not edit it by hand.
+"""
+
+
+def _type_name(ann: Any) -> str:
+    origin = typing.get_origin(ann)
+    if origin is typing.Annotated:
+        base, *meta = typing.get_args(ann)
+        text = _type_name(base)
+        if any(getattr(m, "func", None) is not None for m in meta) and "distribution" in text:
+            bounds = str(meta[-1])
+            if "0.0, 1.0" in bounds or "probability" in bounds:
+                return "probability (number or distribution)"
+        return text
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(ann) if a is not type(None)]
+        names = {a.__name__ if isinstance(a, type) else str(a) for a in args}
+        if {"float", "Pert", "Beta", "Uniform"} <= names:
+            return "number or distribution"
+        text = " or ".join(_type_name(a) for a in args)
+        return text + (" (optional)" if len(args) < len(typing.get_args(ann)) else "")
+    if origin is typing.Literal:
+        return " \\| ".join(f"`{a}`" for a in typing.get_args(ann))
+    if origin in (list, tuple):
+        args = [a for a in typing.get_args(ann) if a is not Ellipsis]
+        return f"list of {_type_name(args[0])}" if args else "list"
+    if origin is dict:
+        key, value = typing.get_args(ann)
+        return f"mapping {_type_name(key)} → {_type_name(value)}"
+    if isinstance(ann, type):
+        if issubclass(ann, BaseModel):
+            return f"[{ann.__name__}](#{ann.__name__.lower()})"
+        return {
+            "str": "text",
+            "int": "integer",
+            "float": "number",
+            "bool": "true/false",
+            "date": "date (YYYY-MM-DD)",
+        }.get(ann.__name__, ann.__name__)
+    return str(ann)
+
+
+def _probability_fields(model: type[BaseModel]) -> set[str]:
+    hints = typing.get_type_hints(model, include_extras=True)
+    out = set()
+    for name, hint in hints.items():
+        if hint is schema.Probability:
+            out.add(name)
+    return out
+
+
+def _default(field: Any) -> str:
+    if field.default is not PydanticUndefined:
+        value = field.default
+    elif field.default_factory is not None:
+        value = field.default_factory()
+    else:
+        return "**required**"
+    if isinstance(value, BaseModel):
+        return "(defaults below)"
+    if isinstance(value, list | tuple) and len(value) > 3:
+        return "(built-in)"
+    return f"`{value!r}`" if value not in ({}, [], None) else f"`{value!r}`"
+
+
+def section(model: type[BaseModel]) -> str:
+    doc = (model.__doc__ or "").strip().splitlines()[0] if model.__doc__ else ""
+    probs = _probability_fields(model)
+    rows = ["| field | type | default | meaning |", "|---|---|---|---|"]
+    for name, field in model.model_fields.items():
+        key = field.alias or name
+        kind = (
+            "probability (number or distribution)"
+            if name in probs
+            else _type_name(field.annotation)
+        )
+        desc = (field.description or "").replace("|", "\\|")
+        rows.append(f"| `{key}` | {kind} | {_default(field)} | {desc} |")
+    return f"## {model.__name__}\n\n{doc}\n\n" + "\n".join(rows) + "\n"
+
+
+def render_markdown() -> str:
+    """The whole reference page."""
+    return INTRO + "\n" + "\n".join(section(m) for m in SECTIONS)
