@@ -36,8 +36,12 @@ def synthetic(design: Design, samples: int, f: object) -> Sweep:
 
 def test_parse_param() -> None:
     assert parse_param("actors.IRN.resolve=0.2:0.8") == Param("actors.IRN.resolve", 0.2, 0.8)
+    # Whether a field is swept in whole numbers comes from the schema, not from the bounds.
     assert parse_param("channels.0.delay_days=1:5").integer
-    assert not parse_param("x=1:5.0").integer
+    assert parse_param("initial_events.0.casualties.senior=0:4").integer
+    assert not parse_param("model.war_cost=10:40").integer
+    assert not parse_param("actors.IRN.leader.risk_tolerance=0:1").integer
+    assert not parse_param("no.such.field=1:5").integer
     for bad in ("x", "x=1", "x=a:b", "x=3:1", "x=1:1", "=0:1", "x=0:inf"):
         with pytest.raises(ValueError):
             parse_param(bad)

@@ -16,7 +16,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.typing import NDArray
-from scipy import stats
 
 from escalade.engine import engagement as eng
 from escalade.engine.rng import Streams
@@ -28,27 +27,53 @@ from escalade.scenario.schema import Scenario
 # --------------------------------------------------------------------------------------------
 
 MUNITIONS: dict[str, Any] = {
-    "drone": {"kind": "drone", "flight_time_hours": 8.0, "failure_rate": 0.1,
-              "unit_cost_usd": 30_000.0},
-    "cruise": {"kind": "cruise", "flight_time_hours": 2.0, "failure_rate": 0.0,
-               "unit_cost_usd": 500_000.0},
-    "missile": {"kind": "mrbm", "flight_time_hours": 0.2, "failure_rate": 0.5,
-                "unit_cost_usd": 1_000_000.0},
+    "drone": {
+        "kind": "drone",
+        "flight_time_hours": 8.0,
+        "failure_rate": 0.1,
+        "unit_cost_usd": 30_000.0,
+    },
+    "cruise": {
+        "kind": "cruise",
+        "flight_time_hours": 2.0,
+        "failure_rate": 0.0,
+        "unit_cost_usd": 500_000.0,
+    },
+    "missile": {
+        "kind": "mrbm",
+        "flight_time_hours": 0.2,
+        "failure_rate": 0.5,
+        "unit_cost_usd": 1_000_000.0,
+    },
 }
 
 
 def layer(name: str, owner: str = "BLUE", **kw: Any) -> dict[str, Any]:
     base: dict[str, Any] = {
-        "name": name, "owner": owner, "engages": ["drone", "cruise", "missile"],
-        "kill_probability": 1.0, "shots_per_threat": 1, "capacity_per_wave": 10_000,
-        "stock": 100_000, "unit_cost_usd": 100_000.0,
+        "name": name,
+        "owner": owner,
+        "engages": ["drone", "cruise", "missile"],
+        "kill_probability": 1.0,
+        "shots_per_threat": 1,
+        "capacity_per_wave": 10_000,
+        "stock": 100_000,
+        "unit_cost_usd": 100_000.0,
     }
     base.update(kw)
     return base
 
 
-def scenario(layers: list[dict[str, Any]], munitions: dict[str, Any] | None = None,
-             defend: Any = 1.0, **extra: Any) -> Scenario:
+def sigma_binomial(n: int, p: float) -> float:
+    """Standard error of a proportion estimated from n Bernoulli trials."""
+    return float(np.sqrt(p * (1 - p) / n))
+
+
+def scenario(
+    layers: list[dict[str, Any]],
+    munitions: dict[str, Any] | None = None,
+    defend: Any = 1.0,
+    **extra: Any,
+) -> Scenario:
     data: dict[str, Any] = {
         "name": "engagement-test",
         "start": "2024-01-01",
@@ -70,9 +95,16 @@ def streams(runs: int, seed: int = 7) -> Streams:
 
 
 def fire(
-    sc: Scenario, salvo: dict[str, int], runs: int, *, warned: bool = True, seed: int = 7,
-    tag: str = "salvo", joined: NDArray[np.bool_] | None = None,
-    stock: NDArray[np.int64] | None = None, s: Streams | None = None,
+    sc: Scenario,
+    salvo: dict[str, int],
+    runs: int,
+    *,
+    warned: bool = True,
+    seed: int = 7,
+    tag: str = "salvo",
+    joined: NDArray[np.bool_] | None = None,
+    stock: NDArray[np.int64] | None = None,
+    s: Streams | None = None,
 ) -> eng.SalvoResult:
     s = s or streams(runs, seed)
     mt = eng.munition_table(sc, s)
@@ -81,69 +113,19 @@ def fire(
     j = eng.layers_joined(sc, dt, s, 0, w) if joined is None else joined
     dph, cph = eng.target_effects(sc, "base", s)
     return eng.resolve_salvo(
-        s, 0, tag, mt.salvo(salvo, s.runs), mt, dt, j, w,
-        dt.stock(s.runs) if stock is None else stock, dph, cph,
+        s,
+        0,
+        tag,
+        mt.salvo(salvo, s.runs),
+        mt,
+        dt,
+        j,
+        w,
+        dt.stock(s.runs) if stock is None else stock,
+        dph,
+        cph,
     )
 
-
-def sigma_binomial(n: int, p: float) -> float:
-    """Standard error of a proportion estimated from n Bernoulli trials."""
-    return float(np.sqrt(p * (1 - p) / n))
-
-
-# --------------------------------------------------------------------------------------------
-# The fast counter-based draws
-# --------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("n", "p"), [(1, 0.5), (5, 0.7), (30, 0.3), (60, 0.9), (100, 0.5), (170, 0.1), (1000, 0.02)]
-)
-def test_binomial_is_the_exact_inverse_cdf_at_small_variance(n: int, p: float) -> None:
-    u = np.random.default_rng(1).random(20_000)
-    assert n * p * (1 - p) <= eng.EXACT_VARIANCE_MAX
-    got = eng.binomial_from_uniform(u, np.full(u.size, n), np.full(u.size, p))
-    np.testing.assert_array_equal(got, stats.binom.ppf(u, n, p).astype(np.int64))
-
-
-@pytest.mark.parametrize(("n", "p"), [(120, 0.5), (400, 0.07), (100_000, 0.3)])
-def test_binomial_normal_branch_is_close_to_exact(n: int, p: float) -> None:
-    u = np.random.default_rng(2).random(50_000)
-    got = eng.binomial_from_uniform(u, np.full(u.size, n), np.full(u.size, p))
-    exact = stats.binom.ppf(u, n, p)
-    diff = np.abs(got - exact)
-    # Cornish-Fisher with continuity correction: off by at most one, and rarely (< 1%)
-    assert diff.max() <= 1
-    assert np.mean(diff > 0) < 0.01
-
-
-def test_binomial_edges_and_per_element_parameters() -> None:
-    u = np.array([0.0, 0.3, 1 - 2**-53, 0.5, 0.5, 0.5])
-    n = np.array([10, 0, 10, 10, 10, 7])
-    p = np.array([0.3, 0.5, 0.3, 0.0, 1.0, 0.5])
-    got = eng.binomial_from_uniform(u, n, p)
-    assert got.tolist() == [0, 0, 10, 0, 10, 3]
-    rng = np.random.default_rng(3)
-    u2, n2, p2 = rng.random(30_000), rng.integers(0, 400, 30_000), rng.random(30_000)
-    got2 = eng.binomial_from_uniform(u2, n2, p2)
-    assert np.all((got2 >= 0) & (got2 <= n2))
-    assert np.abs(got2 - stats.binom.ppf(u2, n2, p2)).max() <= 1
-
-
-@pytest.mark.parametrize("lam", [0.01, 0.5, 3.0, 20.0, 30.0, 500.0])
-def test_poisson_matches_exact_inverse_cdf(lam: float) -> None:
-    u = np.random.default_rng(4).random(20_000)
-    got = eng.poisson_from_uniform(u, np.full(u.size, lam))
-    diff = np.abs(got - stats.poisson.ppf(u, lam))
-    if lam <= eng.EXACT_VARIANCE_MAX:
-        assert diff.max() == 0
-    else:
-        assert diff.max() <= 1 and np.mean(diff > 0) < 0.01
-
-
-# --------------------------------------------------------------------------------------------
-# Unit behaviour
-# --------------------------------------------------------------------------------------------
 
 E7_LIKE = {"drone": 170, "cruise": 30, "missile": 120}
 
@@ -189,8 +171,9 @@ def test_stock_limits_engagements_for_both_doctrines() -> None:
     assert res.engaged[:, 0].sum(axis=1).tolist() == [3] * 20  # 7 // 2
     assert res.interceptors_used[:, 0].tolist() == [6] * 20
     assert res.stock_after[:, 0].tolist() == [1] * 20
-    sls = scenario([layer("sls", stock=7, shots_per_threat=2, doctrine="shoot-look-shoot")],
-                   munitions=no_fail)
+    sls = scenario(
+        [layer("sls", stock=7, shots_per_threat=2, doctrine="shoot-look-shoot")], munitions=no_fail
+    )
     res = fire(sls, {"missile": 20}, 20)
     assert res.engaged[:, 0].sum(axis=1).tolist() == [7] * 20  # pk = 1: one shot each
     assert res.interceptors_used[:, 0].tolist() == [7] * 20
@@ -198,11 +181,21 @@ def test_stock_limits_engagements_for_both_doctrines() -> None:
 
 
 def test_stocks_never_negative_and_deplete_across_two_salvos() -> None:
-    sc = scenario([
-        layer("outer", kill_probability=0.6, shots_per_threat=2, capacity_per_wave=80, stock=250),
-        layer("inner", kill_probability=0.7, shots_per_threat=3, doctrine="shoot-look-shoot",
-              capacity_per_wave=60, stock=100),
-    ])
+    sc = scenario(
+        [
+            layer(
+                "outer", kill_probability=0.6, shots_per_threat=2, capacity_per_wave=80, stock=250
+            ),
+            layer(
+                "inner",
+                kill_probability=0.7,
+                shots_per_threat=3,
+                doctrine="shoot-look-shoot",
+                capacity_per_wave=60,
+                stock=100,
+            ),
+        ]
+    )
     s = streams(3_000)
     first = fire(sc, E7_LIKE, 3_000, s=s, tag="first")
     second = fire(sc, E7_LIKE, 3_000, s=s, tag="second", stock=first.stock_after)
@@ -231,8 +224,11 @@ def test_partner_layer_is_inactive_when_not_joined() -> None:
 def test_layers_joined_follows_alliance_defend_and_warning() -> None:
     runs = 20_000
     s = streams(runs)
-    lay = [layer("own"), layer("g1", owner="GOLD", unwarned_readiness=0.5),
-           layer("g2", owner="GOLD", unwarned_readiness=0.2)]
+    lay = [
+        layer("own"),
+        layer("g1", owner="GOLD", unwarned_readiness=0.5),
+        layer("g2", owner="GOLD", unwarned_readiness=0.2),
+    ]
     warned, unwarned = np.ones(runs, bool), np.zeros(runs, bool)
     sc = scenario(lay, defend=0.8)
     dt = eng.defence_table(sc, "BLUE", s)
@@ -248,11 +244,13 @@ def test_layers_joined_follows_alliance_defend_and_warning() -> None:
     assert not np.any(ju[:, 2] & ~ju[:, 1])
     # no alliance: a partner never joins; defend = 0: never either
     no_ally = scenario(lay, relations=[])
-    assert not eng.layers_joined(no_ally, eng.defence_table(no_ally, "BLUE", s), s, 0,
-                                 warned)[:, 1:].any()
+    assert not eng.layers_joined(no_ally, eng.defence_table(no_ally, "BLUE", s), s, 0, warned)[
+        :, 1:
+    ].any()
     never = scenario(lay, defend=0.0)
-    assert not eng.layers_joined(never, eng.defence_table(never, "BLUE", s), s, 0,
-                                 warned)[:, 1:].any()
+    assert not eng.layers_joined(never, eng.defence_table(never, "BLUE", s), s, 0, warned)[
+        :, 1:
+    ].any()
 
 
 def test_kill_probability_and_doctrines() -> None:
@@ -261,8 +259,10 @@ def test_kill_probability_and_doctrines() -> None:
     no_fail = {k: {**v, "failure_rate": 0.0} for k, v in MUNITIONS.items()}
     res = {}
     for doctrine in ("shoot-shoot", "shoot-look-shoot"):
-        sc = scenario([layer("l", kill_probability=0.6, shots_per_threat=2, doctrine=doctrine)],
-                      munitions=no_fail)
+        sc = scenario(
+            [layer("l", kill_probability=0.6, shots_per_threat=2, doctrine=doctrine)],
+            munitions=no_fail,
+        )
         res[doctrine] = fire(sc, {"missile": n}, runs)
     trials = runs * n
     p_kill = 1 - 0.4**2  # 0.84
@@ -288,9 +288,18 @@ def test_layers_in_order_outer_first() -> None:
 
 
 def test_cost_arithmetic() -> None:
-    sc = scenario([layer("a", kill_probability=0.5, shots_per_threat=2, unit_cost_usd=3.5e6,
-                         capacity_per_wave=40),
-                   layer("b", kill_probability=0.5, unit_cost_usd=6.0e4)])
+    sc = scenario(
+        [
+            layer(
+                "a",
+                kill_probability=0.5,
+                shots_per_threat=2,
+                unit_cost_usd=3.5e6,
+                capacity_per_wave=40,
+            ),
+            layer("b", kill_probability=0.5, unit_cost_usd=6.0e4),
+        ]
+    )
     res = fire(sc, E7_LIKE, 200)
     attack = 170 * 30_000 + 30 * 500_000 + 120 * 1_000_000
     np.testing.assert_allclose(res.attack_cost, attack)
@@ -308,20 +317,37 @@ def test_cost_arithmetic() -> None:
 
 def test_run_alone_equals_run_in_a_batch() -> None:
     sc = scenario(
-        [layer("outer", owner="GOLD", kill_probability={"pert": [0.5, 0.7, 0.9]},
-               shots_per_threat=2, capacity_per_wave=90, stock=400),
-         layer("inner", kill_probability=0.8, doctrine="shoot-look-shoot", shots_per_threat=2,
-               capacity_per_wave=40, stock=60)],
-        munitions={**MUNITIONS, "missile": {**MUNITIONS["missile"],
-                                            "failure_rate": {"pert": [0.3, 0.45, 0.6]}}},
+        [
+            layer(
+                "outer",
+                owner="GOLD",
+                kill_probability={"pert": [0.5, 0.7, 0.9]},
+                shots_per_threat=2,
+                capacity_per_wave=90,
+                stock=400,
+            ),
+            layer(
+                "inner",
+                kill_probability=0.8,
+                doctrine="shoot-look-shoot",
+                shots_per_threat=2,
+                capacity_per_wave=40,
+                stock=60,
+            ),
+        ],
+        munitions={
+            **MUNITIONS,
+            "missile": {**MUNITIONS["missile"], "failure_rate": {"pert": [0.3, 0.45, 0.6]}},
+        },
         defend=0.7,
     )
     batch = fire(sc, E7_LIKE, 0, s=Streams(11, np.arange(5_000, dtype=np.int64)), warned=False)
     for k in (0, 17, 4_711, 4_999):
         alone = fire(sc, E7_LIKE, 0, s=Streams(11, np.array([k], dtype=np.int64)), warned=False)
         for f in fields(eng.SalvoResult):
-            np.testing.assert_array_equal(getattr(alone, f.name)[0], getattr(batch, f.name)[k],
-                                          err_msg=f.name)
+            np.testing.assert_array_equal(
+                getattr(alone, f.name)[0], getattr(batch, f.name)[k], err_msg=f.name
+            )
     # and a shuffled, different batch gives the same rows
     ids = np.array([4_999, 3, 17, 4_711], dtype=np.int64)
     other = fire(sc, E7_LIKE, 0, s=Streams(11, ids), warned=False)
@@ -337,9 +363,11 @@ def test_tags_separate_salvos_on_one_day() -> None:
 
 
 def test_munition_table_draws_per_run_only_where_asked() -> None:
-    mun = {**MUNITIONS, "missile": {**MUNITIONS["missile"],
-                                    "failure_rate": {"pert": [0.3, 0.45, 0.6]}},
-           "drone": {**MUNITIONS["drone"], "failure_rate": {"uniform": [0.0, 0.2]}}}
+    mun = {
+        **MUNITIONS,
+        "missile": {**MUNITIONS["missile"], "failure_rate": {"pert": [0.3, 0.45, 0.6]}},
+        "drone": {**MUNITIONS["drone"], "failure_rate": {"uniform": [0.0, 0.2]}},
+    }
     sc = scenario([], munitions=mun)
     s = streams(2_000)
     full = eng.munition_table(sc, s)
@@ -402,14 +430,28 @@ def run_e7(warned: bool, partners: bool | None = None) -> tuple[eng.SalvoResult,
         joined = np.where(own, True, partners) & np.ones_like(joined)
     tclass = "air_base" if "air_base" in sc.target_classes else next(iter(sc.target_classes))
     dph, cph = eng.target_effects(sc, tclass, s)
-    res = eng.resolve_salvo(s, 0, "e7", mt.salvo(e7_salvo(sc), CAL_RUNS), mt, dt, joined, w,
-                            dt.stock(CAL_RUNS), dph, cph)
+    res = eng.resolve_salvo(
+        s,
+        0,
+        "e7",
+        mt.salvo(e7_salvo(sc), CAL_RUNS),
+        mt,
+        dt,
+        joined,
+        w,
+        dt.stock(CAL_RUNS),
+        dph,
+        cph,
+    )
     return res, sc
 
 
 def _ballistic_cols(sc: Scenario, res: eng.SalvoResult) -> list[int]:
-    return [i for i, m in enumerate(sc.munitions.values())
-            if m.kind in ("srbm", "mrbm") and res.launched[:, i].any()]
+    return [
+        i
+        for i, m in enumerate(sc.munitions.values())
+        if m.kind in ("srbm", "mrbm") and res.launched[:, i].any()
+    ]
 
 
 @pytest.mark.slow
@@ -474,8 +516,9 @@ def test_e2_undefended_srbm_salvo_lands_and_kills_no_one_most_likely() -> None:
     joined = eng.layers_joined(sc, dt, s, 0, w)
     tclass = "air_base" if "air_base" in sc.target_classes else next(iter(sc.target_classes))
     dph, cph = eng.target_effects(sc, tclass, s)
-    res = eng.resolve_salvo(s, 0, "e2", mt.salvo(salvo, CAL_RUNS), mt, dt, joined, w,
-                            dt.stock(CAL_RUNS), dph, cph)
+    res = eng.resolve_salvo(
+        s, 0, "e2", mt.salvo(salvo, CAL_RUNS), mt, dt, joined, w, dt.stock(CAL_RUNS), dph, cph
+    )
     assert res.launched.sum(axis=1).tolist() == [16] * CAL_RUNS
     np.testing.assert_array_equal(res.leaked, res.launched - res.failed)  # nothing engaged
     assert res.intercepted.sum() == 0

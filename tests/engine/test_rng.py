@@ -33,6 +33,8 @@ def test_uniforms_are_uniform() -> None:
 
 def test_binomial_matches_its_mean() -> None:
     # n=170, p=0.3 over 10^5 runs: mean 51, s.e. of the mean sqrt(35.7/1e5) ~ 0.019.
-    k = Streams(4, np.arange(100_000)).binomial(0, "b", np.full(100_000, 170), np.full(100_000, 0.3))
+    k = Streams(4, np.arange(100_000)).binomial(
+        0, "b", np.full(100_000, 170), np.full(100_000, 0.3)
+    )
     assert abs(k.mean() - 51.0) < 5 * 0.019
     assert k.min() >= 0 and k.max() <= 170

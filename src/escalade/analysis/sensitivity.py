@@ -26,6 +26,8 @@ import math
 import multiprocessing
 import os
 import signal
+import types
+import typing
 import warnings
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -36,6 +38,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+from pydantic import BaseModel
 
 from escalade.analysis.stats import crossed
 from escalade.api import simulate
@@ -50,8 +53,12 @@ class Design(StrEnum):
     GRID = "grid"
 
 
-DEFAULT_SAMPLES = {Design.SOBOL: 16, Design.MORRIS: 10, Design.LHS: 64, Design.GRID: 5}
-"""Default ``samples`` per design: base N, trajectories, points, levels per parameter."""
+DEFAULT_SAMPLES = {Design.SOBOL: 8, Design.MORRIS: 6, Design.LHS: 32, Design.GRID: 4}
+"""Default ``samples`` per design: base N, trajectories, points, levels per parameter.
+
+Small, for a first look in about a minute with two or three parameters; indices worth
+quoting need more (e.g. ``--samples 64 --runs-per-point 500`` for Sobol)."""
+DEFAULT_RUNS_PER_POINT = 100
 MORRIS_LEVELS = 4
 RBD_HARMONICS = 4
 
@@ -66,7 +73,11 @@ OUTCOMES = {
 
 @dataclass(frozen=True)
 class Param:
-    """A scenario field swept over [low, high]; integer fields are rounded to whole numbers."""
+    """A scenario field swept over [low, high]; integer fields are rounded to whole numbers.
+
+    :func:`parse_param` reads ``integer`` from the scenario schema (``channels.0.delay_days``
+    is an integer, ``model.war_cost`` is not, whatever the bounds look like).
+    """
 
     path: str
     low: float
@@ -77,10 +88,41 @@ class Param:
         return round(x) if self.integer else float(x)
 
 
+def _unwrap(ann: Any) -> Any:
+    while typing.get_origin(ann) is typing.Annotated:
+        ann = typing.get_args(ann)[0]
+    if typing.get_origin(ann) in (typing.Union, types.UnionType):
+        members = [a for a in typing.get_args(ann) if a is not type(None)]
+        if len(members) == 1:
+            return _unwrap(members[0])
+    return ann
+
+
+def field_type(path: str) -> Any:
+    """The type the scenario schema declares at a dotted path (``None`` if unknown)."""
+    ann: Any = Scenario
+    for step in path.split("."):
+        ann = _unwrap(ann)
+        if isinstance(ann, type) and issubclass(ann, BaseModel):
+            fields = ann.model_fields
+            by_alias = {f.alias: f for f in fields.values() if f.alias}
+            field = fields.get(step) or by_alias.get(step)
+            if field is None:
+                return None
+            ann = field.annotation
+        elif typing.get_origin(ann) in (dict, list, tuple):
+            args = typing.get_args(ann)
+            ann = args[-1] if args else None
+        else:
+            return None
+    return _unwrap(ann)
+
+
 def parse_param(text: str) -> Param:
-    """``path=low:high``; when both bounds are written as integers the field is an integer."""
+    """``path=low:high``; a field the schema declares as an integer is swept in whole numbers."""
     path, sep, rng = text.partition("=")
     low_s, colon, high_s = rng.partition(":")
+    path = path.strip()
     if not sep or not path or not colon:
         raise ValueError(f"--param expects path=low:high, got '{text}'")
     try:
@@ -89,8 +131,7 @@ def parse_param(text: str) -> Param:
         raise ValueError(f"--param {path}: bounds must be numbers, got '{rng}'") from None
     if not (math.isfinite(low) and math.isfinite(high)) or not low < high:
         raise ValueError(f"--param {path}: need finite low < high, got {low_s}:{high_s}")
-    is_int = all(s.strip().lstrip("+-").isdigit() for s in (low_s, high_s))
-    return Param(path.strip(), low, high, is_int)
+    return Param(path, low, high, field_type(path) is int)
 
 
 def problem(params: list[Param]) -> dict[str, Any]:
@@ -244,7 +285,7 @@ def run_sweep(
     params: list[Param],
     design: Design = Design.SOBOL,
     samples: int | None = None,
-    runs_per_point: int = 200,
+    runs_per_point: int = DEFAULT_RUNS_PER_POINT,
     seed: int = 0,
     days: int | None = None,
     base_overrides: dict[str, Any] | None = None,

@@ -47,15 +47,16 @@ SetOpt = Annotated[
 ]
 
 
-def _fmt(d: Difference, value: float) -> str:
+def _fmt(d: Difference, value: float, scale: float | None = None) -> str:
+    """A number in a unit (bn, m) chosen by ``scale`` (default: the number itself)."""
     if d.kind == "proportion":
         return f"{value:.3f}"
-    a = abs(value)
-    if a >= 1e9:
+    size = abs(value) if scale is None else scale
+    if size >= 1e9:
         return f"{value / 1e9:.2f}bn"
-    if a >= 1e6:
+    if size >= 1e6:
         return f"{value / 1e6:.1f}m"
-    return f"{value:,.0f}" if a >= 1000 else f"{value:.2f}"
+    return f"{value:,.0f}" if size >= 1000 else f"{value:.2f}"
 
 
 def render(rows: list[Difference], title: str) -> Table:
@@ -64,12 +65,13 @@ def render(rows: list[Difference], title: str) -> Table:
     for name in ("A", "B", "B − A", "95% interval", "× narrower"):
         table.add_column(name, justify="right", no_wrap=True)
     for d in rows:
+        scale = max(abs(d.diff), abs(d.low), abs(d.high))  # one unit for the difference
         table.add_row(
             d.label,
             _fmt(d, d.a),
             _fmt(d, d.b),
-            ("+" if d.diff > 0 else "") + _fmt(d, d.diff),
-            f"{_fmt(d, d.low)} – {_fmt(d, d.high)}",
+            ("+" if d.diff > 0 else "") + _fmt(d, d.diff, scale),
+            f"{_fmt(d, d.low, scale)} – {_fmt(d, d.high, scale)}",
             "—" if d.half_width == 0 else f"{d.gain:.1f}",
         )
     return table

@@ -68,7 +68,7 @@ def report_cmd(
             f"the report covers its {outcomes.num_rows:,} finished runs",
             highlight=False,
         )
-    console.print(str(written), highlight=False, soft_wrap=True)
+    console.print(str(written.resolve()), highlight=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

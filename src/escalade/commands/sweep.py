@@ -18,6 +18,7 @@ import typer
 from rich.table import Table
 
 from escalade.analysis.sensitivity import (
+    DEFAULT_RUNS_PER_POINT,
     DEFAULT_SAMPLES,
     OUTCOMES,
     Design,
@@ -49,7 +50,7 @@ def sweep_cmd(
         typer.Option(
             "--param",
             "-p",
-            help="A field to sweep: path=low:high (integers if both bounds are), repeatable",
+            help="A field to sweep: path=low:high (integer fields in whole numbers), repeatable",
         ),
     ],
     design: Annotated[
@@ -68,7 +69,7 @@ def sweep_cmd(
     ] = None,
     runs_per_point: Annotated[
         int, typer.Option("--runs-per-point", "-r", help="Runs at each design point", min=1)
-    ] = 200,
+    ] = DEFAULT_RUNS_PER_POINT,
     seed: SeedOpt = 0,
     days: DaysOpt = None,
     sets: SetOpt = None,

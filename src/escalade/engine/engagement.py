@@ -39,9 +39,9 @@ Randomness: every draw takes one uniform from :class:`~escalade.engine.rng.Strea
 the munition id (e.g. ``engagement:salvo:kill:USA/f15e:shahed_136:1``). Run K therefore gives
 the same result alone or inside any batch, two salvos with different tags on the same day draw
 different numbers, and what-if variants of a scenario share their draws (common random
-numbers). Binomial and Poisson draws use :func:`binomial_from_uniform` and
-:func:`poisson_from_uniform` (exact inverse CDF for small variances, a Cornish-Fisher corrected
-normal inverse above :data:`EXACT_VARIANCE_MAX`), which are ~10x faster than the exact scipy
+numbers). Binomial and Poisson draws use :mod:`escalade.engine.draws` through :class:`Streams`
+(exact inverse CDF for small variances, a Cornish-Fisher corrected normal inverse above
+:data:`~escalade.engine.draws.EXACT_VARIANCE_MAX`), which are ~10x faster than the exact scipy
 inverse CDF behind :meth:`Streams.binomial` while keeping one uniform per draw.
 
 See ``docs/model/M6-engagement.md`` for parameters, sources and calibration.
@@ -54,7 +54,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import special
 
 from escalade.engine.params import draw_param
 from escalade.engine.rng import Streams
@@ -65,151 +64,11 @@ Ints = NDArray[np.int64]
 Floats = NDArray[np.float64]
 Bools = NDArray[np.bool_]
 
-EXACT_VARIANCE_MAX = 25.0
-"""Numerical, not behavioural: a binomial or Poisson draw whose variance is at most this is
-made by the exact inverse CDF; above it by the Cornish-Fisher corrected normal inverse with a
-continuity correction (largest CDF error ~0.003 at the threshold, shrinking as 1/variance)."""
-
-
-# --------------------------------------------------------------------------------------------
-# Fast counter-based discrete draws (one uniform per draw)
-# --------------------------------------------------------------------------------------------
-
-
-def _cornish_fisher(
-    u: Floats, mean: Floats, var: Floats, skew: Floats, exkurt: Floats, upper: Floats
-) -> Floats:
-    """Inverse CDF of a lattice distribution on the integers by the Cornish-Fisher expansion
-    (second order) of the normal quantile, with a continuity correction; clipped to [0, upper]."""
-    sd = np.sqrt(var)
-    z = special.ndtri(np.clip(u, 1e-300, 1.0 - 1e-16))
-    z2 = z * z
-    x = z + skew * (z2 - 1.0) / 6.0 + z * (
-        (z2 - 3.0) * exkurt / 24.0 - skew * skew * (2.0 * z2 - 5.0) / 36.0
-    )
-    return np.asarray(np.clip(np.ceil(mean + sd * x - 0.5), 0.0, upper), dtype=np.float64)
-
-
-def _sum_inverse(u: Floats, pmf0: Floats, ratio_num: Floats, ratio_scale: Floats,
-                 upper: Floats, mode: Floats, binomial: bool, block: int = 4) -> Floats:
-    """Exact inverse CDF by summing the pmf from 0: the smallest k with F(k) >= u.
-
-    The pmf follows ``pmf(k+1) = pmf(k) * ratio_scale * (ratio_num - k) / (k + 1)`` for a
-    binomial (ratio_num = n, ratio_scale = p / (1 - p)) or ``pmf(k) * ratio_scale / (k + 1)``
-    for a Poisson (ratio_scale = lambda). Resolved elements are dropped every ``block`` steps.
-    An element whose u lies above the largest representable F (u within ~1e-16 of 1) stops
-    at ``upper`` or where the pmf, past the ``mode``, no longer changes F.
-    """
-    out = np.zeros(u.shape, dtype=np.float64)
-    idx = np.arange(u.size)
-    pmf = pmf0.copy()
-    cdf = pmf0.copy()
-    count = np.zeros(u.shape, dtype=np.float64)
-    us, num, scale, up, md = u, ratio_num, ratio_scale, upper, mode
-    k = 0
-    while True:
-        for _ in range(block):
-            count += cdf < us
-            if binomial:
-                pmf *= scale * (num - k) / (k + 1)
-            else:
-                pmf *= scale / (k + 1)
-            cdf += pmf
-            k += 1
-        # an element is resolved once its count stopped short of k (F reached u), or it hit
-        # its upper bound, or its pmf vanished past the mode (F cannot grow any more)
-        done = (count < k) | (up < k) | ((pmf <= cdf * 1e-17) & (md < k))
-        if done.all():
-            out[idx] = count
-            return np.minimum(out, upper)
-        if done.any():
-            out[idx[done]] = count[done]
-            keep = ~done
-            idx, us, num, scale = idx[keep], us[keep], num[keep], scale[keep]
-            up, md = up[keep], md[keep]
-            pmf, cdf, count = pmf[keep], cdf[keep], count[keep]
-
-
-def binomial_from_uniform(u: Floats, n: Ints, p: Floats) -> Ints:
-    """Binomial(n, p) draws from uniforms ``u`` by inversion (one uniform per draw).
-
-    Exact inverse CDF when ``n p (1-p) <= EXACT_VARIANCE_MAX`` (after reflecting p > 1/2 onto
-    1 - p with 1 - u, so the summation starts at the small tail); a Cornish-Fisher corrected
-    normal inverse with continuity correction above it. Monotone in ``u`` for fixed (n, p), so
-    common random numbers stay common. A replacement for :meth:`Streams.binomial` where speed
-    matters (same inputs: that method's exact scipy ppf costs ~0.8 us a value).
-    """
-    u_a, n_a, p_a = np.broadcast_arrays(
-        np.asarray(u, dtype=np.float64), np.asarray(n, dtype=np.int64),
-        np.clip(np.asarray(p, dtype=np.float64), 0.0, 1.0),
-    )
-    out = np.zeros(n_a.shape, dtype=np.int64)
-    live = (n_a > 0) & (p_a > 0.0)
-    if not live.any():
-        return out
-    nl = n_a[live].astype(np.float64)
-    pl = p_a[live]
-    ul = u_a[live]
-    flip = pl > 0.5
-    pr = np.where(flip, 1.0 - pl, pl)
-    ur = np.where(flip, 1.0 - ul, ul)
-    k = np.zeros(nl.shape, dtype=np.float64)
-    var = nl * pr * (1.0 - pr)
-    big = var > EXACT_VARIANCE_MAX
-    if big.any():
-        nb, pb, vb = nl[big], pr[big], var[big]
-        k[big] = _cornish_fisher(
-            ur[big], nb * pb, vb, (1.0 - 2.0 * pb) / np.sqrt(vb),
-            (1.0 - 6.0 * pb * (1.0 - pb)) / vb, nb,
-        )
-    small = ~big & (pr > 0.0)
-    if small.any():
-        ns, ps = nl[small], pr[small]
-        k[small] = _sum_inverse(
-            ur[small], np.exp(ns * np.log1p(-ps)), ns, ps / (1.0 - ps), ns,
-            np.floor((ns + 1.0) * ps), binomial=True,
-        )
-    k = np.where(flip, nl - k, k)
-    out[live] = k.astype(np.int64)
-    return out
-
-
-def poisson_from_uniform(u: Floats, lam: Floats) -> Ints:
-    """Poisson(lam) draws from uniforms ``u`` by inversion (one uniform per draw).
-
-    Exact inverse CDF when ``lam <= EXACT_VARIANCE_MAX``, Cornish-Fisher corrected normal
-    inverse above it. A faster stand-in for :meth:`Streams.poisson`.
-    """
-    u_a, lam_a = np.broadcast_arrays(
-        np.asarray(u, dtype=np.float64), np.maximum(np.asarray(lam, dtype=np.float64), 0.0)
-    )
-    out = np.zeros(lam_a.shape, dtype=np.int64)
-    live = lam_a > 0.0
-    if not live.any():
-        return out
-    ll, ul = lam_a[live], u_a[live]
-    k = np.zeros(ll.shape, dtype=np.float64)
-    big = ll > EXACT_VARIANCE_MAX
-    if big.any():
-        lb = ll[big]
-        k[big] = _cornish_fisher(
-            ul[big], lb, lb, 1.0 / np.sqrt(lb), 1.0 / lb, np.full_like(lb, np.inf)
-        )
-    if (~big).any():
-        ls = ll[~big]
-        k[~big] = _sum_inverse(
-            ul[~big], np.exp(-ls), np.zeros_like(ls), ls, np.full_like(ls, np.inf),
-            np.floor(ls), binomial=False,
-        )
-    out[live] = k.astype(np.int64)
-    return out
-
-
 def _binomial(streams: Streams, day: int, stream: str, n: Ints, p: Floats) -> Ints:
     """Binomial draws over runs, shape (R,), on their own counter stream (skipped if all n=0)."""
     if not np.any(n > 0):
         return np.zeros(streams.runs, dtype=np.int64)
-    return binomial_from_uniform(streams.uniform(day, stream), n, p)
+    return streams.binomial(day, stream, n, p)
 
 
 # --------------------------------------------------------------------------------------------
@@ -590,7 +449,7 @@ def resolve_salvo(
     cph = np.broadcast_to(np.asarray(casualties_per_hit, dtype=np.float64), (runs,))
     lam = hits * cph
     deaths = (
-        poisson_from_uniform(streams.uniform(day, f"{base}:deaths"), lam)
+        streams.poisson(day, f"{base}:deaths", lam)
         if np.any(lam > 0) else np.zeros(runs, dtype=np.int64)
     )
     return SalvoResult(
@@ -610,16 +469,13 @@ def resolve_salvo(
 
 
 __all__ = [
-    "EXACT_VARIANCE_MAX",
     "DefenceTable",
     "MunitionTable",
     "SalvoResult",
-    "binomial_from_uniform",
     "defence_table",
     "effective_capacity",
     "layers_joined",
     "munition_table",
-    "poisson_from_uniform",
     "resolve_salvo",
     "share_budget",
     "target_effects",

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import special, stats
+from scipy import special
+
+from escalade.engine.draws import binomial_from_uniform, poisson_from_uniform
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -77,7 +79,7 @@ class Streams:
     def binomial(
         self, day: int, stream: str, n: NDArray[np.int64], p: NDArray[np.float64]
     ) -> NDArray[np.int64]:
-        """Binomial draws by the exact inverse CDF (one uniform per draw); ``n``, ``p`` per run.
+        """Binomial draws by inversion (one uniform per draw); ``n``, ``p`` per run.
 
         ``n`` and ``p`` broadcast against ``(runs,)`` or ``(runs, k)``; extra columns get their
         own uniforms.
@@ -85,14 +87,11 @@ class Streams:
         n_arr, p_arr = np.broadcast_arrays(np.asarray(n), np.asarray(p, dtype=np.float64))
         cols = None if n_arr.ndim <= 1 else int(np.prod(n_arr.shape[1:]))
         u = self.uniform(day, stream, cols).reshape(n_arr.shape)
-        p_c = np.clip(p_arr, 0.0, 1.0)
-        k = stats.binom.ppf(u, n_arr, p_c)
-        return np.nan_to_num(k, nan=0.0).astype(np.int64)
+        return binomial_from_uniform(u, n_arr, p_arr)
 
     def poisson(self, day: int, stream: str, lam: NDArray[np.float64]) -> NDArray[np.int64]:
-        """Poisson draws by the exact inverse CDF (one uniform per draw); ``lam`` per run."""
+        """Poisson draws by inversion (one uniform per draw); ``lam`` per run."""
         lam_arr = np.asarray(lam, dtype=np.float64)
         cols = None if lam_arr.ndim <= 1 else int(np.prod(lam_arr.shape[1:]))
         u = self.uniform(day, stream, cols).reshape(lam_arr.shape)
-        k = stats.poisson.ppf(u, np.maximum(lam_arr, 0.0))
-        return np.nan_to_num(k, nan=0.0).astype(np.int64)
+        return poisson_from_uniform(u, lam_arr)

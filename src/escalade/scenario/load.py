@@ -216,7 +216,9 @@ def apply_overrides(data: Any, overrides: dict[str, Any], name: str) -> Any:
         elif isinstance(node, dict):
             node[last] = value
         else:
-            raise ScenarioError([Problem(name, 1, 1, dotted, f"override path not found at '{last}'")])
+            raise ScenarioError(
+                [Problem(name, 1, 1, dotted, f"override path not found at '{last}'")]
+            )
     return data
 
 

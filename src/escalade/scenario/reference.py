@@ -69,13 +69,7 @@ This page is generated from the code (`escalade schema --markdown`); do not edit
 def _type_name(ann: Any) -> str:
     origin = typing.get_origin(ann)
     if origin is typing.Annotated:
-        base, *meta = typing.get_args(ann)
-        text = _type_name(base)
-        if any(getattr(m, "func", None) is not None for m in meta) and "distribution" in text:
-            bounds = str(meta[-1])
-            if "0.0, 1.0" in bounds or "probability" in bounds:
-                return "probability (number or distribution)"
-        return text
+        return _type_name(typing.get_args(ann)[0])
     if origin in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(ann) if a is not type(None)]
         names = {a.__name__ if isinstance(a, type) else str(a) for a in args}
@@ -106,11 +100,7 @@ def _type_name(ann: Any) -> str:
 
 def _probability_fields(model: type[BaseModel]) -> set[str]:
     hints = typing.get_type_hints(model, include_extras=True)
-    out = set()
-    for name, hint in hints.items():
-        if hint is schema.Probability:
-            out.add(name)
-    return out
+    return {name for name, hint in hints.items() if hint is schema.Probability}
 
 
 def _default(field: Any) -> str:
@@ -124,7 +114,7 @@ def _default(field: Any) -> str:
         return "(defaults below)"
     if isinstance(value, list | tuple) and len(value) > 3:
         return "(built-in)"
-    return f"`{value!r}`" if value not in ({}, [], None) else f"`{value!r}`"
+    return f"`{value!r}`"
 
 
 def section(model: type[BaseModel]) -> str:

@@ -1,0 +1,532 @@
+"""Calibrate: fit model parameters to the historical episodes by maximum likelihood.
+
+The likelihood of a parameter vector is the probability the model gives to what happened in
+each episode: the observed rung bucket and (by default) the observed lag bucket of the
+responder's first answer, as scored by :mod:`escalade.analysis.hindcast` (same answer rule,
+buckets and additive smoothing). The objective is the mean log score over the episodes,
+``mean_i [ln p_i(rung bucket) + ln p_i(lag bucket)]`` (a composite likelihood: the two
+marginals, which are less noisy than their joint with few runs), or the mean Brier score with
+``method="brier"``.
+
+Every candidate is simulated with the same seed, so candidates share their random numbers
+(common random numbers): two candidates differ only through the parameters, not the luck
+of the draw. The search is:
+
+1. the model as it ships (no overrides), the reference;
+2. a Latin hypercube design of ``design`` points in the box of parameter ranges
+   (``scipy.stats.qmc``, seeded: the design does not depend on the data);
+3. Nelder–Mead (``scipy.optimize.minimize``, bounded to the box, in coordinates scaled to
+   [0, 1]) from the best design point, for at most ``iters`` evaluations. With common random
+   numbers the objective is a step function of the parameters, so Nelder–Mead is used with
+   a wide initial simplex and stops at the budget; the best point evaluated wins.
+
+**Leave-one-out.** For each episode, the candidate is chosen on the other episodes alone,
+among the model as shipped and the design points (which were placed without looking at any
+episode), optionally refined by ``loo_refine`` Nelder–Mead evaluations on those episodes,
+and then scored on the held-out episode. The mean held-out score, set beside the shipped
+model's, shows whether fitting generalises or overfits. Each evaluation simulates every
+episode, so held-out scores are read from the same evaluations (no extra runs).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any, Literal
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import optimize
+from scipy.stats import qmc
+
+from escalade.analysis.hindcast import (
+    LAG_LABELS,
+    RUNG_BUCKETS,
+    SMOOTHING,
+    Case,
+    EpisodeFile,
+    Forecast,
+    ForecastPool,
+    brier_score,
+    lag_bucket,
+    log_score,
+    prepare,
+    prepare_all,
+    rung_bucket,
+    smoothed,
+)
+from escalade.scenario.load import ScenarioError
+from escalade.scenario.schema import ModelParameters
+
+DEFAULT_PARAMS: tuple[str, ...] = (
+    "model.war_cost=10:80",
+    "model.restraint_weight=0:3",
+    "model.obligation_pressure=0.05:1",
+)
+"""Parameters fitted when none are given (dotted path = low:high)."""
+DEFAULT_RUNS = 400
+"""Runs per episode per evaluation (the engine's fixed cost per day dominates small runs)."""
+DEFAULT_DESIGN = 8
+DEFAULT_ITERS = 10
+SIMPLEX_STEP = 0.2
+"""Edge of Nelder–Mead's initial simplex, as a share of each range (wide: the objective has
+steps under common random numbers)."""
+Method = Literal["ml", "brier"]
+METHODS: tuple[str, ...] = ("ml", "brier")
+
+
+@dataclass(frozen=True)
+class ParamRange:
+    """A parameter to fit: its dotted scenario path and the box it is searched in."""
+
+    path: str
+    low: float
+    high: float
+    integer: bool = False
+
+    def value(self, unit: float) -> float:
+        """The parameter's value at ``unit`` in [0, 1] of its range."""
+        v = self.low + min(max(unit, 0.0), 1.0) * (self.high - self.low)
+        return float(round(v)) if self.integer else float(f"{v:.6g}")
+
+    def unit(self, value: float) -> float:
+        return (value - self.low) / (self.high - self.low)
+
+    def __str__(self) -> str:
+        return f"{self.path}={_fmt(self.low)}:{_fmt(self.high)}"
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.6g}"
+
+
+def model_default(path: str) -> float | None:
+    """The documented default of a ``model.*`` parameter (None for other paths)."""
+    if not path.startswith("model."):
+        return None
+    info = ModelParameters.model_fields.get(path.removeprefix("model."))
+    if info is None or not isinstance(info.default, int | float):
+        return None
+    return float(info.default)
+
+
+def _is_integer(path: str) -> bool:
+    info = ModelParameters.model_fields.get(path.removeprefix("model."))
+    return path.startswith("model.") and info is not None and info.annotation is int
+
+
+def parse_param(spec: str) -> ParamRange:
+    """``path=low:high``, or ``model.NAME`` alone (half to twice its default)."""
+    path, sep, rng = spec.partition("=")
+    path = path.strip()
+    if not path or any(not part for part in path.split(".")):
+        raise ValueError(f"--param expects path=low:high (e.g. model.war_cost=10:60), got '{spec}'")
+    integer = _is_integer(path)
+    if not sep:
+        default = model_default(path)
+        if default is None:
+            raise ValueError(
+                f"--param {path}: give its range as {path}=low:high "
+                "(only model.* parameters have a default range)"
+            )
+        low, high = (default / 2, default * 2) if default > 0 else (0.0, 1.0)
+        if integer:
+            low, high = math.floor(low), math.ceil(high)
+        return ParamRange(path, low, high, integer)
+    lo_text, colon, hi_text = rng.partition(":")
+    try:
+        low, high = float(lo_text), float(hi_text)
+    except ValueError:
+        raise ValueError(
+            f"--param {path}: the range must be low:high numbers, got '{rng}'"
+        ) from None
+    if not colon or not (math.isfinite(low) and math.isfinite(high)) or not low < high:
+        raise ValueError(f"--param {path}: the range must be low:high with low < high, got '{rng}'")
+    return ParamRange(path, low, high, integer)
+
+
+def check_ranges(params: Sequence[ParamRange], episode: EpisodeFile) -> None:
+    """Both ends of every range must give a valid scenario (e.g. a probability <= 1)."""
+    seen = set()
+    for p in params:
+        if p.path in seen:
+            raise ValueError(f"--param {p.path} is given twice")
+        seen.add(p.path)
+        for end in (p.low, p.high):
+            value = round(end) if p.integer else end
+            try:
+                prepare(episode, {p.path: value})
+            except ScenarioError as exc:
+                why = "; ".join(
+                    f"{q.message}" + (f" ({q.hint})" if q.hint else "") for q in exc.problems
+                )
+                raise ValueError(f"--param {p}: {_fmt(end)} is not a valid value: {why}") from None
+
+
+Point = tuple[float, ...] | None
+"""Parameter values in the order of the ranges; None is the model as it ships."""
+
+
+@dataclass(frozen=True)
+class EpisodeScore:
+    log_rung: float
+    log_lag: float
+    brier_rung: float
+    brier_lag: float
+
+
+def episode_score(case: Case, f: Forecast, alpha: float = SMOOTHING) -> EpisodeScore:
+    obs = case.ep.episode.observed
+    kb, lb = rung_bucket(obs.rung), lag_bucket(obs.lag_days)
+    pr, pl = smoothed(f.rung, alpha), smoothed(f.lag, alpha)
+    return EpisodeScore(
+        log_score(pr, kb), log_score(pl, lb), brier_score(pr, kb), brier_score(pl, lb)
+    )
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    stage: str  # "default", "design", "refine", "loo:<id>"
+    point: Point
+    scores: dict[str, EpisodeScore]
+
+
+class Objective:
+    """Per-episode scores of parameter points, simulated once each and cached."""
+
+    def __init__(
+        self,
+        episodes: Sequence[EpisodeFile],
+        params: Sequence[ParamRange],
+        runs: int,
+        seed: int,
+        pool: ForecastPool,
+        method: Method = "ml",
+        use_lag: bool = True,
+        alpha: float = SMOOTHING,
+        on_eval: Callable[[Evaluation], None] | None = None,
+    ) -> None:
+        self.episodes = list(episodes)
+        self.params = list(params)
+        self.runs, self.seed, self.pool = runs, seed, pool
+        self.method, self.use_lag, self.alpha = method, use_lag, alpha
+        self.on_eval = on_eval
+        self.cache: dict[Point, Evaluation] = {}
+        self.order: list[Evaluation] = []
+
+    def overrides(self, point: Point) -> dict[str, float]:
+        if point is None:
+            return {}
+        return {
+            p.path: (round(v) if p.integer else v) for p, v in zip(self.params, point, strict=True)
+        }
+
+    def point(self, unit: Sequence[float] | NDArray[np.float64]) -> tuple[float, ...]:
+        return tuple(p.value(float(u)) for p, u in zip(self.params, unit, strict=True))
+
+    def evaluate(self, point: Point, stage: str) -> Evaluation:
+        if point in self.cache:
+            return self.cache[point]
+        cases = prepare_all(self.episodes, self.overrides(point))
+        forecasts = self.pool.run(cases, self.runs, self.seed)
+        ev = Evaluation(
+            stage, point, {c.id: episode_score(c, forecasts[c.id], self.alpha) for c in cases}
+        )
+        self.cache[point] = ev
+        self.order.append(ev)
+        if self.on_eval is not None:
+            self.on_eval(ev)
+        return ev
+
+    def loss_of(self, s: EpisodeScore) -> float:
+        """One episode's contribution to the loss (lower is better)."""
+        if self.method == "brier":
+            return s.brier_rung + (s.brier_lag if self.use_lag else 0.0)
+        return -(s.log_rung + (s.log_lag if self.use_lag else 0.0))
+
+    def loss(self, ev: Evaluation, ids: Sequence[str] | None = None) -> float:
+        keys = list(ev.scores) if ids is None else list(ids)
+        return float(np.mean([self.loss_of(ev.scores[k]) for k in keys]))
+
+    def refine(
+        self, start: tuple[float, ...], iters: int, ids: Sequence[str] | None, stage: str
+    ) -> Evaluation:
+        """Nelder–Mead from ``start`` (unit box), at most ``iters`` new evaluations."""
+        visited = [self.evaluate(start, stage)]
+        if iters <= 0:
+            return visited[0]
+        left = [iters]
+
+        def f(u: NDArray[np.float64]) -> float:
+            pt = self.point(u)
+            if pt not in self.cache:
+                if left[0] <= 0:
+                    raise _BudgetSpent
+                left[0] -= 1
+            ev = self.evaluate(pt, stage)
+            visited.append(ev)
+            return self.loss(ev, ids)
+
+        x0 = np.array([p.unit(v) for p, v in zip(self.params, start, strict=True)])
+        simplex = [x0]
+        for i in range(len(x0)):
+            x = x0.copy()
+            x[i] = x[i] + SIMPLEX_STEP if x[i] + SIMPLEX_STEP <= 1.0 else x[i] - SIMPLEX_STEP
+            simplex.append(x)
+        with contextlib.suppress(_BudgetSpent):
+            optimize.minimize(
+                f,
+                x0,
+                method="Nelder-Mead",
+                bounds=[(0.0, 1.0)] * len(x0),
+                options={
+                    "initial_simplex": np.array(simplex),
+                    "maxfev": 20 * iters + 10,
+                    "xatol": 1e-3,
+                    "fatol": 1e-4,
+                },
+            )
+        return min(visited, key=lambda ev: self.loss(ev, ids))
+
+
+class _BudgetSpent(Exception):
+    """Stops Nelder–Mead once its evaluations are spent."""
+
+
+@dataclass(frozen=True)
+class HeldOut:
+    """One leave-one-out fold: chosen on the other episodes, scored on this one."""
+
+    id: str
+    point: Point
+    fitted: EpisodeScore
+    default: EpisodeScore
+
+
+@dataclass
+class CalibrationResult:
+    params: list[ParamRange]
+    method: str
+    use_lag: bool
+    runs: int
+    seed: int
+    design: int
+    iters: int
+    loo_refine: int
+    alpha: float
+    default: Evaluation
+    best: Evaluation
+    loss_default: float
+    loss_best: float
+    loo: list[HeldOut] = field(default_factory=list)
+    evaluations: list[Evaluation] = field(default_factory=list)
+
+    def values(self) -> dict[str, float]:
+        """The fitted values (the shipped defaults if nothing beat the model as it ships)."""
+        point = self.best.point
+        if point is None:
+            return {p.path: _default_or_nan(p.path) for p in self.params}
+        return {
+            p.path: (int(v) if p.integer else v) for p, v in zip(self.params, point, strict=True)
+        }
+
+    def mean_log(self, ev: Evaluation, which: str) -> float:
+        return float(np.mean([getattr(s, which) for s in ev.scores.values()]))
+
+    def loo_mean(self, who: Literal["fitted", "default"], which: str) -> float:
+        return float(np.mean([getattr(getattr(h, who), which) for h in self.loo]))
+
+    def to_dict(self) -> dict[str, Any]:
+        def scores(ev: Evaluation) -> dict[str, Any]:
+            return {k: vars(s) for k, s in ev.scores.items()}
+
+        return {
+            "settings": {
+                "params": [
+                    {"path": p.path, "low": p.low, "high": p.high, "integer": p.integer}
+                    for p in self.params
+                ],
+                "method": self.method,
+                "objective": self.objective_text(),
+                "runs": self.runs,
+                "seed": self.seed,
+                "design": self.design,
+                "iters": self.iters,
+                "loo_refine": self.loo_refine,
+                "smoothing": self.alpha,
+                "evaluations": len(self.evaluations),
+            },
+            "fitted": self.values(),
+            "loss": {"default": self.loss_default, "fitted": self.loss_best},
+            "in_sample": {
+                who: {
+                    "log_rung": self.mean_log(ev, "log_rung"),
+                    "log_lag": self.mean_log(ev, "log_lag"),
+                    "brier_rung": self.mean_log(ev, "brier_rung"),
+                }
+                for who, ev in (("default", self.default), ("fitted", self.best))
+            },
+            "leave_one_out": {
+                "folds": [
+                    {
+                        "id": h.id,
+                        "chosen": None
+                        if h.point is None
+                        else dict(zip([p.path for p in self.params], h.point, strict=True)),
+                        "fitted": vars(h.fitted),
+                        "default": vars(h.default),
+                    }
+                    for h in self.loo
+                ],
+                "mean": {
+                    who: {
+                        "log_rung": self.loo_mean(who, "log_rung"),
+                        "log_lag": self.loo_mean(who, "log_lag"),
+                    }
+                    for who in ("fitted", "default")
+                }
+                if self.loo
+                else None,
+            },
+            "episodes": {"default": scores(self.default), "fitted": scores(self.best)},
+        }
+
+    def objective_text(self) -> str:
+        parts = "rung bucket" + (" and lag bucket" if self.use_lag else "")
+        if self.method == "brier":
+            return f"mean Brier score of the observed {parts} (lower is better)"
+        return f"mean log score of the observed {parts} (maximum likelihood)"
+
+
+def _default_or_nan(path: str) -> float:
+    d = model_default(path)
+    return math.nan if d is None else d
+
+
+def calibrate(
+    episodes: Sequence[EpisodeFile],
+    params: Sequence[ParamRange],
+    runs: int = DEFAULT_RUNS,
+    seed: int = 0,
+    method: Method = "ml",
+    design: int = DEFAULT_DESIGN,
+    iters: int = DEFAULT_ITERS,
+    loo_refine: int = 0,
+    use_lag: bool = True,
+    workers: int | None = 1,
+    alpha: float = SMOOTHING,
+    on_eval: Callable[[Evaluation], None] | None = None,
+) -> CalibrationResult:
+    """Fit ``params`` to ``episodes`` (see the module docstring for the procedure)."""
+    if method not in METHODS:
+        raise ValueError(f"unknown method '{method}'; known: {', '.join(METHODS)}")
+    if not params:
+        raise ValueError("no parameters to fit")
+    if runs < 1 or design < 1 or iters < 0 or loo_refine < 0:
+        raise ValueError("runs and design must be at least 1; iters and loo_refine at least 0")
+    if not episodes:
+        raise ValueError("no episodes to fit")
+    prepare_all(episodes)  # every problem of the episodes first, located
+    check_ranges(params, episodes[0])
+    ids = [e.id for e in episodes]
+    with ForecastPool(min(workers or 1, len(episodes))) as pool:
+        obj = Objective(episodes, params, runs, seed, pool, method, use_lag, alpha, on_eval)
+        default = obj.evaluate(None, "default")
+        sampler = qmc.LatinHypercube(d=len(params), seed=seed)
+        units = sampler.random(design)
+        design_evals = [obj.evaluate(obj.point(u), "design") for u in units]
+        start = min(design_evals, key=obj.loss)
+        best = obj.refine(start.point or (), iters, None, "refine") if iters else start
+        best = min([best, *design_evals], key=obj.loss)
+        loss_default, loss_best = obj.loss(default), obj.loss(best)
+        if loss_default <= loss_best:
+            best, loss_best = default, loss_default
+        loo: list[HeldOut] = []
+        if len(ids) > 1:
+            for held in ids:
+                rest = [i for i in ids if i != held]
+                pick = min([default, *design_evals], key=partial(obj.loss, ids=rest))
+                if loo_refine and pick.point is not None:
+                    refined = obj.refine(pick.point, loo_refine, rest, f"loo:{held}")
+                    if obj.loss(refined, rest) < obj.loss(pick, rest):
+                        pick = refined
+                loo.append(HeldOut(held, pick.point, pick.scores[held], default.scores[held]))
+        return CalibrationResult(
+            params=list(params),
+            method=method,
+            use_lag=use_lag,
+            runs=runs,
+            seed=seed,
+            design=design,
+            iters=iters,
+            loo_refine=loo_refine,
+            alpha=alpha,
+            default=default,
+            best=best,
+            loss_default=loss_default,
+            loss_best=loss_best,
+            loo=loo,
+            evaluations=list(obj.order),
+        )
+
+
+def planned_evaluations(design: int, iters: int, loo_refine: int, episodes: int) -> int:
+    """An upper bound on the evaluations :func:`calibrate` makes (for a progress bar)."""
+    return 1 + design + iters + (loo_refine * episodes if episodes > 1 else 0)
+
+
+def overlay_text(result: CalibrationResult, command: str = "") -> str:
+    """The fitted values as a YAML overlay (dotted path -> value) with a header comment."""
+    ids = ", ".join(result.default.scores)
+    lines = [
+        "# escalade calibrate: parameters fitted to the historical episodes",
+        f"# episodes: {ids}",
+        f"# objective: {result.objective_text()}",
+        f"# method: default model, a Latin hypercube of {result.design} points in the ranges "
+        f"below, then Nelder-Mead ({result.iters} evaluations at most) from the best point",
+        f"# runs per episode per evaluation: {result.runs}, seed {result.seed} (common random "
+        f"numbers across candidates); smoothing {result.alpha}; {len(result.evaluations)} "
+        "evaluations",
+        "# ranges: " + ", ".join(str(p) for p in result.params),
+        "# mean log score (rung) in sample: default "
+        f"{result.mean_log(result.default, 'log_rung'):.3f}, fitted "
+        f"{result.mean_log(result.best, 'log_rung'):.3f}",
+    ]
+    if result.loo:
+        lines.append(
+            "# leave-one-out mean log score (rung): default "
+            f"{result.loo_mean('default', 'log_rung'):.3f}, fitted "
+            f"{result.loo_mean('fitted', 'log_rung'):.3f}"
+        )
+    if result.best.point is None:
+        lines.append("# nothing beat the model as it ships: these are its defaults")
+    if command:
+        lines.append(f"# command: {command}")
+    lines.append("# use: escalade run SCENARIO --overlay FILE; escalade hindcast --overlay FILE")
+    lines.append("# (an episode's own overrides are applied on top of these values)")
+    for path, value in result.values().items():
+        if isinstance(value, float) and math.isnan(value):
+            lines.append(f"# {path}: no default known")
+        else:
+            lines.append(f"{path}: {value}")
+    return "\n".join(lines) + "\n"
+
+
+__all__ = [
+    "DEFAULT_PARAMS",
+    "LAG_LABELS",
+    "RUNG_BUCKETS",
+    "CalibrationResult",
+    "Evaluation",
+    "Objective",
+    "ParamRange",
+    "calibrate",
+    "check_ranges",
+    "model_default",
+    "overlay_text",
+    "parse_param",
+    "planned_evaluations",
+]

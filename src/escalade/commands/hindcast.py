@@ -1,0 +1,674 @@
+"""``escalade hindcast`` and ``escalade calibrate``: the model against the historical record.
+
+Examples::
+
+    escalade hindcast                          # every episode in data/episodes, 2000 runs each
+    escalade hindcast E7 E8 --runs 500 --json  # two episodes, machine-readable
+    escalade hindcast my/episode.yaml --html hindcast.html
+    escalade calibrate --param model.war_cost=10:60 --param model.restraint_weight=0:3 \\
+        --out fitted.yaml
+    escalade hindcast --overlay fitted.yaml    # score the fitted model
+
+The commands are thin: :mod:`escalade.analysis.hindcast` and
+:mod:`escalade.analysis.calibrate` do the work.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from escalade.analysis import calibrate as cal
+from escalade.analysis import hindcast as hc
+from escalade.cli_common import (
+    JsonOpt,
+    SeedOpt,
+    SetOpt,
+    console,
+    err,
+    parse_sets,
+    progress_bar,
+    user_errors,
+)
+
+EpisodesArg = Annotated[
+    list[str] | None,
+    typer.Argument(
+        help="Episode ids (e.g. E7) or episode files; default: every episode in --episodes",
+        show_default=False,
+    ),
+]
+EpisodesDirOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--episodes",
+        help=f"Folder of episode files [default: the repository's data/episodes, "
+        f"or ${hc.EPISODES_ENV}]",
+        file_okay=False,
+    ),
+]
+WorkersOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--workers",
+        "-w",
+        help="Worker processes (episodes run in parallel) [default: CPU count]; 1 = this process",
+        min=1,
+    ),
+]
+OverlayOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--overlay",
+        help="YAML file of 'dotted.path: value' overrides (e.g. from calibrate), applied to "
+        "every episode's scenario before the episode's own overrides",
+        dir_okay=False,
+    ),
+]
+SmoothingOpt = Annotated[
+    float,
+    typer.Option(
+        "--smoothing",
+        help="Additive smoothing of every forecast before scoring (0.5 = Jeffreys)",
+        min=0.0,
+    ),
+]
+
+
+def _workers(workers: int | None) -> int:
+    return workers if workers is not None else (os.cpu_count() or 1)
+
+
+def _overrides(overlay: Path | None, sets: list[str] | None) -> dict[str, Any]:
+    from escalade.commands.run import read_overlay
+
+    out: dict[str, Any] = {}
+    if overlay is not None:
+        out.update(read_overlay(overlay))
+    out.update(parse_sets(sets))
+    return out
+
+
+# --------------------------------------------------------------------------- hindcast
+
+
+def hindcast(
+    episodes: EpisodesArg = None,
+    runs: Annotated[
+        int, typer.Option("--runs", "-n", help="Runs per episode", min=1, max=1_000_000)
+    ] = hc.DEFAULT_RUNS,
+    seed: SeedOpt = 0,
+    episodes_dir: EpisodesDirOpt = None,
+    overlay: OverlayOpt = None,
+    sets: SetOpt = None,
+    workers: WorkersOpt = None,
+    smoothing: SmoothingOpt = hc.SMOOTHING,
+    as_json: JsonOpt = False,
+    html: Annotated[
+        Path | None,
+        typer.Option("--html", help="Also write a standalone HTML page here", dir_okay=False),
+    ] = None,
+) -> None:
+    """Score the model against the historical episodes: per episode, the predicted
+    distribution of the responder's first answer (rung and lag buckets), the probability given
+    to what happened, log and Brier scores; overall, the mean scores against three baselines
+    (uniform, leave-one-out climatology, answer in kind) and a reliability table.
+
+    The first answer is the responder's first strike or statement at rung >= 2 against the
+    trigger's actor or its patron; none within the horizon counts in the rung bucket 0–1.
+    See docs/validation.md.
+    """
+    with user_errors():
+        eps = hc.select_episodes(episodes, episodes_dir)
+        extra = _overrides(overlay, sets)
+        hc.prepare_all(eps, extra)  # located problems before any simulation
+        bar = progress_bar()
+        with bar:
+            task = bar.add_task(f"hindcast: {len(eps)} episodes x {runs:,} runs", total=len(eps))
+            result = hc.run_hindcast(
+                eps,
+                runs=runs,
+                seed=seed,
+                overrides=extra,
+                workers=_workers(workers),
+                alpha=smoothing,
+                on_done=lambda _id: bar.advance(task, 1),
+            )
+    data = result.to_dict()
+    if html is not None:
+        with user_errors():
+            write_hindcast_html(html, result)
+    if as_json:
+        sys.stdout.write(json.dumps(data, default=str, allow_nan=False) + "\n")
+        return
+    render_hindcast(result)
+    if html is not None:
+        console.print(f"wrote {html}", highlight=False)
+
+
+def _p(x: float | None) -> str:
+    return "—" if x is None or x != x else f"{x:.3f}"
+
+
+def _s(x: float | None) -> str:
+    return "—" if x is None or x != x else f"{x:.2f}"
+
+
+def render_hindcast(result: hc.HindcastResult) -> None:
+    over = f", overrides {result.overrides}" if result.overrides else ""
+    head = (
+        f"Hindcast: {len(result.episodes)} episodes, {result.runs:,} runs each, seed "
+        f"{result.seed}, smoothing {result.alpha}{over}"
+    )
+    table = Table(title=head, title_justify="left")
+    for col, right in (
+        ("episode", False),
+        ("responder ← trigger", False),
+        ("observed", False),
+        ("model's likeliest", False),
+        ("P(rung)", True),
+        ("P(lag)", True),
+        ("log (rung)", True),
+        ("Brier (rung)", True),
+        ("clim. P", True),
+        ("in-kind P", True),
+    ):
+        table.add_column(col, justify="right" if right else "left")
+    for e in result.episodes:
+        top = int(e.p_rung.argmax())
+        table.add_row(
+            e.id,
+            f"{e.responder} ← {e.trigger.actor} {e.trigger.action} ({e.trigger.rung})",
+            f"{hc.RUNG_LABELS[e.rung_bucket]} / {hc.LAG_LABELS[e.lag_bucket]}",
+            f"{hc.RUNG_LABELS[top]} ({e.p_rung[top]:.2f})",
+            _p(e.scores["model"].p_rung),
+            _p(e.scores["model"].p_lag),
+            _s(e.scores["model"].log_rung),
+            _s(e.scores["model"].brier_rung),
+            _p(e.scores["climatology"].p_rung),
+            _p(e.scores["in_kind"].p_rung),
+        )
+    console.print(table)
+
+    dist = Table(
+        title="Predicted first answer: rung buckets (observed in brackets)", title_justify="left"
+    )
+    dist.add_column("episode")
+    for label in hc.RUNG_LABELS:
+        dist.add_column(label, justify="right")
+    dist.add_column("│", justify="center")
+    for label in hc.LAG_LABELS:
+        dist.add_column(f"{label} d" if label != hc.NO_LAG else label, justify="right")
+    for e in result.episodes:
+        cells = [f"[{p:.2f}]" if i == e.rung_bucket else f"{p:.2f}" for i, p in enumerate(e.p_rung)]
+        lags = [f"[{p:.2f}]" if i == e.lag_bucket else f"{p:.2f}" for i, p in enumerate(e.p_lag)]
+        dist.add_row(e.id, *cells, "│", *lags)
+    console.print(dist, markup=False)
+
+    summary = result.summary()
+    names = {
+        "model": "model",
+        "uniform": "uniform",
+        "climatology": "climatology (leave-one-out)",
+        "in_kind": "answer in kind",
+    }
+    st = Table(title="Mean scores over the episodes", title_justify="left")
+    for col in ("forecaster", "log (rung) ↑", "Brier (rung) ↓", "log (lag) ↑", "Brier (lag) ↓"):
+        st.add_column(col, justify="left" if col == "forecaster" else "right")
+    for who, label in names.items():
+        s = summary[who]
+        st.add_row(
+            label, _s(s["log_rung"]), _s(s["brier_rung"]), _s(s["log_lag"]), _s(s["brier_lag"])
+        )
+    console.print(st)
+    console.print(verdict(result), highlight=False)
+
+    rel = Table(title="Reliability (rung buckets, every episode x bucket)", title_justify="left")
+    for col in ("predicted", "n", "mean predicted", "observed frequency", "hits"):
+        rel.add_column(col, justify="left" if col == "predicted" else "right")
+    for b in result.reliability:
+        rel.add_row(b.label, str(b.n), _p(b.mean_predicted), _p(b.observed_frequency), str(b.hits))
+    console.print(rel)
+
+
+def verdict(result: hc.HindcastResult) -> str:
+    """One sentence: does the model beat every baseline on mean log score (rung)?"""
+    model = result.mean("model", "log_rung")
+    beats = result.beats()
+    parts = [f"{b} {result.mean(b, 'log_rung'):.2f}" for b in hc.BASELINES]
+    if all(beats.values()):
+        return (
+            f"The model beats every baseline on mean log score (rung): {model:.2f} vs "
+            + ", ".join(parts)
+            + "."
+        )
+    lost = [b for b, ok in beats.items() if not ok]
+    return (
+        f"The model does NOT beat every baseline on mean log score (rung): {model:.2f} vs "
+        + ", ".join(parts)
+        + f" (not beaten: {', '.join(lost)})."
+    )
+
+
+def write_hindcast_html(path: Path, result: hc.HindcastResult) -> None:
+    """A standalone page (plotly inlined, no network) with the tables and two charts."""
+    import plotly.graph_objects as go
+
+    from escalade.report.page import esc, figure, page, table
+
+    summary = result.summary()
+    labels = {
+        "model": "model",
+        "uniform": "uniform",
+        "climatology": "climatology (leave-one-out)",
+        "in_kind": "answer in kind",
+    }
+    sections: list[tuple[str, str]] = []
+    sum_rows = [
+        [labels[w], _s(s["log_rung"]), _s(s["brier_rung"]), _s(s["log_lag"]), _s(s["brier_lag"])]
+        for w, s in summary.items()
+    ]
+    sections.append(
+        (
+            "Summary",
+            f"<p>{esc(verdict(result))}</p>"
+            + table(
+                [
+                    "forecaster",
+                    "mean log (rung) ↑",
+                    "mean Brier (rung) ↓",
+                    "mean log (lag) ↑",
+                    "mean Brier (lag) ↓",
+                ],
+                sum_rows,
+                numeric=[False, True, True, True, True],
+            ),
+        )
+    )
+    ep_rows = []
+    for e in result.episodes:
+        m = e.scores["model"]
+        ep_rows.append(
+            [
+                e.id,
+                e.title,
+                f"{e.responder} ← {e.trigger.actor} {e.trigger.action} (rung {e.trigger.rung})",
+                f"rung {e.observed_rung} ({hc.RUNG_LABELS[e.rung_bucket]}), lag "
+                f"{'none' if e.observed_lag is None else e.observed_lag} "
+                f"({hc.LAG_LABELS[e.lag_bucket]})",
+                e.confidence,
+                _p(m.p_rung),
+                _p(m.p_lag),
+                _s(m.log_rung),
+                _s(m.brier_rung),
+                _s(m.log_lag),
+                _p(e.scores["climatology"].p_rung),
+                _p(e.scores["in_kind"].p_rung),
+            ]
+        )
+    sections.append(
+        (
+            "Episodes",
+            table(
+                [
+                    "id",
+                    "title",
+                    "responder ← trigger",
+                    "observed",
+                    "confidence",
+                    "P(rung)",
+                    "P(lag)",
+                    "log (rung)",
+                    "Brier (rung)",
+                    "log (lag)",
+                    "climatology P",
+                    "in-kind P",
+                ],
+                ep_rows,
+                numeric=[False] * 5 + [True] * 7,
+            ),
+        )
+    )
+    ids = [e.id for e in result.episodes]
+    for title, lab, probs, obs in (
+        (
+            "Predicted rung buckets",
+            hc.RUNG_LABELS,
+            [e.p_rung for e in result.episodes],
+            [e.rung_bucket for e in result.episodes],
+        ),
+        (
+            "Predicted lag buckets",
+            hc.LAG_LABELS,
+            [e.p_lag for e in result.episodes],
+            [e.lag_bucket for e in result.episodes],
+        ),
+    ):
+        z = [list(map(float, p)) for p in probs]
+        fig = go.Figure(
+            go.Heatmap(
+                z=z,
+                x=list(lab),
+                y=ids,
+                colorscale="Blues",
+                zmin=0,
+                zmax=1,
+                text=[[f"{v:.2f}" for v in row] for row in z],
+                texttemplate="%{text}",
+                hovertemplate="%{y} %{x}: %{z:.3f}<extra></extra>",
+                colorbar={"title": "P"},
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=[lab[o] for o in obs],
+                y=ids,
+                mode="markers",
+                marker={
+                    "symbol": "square-open",
+                    "size": 34,
+                    "color": "#c0392b",
+                    "line": {"width": 3},
+                },
+                name="observed",
+                hoverinfo="skip",
+            )
+        )
+        fig.update_layout(
+            title=f"{title} (red box: what happened)", yaxis={"autorange": "reversed"}
+        )
+        div = anchor_id(title)
+        sections.append((title, figure(fig, div, height=120 + 40 * len(ids))))
+    rel = result.reliability
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=[0, 1], y=[0, 1], mode="lines", name="perfect", line={"dash": "dot", "color": "#888"}
+        )
+    )
+    pts = [b for b in rel if b.n]
+    fig.add_trace(
+        go.Scatter(
+            x=[b.mean_predicted for b in pts],
+            y=[b.observed_frequency for b in pts],
+            mode="markers+text",
+            text=[f"n={b.n}" for b in pts],
+            textposition="top center",
+            marker={"size": [8 + 2 * math.sqrt(b.n) for b in pts]},
+            name="bins",
+        )
+    )
+    fig.update_layout(
+        title="Reliability",
+        xaxis_title="mean predicted probability",
+        yaxis_title="observed frequency",
+        xaxis={"range": [0, 1]},
+        yaxis={"range": [0, 1.05]},
+    )
+    sections.append(
+        (
+            "Reliability",
+            figure(fig, "reliability", height=420)
+            + table(
+                ["predicted", "n", "mean predicted", "observed frequency", "hits"],
+                [
+                    [b.label, b.n, _p(b.mean_predicted), _p(b.observed_frequency), b.hits]
+                    for b in rel
+                ],
+                numeric=[False, True, True, True, True],
+            ),
+        )
+    )
+    method = result.to_dict()["settings"]
+    sections.append(
+        (
+            "Method",
+            "<ul>"
+            f"<li>First answer: {esc(method['answer_rule'])}.</li>"
+            f"<li>Rung buckets: {esc(', '.join(hc.RUNG_LABELS))}; lag buckets (days): "
+            f"{esc(', '.join(hc.LAG_LABELS))}.</li>"
+            f"<li>Every forecast is smoothed additively, p = (n + {result.alpha}) / "
+            f"(N + {result.alpha} K), so a bucket no run reached does not score minus "
+            "infinity; the answer-in-kind baseline is smoothed as an ensemble of the same "
+            "size.</li>"
+            "<li>Log score: ln p(observed bucket), higher is better; Brier: sum over buckets "
+            "of (p − o)², lower is better.</li>"
+            "<li>Baselines: uniform over the buckets; leave-one-out climatology (the other "
+            "episodes' observed buckets, smoothed); answer in kind (the bucket of the trigger's "
+            "own rung).</li>"
+            '</ul><p class="note">See docs/validation.md.</p>',
+        )
+    )
+    subtitle = esc(
+        f"{len(result.episodes)} episodes, {result.runs:,} runs each, seed {result.seed}"
+        + (f", overrides {result.overrides}" if result.overrides else "")
+    )
+    text = page("escalade hindcast", subtitle, sections, data=result.to_dict())
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ValueError(f"--html {path}: cannot write it: {exc.strerror or exc}") from None
+
+
+def anchor_id(title: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in title.lower()).strip("-") + "-chart"
+
+
+# --------------------------------------------------------------------------- calibrate
+
+
+def calibrate(
+    episodes: EpisodesArg = None,
+    param: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--param",
+            "-p",
+            help="A parameter to fit as path=low:high (repeatable); model.NAME alone searches "
+            "half to twice its default [default: " + ", ".join(cal.DEFAULT_PARAMS) + "]",
+            show_default=False,
+        ),
+    ] = None,
+    runs: Annotated[
+        int,
+        typer.Option("--runs", "-n", help="Runs per episode per evaluation", min=1, max=1_000_000),
+    ] = cal.DEFAULT_RUNS,
+    seed: SeedOpt = 0,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", "-o", help="Write the fitted values here as a YAML overlay", dir_okay=False
+        ),
+    ] = None,
+    method: Annotated[
+        str,
+        typer.Option(
+            "--method",
+            help="ml: maximum likelihood (mean log score); brier: minimum mean Brier score",
+        ),
+    ] = "ml",
+    design: Annotated[
+        int, typer.Option("--design", help="Latin hypercube points in the ranges", min=1)
+    ] = cal.DEFAULT_DESIGN,
+    iters: Annotated[
+        int,
+        typer.Option("--iters", help="Nelder–Mead evaluations after the design (0: none)", min=0),
+    ] = cal.DEFAULT_ITERS,
+    loo_refine: Annotated[
+        int,
+        typer.Option(
+            "--loo-refine",
+            help="Nelder–Mead evaluations per leave-one-out fold (0: choose among the design "
+            "points only; each costs one evaluation)",
+            min=0,
+        ),
+    ] = 0,
+    lag: Annotated[
+        bool, typer.Option("--lag/--no-lag", help="Fit the lag bucket as well as the rung")
+    ] = True,
+    episodes_dir: EpisodesDirOpt = None,
+    workers: WorkersOpt = None,
+    smoothing: SmoothingOpt = hc.SMOOTHING,
+    as_json: JsonOpt = False,
+) -> None:
+    """Fit model parameters to the episodes by maximum likelihood of the observed answers.
+
+    Every candidate is simulated with the same seed (common random numbers). The search: the
+    model as it ships, a Latin hypercube design in the ranges, then Nelder–Mead from the best
+    point. Leave-one-out (choose on the other episodes, score the held-out one) shows whether
+    the fit generalises. The result is a YAML overlay of dotted paths to values, for
+    `escalade run --overlay` and `escalade hindcast --overlay`.
+    """
+    with user_errors():
+        if method not in cal.METHODS:
+            raise ValueError(f"--method: unknown '{method}'; known: {', '.join(cal.METHODS)}")
+        params = [cal.parse_param(s) for s in (param or cal.DEFAULT_PARAMS)]
+        eps = hc.select_episodes(episodes, episodes_dir)
+        hc.prepare_all(eps)
+        cal.check_ranges(params, eps[0])
+        total = cal.planned_evaluations(design, iters, loo_refine, len(eps))
+        bar = progress_bar()
+        with bar:
+            task = bar.add_task("calibrate", total=total)
+
+            def on_eval(ev: cal.Evaluation) -> None:
+                bar.advance(task, 1)
+
+            result = cal.calibrate(
+                eps,
+                params,
+                runs=runs,
+                seed=seed,
+                method=method,  # type: ignore[arg-type]
+                design=design,
+                iters=iters,
+                loo_refine=loo_refine,
+                use_lag=lag,
+                workers=_workers(workers),
+                alpha=smoothing,
+                on_eval=on_eval,
+            )
+        command = " ".join(
+            [
+                "escalade calibrate",
+                *(episodes or []),
+                *(f"--param {p}" for p in params),
+                f"--runs {runs} --seed {seed} --method {method} --design {design} --iters {iters}",
+                *([f"--loo-refine {loo_refine}"] if loo_refine else []),
+                *([] if lag else ["--no-lag"]),
+            ]
+        )
+        text = cal.overlay_text(result, command)
+        if out is not None:
+            try:
+                out.write_text(text, encoding="utf-8")
+            except OSError as exc:
+                raise ValueError(f"--out {out}: cannot write it: {exc.strerror or exc}") from None
+    if as_json:
+        data = result.to_dict()
+        data["overlay"] = text
+        data["out"] = None if out is None else str(out)
+        sys.stdout.write(json.dumps(data, default=_json_num) + "\n")
+        return
+    render_calibration(result)
+    if out is not None:
+        console.print(f"wrote {out}", highlight=False)
+    else:
+        console.print("overlay (use --out FILE to write it):", highlight=False)
+        console.print(text, highlight=False, markup=False, soft_wrap=True)
+
+
+def _json_num(x: Any) -> Any:
+    return None if isinstance(x, float) and x != x else str(x)
+
+
+def render_calibration(result: cal.CalibrationResult) -> None:
+    fitted = result.values()
+    t = Table(
+        title=f"Calibration: {result.objective_text()}; {len(result.evaluations)} evaluations, "
+        f"{result.runs:,} runs per episode, seed {result.seed}",
+        title_justify="left",
+    )
+    for col in ("parameter", "range", "default", "fitted"):
+        t.add_column(col, justify="left" if col == "parameter" else "right")
+    for p in result.params:
+        d = cal.model_default(p.path)
+        t.add_row(
+            p.path,
+            f"{p.low:g} – {p.high:g}",
+            "—" if d is None else f"{d:g}",
+            f"{fitted[p.path]:g}",
+        )
+    console.print(t)
+    s = Table(title="Mean scores over the episodes", title_justify="left")
+    for col in ("", "log (rung) ↑", "log (lag) ↑", "Brier (rung) ↓"):
+        s.add_column(col, justify="left" if not col else "right")
+    for who, ev in (("default (as shipped)", result.default), ("fitted, in sample", result.best)):
+        s.add_row(
+            who,
+            _s(result.mean_log(ev, "log_rung")),
+            _s(result.mean_log(ev, "log_lag")),
+            _s(result.mean_log(ev, "brier_rung")),
+        )
+    if result.loo:
+        s.add_row(
+            "default, held out",
+            _s(result.loo_mean("default", "log_rung")),
+            _s(result.loo_mean("default", "log_lag")),
+            "",
+        )
+        s.add_row(
+            "fitted, leave-one-out",
+            _s(result.loo_mean("fitted", "log_rung")),
+            _s(result.loo_mean("fitted", "log_lag")),
+            "",
+        )
+    console.print(s)
+    if result.loo:
+        lt = Table(title="Leave-one-out folds (chosen on the other episodes)", title_justify="left")
+        lt.add_column("held out")
+        for p in result.params:
+            lt.add_column(p.path.removeprefix("model."), justify="right")
+        for col in ("log (rung) fitted", "default", "log (lag) fitted", "default "):
+            lt.add_column(col, justify="right")
+        for h in result.loo:
+            vals = (
+                ["default"] * len(result.params) if h.point is None else [f"{v:g}" for v in h.point]
+            )
+            lt.add_row(
+                h.id,
+                *vals,
+                _s(h.fitted.log_rung),
+                _s(h.default.log_rung),
+                _s(h.fitted.log_lag),
+                _s(h.default.log_lag),
+            )
+        console.print(lt)
+        gain = result.loo_mean("fitted", "log_rung") - result.loo_mean("default", "log_rung")
+        word = "better" if gain > 0 else "no better"
+        console.print(
+            f"Held out, the fitted model scores {word} than the default on rung buckets "
+            f"({gain:+.2f} mean log score).",
+            highlight=False,
+        )
+    else:
+        err.print("one episode: no leave-one-out")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``hindcast`` and ``calibrate`` to the app."""
+    names = {c.name or getattr(c.callback, "__name__", "") for c in app.registered_commands}
+    if "hindcast" not in names:
+        app.command("hindcast")(hindcast)
+    if "calibrate" not in names:
+        app.command("calibrate")(calibrate)
+
+
+__all__ = ["calibrate", "hindcast", "register", "render_hindcast", "write_hindcast_html"]
