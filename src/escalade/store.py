@@ -277,7 +277,9 @@ class Store:
                 "(`escalade experiments list` shows them)"
             )
         shown = ", ".join(hits[:5]) + (", ..." if len(hits) > 5 else "")
-        raise StoreError(f"'{prefix}' matches {len(hits)} experiments ({shown}); type more of it")
+        raise StoreError(
+            f"the prefix '{prefix}' matches {len(hits)} experiments ({shown}); type more of it"
+        )
 
     def _id_rows(self) -> builtins.list[dict[str, Any]]:
         if not self.catalog_path.exists():

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -90,7 +91,7 @@ class ParamRange:
     def value(self, unit: float) -> float:
         """The parameter's value at ``unit`` in [0, 1] of its range."""
         v = self.low + min(max(unit, 0.0), 1.0) * (self.high - self.low)
-        return float(round(v)) if self.integer else float(f"{v:.6g}")
+        return float(round(v)) if self.integer else float(f"{v:.4g}")
 
     def unit(self, value: float) -> float:
         return (value - self.low) / (self.high - self.low)
@@ -336,7 +337,8 @@ class CalibrationResult:
     def mean_log(self, ev: Evaluation, which: str) -> float:
         return float(np.mean([getattr(s, which) for s in ev.scores.values()]))
 
-    def loo_mean(self, who: Literal["fitted", "default"], which: str) -> float:
+    def loo_mean(self, who: str, which: str) -> float:
+        """Mean held-out score: ``who`` is "fitted" or "default", ``which`` a score name."""
         return float(np.mean([getattr(getattr(h, who), which) for h in self.loo]))
 
     def to_dict(self) -> dict[str, Any]:
@@ -512,7 +514,13 @@ def overlay_text(result: CalibrationResult, command: str = "") -> str:
             lines.append(f"# {path}: no default known")
         else:
             lines.append(f"{path}: {value}")
-    return "\n".join(lines) + "\n"
+    wrapped = []
+    for line in lines:
+        if line.startswith("# ") and len(line) > 99:
+            wrapped += textwrap.wrap(line, 99, subsequent_indent="#   ", break_on_hyphens=False)
+        else:
+            wrapped.append(line)
+    return "\n".join(wrapped) + "\n"
 
 
 __all__ = [

@@ -337,8 +337,17 @@ def load_episode(path: str | Path) -> EpisodeFile:
     return EpisodeFile(episode, path, raw)
 
 
+def is_scenario(raw: Any) -> bool:
+    """A scenario file beside the episodes (it has ``actors`` and no ``observed``)."""
+    return isinstance(raw, dict) and "actors" in raw and "observed" not in raw
+
+
 def load_episodes(directory: str | Path | None = None) -> list[EpisodeFile]:
-    """Every episode (``*.yaml``, ``*.yml``) in a folder, in natural order of their ids."""
+    """Every episode (``*.yaml``, ``*.yml``) in a folder, in natural order of their ids.
+
+    Scenario files may sit beside the episodes that use them: a file with ``actors`` and no
+    ``observed`` is a scenario and is skipped.
+    """
     folder = Path(directory) if directory is not None else default_episodes_dir()
     if not folder.is_dir():
         raise ScenarioError(
@@ -358,6 +367,9 @@ def load_episodes(directory: str | Path | None = None) -> list[EpisodeFile]:
     out: list[EpisodeFile] = []
     for f in files:
         try:
+            raw = read_yaml(f)
+            if is_scenario(raw):
+                continue
             out.append(load_episode(f))
         except ScenarioError as exc:
             problems.extend(exc.problems)

@@ -96,6 +96,15 @@ def _ladder_top(manifest: dict[str, Any], outcomes: pa.Table) -> int:
         return max(1, int(pa.compute.max(outcomes["max_rung"]).as_py() or 1))
 
 
+def _scenario_label(m: dict[str, Any]) -> str:
+    source = m.get("scenario_source")
+    return (
+        m["scenario_name"]
+        if source in (None, m["scenario_name"])
+        else f"{m['scenario_name']} ({source})"
+    )
+
+
 def _public(manifest: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in manifest.items() if k != "scenario_yaml"}
 
@@ -168,7 +177,7 @@ def show(
     for key, value in (
         ("id", m["id"]),
         ("status", m["status"]),
-        ("scenario", f"{m['scenario_name']} ({m.get('scenario_source') or ''})"),
+        ("scenario", _scenario_label(m)),
         ("scenario sha256", f"{m['scenario_sha256'][:16]}…  ({lines} lines; --yaml prints it)"),
         ("overrides", json.dumps(m["overrides"]) if m["overrides"] else "none"),
         ("seed", str(m["seed"])),

@@ -20,9 +20,10 @@ import math
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import typer
+from rich import box
 from rich.table import Table
 
 from escalade.analysis import calibrate as cal
@@ -161,68 +162,66 @@ def _s(x: float | None) -> str:
     return "—" if x is None or x != x else f"{x:.2f}"
 
 
+def _table(title: str) -> Table:
+    return Table(
+        title=title,
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        padding=(0, 1),
+        collapse_padding=True,
+        show_edge=False,
+    )
+
+
 def render_hindcast(result: hc.HindcastResult) -> None:
     over = f", overrides {result.overrides}" if result.overrides else ""
-    head = (
+    table = _table(
         f"Hindcast: {len(result.episodes)} episodes, {result.runs:,} runs each, seed "
         f"{result.seed}, smoothing {result.alpha}{over}"
     )
-    table = Table(title=head, title_justify="left")
-    for col, right in (
-        ("episode", False),
-        ("responder ← trigger", False),
-        ("observed", False),
-        ("model's likeliest", False),
-        ("P(rung)", True),
-        ("P(lag)", True),
-        ("log (rung)", True),
-        ("Brier (rung)", True),
-        ("clim. P", True),
-        ("in-kind P", True),
-    ):
-        table.add_column(col, justify="right" if right else "left")
+    table.add_column("ep", no_wrap=True)
+    table.add_column("responder")
+    table.add_column("trigger")
+    table.add_column("observed", no_wrap=True)
+    for col in ("P\nrung", "P\nlag", "log\nrung", "log\nlag", "clim.\nP"):
+        table.add_column(col, justify="right", no_wrap=True)
     for e in result.episodes:
-        top = int(e.p_rung.argmax())
+        m = e.scores["model"]
         table.add_row(
             e.id,
-            f"{e.responder} ← {e.trigger.actor} {e.trigger.action} ({e.trigger.rung})",
+            e.responder,
+            f"{e.trigger.actor}:{e.trigger.rung}",
             f"{hc.RUNG_LABELS[e.rung_bucket]} / {hc.LAG_LABELS[e.lag_bucket]}",
-            f"{hc.RUNG_LABELS[top]} ({e.p_rung[top]:.2f})",
-            _p(e.scores["model"].p_rung),
-            _p(e.scores["model"].p_lag),
-            _s(e.scores["model"].log_rung),
-            _s(e.scores["model"].brier_rung),
+            _p(m.p_rung),
+            _p(m.p_lag),
+            _s(m.log_rung),
+            _s(m.log_lag),
             _p(e.scores["climatology"].p_rung),
-            _p(e.scores["in_kind"].p_rung),
         )
     console.print(table)
 
-    dist = Table(
-        title="Predicted first answer: rung buckets (observed in brackets)", title_justify="left"
-    )
-    dist.add_column("episode")
-    for label in hc.RUNG_LABELS:
-        dist.add_column(label, justify="right")
-    dist.add_column("│", justify="center")
-    for label in hc.LAG_LABELS:
-        dist.add_column(f"{label} d" if label != hc.NO_LAG else label, justify="right")
-    for e in result.episodes:
-        cells = [f"[{p:.2f}]" if i == e.rung_bucket else f"{p:.2f}" for i, p in enumerate(e.p_rung)]
-        lags = [f"[{p:.2f}]" if i == e.lag_bucket else f"{p:.2f}" for i, p in enumerate(e.p_lag)]
-        dist.add_row(e.id, *cells, "│", *lags)
-    console.print(dist, markup=False)
+    for what, labels, attr, obs in (
+        ("rung", hc.RUNG_LABELS, "p_rung", "rung_bucket"),
+        ("lag (days)", hc.LAG_LABELS, "p_lag", "lag_bucket"),
+    ):
+        dist = _table(f"\nP({what} bucket), observed in brackets")
+        dist.add_column("ep", no_wrap=True)
+        for label in labels:
+            dist.add_column(label, justify="right", no_wrap=True)
+        for e in result.episodes:
+            probs, seen = getattr(e, attr), getattr(e, obs)
+            dist.add_row(
+                e.id,
+                *(f"[{p:.2f}]" if i == seen else f"{p:.2f} " for i, p in enumerate(probs)),
+            )
+        console.print(dist, markup=False)
 
     summary = result.summary()
-    names = {
-        "model": "model",
-        "uniform": "uniform",
-        "climatology": "climatology (leave-one-out)",
-        "in_kind": "answer in kind",
-    }
-    st = Table(title="Mean scores over the episodes", title_justify="left")
-    for col in ("forecaster", "log (rung) ↑", "Brier (rung) ↓", "log (lag) ↑", "Brier (lag) ↓"):
-        st.add_column(col, justify="left" if col == "forecaster" else "right")
-    for who, label in names.items():
+    st = _table("\nMean scores over the episodes")
+    st.add_column("forecaster", no_wrap=True)
+    for col in ("log rung ↑", "Brier rung ↓", "log lag ↑", "Brier lag ↓"):
+        st.add_column(col, justify="right", no_wrap=True)
+    for who, label in FORECASTERS.items():
         s = summary[who]
         st.add_row(
             label, _s(s["log_rung"]), _s(s["brier_rung"]), _s(s["log_lag"]), _s(s["brier_lag"])
@@ -230,19 +229,27 @@ def render_hindcast(result: hc.HindcastResult) -> None:
     console.print(st)
     console.print(verdict(result), highlight=False)
 
-    rel = Table(title="Reliability (rung buckets, every episode x bucket)", title_justify="left")
-    for col in ("predicted", "n", "mean predicted", "observed frequency", "hits"):
-        rel.add_column(col, justify="left" if col == "predicted" else "right")
+    rel = _table("\nReliability: rung buckets, episodes x buckets")
+    for col in ("predicted", "n", "mean predicted", "observed freq.", "hits"):
+        rel.add_column(col, justify="left" if col == "predicted" else "right", no_wrap=True)
     for b in result.reliability:
         rel.add_row(b.label, str(b.n), _p(b.mean_predicted), _p(b.observed_frequency), str(b.hits))
     console.print(rel)
+
+
+FORECASTERS = {
+    "model": "model",
+    "uniform": "uniform",
+    "climatology": "climatology (LOO)",
+    "in_kind": "answer in kind",
+}
 
 
 def verdict(result: hc.HindcastResult) -> str:
     """One sentence: does the model beat every baseline on mean log score (rung)?"""
     model = result.mean("model", "log_rung")
     beats = result.beats()
-    parts = [f"{b} {result.mean(b, 'log_rung'):.2f}" for b in hc.BASELINES]
+    parts = [f"{FORECASTERS[b]} {result.mean(b, 'log_rung'):.2f}" for b in hc.BASELINES]
     if all(beats.values()):
         return (
             f"The model beats every baseline on mean log score (rung): {model:.2f} vs "
@@ -253,7 +260,7 @@ def verdict(result: hc.HindcastResult) -> str:
     return (
         f"The model does NOT beat every baseline on mean log score (rung): {model:.2f} vs "
         + ", ".join(parts)
-        + f" (not beaten: {', '.join(lost)})."
+        + f" (not beaten: {', '.join(FORECASTERS[b] for b in lost)})."
     )
 
 
@@ -264,12 +271,7 @@ def write_hindcast_html(path: Path, result: hc.HindcastResult) -> None:
     from escalade.report.page import esc, figure, page, table
 
     summary = result.summary()
-    labels = {
-        "model": "model",
-        "uniform": "uniform",
-        "climatology": "climatology (leave-one-out)",
-        "in_kind": "answer in kind",
-    }
+    labels = FORECASTERS
     sections: list[tuple[str, str]] = []
     sum_rows = [
         [labels[w], _s(s["log_rung"]), _s(s["brier_rung"]), _s(s["log_lag"]), _s(s["brier_lag"])]
@@ -546,7 +548,7 @@ def calibrate(
                 params,
                 runs=runs,
                 seed=seed,
-                method=method,  # type: ignore[arg-type]
+                method=cast(cal.Method, method),
                 design=design,
                 iters=iters,
                 loo_refine=loo_refine,
@@ -591,25 +593,24 @@ def _json_num(x: Any) -> Any:
 
 def render_calibration(result: cal.CalibrationResult) -> None:
     fitted = result.values()
-    t = Table(
-        title=f"Calibration: {result.objective_text()}; {len(result.evaluations)} evaluations, "
-        f"{result.runs:,} runs per episode, seed {result.seed}",
-        title_justify="left",
+    t = _table(
+        f"Calibration: {result.objective_text()}\n{len(result.evaluations)} evaluations, "
+        f"{result.runs:,} runs per episode, seed {result.seed}"
     )
     for col in ("parameter", "range", "default", "fitted"):
-        t.add_column(col, justify="left" if col == "parameter" else "right")
+        t.add_column(col, justify="left" if col == "parameter" else "right", no_wrap=True)
     for p in result.params:
         d = cal.model_default(p.path)
         t.add_row(
             p.path,
             f"{p.low:g} – {p.high:g}",
             "—" if d is None else f"{d:g}",
-            f"{fitted[p.path]:g}",
+            f"{fitted[p.path]:.4g}",
         )
     console.print(t)
-    s = Table(title="Mean scores over the episodes", title_justify="left")
-    for col in ("", "log (rung) ↑", "log (lag) ↑", "Brier (rung) ↓"):
-        s.add_column(col, justify="left" if not col else "right")
+    s = _table("\nMean scores over the episodes")
+    for col in ("", "log rung ↑", "log lag ↑", "Brier rung ↓"):
+        s.add_column(col, justify="left" if not col else "right", no_wrap=True)
     for who, ev in (("default (as shipped)", result.default), ("fitted, in sample", result.best)):
         s.add_row(
             who,
@@ -618,48 +619,43 @@ def render_calibration(result: cal.CalibrationResult) -> None:
             _s(result.mean_log(ev, "brier_rung")),
         )
     if result.loo:
-        s.add_row(
-            "default, held out",
-            _s(result.loo_mean("default", "log_rung")),
-            _s(result.loo_mean("default", "log_lag")),
-            "",
-        )
-        s.add_row(
-            "fitted, leave-one-out",
-            _s(result.loo_mean("fitted", "log_rung")),
-            _s(result.loo_mean("fitted", "log_lag")),
-            "",
-        )
+        for who, label in (("default", "default, held out"), ("fitted", "fitted, leave-one-out")):
+            s.add_row(
+                label,
+                _s(result.loo_mean(who, "log_rung")),
+                _s(result.loo_mean(who, "log_lag")),
+                "",
+            )
     console.print(s)
-    if result.loo:
-        lt = Table(title="Leave-one-out folds (chosen on the other episodes)", title_justify="left")
-        lt.add_column("held out")
-        for p in result.params:
-            lt.add_column(p.path.removeprefix("model."), justify="right")
-        for col in ("log (rung) fitted", "default", "log (lag) fitted", "default "):
-            lt.add_column(col, justify="right")
-        for h in result.loo:
-            vals = (
-                ["default"] * len(result.params) if h.point is None else [f"{v:g}" for v in h.point]
-            )
-            lt.add_row(
-                h.id,
-                *vals,
-                _s(h.fitted.log_rung),
-                _s(h.default.log_rung),
-                _s(h.fitted.log_lag),
-                _s(h.default.log_lag),
-            )
-        console.print(lt)
-        gain = result.loo_mean("fitted", "log_rung") - result.loo_mean("default", "log_rung")
-        word = "better" if gain > 0 else "no better"
-        console.print(
-            f"Held out, the fitted model scores {word} than the default on rung buckets "
-            f"({gain:+.2f} mean log score).",
-            highlight=False,
-        )
-    else:
+    if not result.loo:
         err.print("one episode: no leave-one-out")
+        return
+    lt = _table("\nLeave-one-out: chosen on the other episodes, scored on this one")
+    lt.add_column("held\nout", no_wrap=True)
+    for p in result.params:
+        lt.add_column(p.path.removeprefix("model."), justify="right", no_wrap=True)
+    for col in ("log rung\nfitted", "log rung\ndefault", "log lag\nfitted", "log lag\ndefault"):
+        lt.add_column(col, justify="right", no_wrap=True)
+    for h in result.loo:
+        vals = (
+            ["default"] * len(result.params) if h.point is None else [f"{v:.4g}" for v in h.point]
+        )
+        lt.add_row(
+            h.id,
+            *vals,
+            _s(h.fitted.log_rung),
+            _s(h.default.log_rung),
+            _s(h.fitted.log_lag),
+            _s(h.default.log_lag),
+        )
+    console.print(lt)
+    gain = result.loo_mean("fitted", "log_rung") - result.loo_mean("default", "log_rung")
+    word = "better" if gain > 0 else "no better"
+    console.print(
+        f"Held out, the fitted model scores {word} than the default on rung buckets "
+        f"({gain:+.2f} mean log score).",
+        highlight=False,
+    )
 
 
 def register(app: typer.Typer) -> None:

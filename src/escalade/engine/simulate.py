@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -69,12 +70,18 @@ def build_world(scenario: Scenario, streams: Streams) -> World:
 
 
 def run_batch(
-    scenario: Scenario, seed: int, run_ids: I, days: int | None = None, keep_events: bool = False
+    scenario: Scenario,
+    seed: int,
+    run_ids: I,
+    days: int | None = None,
+    keep_events: bool = False,
+    observe: Callable[[int, State], None] | None = None,
 ) -> Batch:
     """Simulate the runs ``run_ids`` of ``scenario`` under ``seed`` for ``days`` days.
 
     The result for a run depends only on ``(scenario, seed, run_id)``: not on which other
-    runs share the batch, nor on their order.
+    runs share the batch, nor on their order. ``observe(day, state)`` is called after each
+    day (for tests and inspection; it must not change the state).
     """
     run_ids = np.asarray(run_ids, dtype=np.int64)
     streams = Streams(seed, run_ids)
@@ -89,6 +96,8 @@ def run_batch(
         if state.ended.all():
             break
         step(state, world, day, log)
+        if observe is not None:
+            observe(day, state)
     events = log.arrays()
     outcomes = outcome_table(events, state, world.params, run_ids, horizon)
     return Batch(outcomes, events_table(events, world.params, run_ids) if keep_events else None)
@@ -150,11 +159,15 @@ def outcome_table(
         first_idx[r[starts]] = act_rows[starts]
     names = np.array(list(params.actors) + [""], dtype=object)
     has = first_idx >= 0
+    first_actor = np.full(runs, None, dtype=object)
+    first_rung = np.full(runs, -1, dtype=np.int64)
+    first_actor[has] = names[actor[first_idx[has]]]
+    first_rung[has] = rung[first_idx[has]]
     columns: dict[str, pa.Array] = {
         "run": pa.array(run_ids),
         "max_rung": pa.array(max_rung),
-        "first_actor": pa.array(np.where(has, names[actor[first_idx]], None)),
-        "first_rung": pa.array(np.where(has, rung[first_idx], -1)),
+        "first_actor": pa.array(first_actor, type=pa.string()),
+        "first_rung": pa.array(first_rung),
     }
     for name, day in first.items():
         columns[name] = pa.array(day, mask=day == never)
@@ -176,8 +189,9 @@ def outcome_table(
     return pa.table(columns).cast(OUTCOME_SCHEMA)
 
 
-def pathways(events: dict[str, np.ndarray], rows: np.ndarray, params: Params, runs: int
-             ) -> list[str]:
+def pathways(
+    events: dict[str, np.ndarray], rows: np.ndarray, params: Params, runs: int
+) -> list[str]:
     """The first decided moves of each run as ``ACTOR:rung > ACTOR:rung > ...``.
 
     ``rows`` are the moves' event rows, grouped by run and in time order within a run.
@@ -189,11 +203,12 @@ def pathways(events: dict[str, np.ndarray], rows: np.ndarray, params: Params, ru
     starts = np.flatnonzero(np.r_[True, r[1:] != r[:-1]])
     ends = np.r_[starts[1:], len(rows)]
     labels = np.array(
-        [f"{a}:{k}" for a in params.actors for k in range(params.ladder_top + 1)], dtype=object)
+        [f"{a}:{k}" for a in params.actors for k in range(params.ladder_top + 1)], dtype=object
+    )
     codes = events["actor"][rows] * (params.ladder_top + 1) + events["rung"][rows]
     text = labels[codes]
     for s, e in zip(starts, ends, strict=True):
-        out[r[s]] = " > ".join(text[s:min(e, s + PATHWAY_STEPS)])
+        out[r[s]] = " > ".join(text[s : min(e, s + PATHWAY_STEPS)])
     return out
 
 

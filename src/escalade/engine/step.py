@@ -199,8 +199,10 @@ def carry_out(
             attack_cost[at] = res.attack_cost
             defence_cost[at] = res.defence_cost
             used[at] = res.interceptors_used.sum(axis=1)
-            landed[at] = 1.0 - res.interception_rate
-            learn_from_salvo(state, p, sub, actor, res.interception_rate)
+            rate = res.interception_rate
+            flew = np.isfinite(rate)
+            landed[at] = np.where(flew, 1.0 - np.nan_to_num(rate), 0.0)
+            learn_from_salvo(state, p, sub[flew], actor, rate[flew])
     else:
         sub_streams = world.streams.subset(runs)
         deaths = sub_streams.poisson(day, f"deaths:{tag}", np.full(n, p.action_casualties[k]))
@@ -309,7 +311,8 @@ def suffer(state: State, world: World, day: int, blow: Blow, tag: str) -> None:
     deniable = ~p.action_overt[blow.action]
     culprit = attributed_culprit(p, world.streams, day, runs, blow.striker, deniable, tag)
     seen = misperceived_rung(p, world.streams, day, runs, blow.rung, tag) * felt_share(
-        p, runs, blow.landed)
+        p, runs, blow.landed
+    )
     g = blow_grievance(p, runs, seen, blow.soil, blow.deaths, blow.senior, blow.damage)
     g = g * np.where(deniable, p.m["deniable_weight"][runs], 1.0)
     state.grievance[runs, blow.target, culprit] += g
@@ -325,7 +328,9 @@ def decide(state: State, world: World, day: int, log: EventLog, actor: int) -> N
     p = world.params
     convene = world.streams.uniform(day, f"convene:{p.actors[actor]}") < p.m["decision_rate"]
     candidates = np.flatnonzero(convene & ~state.ended & (state.pend_day[:, actor] < 0))
-    target_all = np.argmax(state.grievance[candidates, actor, :], axis=1)
+    against = state.grievance[candidates, actor, :].copy()
+    against[:, actor] = -1.0  # no grudge against oneself
+    target_all = np.argmax(against, axis=1)
     g_all = state.grievance[candidates, actor, target_all]
     keep = g_all > p.m["quiet_below"][candidates]
     runs = candidates[keep]
