@@ -136,9 +136,9 @@ def policies() -> None:
 
 
 def _register_commands() -> None:
-    from escalade.commands import run, salvo
+    from escalade.commands import compare, experiments, hindcast, report, run, salvo, sweep
 
-    for module in (run, salvo):
+    for module in (run, experiments, compare, sweep, report, salvo, hindcast):
         module.register(app)
 
 

@@ -47,3 +47,15 @@ def test_different_seeds_give_different_ensembles(duel: Scenario) -> None:
     a = simulate(duel, runs=300, seed=1).outcomes
     b = simulate(duel, runs=300, seed=2).outcomes
     assert _rows(a) != _rows(b)
+
+
+@pytest.mark.parametrize("size", [10, 13])
+def test_a_batch_the_size_of_a_table_dimension_matches_runs_alone(size: int) -> None:
+    # Regression: with as many runs as defence layers (10) or munitions (13) in april-2024,
+    # per-run and per-layer arrays have the same shape and must not be confused.
+    from escalade.scenario.load import load_scenario
+
+    sc = load_scenario("april-2024")
+    batch = run_batch(sc, 1, np.arange(size)).outcomes.to_pylist()
+    alone = [replay(sc, seed=1, run=k).outcomes.to_pylist()[0] for k in range(size)]
+    assert batch == alone

@@ -11,7 +11,7 @@ with the same seed share their random numbers (common random numbers). See
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
@@ -22,7 +22,6 @@ from escalade.engine.draws import binomial_from_uniform, poisson_from_uniform
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
-_DAY_STRIDE = np.uint64(0x100000001B3)
 _TO_UNIT = 2.0**-53
 PARAMETER_DAY = -1
 """The ``day`` under which per-run parameter draws are keyed (before day 0)."""
@@ -41,12 +40,29 @@ def stream_id(name: str) -> int:
     return zlib.crc32(name.encode("utf-8"))
 
 
+_MASK = 0xFFFFFFFFFFFFFFFF
+
+
+def _mix_int(x: int) -> int:
+    """:func:`_mix` for one Python integer (the same function, without array overhead)."""
+    x = (x + 0x9E3779B97F4A7C15) & _MASK
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & _MASK
+    return x ^ (x >> 31)
+
+
 @dataclass(frozen=True)
 class Streams:
     """Random numbers for a batch of runs, keyed by ``(seed, run_id, day, stream, index)``."""
 
     seed: int
     run_ids: NDArray[np.int64]
+    _run_keys: NDArray[np.uint64] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        seed_key = np.uint64(_mix_int(self.seed & _MASK))
+        keys = _mix(np.asarray(self.run_ids).astype(np.uint64) ^ seed_key)
+        object.__setattr__(self, "_run_keys", keys)
 
     @property
     def runs(self) -> int:
@@ -57,16 +73,14 @@ class Streams:
         return Streams(self.seed, self.run_ids[rows])
 
     def _keys(self, day: int, stream: str) -> NDArray[np.uint64]:
-        seed_key = _mix(np.array([self.seed & 0xFFFFFFFFFFFFFFFF], dtype=np.uint64))
-        base = _mix(seed_key ^ np.uint64(stream_id(stream)))
-        day_key = np.uint64((day + 2) & 0xFFFFFFFF) * _DAY_STRIDE
-        return _mix(_mix(base ^ self.run_ids.astype(np.uint64)) ^ day_key)
+        when = _mix_int((stream_id(stream) << 32) ^ ((day + 2) & 0xFFFFFFFF))
+        return _mix(self._run_keys ^ np.uint64(when))
 
     def uniform(self, day: int, stream: str, n: int | None = None) -> NDArray[np.float64]:
         """Uniforms in [0, 1): shape ``(runs,)`` or ``(runs, n)``."""
         keys = self._keys(day, stream)
         if n is None:
-            bits = _mix(keys)
+            bits = keys
         else:
             bits = _mix(keys[:, None] ^ (np.arange(1, n + 1, dtype=np.uint64) * _GOLDEN))
         return (bits >> np.uint64(11)).astype(np.float64) * _TO_UNIT

@@ -287,19 +287,14 @@ def salvo(
     return res
 
 
+PER_RUN_FIELDS = ("failure_rate", "kill_probability", "unwarned_readiness", "defend")
+"""The fields of the munition and defence tables that hold one row per run."""
+
+
 def _subset(table: Any, runs: I) -> Any:
     """The rows ``runs`` of every per-run array of a frozen table."""
-    rows = (
-        table.kill_probability.shape[0]
-        if hasattr(table, "kill_probability")
-        else (table.failure_rate.shape[0])
-    )
     changes = {
-        f.name: getattr(table, f.name)[runs]
-        for f in fields(table)
-        if isinstance(getattr(table, f.name), np.ndarray)
-        and getattr(table, f.name).ndim == 2
-        and getattr(table, f.name).shape[0] == rows
+        f.name: getattr(table, f.name)[runs] for f in fields(table) if f.name in PER_RUN_FIELDS
     }
     return replace(table, **changes)
 

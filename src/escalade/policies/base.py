@@ -8,6 +8,7 @@ a batch of runs to one choice per run.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from importlib.metadata import entry_points
 from typing import Any, ClassVar
 
@@ -118,8 +119,9 @@ def make_policy(name: str) -> Policy:
     return _REGISTRY[name]()
 
 
+@cache
 def _load_entry_points() -> None:
-    """Policies from other packages: ``[project.entry-points."escalade.policies"]``."""
+    """Policies from other packages: ``[project.entry-points."escalade.policies"]`` (once)."""
     for ep in entry_points(group="escalade.policies"):
         if ep.name not in _REGISTRY:
             cls = ep.load()

@@ -352,7 +352,13 @@ def build_report(
     horizon = horizon_of(scenario, manifest)
     days = manifest.get("days") or None
     picked = pick_runs(outcomes)
-    rows = {r["run"]: r for r in outcomes.select(["run", "max_rung", "pathway"]).to_pylist()}
+    wanted = pa.array([run for run, _ in picked.values()], type=outcomes["run"].type)
+    rows = {
+        r["run"]: r
+        for r in outcomes.filter(pc.is_in(outcomes["run"], value_set=wanted))
+        .select(["run", "max_rung", "pathway"])
+        .to_pylist()
+    }
     curves = [
         survival_curve(outcomes, col, horizon, label)
         for label, col in thresholds_of(scenario).items()
