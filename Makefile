@@ -20,6 +20,7 @@ $(STAMP): pyproject.toml
 
 demo: install
 	$(BIN)/escalade run april-2024 --runs $(DEMO_RUNS) --seed 1
+	$(BIN)/escalade report latest --out escalade-report.html
 
 browser:
 	@bash scripts/ensure-browser.sh
