@@ -40,7 +40,8 @@ class ActionSpec(BaseModel):
         default=None, description="Class of target hit (air_base, city, energy, ...)"
     )
     against: list[TargetRole] = Field(
-        default_factory=lambda: ["state"], description="Roles of actor this action can target"
+        default_factory=lambda: list[TargetRole](["state"]),
+        description="Roles of actor this action can target",
     )
     overt: bool = Field(default=True, description="Acknowledged (True) or deniable (False)")
     via_proxy: bool = Field(default=False, description="Carried out by the actor's proxies (M5)")

@@ -8,6 +8,7 @@ The engine only ever reads :class:`Params`; it never sees YAML or pydantic.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -119,7 +120,7 @@ def compile_params(scenario: Scenario, streams: Streams) -> Params:
     def per_actor(getter: str) -> F:
         out = np.zeros((runs, n_a))
         for i, (aid, actor) in enumerate(scenario.actors.items()):
-            value: Param = actor
+            value: Any = actor
             for part in getter.split("."):
                 value = getattr(value, part)
             out[:, i] = draw_param(streams, value, f"actors.{aid}.{getter}")

@@ -127,7 +127,7 @@ def outcome_table(
     np.maximum.at(max_rung, events["run"][moves], rung[moves])
 
     def total(col: str, mask: np.ndarray, dtype: type = np.float64) -> np.ndarray:
-        out = np.zeros(runs, dtype=dtype)
+        out: np.ndarray = np.zeros(runs, dtype=dtype)
         np.add.at(out, events["run"][mask], events[col][mask].astype(dtype))
         return out
 
@@ -197,7 +197,7 @@ def pathways(
     ``rows`` are the moves' event rows, grouped by run and in time order within a run.
     """
     r = events["run"][rows]
-    out = [""] * runs
+    out: list[str] = [""] * runs
     if len(rows) == 0:
         return out
     starts = np.flatnonzero(np.r_[True, r[1:] != r[:-1]])

@@ -98,6 +98,7 @@ def land_triggers(state: State, world: World, day: int, log: EventLog) -> None:
             continue
         k = p.action_names.index(ev.action)
         a, t = p.index(ev.actor), p.index(ev.target)
+        damage = draw_param(world.streams, ev.damage, f"initial_events.{i}.damage")[runs]
         log.add(
             day,
             runs,
@@ -108,7 +109,7 @@ def land_triggers(state: State, world: World, day: int, log: EventLog) -> None:
             target=t,
             deaths=ev.casualties.senior + ev.casualties.other,
             senior=ev.casualties.senior,
-            damage=ev.damage,
+            damage=damage,
         )
         blow = Blow(
             runs=runs,
@@ -119,9 +120,10 @@ def land_triggers(state: State, world: World, day: int, log: EventLog) -> None:
             rung=np.full(n, p.action_rung[k]),
             deaths=np.full(n, ev.casualties.senior + ev.casualties.other),
             senior=np.full(n, ev.casualties.senior),
-            damage=np.full(n, ev.damage),
+            damage=damage,
             soil=np.full(n, ev.soil_equivalent or bool(p.action_soil[k] & p.home_soil[t])),
-            landed=1.0 - draw_param(world.streams, ev.intercepted, f"initial_events.{i}")[runs],
+            landed=1.0
+            - draw_param(world.streams, ev.intercepted, f"initial_events.{i}.intercepted")[runs],
         )
         suffer(state, world, day, blow, f"trigger:{ev.actor}:{ev.action}")
 
