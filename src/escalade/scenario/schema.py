@@ -465,7 +465,11 @@ class Scenario(Model):
                 problems.append(f"{where}: unknown {kind} '{value}'{tip}")
 
         munitions = set(self.munitions)
+        from escalade.policies import policy_names  # the registry imports the engine
+
+        policies = {*policy_names(), "none"}
         for aid, actor in self.actors.items():
+            need("policy", actor.policy.name, policies, f"actors.{aid}.policy.name")
             need("actor id", actor.patron, actors, f"actors.{aid}.patron")
             if actor.role == Role.PROXY and actor.patron is None:
                 problems.append(f"actors.{aid}.patron: a proxy needs a patron")
