@@ -102,9 +102,10 @@ def summary_table(result: dict[str, Any], title: str) -> Table:
     table.add_column("95% interval", justify="right")
     for row in result["thresholds"] + result["endings"]:
         table.add_row(row["label"], f"{row['p']:.3f}", f"{row['low']:.3f} – {row['high']:.3f}")
-    for row in result["max_rung"]:
-        if row["p"] > 0:
-            table.add_row(row["label"], f"{row['p']:.3f}", f"{row['low']:.3f} – {row['high']:.3f}")
+    rungs = result["max_rung"]
+    certain = [r for r in rungs if r["p"] >= 1.0]
+    for row in certain[-1:] + [r for r in rungs if 0.0 < r["p"] < 1.0]:
+        table.add_row(row["label"], f"{row['p']:.3f}", f"{row['low']:.3f} – {row['high']:.3f}")
     q = result["deaths_q05_q50_q95"]
     table.add_row("deaths (median, 5–95%)", f"{q[1]:.0f}", f"{q[0]:.0f} – {q[2]:.0f}")
     return table

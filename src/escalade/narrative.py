@@ -29,9 +29,9 @@ def sentence(ev: dict[str, object], scenario: Scenario) -> str:
         warn = f" after {ev['warning_days']} days' notice" if ev["warning_days"] else " unannounced"
         text = f"{who}{own}: {action}{size} against {target} (rung {rung}){warn}"
         if ev["size"]:
-            shot = int(ev["intercepted"])  # type: ignore[call-overload]
-            leaked = int(ev["leaked"])  # type: ignore[call-overload]
-            text += f"; {shot} intercepted, {leaked} got through"
+            size, shot, leaked = (int(ev[k]) for k in ("size", "intercepted", "leaked"))  # type: ignore[call-overload]
+            failed = size - shot - leaked
+            text += f"; {failed} failed, {shot} intercepted, {leaked} got through"
         return text + f"; {ev['deaths']} killed, damage {float(ev['damage']):.1f}."  # type: ignore[arg-type]
     if kind == "warning":
         return (
