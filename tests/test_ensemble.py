@@ -163,6 +163,21 @@ def test_an_unreachable_scheduler_is_refused_before_anything_is_stored(tmp_path:
     assert Store(tmp_path).list() == []
 
 
+def test_a_port_that_is_not_a_dask_scheduler_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import escalade.ensemble as ensemble
+
+    monkeypatch.setattr(ensemble, "PROBE_S", 0.3)
+    with socket.socket() as silent:  # accepts connections, never speaks (like an HTTP port)
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        address = f"tcp://127.0.0.1:{silent.getsockname()[1]}"
+        with pytest.raises(SchedulerError, match="does not answer like a Dask scheduler"):
+            run_experiment(FIXTURE, runs=10, scheduler=address, store=tmp_path)
+    assert Store(tmp_path).list() == []
+
+
 # -- a real Dask cluster: one scheduler and two worker processes on loopback -------------------
 def _free_port() -> int:
     with socket.socket() as s:

@@ -89,7 +89,7 @@ def test_resolve_takes_an_id_a_unique_prefix_or_latest(tmp_path: Path) -> None:
     assert st.resolve(second[:-1]) == second
     assert st.resolve("latest") == max(first, second)
     shared = first[:8]
-    with pytest.raises(StoreError, match="prefix .* matches 2 experiments"):
+    with pytest.raises(StoreError, match=r"prefix .* matches 2 experiments"):
         st.resolve(shared)
     with pytest.raises(StoreError, match="no experiment 'nope'"):
         st.resolve("nope")

@@ -52,6 +52,8 @@ DEFAULT_RUNS = 1000
 DEFAULT_SEED = 0
 CONNECT_TIMEOUT_S = 10.0
 """How long to try to reach a Dask scheduler."""
+PROBE_S = 5.0
+"""How long a Dask scheduler may take to send its first bytes on a new connection."""
 WORKER_WAIT_S = 30.0
 """How long to wait for a Dask scheduler to have at least one worker."""
 IN_FLIGHT_PER_WORKER = 2
@@ -439,6 +441,48 @@ def check_scheduler_address(address: str) -> None:
         )
 
 
+def _probe_tcp(address: str, host: str, port: int) -> None:
+    """Fail fast and clearly unless a Dask server listens there: a Dask server speaks first
+    (its handshake), while e.g. the dashboard's HTTP port waits for a request."""
+    try:
+        conn = socket.create_connection((host, port), timeout=5)
+    except OSError as exc:
+        why = exc.strerror or str(exc) or type(exc).__name__
+        raise SchedulerError(f"cannot reach the Dask scheduler at {address}: {why}") from None
+    with conn:
+        conn.settimeout(PROBE_S)
+        try:
+            first = conn.recv(1)
+        except OSError:
+            first = b""
+    if not first:
+        raise SchedulerError(
+            f"{address} does not answer like a Dask scheduler "
+            "(the scheduler's port is 8786 by default; 8787 is its dashboard)"
+        )
+
+
+def _client(address: str) -> Any:
+    """``distributed.Client(address)`` with a hard time limit (it can hang on odd servers)."""
+    from distributed import Client
+
+    got: dict[str, Any] = {}
+
+    def connect() -> None:
+        try:
+            got["client"] = Client(address, timeout=CONNECT_TIMEOUT_S, set_as_default=False)
+        except Exception as exc:
+            got["error"] = exc
+
+    thread = threading.Thread(target=connect, name="escalade-dask-connect", daemon=True)
+    thread.start()
+    thread.join(CONNECT_TIMEOUT_S + 5)
+    if "client" in got:
+        return got["client"]
+    why = got.get("error") or f"no answer within {CONNECT_TIMEOUT_S + 5:.0f} s"
+    raise SchedulerError(f"cannot connect to the Dask scheduler at {address}: {why}")
+
+
 def _worker_version() -> str:
     from escalade import __version__
 
@@ -453,17 +497,8 @@ def connect_scheduler(address: str) -> Any:
     scheme, _, rest = address.partition("://")
     if scheme == "tcp":
         host, _, port = rest.rpartition(":")
-        try:
-            socket.create_connection((host.strip("[]"), int(port)), timeout=5).close()
-        except OSError as exc:
-            why = exc.strerror or str(exc) or type(exc).__name__
-            raise SchedulerError(f"cannot reach the Dask scheduler at {address}: {why}") from None
-    from distributed import Client
-
-    try:
-        client = Client(address, timeout=CONNECT_TIMEOUT_S, set_as_default=False)
-    except Exception as exc:
-        raise SchedulerError(f"cannot connect to the Dask scheduler at {address}: {exc}") from None
+        _probe_tcp(address, host.strip("[]"), int(port))
+    client = _client(address)
     try:
         try:
             client.wait_for_workers(1, timeout=WORKER_WAIT_S)

@@ -16,7 +16,7 @@ from escalade.engine.params import KINDS, Params
 from escalade.engine.state import B, F, I, State
 
 _STRIKE = KINDS.index("strike")
-_PROXY = KINDS.index("proxy")
+_DEESCALATE = KINDS.index("deescalate")
 
 
 def available_actions(params: Params, actor: int, target: I) -> B:
@@ -100,9 +100,11 @@ def answer_utility(
     resolve = params.resolve[runs, actor][:, None]
     signal = m["signal_value"][runs][:, None] * np.minimum(r, g)
     meets_defences = (params.action_kind == _STRIKE) & params.action_soil
-    learnt = 1.0 - (m["interception_signal_loss"][runs] * state.belief_interception[runs, actor])[
-        :, None
-    ] * meets_defences[None, :]
+    learnt = (
+        1.0
+        - (m["interception_signal_loss"][runs] * state.belief_interception[runs, actor])[:, None]
+        * meets_defences[None, :]
+    )
     value = resolve * signal * learnt - m["overshoot_cost"][runs][:, None] * np.maximum(r - g, 0.0)
     deniable = np.where(params.action_via_proxy, m["proxy_deniability"][runs][:, None], 0.0)
     risk = counter_escalation_risk(params, runs) * (1.0 - deniable)
@@ -128,4 +130,8 @@ def answer_utility(
         axis=2,
     )
     wait = -m["obligation_pressure"][runs] * params.resolve[runs, actor] * grievance - audience
+    # M13: declaring the matter concluded without answering forgoes all the credibility at stake.
+    backing_down = wait - resolve[:, 0] * m["signal_value"][runs] * grievance
+    drop = (params.action_kind == _DEESCALATE)[None, :]
+    act[:, :, 0] = np.where(drop & available, backing_down[:, None], act[:, :, 0])
     return Appraisal(act=act, wait=wait, available=available, commitment=commitment)

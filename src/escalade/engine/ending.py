@@ -25,7 +25,9 @@ def declare_end(
 ) -> None:
     """M13 Declared ends: the actor declares its round concluded; the message travels by the
     channel to the target (M4) and may be lost."""
-    arrives, delay = channel_delivery(params, streams, day, runs, actor, target, f"declare:{actor}")
+    arrives, delay = channel_delivery(
+        params, streams, day, runs, actor, target, f"declare:{params.actors[actor]}"
+    )
     via = params.channel_via[actor, target]
     k = (
         params.action_names.index("declare_concluded")
@@ -53,7 +55,7 @@ def maybe_declare_end(
     """M13: after answering, an actor whose grievance is discharged may declare the matter
     concluded (``declare_end_probability``)."""
     calm = state.grievance[runs, actor, target] < params.m["quiet_below"][runs]
-    u = streams.subset(runs).uniform(day, f"declare?:{actor}")
+    u = streams.subset(runs).uniform(day, f"declare?:{params.actors[actor]}")
     say = calm & (u < params.m["declare_end_probability"][runs])
     if say.any():
         declare_end(state, params, streams, day, log, runs[say], actor, target[say])
@@ -74,7 +76,7 @@ def deliver_declarations(state: State, params: Params, day: int, log: EventLog) 
     g = state.grievance[runs, receiver, sender]
     accept = (g < params.m["accept_end_below"][runs]) & ~state.ended[runs]
     r, s, v = runs[accept], sender[accept], receiver[accept]
-    state.grievance[r, v, s] = np.minimum(g[accept], 0.5 * params.m["quiet_below"][r])
+    state.grievance[r, v, s] = 0.0
     for actor in np.unique(v):
         sel = v == actor
         log.add(day, r[sel], "acceptance", int(actor), target=s[sel])
@@ -111,7 +113,7 @@ def mediated_ceasefire(
 
 def quiet_end(state: State, params: Params, day: int, log: EventLog, worst: F) -> None:
     """M13: a crisis with every grievance calm and nothing scheduled for ``quiet_days`` is over."""
-    calm = (worst < params.m["quiet_below"]) & (state.pend_day.max(axis=1) < 0)
+    calm = state.struck & (worst < params.m["quiet_below"]) & (state.pend_day.max(axis=1) < 0)
     state.calm_days = np.where(calm, state.calm_days + 1, 0)
     runs = np.flatnonzero(~state.ended & (state.calm_days >= params.m_int["quiet_days"]))
     if len(runs):

@@ -64,6 +64,7 @@ Ints = NDArray[np.int64]
 Floats = NDArray[np.float64]
 Bools = NDArray[np.bool_]
 
+
 def _binomial(streams: Streams, day: int, stream: str, n: Ints, p: Floats) -> Ints:
     """Binomial draws over runs, shape (R,), on their own counter stream (skipped if all n=0)."""
     if not np.any(n > 0):
@@ -152,8 +153,9 @@ def munition_table(
         names=names,
         kinds=tuple(m.kind for m in scenario.munitions.values()),
         failure_rate=np.clip(fail, 0.0, 1.0),
-        unit_cost=np.array([mean_of(m.unit_cost_usd) for m in scenario.munitions.values()],
-                           dtype=np.float64),
+        unit_cost=np.array(
+            [mean_of(m.unit_cost_usd) for m in scenario.munitions.values()], dtype=np.float64
+        ),
         flight_time_hours=np.array(
             [mean_of(m.flight_time_hours) for m in scenario.munitions.values()], dtype=np.float64
         ),
@@ -348,8 +350,10 @@ class SalvoResult:
     def cost_exchange(self) -> Floats:
         """Defence dollars spent per attack dollar, per run (NaN if the attack cost nothing)."""
         return np.divide(
-            self.defence_cost, self.attack_cost,
-            out=np.full_like(self.attack_cost, np.nan), where=self.attack_cost > 0,
+            self.defence_cost,
+            self.attack_cost,
+            out=np.full_like(self.attack_cost, np.nan),
+            where=self.attack_cost > 0,
         )
 
 
@@ -423,8 +427,11 @@ def resolve_salvo(
                 fire = flying.copy() if rnd == 0 else _share(flying, left - fired_total)
                 for j, col in enumerate(cols):
                     k = _binomial(
-                        streams, day, f"{base}:kill:{keys[lay]}:{names[col]}:{rnd + 1}",
-                        fire[j], pk,
+                        streams,
+                        day,
+                        f"{base}:kill:{keys[lay]}:{names[col]}:{rnd + 1}",
+                        fire[j],
+                        pk,
                     )
                     killed[j] += k
                     flying[j] -= k
@@ -450,7 +457,8 @@ def resolve_salvo(
     lam = hits * cph
     deaths = (
         streams.poisson(day, f"{base}:deaths", lam)
-        if np.any(lam > 0) else np.zeros(runs, dtype=np.int64)
+        if np.any(lam > 0)
+        else np.zeros(runs, dtype=np.int64)
     )
     return SalvoResult(
         launched=launched,
@@ -462,10 +470,22 @@ def resolve_salvo(
         hits=hits,
         damage=hits * dph,
         deaths=deaths,
-        attack_cost=launched_t.T @ munitions.unit_cost,
-        defence_cost=used.T @ defence.unit_cost,
+        attack_cost=cost_per_run(launched_t, munitions.unit_cost),
+        defence_cost=cost_per_run(used, defence.unit_cost),
         stock_after=stock_left.T,
     )
+
+
+def cost_per_run(counts: Ints, unit_cost: Floats) -> Floats:
+    """Sum of ``counts[i, run] * unit_cost[i]`` per run, added in a fixed order.
+
+    A matrix product would let BLAS choose the summation order by batch shape, and a run's
+    cost would then differ in the last bit between a batch and a replay (non-negotiable 4).
+    """
+    total = np.zeros(counts.shape[1])
+    for row, cost in zip(counts, unit_cost, strict=True):
+        total += row * cost
+    return total
 
 
 __all__ = [

@@ -84,14 +84,21 @@ def honour_red_lines(state: State, params: Params, runs: I, actor: int, target: 
         state.red_crossed[runs[met], k] = False
 
 
-def hardliner_drift(state: State, params: Params, runs: I, victim: I) -> None:
-    """M9 Factions: each blow a state suffers shifts influence toward its hard-liners."""
-    is_state = params.role[victim] == _STATE
+def hardliner_drift(state: State, params: Params, runs: I, victim: I, rung: I) -> None:
+    """M9 Factions: a serious blow (rung >= ``hardliner_from_rung``) on a state shifts
+    influence toward its hard-liners ("the era of strategic patience is over")."""
+    is_state = (params.role[victim] == _STATE) & (rung >= params.m_int["hardliner_from_rung"])
     r, v = runs[is_state], victim[is_state]
     room = 1.0 - state.hard_weight[r, v] - params.soft_weight[r, v]
     state.hard_weight[r, v] += (
         params.m["hardliner_drift"][r] * np.maximum(room, 0.0) * (params.hard_weight[r, v] > 0)
     )
+
+
+def hardliner_relaxation(state: State, params: Params) -> None:
+    """M9: without new blows, hard-liners' extra influence fades back toward its baseline."""
+    gained = state.hard_weight - params.hard_weight
+    state.hard_weight -= params.m["hardliner_relaxation"][:, None] * gained
 
 
 def risk_tolerance(state: State, params: Params, runs: I, actor: int) -> F:

@@ -233,7 +233,9 @@ def compile_params(scenario: Scenario, streams: Streams) -> Params:
     harass_target = np.full(n_a, -1, dtype=np.int64)
     for i in range(n_a):
         if patron[i] >= 0:
-            enemies = hostility[patron[i]].copy()
+            own = hostility[i].copy()
+            own[[i, patron[i]]] = 0.0
+            enemies = own if own.max() > 0 else hostility[patron[i]].copy()
             enemies[[i, patron[i]]] = 0.0
             if enemies.max() > 0:
                 harass_target[i] = int(np.argmax(enemies))

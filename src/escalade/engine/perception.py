@@ -25,6 +25,35 @@ def channel_delivery(
     return arrives, np.maximum(delay, 0)
 
 
+def warning_received(
+    params: Params, streams: Streams, day: int, runs: I, sender: int, target: I, lead: I
+) -> B:
+    """M3/M4 Forewarning: is a telegraphed strike's notice received in time?
+
+    The notice goes to the target and to every partner pledged to defend it (an alliance with
+    ``defend`` > 0): through their channel with the sender (its delay and fidelity), or
+    publicly, at once, where there is none. The defence is warned if any of them gets it no
+    later than ``lead`` days before the strike lands.
+    """
+    received = np.zeros(len(runs), dtype=np.bool_)
+    for x in range(params.n_actors):
+        told = (target == x) | (params.defend[runs, x, target] > 0)
+        if x == sender or not told.any():
+            continue
+        rows = np.flatnonzero(told)
+        arrives, delay = channel_delivery(
+            params,
+            streams,
+            day,
+            runs[rows],
+            sender,
+            np.full(len(rows), x),
+            f"warn:{params.actors[sender]}>{params.actors[x]}",
+        )
+        received[rows] |= arrives & (delay <= lead[rows])
+    return received
+
+
 def misperceived_rung(
     params: Params, streams: Streams, day: int, runs: I, rung: I | int, tag: str
 ) -> F:

@@ -73,7 +73,9 @@ class State:
             pend_warned=np.zeros((runs, n_a), dtype=np.bool_),
             stocks=arsenal,
             interceptors=interceptors,
-            belief_interception=np.full((runs, n_a), 0.5),
+            belief_interception=np.repeat(
+                params.m["initial_interception_belief"][:, None], n_a, axis=1
+            ),
             declaration_day=np.full((runs, n_a, n_a), -1, dtype=np.int64),
             next_declaration=np.full(runs, -1, dtype=np.int64),
             struck=np.zeros(runs, dtype=np.bool_),

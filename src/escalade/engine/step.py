@@ -27,19 +27,21 @@ from escalade.engine.grievance import (
     discharge_obligation,
     felt_share,
     hardliner_drift,
+    hardliner_relaxation,
     honour_red_lines,
 )
 from escalade.engine.params import KINDS, Params, draw_param
 from escalade.engine.perception import (
     attributed_culprit,
-    channel_delivery,
     learn_from_salvo,
     misperceived_rung,
+    warning_received,
 )
 from escalade.engine.proxies import executor, proxy_initiative
 from escalade.engine.rng import Streams
 from escalade.engine.state import EventLog, F, I, State
 from escalade.policies.base import NO_ACTION, Policy, Situation
+from escalade.scenario.schema import TargetClass
 
 _DEESCALATE = KINDS.index("deescalate")
 _TALK = {KINDS.index("statement"), KINDS.index("pressure")}
@@ -81,6 +83,7 @@ def step(state: State, world: World, day: int, log: EventLog) -> None:
         proxy_strikes(state, world, day, log, int(proxy))
     ending.deliver_declarations(state, world.params, day, log)
     decay_grievance(state, world.params)
+    hardliner_relaxation(state, world.params)
     for actor in world.params.deciders:
         decide(state, world, day, log, int(actor))
     worst = ending.worst_grievance(state, world.params)
@@ -170,10 +173,15 @@ def carry_out(
     (M6) when the striker has a package for it, fixed effects otherwise."""
     p = world.params
     striker = int(executor(p, np.array([actor]), bool(p.action_via_proxy[k]))[0])
+    package = p.packages[striker, k]
+    if package.sum() > 0:
+        # A salvo needs munitions: with none left, the strike does not happen.
+        runs = runs[(state.stocks[runs, striker] * (package > 0)).sum(axis=1) > 0]
+        if len(runs) == 0:
+            return
     target = state.pend_target[runs, actor]
     lead = state.pend_lead[runs, actor]
     warned = state.pend_warned[runs, actor]
-    package = p.packages[striker, k]
     n = len(runs)
     deaths = np.zeros(n, dtype=np.int64)
     senior = np.zeros(n, dtype=np.int64)
@@ -185,7 +193,7 @@ def carry_out(
     defence_cost = np.zeros(n)
     used = np.zeros(n)
     landed = np.ones(n)
-    tag = f"{p.actors[actor]}:{k}"
+    tag = f"{p.actors[actor]}:{p.action_names[k]}"
     if package.sum() > 0:
         launched = np.minimum(package[None, :], state.stocks[runs, striker])
         state.stocks[runs, striker] -= launched
@@ -209,6 +217,7 @@ def carry_out(
         sub_streams = world.streams.subset(runs)
         deaths = sub_streams.poisson(day, f"deaths:{tag}", np.full(n, p.action_casualties[k]))
         senior = sub_streams.poisson(day, f"senior:{tag}", np.full(n, p.action_senior[k]))
+        deaths = deaths + senior  # senior figures killed are among the dead
         damage = np.full(n, p.action_damage[k])
     kind = "harassment" if own_initiative else "strike"
     log.add(
@@ -270,8 +279,13 @@ def salvo(
     sub_streams = world.streams.subset(runs)
     joined = layers_joined(p.scenario, defence, sub_streams, day, warned)
     tc = p.action_target_class[k]
-    dmg = p.target_damage[runs, tc] if tc >= 0 else np.ones(len(runs))
-    cas = p.target_casualties[runs, tc] if tc >= 0 else np.full(len(runs), 0.1)
+    fallback = TargetClass()  # the documented defaults, for actions without a target class
+    dmg = p.target_damage[runs, tc] if tc >= 0 else np.full(len(runs), fallback.damage_per_hit)
+    cas = (
+        p.target_casualties[runs, tc]
+        if tc >= 0
+        else np.full(len(runs), fallback.casualties_per_hit)
+    )
     res = resolve_salvo(
         sub_streams,
         day,
@@ -317,7 +331,7 @@ def suffer(state: State, world: World, day: int, blow: Blow, tag: str) -> None:
     state.struck[runs] = True
     alliance_obligation(state, p, runs, blow.target, culprit, g)
     cross_red_lines(state, p, runs, culprit, blow.target, blow.rung)
-    hardliner_drift(state, p, runs, blow.target)
+    hardliner_drift(state, p, runs, blow.target, blow.rung)
 
 
 def decide(state: State, world: World, day: int, log: EventLog, actor: int) -> None:
@@ -348,7 +362,13 @@ def decide(state: State, world: World, day: int, log: EventLog, actor: int) -> N
         streams=world.streams,
     )
     choice = world.policies[actor].choose(situation)
-    act(state, world, day, log, actor, runs, target, choice.action, choice.warned)
+    # A policy (perhaps a plug-in) may only pick what is open to it.
+    picked = np.clip(choice.action, 0, None)
+    rows = np.arange(len(runs))
+    allowed = (choice.action >= 0) & appraisal.available[rows, picked]
+    action = np.where(allowed, choice.action, NO_ACTION)
+    warned = allowed & choice.warned & np.isfinite(appraisal.act[rows, picked, 1])
+    act(state, world, day, log, actor, runs, target, action, warned)
 
 
 def act(
@@ -382,8 +402,7 @@ def act(
         return
     r, t, k, w = runs[strike], target[strike], action[strike], warned[strike]
     lead = np.where(w, p.lead_days[actor], 0)
-    arrives, delay = channel_delivery(p, world.streams, day, r, actor, t, f"warn:{actor}")
-    in_time = w & arrives & (delay <= lead)
+    in_time = w & warning_received(p, world.streams, day, r, actor, t, lead)
     via = p.channel_via[actor, t]
     if w.any():
         log.add(

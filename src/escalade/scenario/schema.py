@@ -364,6 +364,16 @@ class ModelParameters(Model):
     hardliner_drift: Probability = Field(
         default=0.1, description="M9: gain in hard-liner influence per strike suffered"
     )
+    hardliner_relaxation: Probability = Field(
+        default=0.02,
+        description="M9: share of hard-liners' gained influence lost each day without new blows",
+    )
+    hardliner_from_rung: Annotated[int, Field(ge=0, le=13)] = Field(
+        default=6, description="M9: lowest rung of a blow that strengthens hard-liners"
+    )
+    initial_interception_belief: Probability = Field(
+        default=0.5, description="M14: share of a salvo an attacker expects the defences to stop"
+    )
     oil_stakes_weight: NonNegative = Field(
         default=0.3, description="M10: war-cost multiplier per million barrels a day at risk"
     )
