@@ -41,7 +41,6 @@ from escalade.scenario.load import builtin_names, resolve_source
 from escalade.store import Store
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "experiments.md"
-START, END = "<!-- bench_scale:start -->", "<!-- bench_scale:end -->"
 MEMORY_LIMIT = 2 * 1024**3
 SPEEDUP_TARGET = 1.7
 MB = 1024**2
@@ -176,6 +175,7 @@ def speedup(scenario: str, chunks: int, chunk: int, store: Path) -> dict[str, An
             print(f"  {n} worker(s): {times[n]:.1f} s", flush=True)
     ratio = times[1] / times[2]
     return {
+        "scenario": Path(scenario).stem if scenario.endswith((".yaml", ".yml")) else scenario,
         "runs": chunks * chunk,
         "chunks": chunks,
         "chunk_size": chunk,
@@ -202,16 +202,25 @@ def machine() -> str:
     )
 
 
-def render(s: dict[str, Any] | None, d: dict[str, Any] | None, load: str) -> str:
-    lines = [
-        START,
+def _marks(part: str) -> tuple[str, str]:
+    return f"<!-- bench_scale:{part}:start -->", f"<!-- bench_scale:{part}:end -->"
+
+
+def _measured(load: str) -> str:
+    return (
         f"Measured {datetime.now(UTC):%Y-%m-%d} with `benchmarks/bench_scale.py` on "
-        f"{machine()}; load average at the start {load}.",
-        "",
-    ]
-    if s is not None:
-        lines += [
-            "| scale: {runs:,} runs of `{scenario}` | value |".format(**s),
+        f"{machine()}; load average at the start {load}."
+    )
+
+
+def render_scale(s: dict[str, Any], load: str) -> str:
+    start, end = _marks("memory")
+    return "\n".join(
+        [
+            start,
+            _measured(load),
+            "",
+            "| {runs:,} runs of `{scenario}` | value |".format(**s),
             "|---|---|",
             f"| workers (local processes) x chunk size | {s['workers']} x {s['chunk_size']:,} |",
             f"| wall time | {s['seconds'] / 60:.1f} min ({s['runs_per_s']:,.0f} runs/s) |",
@@ -224,26 +233,36 @@ def render(s: dict[str, Any] | None, d: dict[str, Any] | None, load: str) -> str
             f"| rows stored / distinct runs | "
             f"{s['rows']['n']:,} / {s['rows']['distinct_runs']:,} |",
             f"| Parquet on disk | {s['parquet_bytes'] / MB:,.0f} MB |",
-            "",
+            end,
         ]
-    if d is not None:
-        lines += [
-            f"| Dask speed-up: {d['chunks']} chunks x {d['chunk_size']:,} runs | value |",
+    )
+
+
+def render_speedup(d: dict[str, Any], load: str) -> str:
+    start, end = _marks("speedup")
+    return "\n".join(
+        [
+            start,
+            _measured(load),
+            "",
+            f"| `{d['scenario']}`: {d['chunks']} chunks x {d['chunk_size']:,} runs on a Dask "
+            "LocalCluster | value |",
             "|---|---|",
-            f"| 1 worker process | {d['one']:.1f} s |",
-            f"| 2 worker processes | {d['two']:.1f} s |",
+            f"| 1 worker process (1 thread) | {d['one']:.1f} s |",
+            f"| 2 worker processes (1 thread each) | {d['two']:.1f} s |",
             f"| speed-up | {d['speedup']:.2f}x (target >= {SPEEDUP_TARGET}x) |",
-            "",
+            end,
         ]
-    lines.append(END)
-    return "\n".join(lines)
+    )
 
 
 def write_docs(block: str) -> None:
+    """Replace the block between the same markers in docs/experiments.md."""
+    start, end = block.splitlines()[0], block.splitlines()[-1]
     text = DOCS.read_text(encoding="utf-8")
-    if START not in text or END not in text:
-        raise SystemExit(f"{DOCS} has no {START} ... {END} section to replace")
-    pattern = re.compile(re.escape(START) + ".*?" + re.escape(END), re.S)
+    if start not in text or end not in text:
+        raise SystemExit(f"{DOCS} has no {start} ... {end} section to replace")
+    pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
     DOCS.write_text(pattern.sub(lambda _: block, text), encoding="utf-8")
     print(f"updated {DOCS}")
 
@@ -279,10 +298,15 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if not args.keep:
             shutil.rmtree(store, ignore_errors=True)
-    block = render(s, d, load)
-    print(block)
-    if args.write_docs:
-        write_docs(block)
+    blocks = []
+    if s is not None:
+        blocks.append(render_scale(s, load))
+    if d is not None:
+        blocks.append(render_speedup(d, load))
+    for block in blocks:
+        print(block)
+        if args.write_docs:
+            write_docs(block)
     ok = (s is None or s["ok"]) and (d is None or d["ok"])
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1

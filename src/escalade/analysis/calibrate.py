@@ -68,10 +68,10 @@ DEFAULT_PARAMS: tuple[str, ...] = (
     "model.obligation_pressure=0.05:1",
 )
 """Parameters fitted when none are given (dotted path = low:high)."""
-DEFAULT_RUNS = 400
+DEFAULT_RUNS = 250
 """Runs per episode per evaluation (the engine's fixed cost per day dominates small runs)."""
 DEFAULT_DESIGN = 8
-DEFAULT_ITERS = 10
+DEFAULT_ITERS = 8
 SIMPLEX_STEP = 0.2
 """Edge of Nelder–Mead's initial simplex, as a share of each range (wide: the objective has
 steps under common random numbers)."""

@@ -26,8 +26,6 @@ import math
 import multiprocessing
 import os
 import signal
-import types
-import typing
 import warnings
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -38,11 +36,10 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-from pydantic import BaseModel
 
 from escalade.analysis.stats import crossed
 from escalade.api import simulate
-from escalade.scenario.load import load_scenario
+from escalade.scenario.load import annotation_at, load_scenario
 from escalade.scenario.schema import Scenario
 
 
@@ -88,36 +85,6 @@ class Param:
         return round(x) if self.integer else float(x)
 
 
-def _unwrap(ann: Any) -> Any:
-    while typing.get_origin(ann) is typing.Annotated:
-        ann = typing.get_args(ann)[0]
-    if typing.get_origin(ann) in (typing.Union, types.UnionType):
-        members = [a for a in typing.get_args(ann) if a is not type(None)]
-        if len(members) == 1:
-            return _unwrap(members[0])
-    return ann
-
-
-def field_type(path: str) -> Any:
-    """The type the scenario schema declares at a dotted path (``None`` if unknown)."""
-    ann: Any = Scenario
-    for step in path.split("."):
-        ann = _unwrap(ann)
-        if isinstance(ann, type) and issubclass(ann, BaseModel):
-            fields = ann.model_fields
-            by_alias = {f.alias: f for f in fields.values() if f.alias}
-            field = fields.get(step) or by_alias.get(step)
-            if field is None:
-                return None
-            ann = field.annotation
-        elif typing.get_origin(ann) in (dict, list, tuple):
-            args = typing.get_args(ann)
-            ann = args[-1] if args else None
-        else:
-            return None
-    return _unwrap(ann)
-
-
 def parse_param(text: str) -> Param:
     """``path=low:high``; a field the schema declares as an integer is swept in whole numbers."""
     path, sep, rng = text.partition("=")
@@ -131,7 +98,7 @@ def parse_param(text: str) -> Param:
         raise ValueError(f"--param {path}: bounds must be numbers, got '{rng}'") from None
     if not (math.isfinite(low) and math.isfinite(high)) or not low < high:
         raise ValueError(f"--param {path}: need finite low < high, got {low_s}:{high_s}")
-    return Param(path, low, high, field_type(path) is int)
+    return Param(path, low, high, annotation_at(tuple(path.split("."))) is int)
 
 
 def problem(params: list[Param]) -> dict[str, Any]:

@@ -24,7 +24,7 @@ StoreOpt = Annotated[
     typer.Option(
         "--store",
         envvar=STORE_ENV,
-        help=f"Experiment store directory (or ${STORE_ENV})",
+        help="Experiment store directory",
         file_okay=False,
     ),
 ]

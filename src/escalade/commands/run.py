@@ -69,10 +69,10 @@ def run(
     ] = None,
     runs: Annotated[
         int | None,
-        typer.Option("--runs", "-n", help=f"Number of runs [default: {DEFAULT_RUNS}]", min=1),
+        typer.Option("--runs", "-n", help=f"Number of runs (default {DEFAULT_RUNS:,})", min=1),
     ] = None,
     seed: Annotated[
-        int | None, typer.Option("--seed", "-s", help="Random seed [default: 0]", min=0)
+        int | None, typer.Option("--seed", "-s", help="Random seed (default 0)", min=0)
     ] = None,
     days: DaysOpt = None,
     sets: SetOpt = None,
@@ -89,7 +89,7 @@ def run(
         typer.Option(
             "--workers",
             "-w",
-            help="Local worker processes [default: CPU count]; 1 runs in this process",
+            help="Local worker processes (default: the CPU count); 1 runs in this process",
             min=1,
         ),
     ] = None,
@@ -97,7 +97,7 @@ def run(
         int | None,
         typer.Option(
             "--chunk-size",
-            help=f"Runs per chunk (one Parquet file) [default: {DEFAULT_CHUNK:,}]",
+            help=f"Runs per chunk, one Parquet file (default {DEFAULT_CHUNK:,})",
             min=1,
         ),
     ] = None,

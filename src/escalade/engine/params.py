@@ -126,6 +126,14 @@ def compile_params(scenario: Scenario, streams: Streams) -> Params:
             out[:, i] = draw_param(streams, value, f"actors.{aid}.{getter}")
         return out
 
+    def per_class(name: str) -> F:
+        """(R, C): a target-class parameter drawn per run for each class."""
+        columns = [
+            draw_param(streams, getattr(c, name), f"target_classes.{n}.{name}")
+            for n, c in scenario.target_classes.items()
+        ]
+        return np.stack(columns, axis=1) if columns else np.zeros((runs, 0))
+
     hard_w = np.zeros((runs, n_a))
     hard_r = np.zeros((runs, n_a))
     soft_w = np.zeros((runs, n_a))
@@ -299,24 +307,8 @@ def compile_params(scenario: Scenario, streams: Streams) -> Params:
             dtype=np.int64,
         ),
         packages=packages,
-        target_damage=np.stack(
-            [
-                draw_param(streams, c.damage_per_hit, f"target_classes.{n}.damage")
-                for n, c in scenario.target_classes.items()
-            ],
-            axis=1,
-        )
-        if classes
-        else np.zeros((runs, 0)),
-        target_casualties=np.stack(
-            [
-                draw_param(streams, c.casualties_per_hit, f"target_classes.{n}.casualties")
-                for n, c in scenario.target_classes.items()
-            ],
-            axis=1,
-        )
-        if classes
-        else np.zeros((runs, 0)),
+        target_damage=per_class("damage_per_hit"),
+        target_casualties=per_class("casualties_per_hit"),
         ladder_top=len(scenario.ladder) - 1,
         m=m,
         m_int=m_int,

@@ -322,8 +322,9 @@ def _has(node: Any, step: Any) -> bool:
     return isinstance(step, int) and 0 <= step < len(node)
 
 
-def _model_at(loc: tuple[Any, ...]) -> Any:
-    """The annotation that validates the value at ``loc``, walking from :class:`Scenario`."""
+def annotation_at(loc: tuple[Any, ...]) -> Any:
+    """The annotation that validates the value at ``loc`` (a path of keys and indices),
+    walking from :class:`Scenario`; ``None`` where the path leads nowhere."""
     ann: Any = Scenario
     for step in loc:
         ann = _unwrap(ann)
@@ -353,14 +354,14 @@ def _unwrap(ann: Any) -> Any:
 
 
 def _fields_at(loc: tuple[Any, ...]) -> list[str]:
-    model = _model_at(loc)
+    model = annotation_at(loc)
     if isinstance(model, type) and issubclass(model, BaseModel):
         return sorted(f.alias or n for n, f in model.model_fields.items())
     return []
 
 
 def _is_param_union(loc: tuple[Any, ...]) -> bool:
-    ann = _model_at(loc)
+    ann = annotation_at(loc)
     return typing.get_origin(ann) in (typing.Union, types.UnionType) and float in typing.get_args(
         ann
     )
