@@ -126,3 +126,31 @@ def test_forewarning_lowers_the_damage_of_a_salvo() -> None:
     both = leaked["warned"].notna() & leaked["unwarned"].notna()
     gain, se = paired_gain(leaked["warned"][both].to_numpy(), leaked["unwarned"][both].to_numpy())
     assert gain > 3 * se, f"leaked share {gain:+.3f} (s.e. {se:.3f}) without warning"
+
+
+def test_a_patron_urging_restraint_holds_its_proxy_back() -> None:
+    # E5-like: after US strikes on the militias, Iran's restraint statement toward them lowers
+    # the share of runs in which they strike back (paired runs, 3 s.e.).
+    runs = 1500
+    struck = {}
+    for label, strength in (("urged", 1.0), ("free", 0.0)):
+        sets = {
+            "initial_events": [
+                {
+                    "day": 0,
+                    "actor": "USA",
+                    "action": "strike_proxy_assets",
+                    "target": "IRQ_MILITIA",
+                    "casualties": {"other": 25},
+                }
+            ],
+            "statements": [
+                {"by": "IRN", "kind": "restraint", "toward": "IRQ_MILITIA", "strength": strength}
+            ],
+        }
+        ev = events("april-2024", runs, 8, **sets)
+        attacks = first_answers(ev, "IRQ_MILITIA", "USA")
+        attacks = attacks[attacks.kind == "strike"]
+        struck[label] = np.isin(np.arange(runs), attacks.index)
+    gain, se = paired_gain(struck["urged"], struck["free"])
+    assert gain > 3 * se, f"P(militia strikes back) {gain:+.3f} (s.e. {se:.3f}) without restraint"

@@ -22,7 +22,14 @@ def test_json_on_two_shipped_episodes(app: typer.Typer) -> None:
     res = cli(app, "hindcast", "E8", "E2", "--runs", "40", "--seed", "3", "-w", "1", "--json")
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
-    assert set(data) == {"settings", "episodes", "summary", "beats_baselines", "reliability"}
+    assert set(data) == {
+        "settings",
+        "episodes",
+        "summary",
+        "beats_baselines",
+        "episodes_won",
+        "reliability",
+    }
     assert data["settings"]["runs"] == 40 and data["settings"]["seed"] == 3
     assert data["settings"]["rung_buckets"] == list(RUNG_LABELS)
     assert data["settings"]["lag_buckets"] == list(LAG_LABELS)
@@ -52,6 +59,8 @@ def test_json_on_two_shipped_episodes(app: typer.Typer) -> None:
     mean = (e8["log_score"]["rung"] + e2["log_score"]["rung"]) / 2
     assert data["summary"]["model"]["log_rung"] == pytest.approx(mean)
     assert data["beats_baselines"]["uniform"] == (mean > -math.log(7))
+    won = sum(e["log_score"]["rung"] > -math.log(7) for e in (e8, e2))
+    assert data["episodes_won"]["uniform"] == won
     assert sum(b["n"] for b in data["reliability"]) == 2 * len(RUNG_LABELS)
     assert sum(b["hits"] for b in data["reliability"]) == 2
 

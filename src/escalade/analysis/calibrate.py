@@ -16,7 +16,8 @@ of the draw. The search is:
 2. a Latin hypercube design of ``design`` points in the box of parameter ranges
    (``scipy.stats.qmc``, seeded: the design does not depend on the data);
 3. Nelder–Mead (``scipy.optimize.minimize``, bounded to the box, in coordinates scaled to
-   [0, 1]) from the best design point, for at most ``iters`` evaluations. With common random
+   [0, 1]) from the best design point (from the shipped defaults if they beat every design
+   point), for at most ``iters`` evaluations. With common random
    numbers the objective is a step function of the parameters, so Nelder–Mead is used with
    a wide initial simplex and stops at the budget; the best point evaluated wins.
 
@@ -112,6 +113,14 @@ def model_default(path: str) -> float | None:
     if info is None or not isinstance(info.default, int | float):
         return None
     return float(info.default)
+
+
+def default_point(params: Sequence[ParamRange]) -> tuple[float, ...] | None:
+    """The shipped defaults as a point, if every parameter has one inside its range."""
+    values = [model_default(p.path) for p in params]
+    if any(v is None or not p.low <= v <= p.high for p, v in zip(params, values, strict=True)):
+        return None
+    return tuple(float(v) for v in values if v is not None)
 
 
 def _is_integer(path: str) -> bool:
@@ -441,6 +450,9 @@ def calibrate(
         units = sampler.random(design)
         design_evals = [obj.evaluate(obj.point(u), "design") for u in units]
         start = min(design_evals, key=obj.loss)
+        shipped = default_point(params)
+        if iters and shipped is not None and obj.loss(default) < obj.loss(start):
+            start = obj.evaluate(shipped, "refine")  # refine around the shipped defaults
         best = obj.refine(start.point or (), iters, None, "refine") if iters else start
         best = min([best, *design_evals], key=obj.loss)
         loss_default, loss_best = obj.loss(default), obj.loss(best)
@@ -451,8 +463,9 @@ def calibrate(
             for held in ids:
                 rest = [i for i in ids if i != held]
                 pick = min([default, *design_evals], key=partial(obj.loss, ids=rest))
-                if loo_refine and pick.point is not None:
-                    refined = obj.refine(pick.point, loo_refine, rest, f"loo:{held}")
+                origin = pick.point or shipped
+                if loo_refine and origin is not None:
+                    refined = obj.refine(origin, loo_refine, rest, f"loo:{held}")
                     if obj.loss(refined, rest) < obj.loss(pick, rest):
                         pick = refined
                 loo.append(HeldOut(held, pick.point, pick.scores[held], default.scores[held]))
@@ -477,7 +490,7 @@ def calibrate(
 
 def planned_evaluations(design: int, iters: int, loo_refine: int, episodes: int) -> int:
     """An upper bound on the evaluations :func:`calibrate` makes (for a progress bar)."""
-    return 1 + design + iters + (loo_refine * episodes if episodes > 1 else 0)
+    return 2 + design + iters + (loo_refine * episodes if episodes > 1 else 0)
 
 
 def overlay_text(result: CalibrationResult, command: str = "") -> str:

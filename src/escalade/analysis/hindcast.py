@@ -890,6 +890,13 @@ class HindcastResult:
         assert model is not None
         return {b: model > (self.mean(b, "log_rung") or -math.inf) for b in BASELINES}
 
+    def wins(self) -> dict[str, int]:
+        """Episodes on which the model's log score (rung) beats each baseline's."""
+        return {
+            b: sum(e.scores["model"].log_rung > e.scores[b].log_rung for e in self.episodes)
+            for b in BASELINES
+        }
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "settings": {
@@ -908,6 +915,7 @@ class HindcastResult:
             "episodes": [_episode_dict(e) for e in self.episodes],
             "summary": self.summary(),
             "beats_baselines": self.beats(),
+            "episodes_won": self.wins(),
             "reliability": [
                 {
                     "bin": b.label,

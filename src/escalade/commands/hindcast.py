@@ -249,7 +249,11 @@ def verdict(result: hc.HindcastResult) -> str:
     """One sentence: does the model beat every baseline on mean log score (rung)?"""
     model = result.mean("model", "log_rung")
     beats = result.beats()
-    parts = [f"{FORECASTERS[b]} {result.mean(b, 'log_rung'):.2f}" for b in hc.BASELINES]
+    wins, n = result.wins(), len(result.episodes)
+    parts = [
+        f"{FORECASTERS[b]} {result.mean(b, 'log_rung'):.2f} (better on {wins[b]} of {n})"
+        for b in hc.BASELINES
+    ]
     if all(beats.values()):
         return (
             f"The model beats every baseline on mean log score (rung): {model:.2f} vs "

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from escalade.engine.params import Params
+from escalade.engine.params import KINDS, Params
 from escalade.engine.rng import Streams
 from escalade.engine.state import I, State
+from escalade.policies.base import NO_ACTION
+
+_ATTACK = KINDS.index("covert")
 
 
 def proxy_initiative(state: State, params: Params, streams: Streams, day: int, proxy: int) -> I:
@@ -33,3 +36,28 @@ def executor(params: Params, actor: I, via_proxy: bool) -> I:
         if params.patron[p] >= 0:
             first_proxy[params.patron[p]] = p
     return np.where(first_proxy[actor] >= 0, first_proxy[actor], actor)
+
+
+def patron_veto(
+    state: State,
+    params: Params,
+    streams: Streams,
+    day: int,
+    runs: I,
+    actor: int,
+    target: I,
+    action: I,
+) -> I:
+    """M5: a patron holds back its proxy's chosen attack with probability
+    ``patron_restraint`` x max(``control``, restraint urged on the proxy) — Kataib Hezbollah
+    suspending its attacks at Iran's urging (30 Jan 2024). A held-back proxy drops the matter:
+    its grievance against that target is set aside. Talk and de-escalation always pass.
+    """
+    if params.patron[actor] < 0:
+        return action
+    attack = (action >= 0) & (params.action_kind[np.maximum(action, 0)] >= _ATTACK)
+    grip = np.maximum(params.control[runs, actor], params.restraint[runs, actor])
+    u = streams.subset(runs).uniform(day, f"veto:{params.actors[actor]}")
+    held = attack & (u < params.m["patron_restraint"][runs] * grip)
+    state.grievance[runs[held], actor, target[held]] = 0.0
+    return np.where(held, NO_ACTION, action)

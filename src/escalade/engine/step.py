@@ -37,7 +37,7 @@ from escalade.engine.perception import (
     misperceived_rung,
     warning_received,
 )
-from escalade.engine.proxies import executor, proxy_initiative
+from escalade.engine.proxies import executor, patron_veto, proxy_initiative
 from escalade.engine.rng import Streams
 from escalade.engine.state import EventLog, F, I, State
 from escalade.policies.base import NO_ACTION, Policy, Situation
@@ -368,6 +368,7 @@ def decide(state: State, world: World, day: int, log: EventLog, actor: int) -> N
     allowed = (choice.action >= 0) & appraisal.available[rows, picked]
     action = np.where(allowed, choice.action, NO_ACTION)
     warned = allowed & choice.warned & np.isfinite(appraisal.act[rows, picked, 1])
+    action = patron_veto(state, p, world.streams, day, runs, actor, target, action)
     act(state, world, day, log, actor, runs, target, action, warned)
 
 
