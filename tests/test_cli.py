@@ -1,0 +1,93 @@
+"""The command line as a user meets it: help, scenarios, validation errors, replay."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from escalade.cli import app
+
+runner = CliRunner()
+
+
+def test_help_lists_every_command() -> None:
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for command in (
+        "validate",
+        "schema",
+        "scenarios",
+        "run",
+        "replay",
+        "experiments",
+        "query",
+        "compare",
+        "sweep",
+        "report",
+        "salvo",
+        "hindcast",
+        "calibrate",
+        "policies",
+    ):
+        assert command in result.stdout
+
+
+def test_scenarios_list_and_show() -> None:
+    listed = runner.invoke(app, ["scenarios", "list"])
+    assert listed.exit_code == 0 and "april-2024" in listed.stdout
+    shown = runner.invoke(app, ["scenarios", "show", "april-2024"])
+    assert shown.exit_code == 0 and "sources:" in shown.stdout
+
+
+def test_validate_a_good_file() -> None:
+    path = Path(__file__).parent / "fixtures" / "duel.yaml"
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 0 and "ok" in result.stdout
+
+
+def test_validate_a_bad_file_exits_2_with_located_errors_and_no_traceback(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: bad\nstart: 2024-04-02\nactors:\n  IRN:\n    role: stat\n")
+    result = runner.invoke(app, ["validate", str(bad)])
+    assert result.exit_code == 2
+    assert f"{bad}:5:5: actors.IRN.role:" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_an_unknown_scenario_name_suggests_a_builtin() -> None:
+    result = runner.invoke(app, ["replay", "april-2025", "--run", "3"])
+    assert result.exit_code == 2 and "did you mean 'april-2024'?" in result.stderr
+
+
+def test_replay_tells_the_run_as_a_dated_narrative() -> None:
+    result = runner.invoke(
+        app, ["replay", "april-2024", "--seed", "1", "--run", "7", "--days", "10"]
+    )
+    assert result.exit_code == 0
+    assert "Day 0 (2024-04-02): Israel: targeted killing abroad" in result.stdout
+    assert "Highest rung:" in result.stdout
+
+
+def test_replay_json_is_the_event_log_of_that_run() -> None:
+    result = runner.invoke(
+        app, ["replay", "april-2024", "--seed", "1", "--run", "7", "--days", "10", "--json"]
+    )
+    data = json.loads(result.stdout)
+    assert data["outcome"]["run"] == 7
+    assert data["events"][0]["kind"] == "trigger"
+    assert [e["day"] for e in data["events"]] == sorted(e["day"] for e in data["events"])
+
+
+def test_set_overrides_reach_the_scenario() -> None:
+    result = runner.invoke(
+        app,
+        ["replay", "april-2024", "--run", "0", "--days", "3", "--set", "actors.IRN.resolve=2.0"],
+    )
+    assert result.exit_code == 2 and "must lie in [0.0, 1.0]" in result.stderr
+
+
+def test_policies_lists_the_builtins() -> None:
+    result = runner.invoke(app, ["policies"])
+    assert result.exit_code == 0 and "calibrated_retaliation" in result.stdout
