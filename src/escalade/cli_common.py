@@ -52,8 +52,10 @@ def user_errors() -> Iterator[None]:
         yield
     except ScenarioError as exc:
         fail([str(p) for p in exc.problems])
-    except (ValueError, KeyError) as exc:
-        fail([str(exc).strip("'\"")])
+    except KeyError as exc:  # str(KeyError) wraps its message in quotes
+        fail([str(exc.args[0]) if exc.args else str(exc)])
+    except ValueError as exc:
+        fail([str(exc)])
 
 
 def parse_sets(values: list[str] | None) -> dict[str, Any]:

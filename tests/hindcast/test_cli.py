@@ -104,3 +104,11 @@ def test_usage_errors_exit_2_without_a_traceback(app: typer.Typer, tmp_path: Pat
     bad.write_text("- a list\n", encoding="utf-8")
     res = cli(app, "hindcast", "E8", "-n", "5", "--overlay", str(bad))
     assert res.exit_code == 2 and "expected a mapping of dotted paths" in res.stderr
+
+
+def test_json_has_no_infinities() -> None:
+    from escalade.commands.hindcast import finite
+
+    data = {"log": -math.inf, "p": [0.5, math.nan], "n": 3, "t": (1.0, math.inf)}
+    assert finite(data) == {"log": None, "p": [0.5, None], "n": 3, "t": [1.0, None]}
+    assert json.loads(json.dumps(finite(data), allow_nan=False))["log"] is None

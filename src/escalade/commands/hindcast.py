@@ -50,8 +50,8 @@ EpisodesDirOpt = Annotated[
     Path | None,
     typer.Option(
         "--episodes",
-        help=f"Folder of episode files [default: the repository's data/episodes, "
-        f"or ${hc.EPISODES_ENV}]",
+        help=f"Folder of episode files (default: the repository's data/episodes, "
+        f"or ${hc.EPISODES_ENV})",
         file_okay=False,
     ),
 ]
@@ -60,7 +60,7 @@ WorkersOpt = Annotated[
     typer.Option(
         "--workers",
         "-w",
-        help="Worker processes (episodes run in parallel) [default: CPU count]; 1 = this process",
+        help="Worker processes, episodes in parallel (default: CPU count); 1 = this process",
         min=1,
     ),
 ]
@@ -147,11 +147,22 @@ def hindcast(
         with user_errors():
             write_hindcast_html(html, result)
     if as_json:
-        sys.stdout.write(json.dumps(data, default=str, allow_nan=False) + "\n")
+        sys.stdout.write(json.dumps(finite(data), default=str, allow_nan=False) + "\n")
         return
     render_hindcast(result)
     if html is not None:
         console.print(f"wrote {html}", highlight=False)
+
+
+def finite(value: Any) -> Any:
+    """JSON-safe: NaN and infinities (a log score of -inf without smoothing) become null."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [finite(v) for v in value]
+    return value
 
 
 def _p(x: float | None) -> str:
@@ -456,7 +467,7 @@ def write_hindcast_html(path: Path, result: hc.HindcastResult) -> None:
         f"{len(result.episodes)} episodes, {result.runs:,} runs each, seed {result.seed}"
         + (f", overrides {result.overrides}" if result.overrides else "")
     )
-    text = page("escalade hindcast", subtitle, sections, data=result.to_dict())
+    text = page("escalade hindcast", subtitle, sections, data=finite(result.to_dict()))
     try:
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
@@ -478,7 +489,7 @@ def calibrate(
             "--param",
             "-p",
             help="A parameter to fit as path=low:high (repeatable); model.NAME alone searches "
-            "half to twice its default [default: " + ", ".join(cal.DEFAULT_PARAMS) + "]",
+            "half to twice its default (default: " + ", ".join(cal.DEFAULT_PARAMS) + ")",
             show_default=False,
         ),
     ] = None,
@@ -581,7 +592,7 @@ def calibrate(
         data = result.to_dict()
         data["overlay"] = text
         data["out"] = None if out is None else str(out)
-        sys.stdout.write(json.dumps(data, default=_json_num) + "\n")
+        sys.stdout.write(json.dumps(finite(data), default=str, allow_nan=False) + "\n")
         return
     render_calibration(result)
     if out is not None:
@@ -589,10 +600,6 @@ def calibrate(
     else:
         console.print("overlay (use --out FILE to write it):", highlight=False)
         console.print(text, highlight=False, markup=False, soft_wrap=True)
-
-
-def _json_num(x: Any) -> Any:
-    return None if isinstance(x, float) and x != x else str(x)
 
 
 def render_calibration(result: cal.CalibrationResult) -> None:

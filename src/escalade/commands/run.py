@@ -16,6 +16,7 @@ from escalade.cli_common import (
     SetOpt,
     console,
     err,
+    fail,
     parse_sets,
     progress_bar,
     summary_table,
@@ -156,7 +157,9 @@ def run(
         except KeyboardInterrupt:
             _stopped(store, started, "interrupted")
             raise typer.Exit(130) from None
-        except EnsembleError as exc:
+        except (EnsembleError, OSError) as exc:  # a dead worker, a full disk, ...
+            if "id" not in started:  # e.g. a store directory that cannot be written
+                fail([str(exc)])
             _stopped(store, started, f"failed: {exc}")
             raise typer.Exit(1) from None
         if started.get("status") == "complete":
