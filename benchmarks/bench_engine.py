@@ -38,8 +38,10 @@ def main() -> None:
     parser.add_argument("--chunk", type=int, default=25_000)
     args = parser.parse_args()
     sc = load_scenario("april-2024")
-    print(f"machine: {platform.processor() or platform.machine()}, "
-          f"{len(__import__('os').sched_getaffinity(0))} cores; numpy {np.__version__}")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, "
+        f"{len(__import__('os').sched_getaffinity(0))} cores; numpy {np.__version__}"
+    )
     print(f"scenario april-2024, {args.runs:,} runs x {args.days} days, chunks of {args.chunk:,}")
 
     start = time.perf_counter()
@@ -52,11 +54,20 @@ def main() -> None:
     for workers in (1, 2):
         with tempfile.TemporaryDirectory() as store:
             start = time.perf_counter()
-            run_experiment("april-2024", runs=args.runs, seed=1, days=args.days, store=store,
-                           workers=workers, chunk_size=args.chunk)
+            run_experiment(
+                "april-2024",
+                runs=args.runs,
+                seed=1,
+                days=args.days,
+                store=store,
+                workers=workers,
+                chunk_size=args.chunk,
+            )
             took = time.perf_counter() - start
-        print(f"ensemble, {workers} worker(s): {took:.1f} s, "
-              f"{args.runs * args.days / took:,.0f} run-days/s")
+        print(
+            f"ensemble, {workers} worker(s): {took:.1f} s, "
+            f"{args.runs * args.days / took:,.0f} run-days/s"
+        )
 
     escalade.replay(sc, seed=1, run=4711)  # warm caches (tables, imports)
     times = []
@@ -64,10 +75,14 @@ def main() -> None:
         start = time.perf_counter()
         escalade.replay(sc, seed=1, run=k, days=args.days)
         times.append(time.perf_counter() - start)
-    print(f"single replayed {args.days}-day run: best {min(times) * 1000:.1f} ms, "
-          f"median {np.median(times) * 1000:.1f} ms")
-    print(f"peak memory: this process {peak_mb(resource.RUSAGE_SELF):,.0f} MB, "
-          f"largest worker {peak_mb(resource.RUSAGE_CHILDREN):,.0f} MB")
+    print(
+        f"single replayed {args.days}-day run: best {min(times) * 1000:.1f} ms, "
+        f"median {np.median(times) * 1000:.1f} ms"
+    )
+    print(
+        f"peak memory: this process {peak_mb(resource.RUSAGE_SELF):,.0f} MB, "
+        f"largest worker {peak_mb(resource.RUSAGE_CHILDREN):,.0f} MB"
+    )
 
 
 if __name__ == "__main__":

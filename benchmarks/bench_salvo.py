@@ -53,8 +53,9 @@ def main() -> None:
         c1 = time.process_time()
         warned = np.full(runs, not args.unwarned)
         joined = eng.layers_joined(sc, dt, streams, 0, warned)
-        res = eng.resolve_salvo(streams, 0, "bench", launched, mt, dt, joined, warned, stock,
-                                dph, cph)
+        res = eng.resolve_salvo(
+            streams, 0, "bench", launched, mt, dt, joined, warned, stock, dph, cph
+        )
         t2 = time.perf_counter()
         salvo_cpu.append(time.process_time() - c1)
         compile_t.append(t1 - t0)
@@ -62,13 +63,19 @@ def main() -> None:
         rate = float(np.nanmedian(res.interception_rate))
         hits = float(np.median(res.hits))
 
-    print(f"scenario {args.scenario}, {sum(E7.values())}-threat E7 salvo, {runs:,} runs, "
-          f"{'unwarned' if args.unwarned else 'warned'}, {args.repeat} repeats")
-    print(f"  salvo (layers_joined + resolve_salvo): best {min(salvo_t):.3f} s, "
-          f"median {statistics.median(salvo_t):.3f} s, CPU best {min(salvo_cpu):.3f} s "
-          "(target < 1 s)")
-    print(f"  compile (per-run parameter draws):     best {min(compile_t):.3f} s, "
-          f"median {statistics.median(compile_t):.3f} s")
+    print(
+        f"scenario {args.scenario}, {sum(E7.values())}-threat E7 salvo, {runs:,} runs, "
+        f"{'unwarned' if args.unwarned else 'warned'}, {args.repeat} repeats"
+    )
+    print(
+        f"  salvo (layers_joined + resolve_salvo): best {min(salvo_t):.3f} s, "
+        f"median {statistics.median(salvo_t):.3f} s, CPU best {min(salvo_cpu):.3f} s "
+        "(target < 1 s)"
+    )
+    print(
+        f"  compile (per-run parameter draws):     best {min(compile_t):.3f} s, "
+        f"median {statistics.median(compile_t):.3f} s"
+    )
     print(f"  check: median interception {rate:.1%}, median hits {hits:.0f}")
 
 

@@ -63,8 +63,20 @@ def run(app: typer.Typer, *args: str) -> Any:
     return CliRunner().invoke(app, ["salvo", *args])
 
 
-BASE = ["--from", "RED", "--at", "BLUE", "--fire", "drone=100", "--fire", "missile=50",
-        "--runs", "2000", "--seed", "3"]
+BASE = [
+    "--from",
+    "RED",
+    "--at",
+    "BLUE",
+    "--fire",
+    "drone=100",
+    "--fire",
+    "missile=50",
+    "--runs",
+    "2000",
+    "--seed",
+    "3",
+]
 
 
 def test_json_summary(app: typer.Typer, scenario_file: Path) -> None:
@@ -103,8 +115,17 @@ def test_same_seed_same_numbers_and_warning_matters(app: typer.Typer, scenario_f
 def test_table_output(app: typer.Typer, scenario_file: Path) -> None:
     res = run(app, str(scenario_file), *BASE, "--warning-days", "14", "--target-class", "city")
     assert res.exit_code == 0, res.output
-    for word in ("Munitions", "drone", "missile", "jets", "GOLD", "interception rate",
-                 "defence cost", "cost exchange", "deaths"):
+    for word in (
+        "Munitions",
+        "drone",
+        "missile",
+        "jets",
+        "GOLD",
+        "interception rate",
+        "defence cost",
+        "cost exchange",
+        "deaths",
+    ):
         assert word in res.stdout
 
 
@@ -112,14 +133,18 @@ def test_many_runs_in_chunks_equal_one_batch(app: typer.Typer, scenario_file: Pa
     """Chunking (25,000 runs a batch) does not change results: counter-based streams."""
     from escalade.commands import salvo as cmd
 
-    big = json.loads(run(app, str(scenario_file), *BASE[:-4], "--runs", "60000", "--seed", "5",
-                         "--json").stdout)
+    big = json.loads(
+        run(app, str(scenario_file), *BASE[:-4], "--runs", "60000", "--seed", "5", "--json").stdout
+    )
     assert big["runs"] == 60_000
     old = cmd.CHUNK
     try:
         cmd.CHUNK = 60_000
-        one = json.loads(run(app, str(scenario_file), *BASE[:-4], "--runs", "60000", "--seed",
-                             "5", "--json").stdout)
+        one = json.loads(
+            run(
+                app, str(scenario_file), *BASE[:-4], "--runs", "60000", "--seed", "5", "--json"
+            ).stdout
+        )
     finally:
         cmd.CHUNK = old
     assert big == one
@@ -176,8 +201,19 @@ def test_bad_scenario_exit_2(app: typer.Typer, tmp_path: Path) -> None:
 
 
 def test_fire_beyond_arsenal_is_noted(app: typer.Typer, scenario_file: Path) -> None:
-    res = run(app, str(scenario_file), "--from", "RED", "--at", "BLUE", "--fire", "drone=500",
-              "--runs", "200", "--json")
+    res = run(
+        app,
+        str(scenario_file),
+        "--from",
+        "RED",
+        "--at",
+        "BLUE",
+        "--fire",
+        "drone=500",
+        "--runs",
+        "200",
+        "--json",
+    )
     assert res.exit_code == 0
     assert json.loads(res.stdout)["notes"] == ["RED holds 100 drone in the scenario but fires 500"]
 
@@ -193,8 +229,24 @@ def test_april_2024_builtin(app: typer.Typer) -> None:
     for mid, mun in sc.munitions.items():
         by_kind.setdefault(mun.kind, mid)
     ballistic = by_kind.get("mrbm") or by_kind["srbm"]
-    res = run(app, "april-2024", "--from", "IRN", "--at", "ISR",
-              "--fire", f"{by_kind['drone']}=170", "--fire", f"{by_kind['cruise']}=30",
-              "--fire", f"{ballistic}=120", "--warning-days", "14", "--runs", "2000", "--json")
+    res = run(
+        app,
+        "april-2024",
+        "--from",
+        "IRN",
+        "--at",
+        "ISR",
+        "--fire",
+        f"{by_kind['drone']}=170",
+        "--fire",
+        f"{by_kind['cruise']}=30",
+        "--fire",
+        f"{ballistic}=120",
+        "--warning-days",
+        "14",
+        "--runs",
+        "2000",
+        "--json",
+    )
     assert res.exit_code == 0, res.output
     assert json.loads(res.stdout)["totals"]["interception_rate"]["median"] >= 0.9

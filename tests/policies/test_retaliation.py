@@ -32,8 +32,9 @@ def test_a_nearly_rational_leader_takes_the_best_answer() -> None:
     runs, target = np.arange(200), np.full(200, red)
     grievance = state.grievance[runs, blue, red]
     appraisal = answer_utility(state, world.params, runs, blue, target, grievance)
-    situation = Situation(0, blue, runs, target, grievance, np.full(200, 7), appraisal,
-                          world.params, world.streams)
+    situation = Situation(
+        0, blue, runs, target, grievance, np.full(200, 7), appraisal, world.params, world.streams
+    )
     choice = CalibratedRetaliation().choose(situation)
     best = appraisal.act.reshape(200, -1).argmax(axis=1)
     assert (appraisal.act.reshape(200, -1).max(axis=1) > appraisal.wait).all()
@@ -64,8 +65,11 @@ def test_a_dearer_war_calls_for_smaller_answers() -> None:
 
 def test_a_restraining_ally_lowers_the_answer() -> None:
     free = duel("calibrated_retaliation", [(0, "large_salvo")])
-    held = duel("calibrated_retaliation", [(0, "large_salvo")],
-                statements=[{"by": "RED", "kind": "restraint", "toward": "BLUE"}])
+    held = duel(
+        "calibrated_retaliation",
+        [(0, "large_salvo")],
+        statements=[{"by": "RED", "kind": "restraint", "toward": "BLUE"}],
+    )
     for sc in (free, held):
         sc.actors["BLUE"].policy.rationality = 3.0
     free_r, held_r = first_answer_rungs(free), first_answer_rungs(held)

@@ -23,21 +23,25 @@ def test_hawk_answers_one_rung_higher() -> None:
 
 def test_dove_declares_the_round_concluded() -> None:
     sc = duel("dove", [(0, "symbolic_strike"), (6, "large_salvo")])
-    assert blue_moves(sc) == [(0, "declaration", "declare_concluded"),
-                              (6, "declaration", "declare_concluded")]
+    assert blue_moves(sc) == [
+        (0, "declaration", "declare_concluded"),
+        (6, "declaration", "declare_concluded"),
+    ]
 
 
 def test_red_line_holder_answers_at_its_commitment_then_threatens() -> None:
-    red_line = [{"holder": "BLUE", "if": {"actor": "RED", "rung_at_least": 7},
-                 "commits_to_rung": 8}]
+    red_line = [
+        {"holder": "BLUE", "if": {"actor": "RED", "rung_at_least": 7}, "commits_to_rung": 8}
+    ]
     sc = duel("red_line", [(0, "symbolic_strike"), (5, "covert_sabotage")], red_lines=red_line)
     # Crossed on day 0: a large salvo lands on day 1; the later sabotage crosses no line.
     assert blue_moves(sc) == [(1, "strike", "large_salvo"), (5, "statement", "threaten")]
 
 
 def test_red_line_holder_below_its_line_only_threatens() -> None:
-    red_line = [{"holder": "BLUE", "if": {"actor": "RED", "rung_at_least": 8},
-                 "commits_to_rung": 8}]
+    red_line = [
+        {"holder": "BLUE", "if": {"actor": "RED", "rung_at_least": 8}, "commits_to_rung": 8}
+    ]
     sc = duel("red_line", [(0, "symbolic_strike")], red_lines=red_line)
     moves = blue_moves(sc)
     # A threat discharges one rung of grievance a day, until the grievance is calm.
@@ -48,5 +52,7 @@ def test_red_line_holder_below_its_line_only_threatens() -> None:
 def test_an_answer_that_discharges_the_grievance_is_declared_concluded() -> None:
     sc = duel("tit_for_tat", [(0, "symbolic_strike")])
     sc.model.declare_end_probability = 1.0
-    assert blue_moves(sc) == [(1, "strike", "symbolic_strike"),
-                              (1, "declaration", "declare_concluded")]
+    assert blue_moves(sc) == [
+        (1, "strike", "symbolic_strike"),
+        (1, "declaration", "declare_concluded"),
+    ]

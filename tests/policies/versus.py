@@ -29,8 +29,14 @@ def duel(policy: str, red_moves: list[tuple[int, str]], **extra: Any) -> Any:
         ],
         # A rung-7 strike on BLUE's soil leaves 0.5 x 7 x 2 = 7 rungs of grievance (M1):
         # a rung-7 answer discharges it.
-        "model": {"decision_rate": 1.0, "perception_noise": 0.0, "quiet_days": 30,
-                  "declare_end_probability": 0.0, "rung_weight": 0.5, "soil_weight": 2.0},
+        "model": {
+            "decision_rate": 1.0,
+            "perception_noise": 0.0,
+            "quiet_days": 30,
+            "declare_end_probability": 0.0,
+            "rung_weight": 0.5,
+            "soil_weight": 2.0,
+        },
     }
     for key, value in extra.items():
         data[key] = value

@@ -10,10 +10,20 @@ from escalade.scenario.load import builtin_names, builtin_path, load_scenario
 from escalade.scenario.schema import Role
 
 NUMBER = re.compile(r"(?<![\w.-])-?\d[\d_]*(\.\d+)?(e[+-]?\d+)?(?![\w-])")
-REQUIRED = {"IRN": Role.STATE, "ISR": Role.STATE, "USA": Role.STATE, "HEZ": Role.PROXY,
-            "IRQ_MILITIA": Role.PROXY, "HOU": Role.PROXY, "OMN": Role.MEDIATOR,
-            "QAT": Role.MEDIATOR, "JOR": Role.DEFENCE_PARTNER, "GBR": Role.DEFENCE_PARTNER,
-            "FRA": Role.DEFENCE_PARTNER, "RUS": Role.GREAT_POWER}
+REQUIRED = {
+    "IRN": Role.STATE,
+    "ISR": Role.STATE,
+    "USA": Role.STATE,
+    "HEZ": Role.PROXY,
+    "IRQ_MILITIA": Role.PROXY,
+    "HOU": Role.PROXY,
+    "OMN": Role.MEDIATOR,
+    "QAT": Role.MEDIATOR,
+    "JOR": Role.DEFENCE_PARTNER,
+    "GBR": Role.DEFENCE_PARTNER,
+    "FRA": Role.DEFENCE_PARTNER,
+    "RUS": Role.GREAT_POWER,
+}
 
 
 def test_the_three_reference_scenarios_are_built_in() -> None:
