@@ -325,7 +325,10 @@ def suffer(state: State, world: World, day: int, blow: Blow, tag: str) -> None:
         p, runs, blow.landed
     )
     g = blow_grievance(p, runs, seen, blow.soil, blow.deaths, blow.senior, blow.damage)
-    g = g * np.where(deniable, p.m["deniable_weight"][runs], 1.0)
+    # An unacknowledged blow by a state can be played down (Isfahan, E8); a proxy's attack is
+    # felt in full by its victim, whoever gets the blame.
+    played_down = deniable & (p.patron[blow.striker] < 0)
+    g = g * np.where(played_down, p.m["deniable_weight"][runs], 1.0)
     state.grievance[runs, blow.target, culprit] += g
     state.received_rung[runs, blow.target, culprit] = blow.rung
     state.struck[runs] = True
