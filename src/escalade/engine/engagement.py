@@ -397,7 +397,7 @@ def resolve_salvo(
     # (their zero pages are never touched). The result exposes (R, ...) views.
     launched_t = np.ascontiguousarray(launched.T)
     failed_t = np.zeros((n_mun, runs), dtype=np.int64)
-    for m in range(n_mun):
+    for m in np.flatnonzero(launched_t.any(axis=1)):
         failed_t[m] = _binomial(
             streams, day, f"{base}:fail:{names[m]}", launched_t[m], munitions.failure_rate[:, m]
         )

@@ -69,7 +69,12 @@ class Streams:
         return int(self.run_ids.shape[0])
 
     def subset(self, rows: NDArray[np.int64]) -> Streams:
-        """The same streams for some rows of this batch (draws keyed by their run ids)."""
+        """The same streams for some rows of this batch (draws keyed by their run ids).
+
+        ``rows`` are sorted and distinct (as from ``np.flatnonzero``): all of them is this batch.
+        """
+        if len(rows) == self.runs:
+            return self
         return Streams(self.seed, self.run_ids[rows])
 
     def _keys(self, day: int, stream: str) -> NDArray[np.uint64]:

@@ -133,15 +133,13 @@ def land_triggers(state: State, world: World, day: int, log: EventLog) -> None:
 
 def land_due_strikes(state: State, world: World, day: int, log: EventLog) -> None:
     """Scheduled answers whose day has come are carried out (salvos meet the defences, M6)."""
-    p = world.params
-    for actor in range(p.n_actors):
-        runs = np.flatnonzero((state.pend_day[:, actor] == day) & ~state.ended)
-        if len(runs) == 0:
-            continue
+    due = (state.pend_day == day) & ~state.ended[:, None]
+    for actor in np.flatnonzero(due.any(axis=0)):
+        runs = np.flatnonzero(due[:, actor])
         state.pend_day[runs, actor] = -1
         for k in np.unique(state.pend_action[runs, actor]):
             sub = runs[state.pend_action[runs, actor] == k]
-            carry_out(state, world, day, log, actor, int(k), sub, own_initiative=False)
+            carry_out(state, world, day, log, int(actor), int(k), sub, own_initiative=False)
 
 
 def proxy_strikes(state: State, world: World, day: int, log: EventLog, proxy: int) -> None:
@@ -308,10 +306,11 @@ PER_RUN_FIELDS = ("failure_rate", "kill_probability", "unwarned_readiness", "def
 
 
 def _subset(table: Any, runs: I) -> Any:
-    """The rows ``runs`` of every per-run array of a frozen table."""
-    changes = {
-        f.name: getattr(table, f.name)[runs] for f in fields(table) if f.name in PER_RUN_FIELDS
-    }
+    """The rows ``runs`` (sorted, distinct) of every per-run array of a frozen table."""
+    changes = {f.name: getattr(table, f.name) for f in fields(table) if f.name in PER_RUN_FIELDS}
+    if all(len(rows) == len(runs) for rows in changes.values()):
+        return table  # every row, in order
+    changes = {name: rows[runs] for name, rows in changes.items()}
     return replace(table, **changes)
 
 
