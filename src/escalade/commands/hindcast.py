@@ -117,10 +117,12 @@ def hindcast(
         typer.Option("--html", help="Also write a standalone HTML page here", dir_okay=False),
     ] = None,
 ) -> None:
-    """Score the model against the historical episodes: per episode, the predicted
-    distribution of the responder's first answer (rung and lag buckets), the probability given
-    to what happened, log and Brier scores; overall, the mean scores against three baselines
-    (uniform, leave-one-out climatology, answer in kind) and a reliability table.
+    """Score the model against the historical episodes E1-E9 (log and Brier scores).
+
+    Per episode: the predicted distribution of the responder's first answer (rung and lag
+    buckets), the probability given to what happened, log and Brier scores; overall, the mean
+    scores against three baselines (uniform, leave-one-out climatology, answer in kind) and a
+    reliability table.
 
     The first answer is the responder's first strike or statement at rung >= 2 against the
     trigger's actor or its patron; none within the horizon counts in the rung bucket 0–1.
