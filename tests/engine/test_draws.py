@@ -52,3 +52,23 @@ def test_poisson_matches_exact_inverse_cdf(lam: float) -> None:
         assert diff.max() == 0
     else:
         assert diff.max() <= 1 and np.mean(diff > 0) < 0.01
+
+
+def test_small_batches_draw_the_same_bits_as_large_ones() -> None:
+    # Up to SCALAR_SIZE exact-regime draws are summed in Python floats: each must equal the same
+    # element drawn inside a large batch (the array path), for binomial and Poisson alike.
+    rng = np.random.default_rng(5)
+    size = 4000
+    n = rng.integers(0, 300, size=size)
+    p = rng.random(size) * rng.choice([1.0, 0.1, 0.01], size=size)
+    lam = rng.random(size) * rng.choice([30.0, 3.0], size=size)
+    u = rng.random(size)
+    big_b = draws.binomial_from_uniform(u, n, p)
+    big_p = draws.poisson_from_uniform(u, lam)
+    for i in range(0, size, draws.SCALAR_SIZE):
+        w = slice(i, i + draws.SCALAR_SIZE)
+        np.testing.assert_array_equal(draws.binomial_from_uniform(u[w], n[w], p[w]), big_b[w])
+        np.testing.assert_array_equal(draws.poisson_from_uniform(u[w], lam[w]), big_p[w])
+    for i in range(0, 400):
+        one = slice(i, i + 1)
+        assert draws.binomial_from_uniform(u[one], n[one], p[one])[0] == big_b[i]

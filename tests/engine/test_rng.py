@@ -38,3 +38,10 @@ def test_binomial_matches_its_mean() -> None:
     )
     assert abs(k.mean() - 51.0) < 5 * 0.019
     assert k.min() >= 0 and k.max() <= 170
+
+
+def test_several_streams_at_once_equal_each_stream_alone() -> None:
+    s = Streams(3, np.arange(1000))
+    many = s.uniforms(4, ["convene:IRN", "convene:ISR", "harass:HEZ"])
+    for j, name in enumerate(["convene:IRN", "convene:ISR", "harass:HEZ"]):
+        np.testing.assert_array_equal(many[:, j], s.uniform(4, name))

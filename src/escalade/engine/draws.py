@@ -7,6 +7,8 @@ the uniform, so common random numbers stay common across compared scenarios.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numpy.typing import NDArray
 from scipy import special
@@ -36,6 +38,73 @@ def _cornish_fisher(
     return np.asarray(np.clip(np.ceil(mean + sd * x - 0.5), 0.0, upper), dtype=np.float64)
 
 
+SCALAR_SIZE = 8
+"""Numerical, not behavioural: batches of up to this many exact-regime draws are summed one by
+one in Python floats — the same IEEE operations in the same order as the array path, so the
+same bits (tested) — to spare small batches and single replayed runs numpy's per-call cost."""
+
+
+def _sum_inverse_one(
+    u: float, pmf: float, num: float, scale: float, upper: float, mode: float, binomial: bool
+) -> float:
+    """:func:`_sum_inverse` for one draw: identical arithmetic on scalar floats."""
+    cdf = pmf
+    count = 0.0
+    k = 0
+    while True:
+        for _ in range(_BLOCK):
+            count += cdf < u
+            if binomial:
+                pmf *= scale * (num - k) / (k + 1)
+            else:
+                pmf *= scale / (k + 1)
+            cdf += pmf
+            k += 1
+        if count < k or upper < k or (pmf <= cdf * 1e-17 and mode < k):
+            return min(count, upper)
+
+
+def _binomial_small(u: Floats, n: Ints, p: Floats) -> Ints | None:
+    """Scalar path of :func:`binomial_from_uniform`; None if a draw needs the normal branch."""
+    out = []
+    for ui, ni, pi in zip(u.tolist(), n.tolist(), p.tolist(), strict=True):
+        if ni <= 0 or pi <= 0.0:
+            out.append(0)
+            continue
+        flip = pi > 0.5
+        pr = 1.0 - pi if flip else pi
+        ur = 1.0 - ui if flip else ui
+        nf = float(ni)
+        if nf * pr * (1.0 - pr) > EXACT_VARIANCE_MAX:
+            return None
+        k = 0.0
+        if pr > 0.0:
+            pmf0 = float(np.exp(nf * np.log1p(-pr)))
+            k = _sum_inverse_one(
+                ur, pmf0, nf, pr / (1.0 - pr), nf, math.floor((nf + 1.0) * pr), binomial=True
+            )
+        out.append(int(nf - k if flip else k))
+    return np.array(out, dtype=np.int64)
+
+
+def _poisson_small(u: Floats, lam: Floats) -> Ints | None:
+    """Scalar path of :func:`poisson_from_uniform`; None if a draw needs the normal branch."""
+    out = []
+    for ui, li in zip(u.tolist(), lam.tolist(), strict=True):
+        if li <= 0.0:
+            out.append(0)
+            continue
+        if li > EXACT_VARIANCE_MAX:
+            return None
+        pmf0 = float(np.exp(-li))
+        out.append(int(_sum_inverse_one(ui, pmf0, 0.0, li, math.inf, math.floor(li), False)))
+    return np.array(out, dtype=np.int64)
+
+
+_BLOCK = 4
+"""Steps summed between checks for resolved draws (speed only; results do not depend on it)."""
+
+
 def _sum_inverse(
     u: Floats,
     pmf0: Floats,
@@ -44,13 +113,12 @@ def _sum_inverse(
     upper: Floats,
     mode: Floats,
     binomial: bool,
-    block: int = 4,
 ) -> Floats:
     """Exact inverse CDF by summing the pmf from 0: the smallest k with F(k) >= u.
 
     The pmf follows ``pmf(k+1) = pmf(k) * ratio_scale * (ratio_num - k) / (k + 1)`` for a
     binomial (ratio_num = n, ratio_scale = p / (1 - p)) or ``pmf(k) * ratio_scale / (k + 1)``
-    for a Poisson (ratio_scale = lambda). Resolved elements are dropped every ``block`` steps.
+    for a Poisson (ratio_scale = lambda). Resolved elements are dropped every ``_BLOCK`` steps.
     An element whose u lies above the largest representable F (u within ~1e-16 of 1) stops
     at ``upper`` or where the pmf, past the ``mode``, no longer changes F.
     """
@@ -62,7 +130,7 @@ def _sum_inverse(
     us, num, scale, up, md = u, ratio_num, ratio_scale, upper, mode
     k = 0
     while True:
-        for _ in range(block):
+        for _ in range(_BLOCK):
             count += cdf < us
             if binomial:
                 pmf *= scale * (num - k) / (k + 1)
@@ -97,6 +165,10 @@ def binomial_from_uniform(u: Floats, n: Ints, p: Floats) -> Ints:
         np.asarray(n, dtype=np.int64),
         np.clip(np.asarray(p, dtype=np.float64), 0.0, 1.0),
     )
+    if u_a.size <= SCALAR_SIZE:
+        small_path = _binomial_small(u_a.ravel(), n_a.ravel(), p_a.ravel())
+        if small_path is not None:
+            return small_path.reshape(u_a.shape)
     out = np.zeros(n_a.shape, dtype=np.int64)
     live = (n_a > 0) & (p_a > 0.0)
     if not live.any():
@@ -146,6 +218,10 @@ def poisson_from_uniform(u: Floats, lam: Floats) -> Ints:
     u_a, lam_a = np.broadcast_arrays(
         np.asarray(u, dtype=np.float64), np.maximum(np.asarray(lam, dtype=np.float64), 0.0)
     )
+    if u_a.size <= SCALAR_SIZE:
+        small_path = _poisson_small(u_a.ravel(), lam_a.ravel())
+        if small_path is not None:
+            return small_path.reshape(u_a.shape)
     out = np.zeros(lam_a.shape, dtype=np.int64)
     live = lam_a > 0.0
     if not live.any():

@@ -483,8 +483,8 @@ def cost_per_run(counts: Ints, unit_cost: Floats) -> Floats:
     cost would then differ in the last bit between a batch and a replay (non-negotiable 4).
     """
     total = np.zeros(counts.shape[1])
-    for row, cost in zip(counts, unit_cost, strict=True):
-        total += row * cost
+    for i in np.flatnonzero(counts.any(axis=1)):  # zero rows add exactly nothing
+        total += counts[i] * unit_cost[i]
     return total
 
 

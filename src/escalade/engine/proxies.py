@@ -6,25 +6,26 @@ import numpy as np
 
 from escalade.engine.params import KINDS, Params
 from escalade.engine.rng import Streams
-from escalade.engine.state import I, State
+from escalade.engine.state import B, I, State
 from escalade.policies.base import NO_ACTION
 
 _ATTACK = KINDS.index("covert")
 
 
-def proxy_initiative(state: State, params: Params, streams: Streams, day: int, proxy: int) -> I:
-    """M5 Proxies: runs in which a proxy strikes on its own today, despite its patron.
+def proxy_initiative(state: State, params: Params, streams: Streams, day: int) -> tuple[I, B]:
+    """M5 Proxies: which proxies strike on their own today, despite their patrons.
 
-    Its daily rate is ``harassment_rate``, suppressed by the patron's control
-    (``patron_restraint`` x ``control``); a proxy with nothing scheduled and a target acts.
+    A proxy's daily rate is ``harassment_rate``, suppressed by its patron's control
+    (``patron_restraint`` x ``control``); a proxy with a target and nothing scheduled acts.
+    Returns the proxies that have a target and an (R, proxies) mask of the runs where each acts.
     """
-    if params.harass_target[proxy] < 0:
-        return np.zeros(0, dtype=np.int64)
-    rate = params.harassment_rate[:, proxy] * (
-        1.0 - params.m["patron_restraint"] * params.control[:, proxy]
+    proxies = np.flatnonzero(params.harass_target >= 0)
+    rate = params.harassment_rate[:, proxies] * (
+        1.0 - params.m["patron_restraint"][:, None] * params.control[:, proxies]
     )
-    u = streams.uniform(day, f"harass:{params.actors[proxy]}")
-    return np.flatnonzero((u < rate) & ~state.ended & (state.pend_day[:, proxy] < 0))
+    u = streams.uniforms(day, [f"harass:{params.actors[x]}" for x in proxies])
+    acts = (u < rate) & ~state.ended[:, None] & (state.pend_day[:, proxies] < 0)
+    return proxies, acts
 
 
 def executor(params: Params, actor: I, via_proxy: bool) -> I:

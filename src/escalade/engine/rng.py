@@ -77,9 +77,18 @@ class Streams:
             return self
         return Streams(self.seed, self.run_ids[rows])
 
+    @staticmethod
+    def _when(day: int, stream: str) -> int:
+        return _mix_int((stream_id(stream) << 32) ^ ((day + 2) & 0xFFFFFFFF))
+
     def _keys(self, day: int, stream: str) -> NDArray[np.uint64]:
-        when = _mix_int((stream_id(stream) << 32) ^ ((day + 2) & 0xFFFFFFFF))
-        return _mix(self._run_keys ^ np.uint64(when))
+        return _mix(self._run_keys ^ np.uint64(self._when(day, stream)))
+
+    def uniforms(self, day: int, streams: list[str]) -> NDArray[np.float64]:
+        """(runs, len(streams)): column j equals ``uniform(day, streams[j])``, in one pass."""
+        whens = np.array([self._when(day, s) for s in streams], dtype=np.uint64)
+        bits = _mix(self._run_keys[:, None] ^ whens[None, :])
+        return (bits >> np.uint64(11)).astype(np.float64) * _TO_UNIT
 
     def uniform(self, day: int, stream: str, n: int | None = None) -> NDArray[np.float64]:
         """Uniforms in [0, 1): shape ``(runs,)`` or ``(runs, n)``."""

@@ -105,6 +105,13 @@ _INT_FIELDS = (
 _FLOAT_FIELDS = ("damage", "attack_cost", "defence_cost", "interceptors")
 
 
+def _column(value: int | float | NDArray[np.generic], n: int, dtype: type) -> NDArray[np.generic]:
+    """``n`` copies of a scalar, or a copy of an array of length ``n``, as ``dtype``."""
+    if isinstance(value, np.ndarray) and value.ndim == 1:
+        return np.array(value, dtype=dtype)
+    return np.full(n, value, dtype=dtype)
+
+
 @dataclass
 class EventLog:
     """Columnar event records; every consequential thing that happens is one row."""
@@ -125,12 +132,10 @@ class EventLog:
         self.columns["day"].append(np.full(n, day, dtype=np.int64))
         self.columns["kind"].append(np.full(n, EVENT_KINDS.index(kind), dtype=np.int64))
         for name in _INT_FIELDS[3:]:
-            default = -1 if name in ("action", "target", "channel") else 0
-            v = values.get(name, default)
-            self.columns[name].append(np.broadcast_to(np.asarray(v, dtype=np.int64), n).copy())
+            v = values.get(name, -1 if name in ("action", "target", "channel") else 0)
+            self.columns[name].append(_column(v, n, np.int64))
         for name in _FLOAT_FIELDS:
-            v = values.get(name, 0.0)
-            self.columns[name].append(np.broadcast_to(np.asarray(v, dtype=np.float64), n).copy())
+            self.columns[name].append(_column(values.get(name, 0.0), n, np.float64))
 
     def arrays(self) -> dict[str, NDArray[np.generic]]:
         """The log as arrays, in the order the events happened (time order within a run)."""

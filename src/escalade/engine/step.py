@@ -79,13 +79,21 @@ def step(state: State, world: World, day: int, log: EventLog) -> None:
     """Advance every run that has not ended by one day."""
     land_triggers(state, world, day, log)
     land_due_strikes(state, world, day, log)
-    for proxy in np.flatnonzero(world.params.harass_target >= 0):
-        proxy_strikes(state, world, day, log, int(proxy))
+    proxies, initiative = proxy_initiative(state, world.params, world.streams, day)
+    for j in np.flatnonzero(initiative.any(axis=0)):
+        proxy_strikes(state, world, day, log, int(proxies[j]), np.flatnonzero(initiative[:, j]))
     ending.deliver_declarations(state, world.params, day, log)
     decay_grievance(state, world.params)
     hardliner_relaxation(state, world.params)
-    for actor in world.params.deciders:
-        decide(state, world, day, log, int(actor))
+    p = world.params
+    draws = world.streams.uniforms(day, [f"convene:{p.actors[a]}" for a in p.deciders])
+    convene = (
+        (draws < p.m["decision_rate"][:, None])
+        & ~state.ended[:, None]
+        & (state.pend_day[:, p.deciders] < 0)
+    )
+    for j in np.flatnonzero(convene.any(axis=0)):
+        decide(state, world, day, log, int(p.deciders[j]), np.flatnonzero(convene[:, j]))
     worst = ending.worst_grievance(state, world.params)
     ending.mediated_ceasefire(state, world.params, world.streams, day, log, worst)
     ending.quiet_end(state, world.params, day, log, worst)
@@ -142,12 +150,9 @@ def land_due_strikes(state: State, world: World, day: int, log: EventLog) -> Non
             carry_out(state, world, day, log, int(actor), int(k), sub, own_initiative=False)
 
 
-def proxy_strikes(state: State, world: World, day: int, log: EventLog, proxy: int) -> None:
-    """M5: a proxy's own attacks on its patron's adversary."""
+def proxy_strikes(state: State, world: World, day: int, log: EventLog, proxy: int, runs: I) -> None:
+    """M5: a proxy's own attacks on its chosen enemy, in ``runs``."""
     p = world.params
-    runs = proxy_initiative(state, p, world.streams, day, proxy)
-    if len(runs) == 0:
-        return
     k = p.action_names.index("proxy_attack") if "proxy_attack" in p.action_names else -1
     if k < 0:
         return
@@ -336,11 +341,10 @@ def suffer(state: State, world: World, day: int, blow: Blow, tag: str) -> None:
     hardliner_drift(state, p, runs, blow.target, blow.rung)
 
 
-def decide(state: State, world: World, day: int, log: EventLog, actor: int) -> None:
-    """The actor's policy chooses, in the runs where it convenes today (M1 rhythm)."""
+def decide(state: State, world: World, day: int, log: EventLog, actor: int, candidates: I) -> None:
+    """The actor's policy chooses in the ``candidates`` runs, where it convenes today with
+    nothing scheduled (M1: each day with probability ``decision_rate``)."""
     p = world.params
-    convene = world.streams.uniform(day, f"convene:{p.actors[actor]}") < p.m["decision_rate"]
-    candidates = np.flatnonzero(convene & ~state.ended & (state.pend_day[:, actor] < 0))
     against = state.grievance[candidates, actor, :].copy()
     against[:, actor] = -1.0  # no grudge against oneself
     target_all = np.argmax(against, axis=1)
