@@ -7,7 +7,7 @@ Measures, on the built-in `april-2024` scenario:
 1. one process, in-memory batches (`escalade.engine.simulate.run_batch`) of CHUNK runs;
 2. the full ensemble path (`escalade.ensemble.run_experiment`: local worker processes, Parquet
    chunks, DuckDB catalog) with 1 and 2 workers;
-3. a single replayed run (`escalade.replay`), best of 20;
+3. single replayed runs (`escalade.replay` of runs 0-99): median and best;
 4. the peak resident memory of this process and of its worker processes.
 """
 
@@ -71,7 +71,7 @@ def main() -> None:
 
     escalade.replay(sc, seed=1, run=4711)  # warm caches (tables, imports)
     times = []
-    for k in range(20):
+    for k in range(100):
         start = time.perf_counter()
         escalade.replay(sc, seed=1, run=k, days=args.days)
         times.append(time.perf_counter() - start)

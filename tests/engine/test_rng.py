@@ -45,3 +45,9 @@ def test_several_streams_at_once_equal_each_stream_alone() -> None:
     many = s.uniforms(4, ["convene:IRN", "convene:ISR", "harass:HEZ"])
     for j, name in enumerate(["convene:IRN", "convene:ISR", "harass:HEZ"]):
         np.testing.assert_array_equal(many[:, j], s.uniform(4, name))
+
+
+def test_a_single_run_draws_the_same_bits_by_its_integer_path() -> None:
+    big = Streams(8, np.arange(50)).uniform(9, "kill:arrow_3")
+    for k in (0, 7, 49):
+        assert Streams(8, np.array([k])).uniform(9, "kill:arrow_3")[0] == big[k]

@@ -92,6 +92,9 @@ class Streams:
 
     def uniform(self, day: int, stream: str, n: int | None = None) -> NDArray[np.float64]:
         """Uniforms in [0, 1): shape ``(runs,)`` or ``(runs, n)``."""
+        if n is None and self.runs == 1:  # a replayed run: the same hash in Python integers
+            key = _mix_int(int(self._run_keys[0]) ^ self._when(day, stream))
+            return np.array([(key >> 11) * _TO_UNIT])
         keys = self._keys(day, stream)
         if n is None:
             bits = keys
