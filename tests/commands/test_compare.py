@@ -10,6 +10,7 @@ import typer
 from typer.testing import CliRunner
 
 from escalade.commands.compare import register
+from tests.commands.conftest import group_app
 from tests.conftest import FIXTURES
 
 DUEL = str(FIXTURES / "duel.yaml")
@@ -17,14 +18,7 @@ DUEL = str(FIXTURES / "duel.yaml")
 
 @pytest.fixture
 def app() -> typer.Typer:
-    app = typer.Typer()
-
-    @app.callback()
-    def main() -> None:  # a group, so the command keeps its name
-        pass
-
-    register(app)
-    return app
+    return group_app(register)
 
 
 def run(app: typer.Typer, *args: str) -> Any:

@@ -11,19 +11,13 @@ from typer.testing import CliRunner
 
 from escalade.commands.report import register
 from escalade.ensemble import run_experiment
+from tests.commands.conftest import group_app
 from tests.conftest import FIXTURES
 
 
 @pytest.fixture
 def app() -> typer.Typer:
-    app = typer.Typer()
-
-    @app.callback()
-    def main() -> None:  # a group, so the command keeps its name
-        pass
-
-    register(app)
-    return app
+    return group_app(register)
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ import typer
 from typer.testing import CliRunner
 
 from escalade.commands.sweep import register
+from tests.commands.conftest import group_app
 from tests.conftest import FIXTURES
 
 DUEL = str(FIXTURES / "duel.yaml")
@@ -20,14 +21,7 @@ RESOLVE = "actors.RED.resolve=0.2:1.0"
 
 @pytest.fixture
 def app() -> typer.Typer:
-    app = typer.Typer()
-
-    @app.callback()
-    def main() -> None:  # a group, so the command keeps its name
-        pass
-
-    register(app)
-    return app
+    return group_app(register)
 
 
 def run(app: typer.Typer, *args: str) -> Any:
