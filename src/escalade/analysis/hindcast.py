@@ -49,13 +49,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from numpy.typing import ArrayLike, NDArray
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from escalade.api import simulate
 from escalade.scenario.load import (
     Problem,
     ScenarioError,
     apply_overrides,
+    locate,
+    located_problems,
     read_yaml,
     resolve_source,
     validate,
@@ -333,7 +334,7 @@ def load_episode(path: str | Path) -> EpisodeFile:
     try:
         episode = Episode.model_validate(raw)
     except ValidationError as exc:
-        raise ScenarioError(_episode_problems(exc, raw, str(path))) from None
+        raise ScenarioError(located_problems(exc, raw, str(path), root=Episode)) from None
     return EpisodeFile(episode, path, raw)
 
 
@@ -420,7 +421,7 @@ def _check_unique(episodes: Sequence[EpisodeFile]) -> None:
     for e in episodes:
         if e.id in seen:
             problems.append(
-                _locate(
+                locate(
                     e.raw,
                     ("id",),
                     str(e.path),
@@ -430,72 +431,6 @@ def _check_unique(episodes: Sequence[EpisodeFile]) -> None:
         seen[e.id] = e.path
     if problems:
         raise ScenarioError(problems)
-
-
-def _episode_problems(exc: ValidationError, raw: Any, name: str) -> list[Problem]:
-    out: list[Problem] = []
-    seen: set[str] = set()
-    for err in exc.errors():
-        loc = tuple(err["loc"])
-        message = str(err["msg"]).removeprefix("Value error, ")
-        hint = ""
-        where = loc
-        if err["type"] == "extra_forbidden":
-            message = f"unknown key '{loc[-1]}'"
-            known = _known_fields(loc[:-1])
-            close = difflib.get_close_matches(str(loc[-1]), known, n=1)
-            hint = f"did you mean '{close[0]}'?" if close else f"allowed: {', '.join(known)}"
-        elif err["type"] == "missing":
-            message = f"required field '{loc[-1]}' is missing"
-            where = loc[:-1]
-        elif err["type"] == "value_error" and ": " in message:
-            sub, _, rest = message.partition(": ")
-            if sub.isidentifier():
-                loc = where = (*loc, sub)
-                message = rest
-        problem = _locate(raw, where, name, message, hint)
-        path = ".".join(map(str, loc))
-        p = Problem(problem.file, problem.line, problem.column, path, message, hint)
-        if str(p) not in seen:
-            seen.add(str(p))
-            out.append(p)
-    return out
-
-
-def _known_fields(loc: tuple[Any, ...]) -> list[str]:
-    model: type[BaseModel] = Episode
-    for step in loc:
-        ann = model.model_fields.get(str(step))
-        sub = getattr(ann, "annotation", None) if ann else None
-        if isinstance(sub, type) and issubclass(sub, BaseModel):
-            model = sub
-        else:
-            return []
-    return list(model.model_fields)
-
-
-def _locate(data: Any, loc: Sequence[Any], name: str, message: str, hint: str = "") -> Problem:
-    """Position of the deepest node of ``loc`` present in the round-trip YAML."""
-    line, col = 1, 1
-    node = data
-    for step in loc:
-        if isinstance(node, CommentedMap) and step in node:
-            try:
-                at = node.lc.key(step)
-                line, col = at[0] + 1, at[1] + 1
-            except (KeyError, TypeError):
-                pass
-            node = node[step]
-        elif isinstance(node, CommentedSeq) and isinstance(step, int) and 0 <= step < len(node):
-            try:
-                at = node.lc.item(step)
-                line, col = at[0] + 1, at[1] + 1
-            except (KeyError, IndexError, TypeError):
-                pass
-            node = node[step]
-        else:
-            break
-    return Problem(name, line, col, ".".join(map(str, loc)), message, hint)
 
 
 # --------------------------------------------------------------------------- scenario
@@ -524,7 +459,7 @@ def scenario_source(ep: EpisodeFile) -> Path:
     except ScenarioError as exc:
         raise ScenarioError(
             [
-                _locate(
+                locate(
                     ep.raw,
                     ("scenario",),
                     str(ep.path),
@@ -558,12 +493,12 @@ def _relocate(p: Problem, ep: EpisodeFile, own: dict[str, Any], extra: dict[str,
     for key in own:
         if path == key or path.startswith(key + "."):
             rest = [int(s) if s.isdigit() else s for s in path[len(key) :].split(".") if s]
-            where = _locate(ep.raw, ("overrides", key, *rest), str(ep.path), p.message, p.hint)
+            where = locate(ep.raw, ("overrides", key, *rest), str(ep.path), p.message, p.hint)
             return Problem(
                 where.file, where.line, where.column, f"overrides.{path}", p.message, p.hint
             )
         if key.startswith(path + ".") and path:
-            where = _locate(ep.raw, ("overrides", key), str(ep.path), p.message, p.hint)
+            where = locate(ep.raw, ("overrides", key), str(ep.path), p.message, p.hint)
             return Problem(
                 where.file, where.line, where.column, f"overrides.{key}", p.message, p.hint
             )
@@ -632,7 +567,7 @@ def prepare(ep: EpisodeFile, extra: dict[str, Any] | None = None) -> Case:
         hint = f"did you mean '{close[0]}'?" if close else f"actors: {', '.join(sc.actors)}"
         raise ScenarioError(
             [
-                _locate(
+                locate(
                     ep.raw,
                     ("observed", "responder"),
                     name,
@@ -643,12 +578,12 @@ def prepare(ep: EpisodeFile, extra: dict[str, Any] | None = None) -> Case:
         )
     if obs.rung >= len(sc.ladder):
         raise ScenarioError(
-            [_locate(ep.raw, ("observed", "rung"), name, f"rung {obs.rung} is not on the ladder")]
+            [locate(ep.raw, ("observed", "rung"), name, f"rung {obs.rung} is not on the ladder")]
         )
     try:
         trigger = find_trigger(sc, obs.responder)
     except ValueError as exc:
-        raise ScenarioError([_locate(ep.raw, ("scenario",), name, str(exc))]) from None
+        raise ScenarioError([locate(ep.raw, ("scenario",), name, str(exc))]) from None
     return Case(ep, sc, trigger)
 
 

@@ -226,10 +226,17 @@ def validate(data: Any, name: str = "<string>") -> Scenario:
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(_problems(exc, data, name)) from None
+        raise ScenarioError(located_problems(exc, data, name)) from None
 
 
-def _problems(exc: ValidationError, data: Any, name: str) -> list[Problem]:
+def located_problems(
+    exc: ValidationError, data: Any, name: str, root: type[BaseModel] = Scenario
+) -> list[Problem]:
+    """One located :class:`Problem` per pydantic error of validating ``data`` as ``root``.
+
+    ``data`` is the round-trip YAML (it knows lines and columns). Unknown keys get a "did you
+    mean"; a validator message ``field: text`` is located at that field.
+    """
     seen: set[str] = set()
     out: list[Problem] = []
     for err in exc.errors():
@@ -238,7 +245,7 @@ def _problems(exc: ValidationError, data: Any, name: str) -> list[Problem]:
             for line in str(err["ctx"].get("error", err["msg"])).splitlines():
                 dotted, _, message = line.partition(": ")
                 steps = tuple(int(s) if s.isdigit() else s for s in dotted.split("."))
-                problem = _locate(data, steps, name, message)
+                problem = locate(data, steps, name, message)
                 if str(problem) not in seen:
                     seen.add(str(problem))
                     out.append(problem)
@@ -247,22 +254,26 @@ def _problems(exc: ValidationError, data: Any, name: str) -> list[Problem]:
         partial = len(found) < len(loc) and err["type"] != "missing"
         message = err["msg"].removeprefix("Value error, ")
         hint = ""
+        sub, colon, rest = message.partition(": ")
+        if err["type"] == "value_error" and colon and sub.isidentifier():
+            loc = found = (*loc, sub)
+            message = rest
         if err["type"] == "extra_forbidden":
             message = f"unknown key '{loc[-1]}'"
-            known = _fields_at(loc[:-1])
+            known = _fields_at(loc[:-1], root)
             close = difflib.get_close_matches(str(loc[-1]), known, n=1)
             hint = f"did you mean '{close[0]}'?" if close else f"allowed: {', '.join(known)}"
         elif err["type"] == "missing":
             message = f"required field '{loc[-1]}' is missing"
             found = _existing_prefix(data, loc[:-1])
         elif partial:
-            message = _PARAM_HINT if _is_param_union(loc[: len(found)]) else message
+            message = _PARAM_HINT if _is_param_union(loc[: len(found)], root) else message
             message = f"{message}, got {_shown(_get(data, found))}"
         key = ".".join(map(str, found if partial else loc))
         if key in seen:
             continue
         seen.add(key)
-        problem = _locate(data, found, name, message, hint)
+        problem = locate(data, found, name, message, hint)
         out.append(
             Problem(
                 problem.file,
@@ -299,7 +310,7 @@ def _existing_prefix(data: Any, loc: tuple[Any, ...]) -> tuple[Any, ...]:
     return loc
 
 
-def _locate(data: Any, loc: tuple[Any, ...], name: str, message: str, hint: str = "") -> Problem:
+def locate(data: Any, loc: tuple[Any, ...], name: str, message: str, hint: str = "") -> Problem:
     """File position of the deepest node on ``loc`` that exists."""
     line, col = 1, 1
     node = data
@@ -322,10 +333,10 @@ def _has(node: Any, step: Any) -> bool:
     return isinstance(step, int) and 0 <= step < len(node)
 
 
-def annotation_at(loc: tuple[Any, ...]) -> Any:
+def annotation_at(loc: tuple[Any, ...], root: type[BaseModel] = Scenario) -> Any:
     """The annotation that validates the value at ``loc`` (a path of keys and indices),
-    walking from :class:`Scenario`; ``None`` where the path leads nowhere."""
-    ann: Any = Scenario
+    walking from ``root``; ``None`` where the path leads nowhere."""
+    ann: Any = root
     for step in loc:
         ann = _unwrap(ann)
         if isinstance(ann, type) and issubclass(ann, BaseModel):
@@ -353,15 +364,15 @@ def _unwrap(ann: Any) -> Any:
     return ann
 
 
-def _fields_at(loc: tuple[Any, ...]) -> list[str]:
-    model = annotation_at(loc)
+def _fields_at(loc: tuple[Any, ...], root: type[BaseModel]) -> list[str]:
+    model = annotation_at(loc, root)
     if isinstance(model, type) and issubclass(model, BaseModel):
         return sorted(f.alias or n for n, f in model.model_fields.items())
     return []
 
 
-def _is_param_union(loc: tuple[Any, ...]) -> bool:
-    ann = annotation_at(loc)
+def _is_param_union(loc: tuple[Any, ...], root: type[BaseModel]) -> bool:
+    ann = annotation_at(loc, root)
     return typing.get_origin(ann) in (typing.Union, types.UnionType) and float in typing.get_args(
         ann
     )
