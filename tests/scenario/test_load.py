@@ -158,3 +158,10 @@ def test_unknown_policy_is_located_with_a_suggestion(write) -> None:
     [msg] = problems(write(text))
     assert ":8:" in msg and "actors.IRN.policy.name: unknown policy 'tit_for_tatt'" in msg
     assert "did you mean 'tit_for_tat'?" in msg
+
+
+def test_a_bad_override_is_blamed_on_the_override_not_the_file(write) -> None:
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(write(BASE), {"model.war_cost": -3})
+    [msg] = [str(p) for p in info.value.problems]
+    assert msg.startswith("override model.war_cost=-3: model.war_cost: must lie in")

@@ -44,7 +44,7 @@ class Problem:
     hint: str = ""
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}:{self.column}"
+        where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
         field = f" {self.path}:" if self.path else ""
         hint = f" ({self.hint})" if self.hint else ""
         return f"{where}:{field} {self.message}{hint}"
@@ -88,9 +88,28 @@ def load_scenario(spec: str | Path, overrides: dict[str, Any] | None = None) -> 
     """Read and validate a scenario (file or built-in name), applying ``path=value`` overrides."""
     path = resolve_source(spec)
     data = read_yaml(path)
-    if overrides:
-        data = apply_overrides(data, overrides, str(path))
-    return validate(data, str(path))
+    if not overrides:
+        return validate(data, str(path))
+    data = apply_overrides(data, overrides, str(path))
+    try:
+        return validate(data, str(path))
+    except ScenarioError as exc:
+        raise ScenarioError([_blame_override(p, overrides) for p in exc.problems]) from None
+
+
+def _blame_override(problem: Problem, overrides: dict[str, Any]) -> Problem:
+    """A problem in a value set by an override is reported against the override, not the file."""
+    for key in overrides:
+        if problem.path == key or problem.path.startswith(key + "."):
+            return Problem(
+                f"override {key}={overrides[key]!r}",
+                0,
+                0,
+                problem.path,
+                problem.message,
+                problem.hint,
+            )
+    return problem
 
 
 def load_scenario_text(
