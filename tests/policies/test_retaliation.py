@@ -75,3 +75,17 @@ def test_a_restraining_ally_lowers_the_answer() -> None:
     free_r, held_r = first_answer_rungs(free), first_answer_rungs(held)
     # Share of answers at or above the restraint rung (8): s.e. <= 0.011 each at n=2000.
     assert (held_r >= 8).mean() < (free_r >= 8).mean() - 0.05
+
+
+def test_a_restraint_statement_counts_only_from_the_day_it_is_made() -> None:
+    # RED's restraint statement toward BLUE, made on day 10, cannot shape BLUE's answer to a
+    # salvo on day 0: the first answers equal those with no statement at all, run by run.
+    def answers(statements: list[dict[str, Any]]) -> np.ndarray:
+        sc = duel("calibrated_retaliation", [(0, "large_salvo")], statements=statements)
+        sc.actors["BLUE"].policy.rationality = 3.0
+        return first_answer_rungs(sc, runs=1000)
+
+    late = [{"by": "RED", "kind": "restraint", "toward": "BLUE", "from_day": 10}]
+    early = [{"by": "RED", "kind": "restraint", "toward": "BLUE", "from_day": 0}]
+    assert np.array_equal(answers(late), answers([]))
+    assert not np.array_equal(answers(early), answers([]))

@@ -56,3 +56,16 @@ def test_an_answer_that_discharges_the_grievance_is_declared_concluded() -> None
         (1, "strike", "symbolic_strike"),
         (1, "declaration", "declare_concluded"),
     ]
+
+
+def test_a_red_line_declared_later_is_not_crossed_by_an_earlier_blow() -> None:
+    red_line = [
+        {
+            "holder": "BLUE",
+            "if": {"actor": "RED", "rung_at_least": 7},
+            "commits_to_rung": 8,
+            "from_day": 3,
+        }
+    ]
+    sc = duel("red_line", [(0, "symbolic_strike")], red_lines=red_line)
+    assert {kind for _, kind, _ in blue_moves(sc)} == {"statement"}  # threats, no salvo

@@ -48,12 +48,12 @@ def war_cost_scale(state: State, params: Params, runs: I, actor: int) -> F:
     )
 
 
-def ally_effect(params: Params, runs: I, actor: int) -> F:
+def ally_effect(state: State, params: Params, runs: I, actor: int) -> F:
     """M7 Restraint and backing: an ally's restraint makes high rungs dearer; backing cheaper."""
     m = params.m
     high = params.action_rung[None, :] >= params.m_int["restraint_from_rung"]
-    restraint = 1.0 + m["restraint_weight"][runs][:, None] * params.restraint[runs, actor][:, None]
-    backing = 1.0 - m["backing_weight"][runs] * params.backing[runs, actor]
+    restraint = 1.0 + m["restraint_weight"][runs][:, None] * state.restraint[runs, actor][:, None]
+    backing = 1.0 - m["backing_weight"][runs] * state.backing[runs, actor]
     return np.where(high, restraint, 1.0) * backing[:, None]
 
 
@@ -111,11 +111,11 @@ def answer_utility(
     cost = (
         war_cost_scale(state, params, runs, actor)[:, None]
         * risk
-        * ally_effect(params, runs, actor)
+        * ally_effect(state, params, runs, actor)
     )
     audience, commitment = red_line_commitment(state, params, runs, actor, target)
     below = (r < commitment[:, None]) * audience[:, None]
-    forfeit = (r > params.inducement_rung[actor]) * params.inducement[runs, actor][:, None]
+    forfeit = (r > state.inducement_rung[actor]) * state.inducement[runs, actor][:, None]
     unwarned = value - cost - below - forfeit
     warned = (
         value * (1.0 - m["forewarning_signal_discount"][runs][:, None])

@@ -56,20 +56,23 @@ def alliance_obligation(state: State, params: Params, runs: I, victim: I, culpri
     """M7: an ally takes a share (``join_offensive``) of a blow on its protégé as its own.
 
     A restraint statement by the ally toward its protégé ("will not join an offensive")
-    lowers that share at compile time.
+    lowers that share from the day it is made (:func:`statements_in_force`).
     """
     for ally in params.allies:
-        share = params.join_offensive[runs, ally, victim]
+        share = state.join_offensive[runs, ally, victim]
         hit = (share > 0) & (culprit != ally)
         if hit.any():
             r, c = runs[hit], culprit[hit]
             state.grievance[r, ally, c] += share[hit] * g[hit]
 
 
-def cross_red_lines(state: State, params: Params, runs: I, culprit: I, victim: I, rung: I) -> None:
-    """M8 Red lines: a blow at or above a declared threshold crosses the holder's line."""
+def cross_red_lines(
+    state: State, params: Params, day: int, runs: I, culprit: I, victim: I, rung: I
+) -> None:
+    """M8 Red lines: a blow at or above a declared threshold crosses the holder's line (once the
+    line has been declared)."""
     red = params.red_lines
-    for k in range(len(red.holder)):
+    for k in np.flatnonzero(red.from_day <= day):
         crossed = (
             (culprit == red.crosser[k]) & (victim == red.holder[k]) & (rung >= red.rung_at_least[k])
         )

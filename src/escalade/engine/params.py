@@ -43,6 +43,28 @@ class RedLines:
     rung_at_least: I
     commits_to_rung: I
     audience_cost: F  # (R, n)
+    from_day: I  # day each line is declared
+
+
+@dataclass(frozen=True)
+class Statements:
+    """Restraint and backing statements (M7), each in force from its day."""
+
+    by: I
+    toward: I
+    restraint: B  # True: restraint; False: backing
+    strength: F  # (R, n)
+    from_day: I
+
+
+@dataclass(frozen=True)
+class Inducements:
+    """Inducements on offer (M10), each at stake from its day."""
+
+    to: I
+    value: F  # (R, n)
+    above_rung: I
+    from_day: I
 
 
 @dataclass(frozen=True)
@@ -71,15 +93,14 @@ class Params:
     policy_names: tuple[str, ...]
     stakes: F  # (R, A) war-cost multiplier from stakes (M10)
     defend: F  # (R, A, A) [ally, protégé]
-    join_offensive: F  # (R, A, A) [ally, protégé]
+    join_offensive: F  # (R, A, A) [ally, protégé], before any restraint statement
     allies: I  # actors that take a share of blows on a protégé (M7)
     channel_delay: I  # (A, A) shortest delay, -1 no channel
     channel_fidelity: F  # (R, A, A)
     channel_via: I  # (A, A) mediator index, -1 direct or none
-    restraint: F  # (R, A) strength of restraint statements toward the actor (M7)
-    backing: F  # (R, A)
-    inducement: F  # (R, A) value forfeited by striking above inducement_rung
-    inducement_rung: I  # (A,)
+    statements: Statements
+    inducements: Inducements
+    change_days: frozenset[int]  # days on which statements or inducements come into force
     red_lines: RedLines
     action_names: tuple[str, ...]
     action_rung: I  # (K,)
@@ -173,24 +194,34 @@ def compile_params(scenario: Scenario, streams: Streams) -> Params:
             defend[:, a, b] = draw_param(streams, rel.defend, f"relations.{k}.defend")
             join[:, a, b] = draw_param(streams, rel.join_offensive, f"relations.{k}.join_offensive")
 
-    restraint = np.zeros((runs, n_a))
-    backing = np.zeros((runs, n_a))
-    for k, st in enumerate(scenario.statements):
-        strength = draw_param(streams, st.strength, f"statements.{k}.strength")
-        t = a_of[st.toward]
-        if st.kind == "restraint":
-            restraint[:, t] = np.maximum(restraint[:, t], strength)
-            # A restraining ally will not take a strike on its client as its own (M7).
-            join[:, a_of[st.by], t] *= 1.0 - strength
-        else:
-            backing[:, t] = np.maximum(backing[:, t], strength)
-
-    inducement = np.zeros((runs, n_a))
-    inducement_rung = np.full(n_a, 99, dtype=np.int64)
-    for k, ind in enumerate(scenario.inducements):
-        t = a_of[ind.to]
-        inducement[:, t] += draw_param(streams, ind.value, f"inducements.{k}.value")
-        inducement_rung[t] = min(inducement_rung[t], ind.above_rung)
+    sts = scenario.statements
+    statements = Statements(
+        by=np.array([a_of[st.by] for st in sts], dtype=np.int64),
+        toward=np.array([a_of[st.toward] for st in sts], dtype=np.int64),
+        restraint=np.array([st.kind == "restraint" for st in sts], dtype=np.bool_),
+        strength=np.stack(
+            [
+                draw_param(streams, st.strength, f"statements.{k}.strength")
+                for k, st in enumerate(sts)
+            ],
+            axis=1,
+        )
+        if sts
+        else np.zeros((runs, 0)),
+        from_day=np.array([st.from_day for st in sts], dtype=np.int64),
+    )
+    ins = scenario.inducements
+    inducements = Inducements(
+        to=np.array([a_of[ind.to] for ind in ins], dtype=np.int64),
+        value=np.stack(
+            [draw_param(streams, ind.value, f"inducements.{k}.value") for k, ind in enumerate(ins)],
+            axis=1,
+        )
+        if ins
+        else np.zeros((runs, 0)),
+        above_rung=np.array([ind.above_rung for ind in ins], dtype=np.int64),
+        from_day=np.array([ind.from_day for ind in ins], dtype=np.int64),
+    )
 
     delay = np.full((n_a, n_a), -1, dtype=np.int64)
     via = np.full((n_a, n_a), -1, dtype=np.int64)
@@ -210,6 +241,7 @@ def compile_params(scenario: Scenario, streams: Streams) -> Params:
         crosser=np.array([a_of[r.trigger.actor] for r in rl], dtype=np.int64),
         rung_at_least=np.array([r.trigger.rung_at_least for r in rl], dtype=np.int64),
         commits_to_rung=np.array([r.commits_to_rung for r in rl], dtype=np.int64),
+        from_day=np.array([r.from_day for r in rl], dtype=np.int64),
         audience_cost=np.stack(
             [
                 draw_param(streams, r.audience_cost, f"red_lines.{k}.audience_cost")
@@ -284,10 +316,9 @@ def compile_params(scenario: Scenario, streams: Streams) -> Params:
         channel_delay=delay,
         channel_fidelity=fidelity,
         channel_via=via,
-        restraint=restraint,
-        backing=backing,
-        inducement=inducement,
-        inducement_rung=inducement_rung,
+        statements=statements,
+        inducements=inducements,
+        change_days=frozenset({0, *statements.from_day.tolist(), *inducements.from_day.tolist()}),
         red_lines=red,
         action_names=tuple(a.name for a in acts),
         action_rung=np.array([a.rung for a in acts], dtype=np.int64),

@@ -57,7 +57,7 @@ def patron_veto(
     if params.patron[actor] < 0:
         return action
     attack = (action >= 0) & (params.action_kind[np.maximum(action, 0)] >= _ATTACK)
-    grip = np.maximum(params.control[runs, actor], params.restraint[runs, actor])
+    grip = np.maximum(params.control[runs, actor], state.restraint[runs, actor])
     u = streams.subset(runs).uniform(day, f"veto:{params.actors[actor]}")
     held = attack & (u < params.m["patron_restraint"][runs] * grip)
     state.grievance[runs[held], actor, target[held]] = 0.0

@@ -47,6 +47,11 @@ class State:
     declaration_day: I  # (R, A, A) day a's "concluded" reaches b, -1 none (M13)
     next_declaration: I  # (R,) earliest pending arrival of a declaration, -1 none
     struck: B  # (R,) some blow has landed (a cease-fire needs something to end)
+    restraint: F  # (R, A) restraint urged on each actor so far (M7)
+    backing: F  # (R, A) backing promised to each actor so far (M7)
+    join_offensive: F  # (R, A, A) share of a blow on a protégé an ally takes as its own (M7)
+    inducement: F  # (R, A) value at stake for each actor (M10)
+    inducement_rung: I  # (A,) striking above this rung forfeits it (M10)
     calm_days: I  # (R,)
     ended: B  # (R,)
     end_reason: I  # (R,) index into END_REASONS
@@ -79,6 +84,11 @@ class State:
             declaration_day=np.full((runs, n_a, n_a), -1, dtype=np.int64),
             next_declaration=np.full(runs, -1, dtype=np.int64),
             struck=np.zeros(runs, dtype=np.bool_),
+            restraint=np.zeros((runs, n_a)),
+            backing=np.zeros((runs, n_a)),
+            join_offensive=params.join_offensive.copy(),
+            inducement=np.zeros((runs, n_a)),
+            inducement_rung=np.full(n_a, np.iinfo(np.int64).max, dtype=np.int64),
             calm_days=np.zeros(runs, dtype=np.int64),
             ended=np.zeros(runs, dtype=np.bool_),
             end_reason=np.zeros(runs, dtype=np.int64),

@@ -40,6 +40,7 @@ from escalade.engine.perception import (
 from escalade.engine.proxies import executor, patron_veto, proxy_initiative
 from escalade.engine.rng import Streams
 from escalade.engine.state import EventLog, F, I, State
+from escalade.engine.statements import statements_in_force
 from escalade.policies.base import NO_ACTION, Policy, Situation
 from escalade.scenario.schema import TargetClass
 
@@ -77,6 +78,8 @@ class Blow:
 
 def step(state: State, world: World, day: int, log: EventLog) -> None:
     """Advance every run that has not ended by one day."""
+    if day in world.params.change_days:
+        statements_in_force(state, world.params, day)
     land_triggers(state, world, day, log)
     land_due_strikes(state, world, day, log)
     proxies, initiative = proxy_initiative(state, world.params, world.streams, day)
@@ -337,7 +340,7 @@ def suffer(state: State, world: World, day: int, blow: Blow, tag: str) -> None:
     state.received_rung[runs, blow.target, culprit] = blow.rung
     state.struck[runs] = True
     alliance_obligation(state, p, runs, blow.target, culprit, g)
-    cross_red_lines(state, p, runs, culprit, blow.target, blow.rung)
+    cross_red_lines(state, p, day, runs, culprit, blow.target, blow.rung)
     hardliner_drift(state, p, runs, blow.target, blow.rung)
 
 

@@ -237,6 +237,9 @@ class RedLine(Model):
     audience_cost: NonNegative = Field(
         default=1.0, description="Credibility lost by answering below the commitment, utility"
     )
+    from_day: Annotated[int, Field(ge=0, le=3650)] = Field(
+        default=0, description="Day the red line is declared (blows before it cross nothing)"
+    )
     text: str = Field(default="", description="The words, for narratives and reports")
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
@@ -251,6 +254,9 @@ class Statement(Model):
     )
     toward: ActorId = Field(description="The actor whose calculus the statement changes")
     strength: Probability = Field(default=1.0, description="How binding the statement is, 0 to 1")
+    from_day: Annotated[int, Field(ge=0, le=3650)] = Field(
+        default=0, description="Day the statement is made (in force from then on)"
+    )
     text: str = Field(default="", description="The words, for narratives and reports")
 
 
@@ -262,6 +268,9 @@ class Inducement(Model):
     value: NonNegative = Field(description="Value to the receiver, utility")
     above_rung: Annotated[int, Field(ge=0, le=13)] = Field(
         default=6, description="Striking above this rung forfeits the inducement"
+    )
+    from_day: Annotated[int, Field(ge=0, le=3650)] = Field(
+        default=0, description="Day the inducement is offered (at stake from then on)"
     )
 
 
