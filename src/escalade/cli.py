@@ -136,9 +136,18 @@ def policies() -> None:
 
 
 def _register_commands() -> None:
-    from escalade.commands import compare, experiments, hindcast, report, run, salvo, sweep
+    from escalade.commands import (
+        compare,
+        experiments,
+        hindcast,
+        play,
+        report,
+        run,
+        salvo,
+        sweep,
+    )
 
-    for module in (run, experiments, compare, sweep, report, salvo, hindcast):
+    for module in (run, experiments, compare, sweep, report, salvo, hindcast, play):
         module.register(app)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,7 +13,7 @@ from escalade.engine.params import KINDS, ROLES, Params, compile_params
 from escalade.engine.rng import Streams
 from escalade.engine.state import END_REASONS, EVENT_KINDS, EventLog, I, State, events_table
 from escalade.engine.step import World, step
-from escalade.policies import make_policy
+from escalade.policies import Policy, make_policy
 from escalade.scenario.schema import Role, Scenario
 
 _ACTS = [EVENT_KINDS.index(k) for k in ("strike", "statement")]
@@ -58,14 +58,22 @@ class Batch:
     events: pa.Table | None
 
 
-def build_world(scenario: Scenario, streams: Streams) -> World:
+def build_world(
+    scenario: Scenario, streams: Streams, policies: Mapping[str, Policy] | None = None
+) -> World:
+    """Everything fixed during a batch. ``policies`` (by actor id) replace the scenario's
+    registered policies, e.g. a person playing one side (:class:`escalade.policies.human.Human`)."""
     params = compile_params(scenario, streams)
+    chosen = dict(policies or {})
     return World(
         params=params,
         streams=streams,
         munitions=munition_table(scenario, streams),
         defences=[defence_table(scenario, a, streams) for a in scenario.actors],
-        policies={int(i): make_policy(params.policy_names[i]) for i in params.deciders},
+        policies={
+            int(i): chosen.get(params.actors[i]) or make_policy(params.policy_names[i])
+            for i in params.deciders
+        },
     )
 
 
@@ -76,16 +84,18 @@ def run_batch(
     days: int | None = None,
     keep_events: bool = False,
     observe: Callable[[int, State], None] | None = None,
+    policies: Mapping[str, Policy] | None = None,
 ) -> Batch:
     """Simulate the runs ``run_ids`` of ``scenario`` under ``seed`` for ``days`` days.
 
     The result for a run depends only on ``(scenario, seed, run_id)``: not on which other
     runs share the batch, nor on their order. ``observe(day, state)`` is called after each
-    day (for tests and inspection; it must not change the state).
+    day (for tests and inspection; it must not change the state). ``policies`` as in
+    :func:`build_world`.
     """
     run_ids = np.asarray(run_ids, dtype=np.int64)
     streams = Streams(seed, run_ids)
-    world = build_world(scenario, streams)
+    world = build_world(scenario, streams, policies)
     state = State.initial(
         world.params,
         [d.initial_stock[None, :].repeat(len(run_ids), axis=0) for d in world.defences],

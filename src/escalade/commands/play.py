@@ -1,0 +1,121 @@
+"""``escalade play``: a person plays one side of a crisis against the model, day by day."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from typing import Annotated
+
+import numpy as np
+import typer
+from rich.table import Table
+
+from escalade.cli_common import (
+    DaysOpt,
+    ScenarioArg,
+    SeedOpt,
+    SetOpt,
+    console,
+    load,
+    user_errors,
+)
+from escalade.engine.simulate import run_batch
+from escalade.narrative import narrative
+from escalade.policies.base import NO_ACTION, Situation
+from escalade.policies.human import Human
+from escalade.scenario.schema import Role, Scenario
+
+
+def options(situation: Situation, row: int) -> list[tuple[int, bool, float, float]]:
+    """The choices open today: (action or NO_ACTION, telegraphed, utility, model's probability).
+
+    The first is waiting. Probabilities are the default policy's logit quantal response with
+    the actor's rationality, shown as advice.
+    """
+    ap = situation.appraisal
+    rows: list[tuple[int, bool, float]] = [(NO_ACTION, False, float(ap.wait[row]))]
+    for k in range(ap.act.shape[1]):
+        for warned in (False, True):
+            u = float(ap.act[row, k, int(warned)])
+            if np.isfinite(u):
+                rows.append((k, warned, u))
+    lam = float(situation.rationality[row])
+    utilities = np.array([u for _, _, u in rows])
+    weights = np.exp(lam * (utilities - utilities.max()))
+    probs = weights / weights.sum()
+    return [(k, w, u, float(p)) for (k, w, u), p in zip(rows, probs, strict=True)]
+
+
+def asker(scenario: Scenario, actor: str) -> Human:
+    """A :class:`Human` policy that asks at the terminal."""
+
+    def ask(situation: Situation, row: int) -> tuple[int, bool]:
+        p = situation.params
+        day = situation.day
+        date = scenario.start + dt.timedelta(days=day)
+        target = p.actors[int(situation.target[row])]
+        console.rule(f"Day {day} ({date})")
+        console.print(
+            f"You play [bold]{scenario.actors[actor].name or actor}[/bold]. You hold a grievance "
+            f"of {situation.grievance[row]:.1f} rungs against [bold]{target}[/bold]; its last "
+            f"blow against you was rung {situation.received_rung[row]}.",
+            highlight=False,
+        )
+        choices = options(situation, row)
+        table = Table("#", "choice", "rung", "telegraphed", "utility", "model would")
+        for i, (k, warned, u, prob) in enumerate(choices):
+            label = "wait" if k == NO_ACTION else p.action_names[k].replace("_", " ")
+            rung = "" if k == NO_ACTION else str(p.action_rung[k])
+            table.add_row(str(i), label, rung, "yes" if warned else "", f"{u:+.2f}", f"{prob:.0%}")
+        console.print(table)
+        pick = typer.prompt("Your choice", default=0, type=int)
+        if not 0 <= pick < len(choices):
+            console.print(f"No option {pick}: you wait.")
+            pick = 0
+        return choices[pick][0], choices[pick][1]
+
+    return Human(ask)
+
+
+def play(
+    scenario: ScenarioArg,
+    actor: Annotated[str, typer.Option("--as", help="The actor you play (a state or proxy)")],
+    seed: SeedOpt = 0,
+    run: Annotated[int, typer.Option("--run", "-k", help="Which run of the ensemble", min=0)] = 0,
+    days: DaysOpt = None,
+    sets: SetOpt = None,
+) -> None:
+    """Play one side of a crisis against the model, day by day, then read the story.
+
+    On each day your actor convenes with a grievance (the model's rhythm: ``--set
+    model.decision_rate=1`` asks you every day), you see your options with their utility under
+    the default policy and how likely the model would take each; type a number. Every other
+    actor follows its policy, with the same random numbers as run K of an ensemble.
+    """
+    with user_errors():
+        sc = load(scenario, sets)
+        if actor not in sc.actors:
+            close = difflib.get_close_matches(actor, list(sc.actors), n=1)
+            tip = f"; did you mean '{close[0]}'?" if close else f"; actors: {', '.join(sc.actors)}"
+            raise ValueError(f"--as: unknown actor '{actor}' in scenario '{sc.name}'{tip}")
+        if sc.actors[actor].role not in (Role.STATE, Role.PROXY):
+            raise ValueError(
+                f"--as: {actor} is a {sc.actors[actor].role.value}; it does not "
+                "decide (play a state or a proxy)"
+            )
+        batch = run_batch(
+            sc, seed, np.array([run]), days, keep_events=True, policies={actor: asker(sc, actor)}
+        )
+    assert batch.events is not None
+    console.rule("What happened")
+    for line in narrative(batch.events, sc):
+        console.print(line, highlight=False)
+    out = batch.outcomes.to_pylist()[0]
+    console.print(
+        f"[bold]Highest rung:[/bold] {out['max_rung']}  [bold]ended:[/bold] "
+        f"{out['ended']} (day {out['end_day']})  [bold]deaths:[/bold] {out['deaths']}"
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(play)

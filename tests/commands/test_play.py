@@ -1,0 +1,44 @@
+"""``escalade play``: a person decides for one actor; everyone else follows the model."""
+
+from __future__ import annotations
+
+from typer.testing import CliRunner
+
+from escalade.commands.play import register
+from tests.commands.conftest import group_app
+
+EVERY_DAY = ["--set", "model.decision_rate=1"]
+
+
+def play(*args: str, answers: str) -> object:
+    return CliRunner().invoke(group_app(register), ["play", *args], input=answers)
+
+
+def test_a_player_who_always_waits_never_strikes() -> None:
+    result = play("april-2024", "--as", "IRN", "--days", "6", *EVERY_DAY, answers="0\n" * 10)
+    assert result.exit_code == 0, result.output
+    assert "You play Islamic Republic of Iran" in result.output
+    assert "model would" in result.output
+    story = result.output.split("What happened")[1]
+    assert "Islamic Republic of Iran: " not in story.replace(
+        "targeted killing abroad against Islamic Republic of Iran", ""
+    )
+
+
+def test_the_players_choice_is_carried_out() -> None:
+    # Option 2 is always "threaten" (after wait and declare concluded).
+    result = play("april-2024", "--as", "IRN", "--days", "3", *EVERY_DAY, answers="2\n" * 5)
+    assert result.exit_code == 0, result.output
+    story = result.output.split("What happened")[1]
+    assert "Islamic Republic of Iran: threaten against Israel (rung 1)" in story.replace("\n", " ")
+
+
+def test_playing_an_unknown_actor_is_a_clear_error() -> None:
+    result = play("april-2024", "--as", "IRNN", answers="")
+    assert result.exit_code == 2
+    assert "did you mean 'IRN'?" in result.output
+
+
+def test_a_mediator_cannot_be_played() -> None:
+    result = play("april-2024", "--as", "OMN", answers="")
+    assert result.exit_code == 2 and "does not decide" in result.output
