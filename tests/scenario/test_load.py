@@ -76,15 +76,20 @@ def test_distribution_outside_unit_interval(write) -> None:
     assert "actors.IRN.resolve: must lie in [0.0, 1.0]" in msg
 
 
-def test_duplicate_ids_are_a_yaml_error(write) -> None:
-    [msg] = problems(write(BASE + "  IRN:\n    role: state\n"))
-    assert "duplicate" in msg.lower() or "IRN" in msg
-
-
-def test_duplicate_actor_ids(write) -> None:
+def test_duplicate_actor_ids_are_located_at_the_second_one(write) -> None:
     text = BASE.replace("  HEZ:\n", "  ISR:\n    role: state\n  HEZ:\n")
     [msg] = problems(write(text))
-    assert ":" in msg and "ISR" in msg and "duplicate" in msg.lower()
+    assert ':10:3: YAML syntax error: found duplicate key "ISR"' in msg
+
+
+def test_duplicate_action_names_in_a_catalog(write) -> None:
+    catalog = (
+        "actions:\n"
+        "  - {name: strike, rung: 7, kind: strike}\n"
+        "  - {name: strike, rung: 8, kind: strike}\n"
+    )
+    [msg] = problems(write(BASE + catalog))
+    assert "actions: duplicate action names ['strike']" in msg
 
 
 def test_yaml_syntax_error_is_located(write) -> None:
