@@ -332,16 +332,7 @@ def analyse(sweep: Sweep) -> dict[str, list[dict[str, float | str]]]:
                 r = sobol_analyze.analyze(
                     prob, y, calc_second_order=False, seed=sweep.seed, print_to_console=False
                 )
-                rows = [
-                    {
-                        "param": n,
-                        "S1": _clean(r["S1"][i]),
-                        "S1_conf": _clean(r["S1_conf"][i]),
-                        "ST": _clean(r["ST"][i]),
-                        "ST_conf": _clean(r["ST_conf"][i]),
-                    }
-                    for i, n in enumerate(names)
-                ]
+                rows = _per_param(names, r, ("S1", "S1_conf", "ST", "ST_conf"))
             elif sweep.design is Design.MORRIS:
                 r = morris.analyze(
                     prob,
@@ -351,28 +342,21 @@ def analyse(sweep: Sweep) -> dict[str, list[dict[str, float | str]]]:
                     seed=sweep.seed,
                     print_to_console=False,
                 )
-                rows = [
-                    {
-                        "param": n,
-                        "mu": _clean(r["mu"][i]),
-                        "mu_star": _clean(r["mu_star"][i]),
-                        "mu_star_conf": _clean(r["mu_star_conf"][i]),
-                        "sigma": _clean(r["sigma"][i]),
-                    }
-                    for i, n in enumerate(names)
-                ]
+                rows = _per_param(names, r, ("mu", "mu_star", "mu_star_conf", "sigma"))
             elif sweep.design is Design.LHS:
                 r = rbd_fast.analyze(prob, sweep.x, y, M=RBD_HARMONICS, seed=sweep.seed)
-                rows = [
-                    {"param": n, "S1": _clean(r["S1"][i]), "S1_conf": _clean(r["S1_conf"][i])}
-                    for i, n in enumerate(names)
-                ]
+                rows = _per_param(names, r, ("S1", "S1_conf"))
             else:
                 rows = [
                     {"param": n, "S1": main_effect(sweep.x[:, i], y)} for i, n in enumerate(names)
                 ]
         out[key] = rows
     return out
+
+
+def _per_param(names: list[str], result: Any, keys: tuple[str, ...]) -> list[dict[str, Any]]:
+    """One row per parameter with the named SALib indices (NaN and infinities cleaned)."""
+    return [{"param": n, **{k: _clean(result[k][i]) for k in keys}} for i, n in enumerate(names)]
 
 
 def main_effect(xi: np.ndarray, y: np.ndarray) -> float:

@@ -114,17 +114,22 @@ def _rgba(hex_colour: str, alpha: float) -> str:
     return f"rgba({r},{g},{b},{alpha})"
 
 
-def tornado_chart(sweep: Sweep) -> go.Figure:
-    """Per outcome, the mean outcome with each parameter low vs high (widest bar on top)."""
-    swings = tornado(sweep)
-    keys = list(OUTCOMES)
-    fig = make_subplots(
+def _outcome_grid(keys: list[str]) -> go.Figure:
+    """Two columns of panels, one per outcome."""
+    return make_subplots(
         rows=math.ceil(len(keys) / 2),
         cols=2,
         subplot_titles=[OUTCOMES[k] for k in keys],
         horizontal_spacing=0.28,
         vertical_spacing=0.18,
     )
+
+
+def tornado_chart(sweep: Sweep) -> go.Figure:
+    """Per outcome, the mean outcome with each parameter low vs high (widest bar on top)."""
+    swings = tornado(sweep)
+    keys = list(OUTCOMES)
+    fig = _outcome_grid(keys)
     for n, key in enumerate(keys):
         row, col = n // 2 + 1, n % 2 + 1
         bars = swings[key][::-1]  # plotly draws the first category at the bottom
@@ -166,13 +171,7 @@ def tornado_chart(sweep: Sweep) -> go.Figure:
 def indices_chart(sweep: Sweep) -> go.Figure:
     """Sensitivity indices with their confidence half-widths, one panel per outcome."""
     keys = list(OUTCOMES)
-    fig = make_subplots(
-        rows=math.ceil(len(keys) / 2),
-        cols=2,
-        subplot_titles=[OUTCOMES[k] for k in keys],
-        horizontal_spacing=0.28,
-        vertical_spacing=0.18,
-    )
+    fig = _outcome_grid(keys)
     by_design: dict[Design, list[tuple[str, str | None, str]]] = {
         Design.SOBOL: [("S1", "S1_conf", "first order S1"), ("ST", "ST_conf", "total ST")],
         Design.MORRIS: [("mu_star", "mu_star_conf", "μ*"), ("sigma", None, "σ")],
