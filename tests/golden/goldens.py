@@ -100,7 +100,17 @@ CLI_CASES: dict[str, list[str]] = {
         "9",
         "--json",
     ],
-    "hindcast.json": ["hindcast", "--runs", "100", "--seed", "3", "--workers", "1", "--json"],
+    "hindcast.json": [
+        "hindcast",
+        *[f"E{i}" for i in range(1, 10)],
+        "--runs",
+        "100",
+        "--seed",
+        "3",
+        "--workers",
+        "1",
+        "--json",
+    ],
 }
 
 
