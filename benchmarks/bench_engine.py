@@ -4,7 +4,7 @@ Not a test: it prints figures for docs/performance.md. Run with `make bench` or
 `.venv/bin/python benchmarks/bench_engine.py [--runs 100000] [--days 60]`.
 
 Measures, on the built-in `april-2024` scenario:
-1. one process, in-memory batches (`escalade.engine.simulate.run_batch`) of CHUNK runs;
+1. one process, in-memory batches (`escalade.simulation.run_batch`) of CHUNK runs;
 2. the full ensemble path (`escalade.ensemble.run_experiment`: local worker processes, Parquet
    chunks, DuckDB catalog) with 1 and 2 workers;
 3. single replayed runs (`escalade.replay` of runs 0-99): median and best;
@@ -22,9 +22,9 @@ import time
 import numpy as np
 
 import escalade
-from escalade.engine.simulate import run_batch
 from escalade.ensemble import run_experiment
 from escalade.scenario.load import load_scenario
+from escalade.simulation import run_batch
 
 
 def peak_mb(who: int) -> float:

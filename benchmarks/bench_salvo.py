@@ -52,7 +52,7 @@ def main() -> None:
         t1 = time.perf_counter()
         c1 = time.process_time()
         warned = np.full(runs, not args.unwarned)
-        joined = eng.layers_joined(sc, dt, streams, 0, warned)
+        joined = eng.layers_joined(dt, streams, 0, warned)
         res = eng.resolve_salvo(
             streams, 0, "bench", launched, mt, dt, joined, warned, stock, dph, cph
         )

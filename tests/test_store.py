@@ -10,8 +10,8 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from escalade.engine.simulate import run_batch
 from escalade.scenario.schema import Scenario
+from escalade.simulation import run_batch
 from escalade.store import MANIFEST_KEYS, Store, StoreError, sha256_text
 
 FIXTURE = Path(__file__).parent / "fixtures" / "duel.yaml"

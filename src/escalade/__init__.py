@@ -7,6 +7,6 @@
 """
 
 from escalade.api import Ensemble, load_scenario, replay, simulate
+from escalade.version import __version__
 
-__version__ = "0.1.0"
 __all__ = ["Ensemble", "__version__", "load_scenario", "replay", "simulate"]

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pyarrow as pa
 
-from escalade.engine.simulate import run_batch
-from escalade.scenario.load import load_scenario as _load
 from escalade.scenario.schema import Scenario
+from escalade.simulation import load_scenario as _load
+from escalade.simulation import run_batch
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -48,7 +48,8 @@ class Ensemble:
 
 
 def load_scenario(spec: str | Path, overrides: dict[str, Any] | None = None) -> Scenario:
-    """A scenario from a YAML file or a built-in name (``escalade scenarios list``)."""
+    """A scenario from a YAML file or a built-in name (``escalade scenarios list``), checked
+    through and through (every problem located: file, line, column)."""
     return _load(spec, overrides)
 
 

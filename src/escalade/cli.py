@@ -10,7 +10,6 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from escalade import __version__
 from escalade.api import replay
 from escalade.cli_common import (
     DaysOpt,
@@ -23,8 +22,10 @@ from escalade.cli_common import (
     user_errors,
 )
 from escalade.narrative import narrative
-from escalade.scenario.load import builtin_names, load_scenario, scenario_text
+from escalade.scenario.load import builtin_names, scenario_text
 from escalade.scenario.schema import Scenario
+from escalade.simulation import load_scenario
+from escalade.version import __version__
 
 app = typer.Typer(
     name="escalade",

@@ -17,8 +17,9 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from escalade.scenario.load import ScenarioError, load_scenario
+from escalade.scenario.load import ScenarioError
 from escalade.scenario.schema import Scenario
+from escalade.simulation import load_scenario
 
 console = Console()
 err = Console(stderr=True)

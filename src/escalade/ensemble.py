@@ -34,9 +34,9 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from escalade.engine.simulate import run_batch
 from escalade.scenario.load import load_scenario, load_scenario_text, resolve_source
 from escalade.scenario.schema import Scenario
+from escalade.simulation import run_batch
 from escalade.store import (
     Store,
     StoreError,
@@ -288,7 +288,7 @@ def _prepare_resume(
     overrides: dict[str, Any] | None,
     chunk_size: int | None,
 ) -> tuple[str, dict[str, Any], Scenario]:
-    from escalade import __version__
+    from escalade.version import __version__
 
     exp_id = st.resolve(resume)
     m = st.manifest(exp_id)
@@ -484,14 +484,14 @@ def _client(address: str) -> Any:
 
 
 def _worker_version() -> str:
-    from escalade import __version__
+    from escalade.version import __version__
 
     return __version__
 
 
 def connect_scheduler(address: str) -> Any:
     """A ``distributed.Client`` for ``address`` with at least one worker running our version."""
-    from escalade import __version__
+    from escalade.version import __version__
 
     check_scheduler_address(address)
     scheme, _, rest = address.partition("://")

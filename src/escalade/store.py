@@ -31,6 +31,8 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from escalade.outcomes import SCHEMA
+
 try:  # POSIX advisory locks; elsewhere a running experiment is not guarded
     import fcntl
 except ImportError:  # pragma: no cover
@@ -206,7 +208,7 @@ class Store:
     def create(self, manifest: dict[str, Any]) -> str:
         """Register a new experiment; returns its id. ``manifest`` needs at least
         ``scenario_name``, ``scenario_yaml``, ``seed``, ``runs``, ``chunk_size``."""
-        from escalade import __version__
+        from escalade.version import __version__
 
         for key in ("scenario_name", "scenario_yaml", "seed", "runs", "chunk_size"):
             if key not in manifest:
@@ -449,13 +451,8 @@ def _unique_names(names: list[str]) -> list[str]:
 
 
 def _empty_outcomes() -> pa.Table:
-    """An outcome table with no rows (the engine's schema)."""
-    from escalade.engine import simulate
-
-    schema = getattr(simulate, "OUTCOME_SCHEMA", None)
-    if schema is None:  # pragma: no cover - older engines
-        return pa.table({"run": pa.array([], pa.int64())})
-    return schema.empty_table()
+    """An outcome table with no rows (the registry's schema, :mod:`escalade.outcomes`)."""
+    return SCHEMA.empty_table()
 
 
 def _fsync_dir(path: Path) -> None:

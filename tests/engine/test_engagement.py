@@ -110,7 +110,7 @@ def fire(
     mt = eng.munition_table(sc, s)
     dt = eng.defence_table(sc, "BLUE", s)
     w = np.full(s.runs, warned)
-    j = eng.layers_joined(sc, dt, s, 0, w) if joined is None else joined
+    j = eng.layers_joined(dt, s, 0, w) if joined is None else joined
     dph, cph = eng.target_effects(sc, "base", s)
     return eng.resolve_salvo(
         s,
@@ -232,8 +232,8 @@ def test_layers_joined_follows_alliance_defend_and_warning() -> None:
     warned, unwarned = np.ones(runs, bool), np.zeros(runs, bool)
     sc = scenario(lay, defend=0.8)
     dt = eng.defence_table(sc, "BLUE", s)
-    jw = eng.layers_joined(sc, dt, s, 0, warned)
-    ju = eng.layers_joined(sc, dt, s, 0, unwarned)
+    jw = eng.layers_joined(dt, s, 0, warned)
+    ju = eng.layers_joined(dt, s, 0, unwarned)
     assert jw[:, 0].all() and ju[:, 0].all()  # own layers always
     # warned: joins with p = defend = 0.8; unwarned: p = defend * readiness (0.4 and 0.16).
     # 5 s.e. of a proportion from 20,000 runs is <= 0.0018 * 5 = 0.009
@@ -244,13 +244,9 @@ def test_layers_joined_follows_alliance_defend_and_warning() -> None:
     assert not np.any(ju[:, 2] & ~ju[:, 1])
     # no alliance: a partner never joins; defend = 0: never either
     no_ally = scenario(lay, relations=[])
-    assert not eng.layers_joined(no_ally, eng.defence_table(no_ally, "BLUE", s), s, 0, warned)[
-        :, 1:
-    ].any()
+    assert not eng.layers_joined(eng.defence_table(no_ally, "BLUE", s), s, 0, warned)[:, 1:].any()
     never = scenario(lay, defend=0.0)
-    assert not eng.layers_joined(never, eng.defence_table(never, "BLUE", s), s, 0, warned)[
-        :, 1:
-    ].any()
+    assert not eng.layers_joined(eng.defence_table(never, "BLUE", s), s, 0, warned)[:, 1:].any()
 
 
 def test_kill_probability_and_doctrines() -> None:
@@ -424,7 +420,7 @@ def run_e7(warned: bool, partners: bool | None = None) -> tuple[eng.SalvoResult,
     mt = eng.munition_table(sc, s)
     dt = eng.defence_table(sc, "ISR", s)
     w = np.full(CAL_RUNS, warned)
-    joined = eng.layers_joined(sc, dt, s, 0, w)
+    joined = eng.layers_joined(dt, s, 0, w)
     if partners is not None:
         own = np.array([o == "ISR" for o in dt.owners])
         joined = np.where(own, True, partners) & np.ones_like(joined)
@@ -513,7 +509,7 @@ def test_e2_undefended_srbm_salvo_lands_and_kills_no_one_most_likely() -> None:
         salvo = {next(m for m, mun in sc.munitions.items() if mun.kind == "srbm"): 16}
     dt = eng.defence_table(sc, "USA", s)
     w = np.ones(CAL_RUNS, bool)  # hours of warning: troops sheltered
-    joined = eng.layers_joined(sc, dt, s, 0, w)
+    joined = eng.layers_joined(dt, s, 0, w)
     tclass = "air_base" if "air_base" in sc.target_classes else next(iter(sc.target_classes))
     dph, cph = eng.target_effects(sc, tclass, s)
     res = eng.resolve_salvo(

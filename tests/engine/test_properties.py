@@ -15,10 +15,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from escalade.engine.simulate import run_batch
 from escalade.engine.state import State
 from escalade.ladder import DEFAULT_ACTIONS
 from escalade.scenario.load import ScenarioError, validate
+from escalade.simulation import run_batch
 
 MUNITIONS = {
     "drone": {"kind": "drone", "flight_time_hours": 8, "failure_rate": 0.1, "unit_cost_usd": 3e4},
@@ -161,9 +161,12 @@ def test_bookkeeping_holds_in_any_valid_scenario(data: dict[str, Any], seed: int
     top = len(scenario.ladder) - 1
 
     def invariants(day: int, state: State) -> None:
-        assert (state.stocks >= 0).all()
-        assert all((stock >= 0).all() for stock in state.interceptors)
-        assert np.isfinite(state.grievance).all() and (state.grievance >= 0).all()
+        assert (state.arsenals.stocks >= 0).all()
+        assert all((stock >= 0).all() for stock in state.arsenals.interceptors)
+        assert (
+            np.isfinite(state.grievances.grievance).all()
+            and (state.grievances.grievance >= 0).all()
+        )
         assert ((state.hard_weight >= 0) & (state.hard_weight <= 1)).all()
 
     batch = run_batch(scenario, seed, np.arange(25), keep_events=True, observe=invariants)

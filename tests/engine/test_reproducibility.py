@@ -8,8 +8,8 @@ import pyarrow as pa
 import pytest
 
 from escalade.api import replay, simulate
-from escalade.engine.simulate import run_batch
 from escalade.scenario.schema import Scenario
+from escalade.simulation import run_batch
 
 
 def _rows(table: pa.Table) -> list[dict[str, object]]:

@@ -18,8 +18,8 @@ import pyarrow.parquet as pq
 from typer.testing import CliRunner
 
 from escalade.cli import app
-from escalade.engine.simulate import run_batch
 from escalade.scenario.load import load_scenario
+from escalade.simulation import run_batch
 from tests.policies.versus import duel
 
 HERE = Path(__file__).parent

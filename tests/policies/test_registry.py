@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from escalade.engine.simulate import run_batch
 from escalade.policies import base
 from escalade.policies.base import make_policy, policy_names
+from escalade.simulation import run_batch
 from tests.policies.versus import duel
 
 PLUGIN = '''

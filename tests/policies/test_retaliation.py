@@ -6,13 +6,13 @@ from typing import Any
 
 import numpy as np
 
+from escalade.engine.blows import land_triggers
 from escalade.engine.calculus import answer_utility
 from escalade.engine.rng import Streams
-from escalade.engine.simulate import build_world, run_batch
 from escalade.engine.state import EventLog, State
-from escalade.engine.step import land_triggers
 from escalade.policies.base import Situation
 from escalade.policies.retaliation import CalibratedRetaliation
+from escalade.simulation import build_world, run_batch
 from tests.policies.versus import duel
 
 
@@ -26,11 +26,11 @@ def test_a_nearly_rational_leader_takes_the_best_answer() -> None:
     sc = duel("calibrated_retaliation", [(0, "symbolic_strike")])
     sc.actors["BLUE"].policy.rationality = 1e6
     world = build_world(sc, Streams(1, np.arange(200)))
-    state = State.initial(world.params, [d.stock(200) for d in world.defences])
+    state = State.initial(world.params, 200)
     land_triggers(state, world, 0, EventLog())
     blue, red = world.params.index("BLUE"), world.params.index("RED")
     runs, target = np.arange(200), np.full(200, red)
-    grievance = state.grievance[runs, blue, red]
+    grievance = state.grievances.grievance[runs, blue, red]
     appraisal = answer_utility(state, world.params, runs, blue, target, grievance)
     situation = Situation(
         0, blue, runs, target, grievance, np.full(200, 7), appraisal, world.params, world.streams

@@ -11,8 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from escalade.engine.simulate import run_batch
 from escalade.scenario.load import validate
+from escalade.simulation import run_batch
 
 
 def duel(policy: str, red_moves: list[tuple[int, str]], **extra: Any) -> Any:

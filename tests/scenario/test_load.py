@@ -158,13 +158,6 @@ def test_override_creates_an_optional_block(write) -> None:
     assert load_scenario(write(BASE), {"model.war_cost": 30}).model.war_cost == 30
 
 
-def test_unknown_policy_is_located_with_a_suggestion(write) -> None:
-    text = BASE.replace("    resolve: 0.7", "    resolve: 0.7\n    policy: {name: tit_for_tatt}")
-    [msg] = problems(write(text))
-    assert ":8:" in msg and "actors.IRN.policy.name: unknown policy 'tit_for_tatt'" in msg
-    assert "did you mean 'tit_for_tat'?" in msg
-
-
 def test_a_bad_override_is_blamed_on_the_override_not_the_file(write) -> None:
     with pytest.raises(ScenarioError) as info:
         load_scenario(write(BASE), {"model.war_cost": -3})

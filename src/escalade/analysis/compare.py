@@ -34,23 +34,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from scipy import stats
 
-from escalade.analysis.stats import CONFIDENCE, THRESHOLDS, crossed, wilson
+from escalade.analysis.stats import CONFIDENCE, crossed, wilson
+from escalade.outcomes import MEANS, SHORT, THRESHOLDS
 
 Kind = Literal["proportion", "mean"]
-
-MEANS = {
-    "mean max rung": "max_rung",
-    "mean deaths": "deaths",
-    "mean defence cost $": "defence_cost_usd",
-}
-SHORT = {
-    "first_direct_day": "P(direct exchange)",
-    "first_strategic_day": "P(strategic strikes)",
-    "first_war_day": "P(sustained war)",
-    "first_combat_day": "P(combat by {watch})",
-}
-"""Short labels of the M12 thresholds in a comparison (by outcome column)."""
-"""Per-run quantities whose mean difference a comparison reports (label -> column)."""
 
 
 @dataclass(frozen=True)

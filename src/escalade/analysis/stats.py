@@ -9,6 +9,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from scipy import stats
 
+from escalade.outcomes import DISTRIBUTIONS, THRESHOLDS
+
 CONFIDENCE = 0.95
 """Default confidence level of every interval escalade reports."""
 
@@ -56,14 +58,6 @@ def proportion(label: str, mask: np.ndarray, confidence: float = CONFIDENCE) -> 
     k, n = int(np.sum(mask)), int(np.size(mask))
     lo, hi = wilson(k, n, confidence)
     return Proportion(label, k, n, lo, hi)
-
-
-THRESHOLDS = {
-    "direct exchange between states": "first_direct_day",
-    "strikes on strategic assets": "first_strategic_day",
-    "sustained war": "first_war_day",
-    "combat by the watched actor": "first_combat_day",
-}
 
 
 def threshold_probabilities(outcomes: pa.Table, by_day: int | None = None) -> list[Proportion]:
@@ -241,18 +235,6 @@ def survival_curves(
         for label, col in THRESHOLDS.items()
     ]
 
-
-DISTRIBUTIONS = {
-    "deaths": "deaths",
-    "senior figures killed": "senior_killed",
-    "damage (units)": "damage",
-    "strikes": "strikes",
-    "munitions spent": "munitions_spent",
-    "interceptors spent": "interceptors_spent",
-    "attack cost (USD)": "attack_cost_usd",
-    "defence cost (USD)": "defence_cost_usd",
-}
-"""Per-run quantities whose distributions an ensemble reports (label -> outcome column)."""
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 

@@ -19,31 +19,27 @@ from escalade.cli_common import (
     load,
     user_errors,
 )
-from escalade.engine.simulate import run_batch
+from escalade.engine.decision import NO_ACTION, Situation, option_choice
 from escalade.narrative import narrative
-from escalade.policies.base import NO_ACTION, Situation
 from escalade.policies.human import Human
+from escalade.policies.retaliation import CalibratedRetaliation
 from escalade.scenario.schema import Role, Scenario
+from escalade.simulation import run_batch
 
 
 def options(situation: Situation, row: int) -> list[tuple[int, bool, float, float]]:
     """The choices open today: (action or NO_ACTION, telegraphed, utility, model's probability).
 
     The first is waiting. Probabilities are the default policy's logit quantal response with
-    the actor's rationality, shown as advice.
+    the actor's rationality (:meth:`CalibratedRetaliation.probabilities`), shown as advice.
     """
-    ap = situation.appraisal
-    rows: list[tuple[int, bool, float]] = [(NO_ACTION, False, float(ap.wait[row]))]
-    for k in range(ap.act.shape[1]):
-        for warned in (False, True):
-            u = float(ap.act[row, k, int(warned)])
-            if np.isfinite(u):
-                rows.append((k, warned, u))
-    lam = float(situation.rationality[row])
-    utilities = np.array([u for _, _, u in rows])
-    weights = np.exp(lam * (utilities - utilities.max()))
-    probs = weights / weights.sum()
-    return [(k, w, u, float(p)) for (k, w, u), p in zip(rows, probs, strict=True)]
+    utilities = situation.appraisal.utilities()[row]
+    probs = CalibratedRetaliation.probabilities(situation)[row]
+    actions, warned = option_choice(np.arange(len(utilities)))
+    return [
+        (int(actions[i]), bool(warned[i]), float(utilities[i]), float(probs[i]))
+        for i in np.flatnonzero(np.isfinite(utilities))
+    ]
 
 
 def asker(scenario: Scenario, actor: str) -> Human:
@@ -64,8 +60,8 @@ def asker(scenario: Scenario, actor: str) -> Human:
         choices = options(situation, row)
         table = Table("#", "choice", "rung", "telegraphed", "utility", "model would")
         for i, (k, warned, u, prob) in enumerate(choices):
-            label = "wait" if k == NO_ACTION else p.action_names[k].replace("_", " ")
-            rung = "" if k == NO_ACTION else str(p.action_rung[k])
+            label = "wait" if k == NO_ACTION else p.catalog.names[k].replace("_", " ")
+            rung = "" if k == NO_ACTION else str(p.catalog.rung[k])
             table.add_row(str(i), label, rung, "yes" if warned else "", f"{u:+.2f}", f"{prob:.0%}")
         console.print(table)
         pick = typer.prompt("Your choice", default=0, type=int)

@@ -143,7 +143,7 @@ def simulate(
         names, owners, initial_stock = dtab.names, dtab.owners, dtab.initial_stock.tolist()
         col = [mtab.index(m) for m in fired]
         warned_arr = np.full(n, warned)
-        joined = eng.layers_joined(scenario, dtab, streams, SALVO_DAY, warned_arr)
+        joined = eng.layers_joined(dtab, streams, SALVO_DAY, warned_arr)
         dph, cph = eng.target_effects(scenario, target_class, streams)
         res = eng.resolve_salvo(
             streams,

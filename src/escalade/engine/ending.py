@@ -1,16 +1,91 @@
-"""How rounds and crises end: M12 thresholds (war) and M13 declared ends and cease-fires."""
+"""M13 Declared ends: rounds close by declarations accepted, mediated cease-fires, or quiet.
+
+After answering, an actor whose grievance is calm may declare its round concluded
+(``declare_end_probability``); the declaration travels by channel (M4) and is accepted if the
+receiver's grievance against the declarer is below ``accept_end_below``. Once every grievance is
+low enough, a mediator brokers a cease-fire at ``mediation_rate`` a day; a crisis calm for
+``quiet_days`` is over. See docs/model/M13-declared-ends.md.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-from escalade.engine.params import ROLES, Params
-from escalade.engine.perception import channel_delivery
+from escalade.engine.catalog import Catalog
+from escalade.engine.channels import arrival_day, channel_delivery
+from escalade.engine.compiled import Cast, F, I, model_draw
 from escalade.engine.rng import Streams
-from escalade.engine.state import END_REASONS, EventLog, F, I, State
-from escalade.scenario.schema import Role
+from escalade.scenario.schema import Role, Scenario
 
-_MEDIATOR = ROLES.index(Role.MEDIATOR)
+if TYPE_CHECKING:
+    from escalade.engine.params import Params
+    from escalade.engine.state import EventLog, State
+
+
+class EndReason(IntEnum):
+    """How a run stands at its end; the code is what an ``end`` event carries in its rung."""
+
+    ONGOING = 0
+    QUIET = 1
+    CEASEFIRE = 2
+    WAR = 3
+
+
+END_REASONS = tuple(r.name.lower() for r in EndReason)
+"""Names of the end reasons, indexed by code."""
+NEVER = np.iinfo(np.int64).max
+
+
+@dataclass(frozen=True)
+class EndingParams:
+    """M13 parameters."""
+
+    declare_end_probability: F  # (R,)
+    accept_end_below: F  # (R,)
+    mediation_rate: F  # (R,)
+    quiet_below: F  # (R,)
+    quiet_days: int
+    declaration_action: int  # catalog index of the declared end, -1 none
+    mediator: int  # actor who brokers cease-fires, -1 none
+
+    @classmethod
+    def compile(cls, scenario: Scenario, streams: Streams, cast: Cast) -> EndingParams:
+        mp = scenario.model
+        mediators = [i for i, a in enumerate(scenario.actors.values()) if a.role == Role.MEDIATOR]
+        if mp.ceasefire_mediator is not None:
+            mediator = cast.index(mp.ceasefire_mediator)
+        else:
+            mediator = mediators[0] if mediators else -1
+        return cls(
+            declare_end_probability=model_draw(scenario, streams, "declare_end_probability"),
+            accept_end_below=model_draw(scenario, streams, "accept_end_below"),
+            mediation_rate=model_draw(scenario, streams, "mediation_rate"),
+            quiet_below=model_draw(scenario, streams, "quiet_below"),
+            quiet_days=mp.quiet_days,
+            declaration_action=Catalog.compile(scenario).find(mp.declaration_action),
+            mediator=mediator,
+        )
+
+
+@dataclass
+class Declarations:
+    """M13 state: declared ends on their way, and calm days so far."""
+
+    day: I  # (R, A, A) day a's "concluded" reaches b, -1 none
+    next_day: I  # (R,) earliest pending arrival of a declaration, -1 none
+    calm_days: I  # (R,)
+
+    @classmethod
+    def initial(cls, runs: int, actors: int) -> Declarations:
+        return cls(
+            day=np.full((runs, actors, actors), -1, dtype=np.int64),
+            next_day=np.full(runs, -1, dtype=np.int64),
+            calm_days=np.zeros(runs, dtype=np.int64),
+        )
 
 
 def declare_end(
@@ -26,20 +101,17 @@ def declare_end(
     """M13 Declared ends: the actor declares its round concluded; the message travels by the
     channel to the target (M4) and may be lost."""
     arrives, delay = channel_delivery(
-        params, streams, day, runs, actor, target, f"declare:{params.actors[actor]}"
+        params, streams, day, runs, actor, target, f"declare:{params.cast.actors[actor]}"
     )
-    via = params.channel_via[actor, target]
-    k = (
-        params.action_names.index("declare_concluded")
-        if ("declare_concluded" in params.action_names)
-        else -1
-    )
+    via = params.channels.via[actor, target]
+    k = params.ending.declaration_action
     log.add(day, runs, "declaration", actor, action=k, rung=0, target=target, channel=via)
     r = runs[arrives]
-    due = day + np.maximum(delay[arrives], 1)
-    state.declaration_day[r, actor, target[arrives]] = due
-    nxt = state.next_declaration[r]
-    state.next_declaration[r] = np.where((nxt < 0) | (due < nxt), due, nxt)
+    due = arrival_day(params, day, delay[arrives])
+    d = state.declarations
+    d.day[r, actor, target[arrives]] = due
+    nxt = d.next_day[r]
+    d.next_day[r] = np.where((nxt < 0) | (due < nxt), due, nxt)
 
 
 def maybe_declare_end(
@@ -54,9 +126,10 @@ def maybe_declare_end(
 ) -> None:
     """M13: after answering, an actor whose grievance is discharged may declare the matter
     concluded (``declare_end_probability``)."""
-    calm = state.grievance[runs, actor, target] < params.m["quiet_below"][runs]
-    u = streams.subset(runs).uniform(day, f"declare?:{params.actors[actor]}")
-    say = calm & (u < params.m["declare_end_probability"][runs])
+    e = params.ending
+    calm = state.grievances.grievance[runs, actor, target] < e.quiet_below[runs]
+    u = streams.subset(runs).uniform(day, f"declare?:{params.cast.actors[actor]}")
+    say = calm & (u < e.declare_end_probability[runs])
     if say.any():
         declare_end(state, params, streams, day, log, runs[say], actor, target[say])
 
@@ -64,19 +137,20 @@ def maybe_declare_end(
 def deliver_declarations(state: State, params: Params, day: int, log: EventLog) -> None:
     """M13: a declared end that arrives is accepted if the receiver's grievance against the
     declarer is below ``accept_end_below``; acceptance leaves it calm toward the declarer."""
-    due = np.flatnonzero(state.next_declaration == day)
+    d = state.declarations
+    due = np.flatnonzero(d.next_day == day)
     if len(due) == 0:
         return
-    sub, sender, receiver = np.nonzero(state.declaration_day[due] == day)
+    sub, sender, receiver = np.nonzero(d.day[due] == day)
     runs = due[sub]
-    state.declaration_day[runs, sender, receiver] = -1
-    later = state.declaration_day[due].reshape(len(due), -1)
-    later = np.where(later > day, later, np.iinfo(np.int64).max).min(axis=1)
-    state.next_declaration[due] = np.where(later == np.iinfo(np.int64).max, -1, later)
-    g = state.grievance[runs, receiver, sender]
-    accept = (g < params.m["accept_end_below"][runs]) & ~state.ended[runs]
+    d.day[runs, sender, receiver] = -1
+    later = d.day[due].reshape(len(due), -1)
+    later = np.where(later > day, later, NEVER).min(axis=1)
+    d.next_day[due] = np.where(later == NEVER, -1, later)
+    g = state.grievances.grievance[runs, receiver, sender]
+    accept = (g < params.ending.accept_end_below[runs]) & ~state.ended[runs]
     r, s, v = runs[accept], sender[accept], receiver[accept]
-    state.grievance[r, v, s] = 0.0
+    state.grievances.grievance[r, v, s] = 0.0
     for actor in np.unique(v):
         sel = v == actor
         log.add(day, r[sel], "acceptance", int(actor), target=s[sel])
@@ -86,50 +160,49 @@ def worst_grievance(state: State, params: Params) -> F:
     """(R,) the largest grievance any deciding actor holds (M1), for the ending tests."""
     if len(params.deciders) == 0:
         return np.zeros(len(state.ended))
-    return state.grievance.max(axis=2)[:, params.deciders].max(axis=1)
+    return state.grievances.grievance.max(axis=2)[:, params.deciders].max(axis=1)
 
 
 def mediated_ceasefire(
     state: State, params: Params, streams: Streams, day: int, log: EventLog, worst: F
 ) -> None:
-    """M13: once grievances are low enough to accept an end, a mediator brokers a cease-fire
-    with daily probability ``mediation_rate`` (only if the scenario has a mediator)."""
-    if not (params.role == _MEDIATOR).any():
+    """M13: once grievances are low enough to accept an end, the scenario's mediator
+    (``ceasefire_mediator``, by default the first mediator listed) brokers a cease-fire with
+    daily probability ``mediation_rate``; without a mediator there is none."""
+    e = params.ending
+    if e.mediator < 0:
         return
     u = streams.uniform(day, "mediation")
     ok = (
         ~state.ended
         & state.struck
-        & (worst < params.m["accept_end_below"])
-        & (u < params.m["mediation_rate"])
-        & (state.pend_day.max(axis=1) < 0)
+        & (worst < e.accept_end_below)
+        & (u < e.mediation_rate)
+        & (state.orders.day.max(axis=1) < 0)
     )
     runs = np.flatnonzero(ok)
     if len(runs):
-        mediator = int(np.flatnonzero(params.role == _MEDIATOR)[0])
-        log.add(day, runs, "ceasefire", mediator)
-        _end(state, runs, day, "ceasefire", log)
+        log.add(day, runs, "ceasefire", e.mediator)
+        end_runs(state, runs, day, EndReason.CEASEFIRE, log)
 
 
 def quiet_end(state: State, params: Params, day: int, log: EventLog, worst: F) -> None:
     """M13: a crisis with every grievance calm and nothing scheduled for ``quiet_days`` is over."""
-    calm = state.struck & (worst < params.m["quiet_below"]) & (state.pend_day.max(axis=1) < 0)
-    state.calm_days = np.where(calm, state.calm_days + 1, 0)
-    runs = np.flatnonzero(~state.ended & (state.calm_days >= params.m_int["quiet_days"]))
+    e = params.ending
+    calm = state.struck & (worst < e.quiet_below) & (state.orders.day.max(axis=1) < 0)
+    d = state.declarations
+    d.calm_days = np.where(calm, d.calm_days + 1, 0)
+    runs = np.flatnonzero(~state.ended & (d.calm_days >= e.quiet_days))
     if len(runs):
-        _end(state, runs, day, "quiet", log)
+        end_runs(state, runs, day, EndReason.QUIET, log)
 
 
-def war_end(state: State, params: Params, day: int, runs: I, rung: I, log: EventLog) -> None:
-    """M12: a blow at or above ``war_rung`` opens a sustained war; the run ends there."""
-    war = runs[rung >= params.m_int["war_rung"]]
-    war = war[~state.ended[war]]
-    if len(war):
-        _end(state, war, day, "war", log)
-
-
-def _end(state: State, runs: I, day: int, reason: str, log: EventLog) -> None:
+def end_runs(state: State, runs: I, day: int, reason: EndReason, log: EventLog) -> None:
+    """End ``runs`` on ``day`` for ``reason`` (an ``end`` event carries the reason's code)."""
     state.ended[runs] = True
-    state.end_reason[runs] = END_REASONS.index(reason)
+    state.end_reason[runs] = int(reason)
     state.end_day[runs] = day
-    log.add(day, runs, "end", -1, action=-1, rung=END_REASONS.index(reason))
+    log.add(day, runs, "end", -1, action=-1, rung=int(reason))
+
+
+__all__ = ["END_REASONS", "EndReason", "EndingParams"]

@@ -50,12 +50,13 @@ See ``docs/model/M6-engagement.md`` for parameters, sources and calibration.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from escalade.engine.params import draw_param
+from escalade.engine.compiled import draw_param
 from escalade.engine.rng import Streams
 from escalade.scenario.distributions import mean_of
 from escalade.scenario.schema import Scenario, TargetClass
@@ -242,9 +243,7 @@ def target_effects(
 # --------------------------------------------------------------------------------------------
 
 
-def layers_joined(
-    scenario: Scenario, table: DefenceTable, streams: Streams, day: int, warned: Bools
-) -> Bools:
+def layers_joined(table: DefenceTable, streams: Streams, day: int, warned: Bools) -> Bools:
     """Which layers take part in the defence, per run: (R, L) bool (M6, M3).
 
     - The defended actor's own layers always take part.
@@ -259,8 +258,6 @@ def layers_joined(
       both willing and have that layer in place without notice (less ready layers join only
       in runs where the readier ones do). Its capacity is then reduced further by
       :func:`effective_capacity`, like the defender's own layers.
-
-    ``scenario`` is the one ``table`` was compiled from (the alliance draws live in the table).
     """
     runs = streams.runs
     warned_b = np.broadcast_to(np.asarray(warned, dtype=np.bool_), (runs,))
@@ -500,3 +497,125 @@ __all__ = [
     "share_budget",
     "target_effects",
 ]
+
+
+# --------------------------------------------------------------------------------------------
+# The engagement block of a compiled scenario, and its state
+# --------------------------------------------------------------------------------------------
+
+PER_RUN_FIELDS = ("failure_rate", "kill_probability", "unwarned_readiness", "defend")
+"""The fields of the munition and defence tables that hold one row per run."""
+
+
+@dataclass(frozen=True)
+class EngagementParams:
+    """M6 parameters: munitions, every actor's defences, strike packages and target effects."""
+
+    munitions: MunitionTable
+    defences: list[DefenceTable]  # one per actor (possibly without layers)
+    arsenal: Ints  # (A, M) munitions each actor starts with
+    packages: Ints  # (A, K, M) munitions fired by each actor for each action
+    target_damage: Floats  # (R, C) damage per hit, by target class
+    target_casualties: Floats  # (R, C) deaths per hit, by target class
+    default_damage: float  # per hit, for an action without a target class (schema default)
+    default_casualties: float
+
+    @classmethod
+    def compile(
+        cls, scenario: Scenario, streams: Streams, actors: tuple[str, ...]
+    ) -> EngagementParams:
+        munitions = tuple(scenario.munitions)
+        action_names = [a.name for a in scenario.actions]
+        arsenal = np.zeros((len(actors), len(munitions)), dtype=np.int64)
+        packages = np.zeros((len(actors), len(action_names), len(munitions)), dtype=np.int64)
+        for i, actor in enumerate(scenario.actors.values()):
+            for name, count in actor.arsenal.items():
+                arsenal[i, munitions.index(name)] = count
+            for action, package in actor.packages.items():
+                for mname, count in package.items():
+                    packages[i, action_names.index(action), munitions.index(mname)] = count
+
+        def per_class(name: str) -> Floats:
+            columns = [
+                draw_param(streams, getattr(c, name), f"target_classes.{n}.{name}")
+                for n, c in scenario.target_classes.items()
+            ]
+            return np.stack(columns, axis=1) if columns else np.zeros((streams.runs, 0))
+
+        fallback = TargetClass()
+        return cls(
+            munitions=munition_table(scenario, streams),
+            defences=[defence_table(scenario, a, streams) for a in actors],
+            arsenal=arsenal,
+            packages=packages,
+            target_damage=per_class("damage_per_hit"),
+            target_casualties=per_class("casualties_per_hit"),
+            default_damage=float(mean_of(fallback.damage_per_hit)),
+            default_casualties=float(mean_of(fallback.casualties_per_hit)),
+        )
+
+
+@dataclass
+class Arsenals:
+    """M6 state: munitions and interceptors left."""
+
+    stocks: Ints  # (R, A, M) munitions left
+    interceptors: list[Ints]  # per defended actor, (R, L_a) interceptors left
+
+    @classmethod
+    def initial(cls, params: EngagementParams, runs: int) -> Arsenals:
+        return cls(
+            stocks=np.repeat(params.arsenal[None, :, :], runs, axis=0),
+            interceptors=[d.initial_stock[None, :].repeat(runs, axis=0) for d in params.defences],
+        )
+
+
+def subset_rows(table: Any, runs: Ints) -> Any:
+    """The rows ``runs`` (sorted, distinct) of every per-run array of a frozen table."""
+    changes = {f.name: getattr(table, f.name) for f in fields(table) if f.name in PER_RUN_FIELDS}
+    if all(len(rows) == len(runs) for rows in changes.values()):
+        return table  # every row, in order
+    changes = {name: rows[runs] for name, rows in changes.items()}
+    return replace(table, **changes)
+
+
+def strike_defences(
+    engagement: EngagementParams,
+    arsenals: Arsenals,
+    streams: Streams,
+    day: int,
+    runs: Ints,
+    target: int,
+    launched: Ints,
+    warned: Bools,
+    target_class: int,
+    tag: str,
+) -> SalvoResult:
+    """M6 with M3: the target's layers (partners joining if warned) meet a salvo in ``runs``;
+    leakers hit ``target_class`` (the schema's default effects when -1). Interceptors used are
+    taken from the target's stock."""
+    defence = subset_rows(engagement.defences[target], runs)
+    munitions = subset_rows(engagement.munitions, runs)
+    sub_streams = streams.subset(runs)
+    joined = layers_joined(defence, sub_streams, day, warned)
+    if target_class >= 0:
+        dmg = engagement.target_damage[runs, target_class]
+        cas = engagement.target_casualties[runs, target_class]
+    else:
+        dmg = np.full(len(runs), engagement.default_damage)
+        cas = np.full(len(runs), engagement.default_casualties)
+    res = resolve_salvo(
+        sub_streams,
+        day,
+        tag,
+        launched,
+        munitions,
+        defence,
+        joined,
+        warned,
+        arsenals.interceptors[target][runs],
+        dmg,
+        cas,
+    )
+    arsenals.interceptors[target][runs] -= res.interceptors_used
+    return res

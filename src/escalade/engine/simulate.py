@@ -1,53 +1,32 @@
-"""Run a batch: compile, loop over days, and derive one outcome row per run from its events."""
+"""Run a batch: loop over days, and derive one outcome row per run from its events.
+
+:func:`simulate` takes a :class:`~escalade.engine.world.World` whose policies are already
+resolved; :func:`escalade.simulation.run_batch` builds one from a scenario (resolving policy
+names in the registry) and is what the rest of escalade calls.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
 
-from escalade.engine.engagement import defence_table, munition_table
-from escalade.engine.params import KINDS, ROLES, Params, compile_params
-from escalade.engine.rng import Streams
-from escalade.engine.state import END_REASONS, EVENT_KINDS, EventLog, I, State, events_table
-from escalade.engine.step import World, step
-from escalade.policies import Policy, make_policy
-from escalade.scenario.schema import Role, Scenario
+from escalade.engine.compiled import ROLES, I
+from escalade.engine.ending import END_REASONS
+from escalade.engine.params import Params
+from escalade.engine.state import EVENT_KINDS, EventLog, State, events_table
+from escalade.engine.step import step
+from escalade.engine.world import World
+from escalade.outcomes import SCHEMA
+from escalade.scenario.schema import Role
 
 _ACTS = [EVENT_KINDS.index(k) for k in ("strike", "statement")]
 """Decided moves: they make the pathway and the first answer (a proxy's own harassment does not)."""
 _BLOWS = [EVENT_KINDS.index(k) for k in ("strike", "harassment")]
 PATHWAY_STEPS = 6
 """Actions kept in an outcome's ``pathway`` string."""
-
-
-OUTCOME_SCHEMA = pa.schema(
-    [
-        ("run", pa.int64()),
-        ("max_rung", pa.int64()),
-        ("first_actor", pa.string()),
-        ("first_rung", pa.int64()),
-        ("first_answer_day", pa.int64()),
-        ("first_direct_day", pa.int64()),
-        ("first_strategic_day", pa.int64()),
-        ("first_war_day", pa.int64()),
-        ("first_combat_day", pa.int64()),
-        ("deaths", pa.int64()),
-        ("senior_killed", pa.int64()),
-        ("damage", pa.float64()),
-        ("strikes", pa.int64()),
-        ("munitions_spent", pa.int64()),
-        ("interceptors_spent", pa.float64()),
-        ("attack_cost_usd", pa.float64()),
-        ("defence_cost_usd", pa.float64()),
-        ("ended", pa.string()),
-        ("end_day", pa.int64()),
-        ("pathway", pa.string()),
-    ]
-)
-"""One row per run; the ``first_*_day`` columns are null when the threshold is never crossed."""
 
 
 @dataclass(frozen=True)
@@ -58,50 +37,21 @@ class Batch:
     events: pa.Table | None
 
 
-def build_world(
-    scenario: Scenario, streams: Streams, policies: Mapping[str, Policy] | None = None
-) -> World:
-    """Everything fixed during a batch. ``policies`` (by actor id) replace the scenario's
-    registered policies, e.g. a person playing one side (:class:`escalade.policies.human.Human`)."""
-    params = compile_params(scenario, streams)
-    chosen = dict(policies or {})
-    return World(
-        params=params,
-        streams=streams,
-        munitions=munition_table(scenario, streams),
-        defences=[defence_table(scenario, a, streams) for a in scenario.actors],
-        policies={
-            int(i): chosen.get(params.actors[i]) or make_policy(params.policy_names[i])
-            for i in params.deciders
-        },
-    )
-
-
-def run_batch(
-    scenario: Scenario,
-    seed: int,
+def simulate(
+    world: World,
     run_ids: I,
-    days: int | None = None,
+    horizon: int,
     keep_events: bool = False,
     observe: Callable[[int, State], None] | None = None,
-    policies: Mapping[str, Policy] | None = None,
 ) -> Batch:
-    """Simulate the runs ``run_ids`` of ``scenario`` under ``seed`` for ``days`` days.
+    """Simulate the runs ``run_ids`` of ``world`` for ``horizon`` days.
 
     The result for a run depends only on ``(scenario, seed, run_id)``: not on which other
     runs share the batch, nor on their order. ``observe(day, state)`` is called after each
-    day (for tests and inspection; it must not change the state). ``policies`` as in
-    :func:`build_world`.
+    day (for tests and inspection; it must not change the state).
     """
-    run_ids = np.asarray(run_ids, dtype=np.int64)
-    streams = Streams(seed, run_ids)
-    world = build_world(scenario, streams, policies)
-    state = State.initial(
-        world.params,
-        [d.initial_stock[None, :].repeat(len(run_ids), axis=0) for d in world.defences],
-    )
+    state = State.initial(world.params, len(run_ids))
     log = EventLog()
-    horizon = scenario.horizon_days if days is None else days
     for day in range(horizon):
         if state.ended.all():
             break
@@ -124,12 +74,12 @@ def outcome_table(
 ) -> pa.Table:
     """One row per run, every column derived from the run's events (M12 thresholds)."""
     runs = len(run_ids)
-    m = params.m_int
+    th = params.thresholds
     kind, rung, actor, target = events["kind"], events["rung"], events["actor"], events["target"]
     acts = np.isin(kind, _ACTS)
     blows = np.isin(kind, _BLOWS)
     state_role = ROLES.index(Role.STATE)
-    is_state = lambda a: (a >= 0) & (params.role[np.maximum(a, 0)] == state_role)  # noqa: E731
+    is_state = lambda a: (a >= 0) & (params.cast.role[np.maximum(a, 0)] == state_role)  # noqa: E731
     interstate = blows & is_state(actor) & is_state(target)
 
     max_rung = np.zeros(runs, dtype=np.int64)
@@ -141,23 +91,22 @@ def outcome_table(
         np.add.at(out, events["run"][mask], events[col][mask].astype(dtype))
         return out
 
-    watch = params.scenario.model.combat_watch
     combat = np.zeros(len(kind), dtype=np.bool_)
-    if watch is not None:
+    if th.combat_watch >= 0:
         combat = (
             blows
-            & (actor == params.index(watch))
-            & (rung >= m["combat_rung"])
-            & params.action_overt[np.maximum(events["action"], 0)]
+            & (actor == th.combat_watch)
+            & (rung >= th.combat_rung)
+            & params.catalog.overt[np.maximum(events["action"], 0)]
         )
     never = np.iinfo(np.int64).max
     first = {
         "first_answer_day": _first_day(events, acts, runs),
         "first_direct_day": _first_day(
-            events, interstate & (rung >= m["direct_exchange_rung"]), runs
+            events, interstate & (rung >= th.direct_exchange_rung), runs
         ),
-        "first_strategic_day": _first_day(events, blows & (rung >= m["strategic_rung"]), runs),
-        "first_war_day": _first_day(events, blows & (rung >= m["war_rung"]), runs),
+        "first_strategic_day": _first_day(events, blows & (rung >= th.strategic_rung), runs),
+        "first_war_day": _first_day(events, blows & (rung >= th.war_rung), runs),
         "first_combat_day": _first_day(events, combat, runs),
     }
     act_rows = np.flatnonzero(acts)
@@ -196,7 +145,7 @@ def outcome_table(
             "pathway": pa.array(pathways(events, act_rows, params, runs)),
         }
     )
-    return pa.table(columns).cast(OUTCOME_SCHEMA)
+    return pa.table(columns).cast(SCHEMA)  # the registry's order and types
 
 
 def pathways(
@@ -222,4 +171,4 @@ def pathways(
     return out
 
 
-__all__ = ["KINDS", "Batch", "build_world", "outcome_table", "run_batch"]
+__all__ = ["Batch", "outcome_table", "simulate"]

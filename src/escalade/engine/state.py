@@ -1,4 +1,9 @@
-"""The state of a batch of runs (struct of arrays, leading run axis) and its event log."""
+"""The state of a batch of runs (struct of arrays, leading run axis) and its event log.
+
+Each mechanism owns the part of the state it changes (:class:`Grievances` for M1,
+:class:`Arsenals` for M6, ...); :class:`State` puts them together with the orders scheduled
+(what each actor will do and when) and each run's status.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +13,15 @@ import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
 
+from escalade.engine.backing import Backing
+from escalade.engine.compiled import B, F, I
+from escalade.engine.ending import Declarations
+from escalade.engine.engagement import Arsenals
+from escalade.engine.learning import initial_beliefs
 from escalade.engine.params import Params
-
-F = NDArray[np.float64]
-I = NDArray[np.int64]
-B = NDArray[np.bool_]
+from escalade.engine.red_lines import initial_crossed
+from escalade.engine.retaliation import Grievances
+from escalade.engine.stakes import OnOffer
 
 EVENT_KINDS = (
     "trigger",
@@ -25,71 +34,61 @@ EVENT_KINDS = (
     "ceasefire",
     "end",
 )
-END_REASONS = ("ongoing", "quiet", "ceasefire", "war")
+
+
+@dataclass
+class Orders:
+    """Answers decided and not yet carried out: one slot per actor (M1, M3)."""
+
+    day: I  # (R, A) day a scheduled action lands, -1 none
+    action: I  # (R, A)
+    target: I  # (R, A)
+    lead: I  # (R, A) days of forewarning given, 0 none (M3)
+    warned: B  # (R, A) the target got the warning in time (M3, M4)
+
+    @classmethod
+    def initial(cls, runs: int, actors: int) -> Orders:
+        return cls(
+            day=np.full((runs, actors), -1, dtype=np.int64),
+            action=np.zeros((runs, actors), dtype=np.int64),
+            target=np.zeros((runs, actors), dtype=np.int64),
+            lead=np.zeros((runs, actors), dtype=np.int64),
+            warned=np.zeros((runs, actors), dtype=np.bool_),
+        )
 
 
 @dataclass
 class State:
     """Everything that changes during a run, one row per run."""
 
-    grievance: F  # (R, A, A) victim x culprit, in rungs (M1)
-    received_rung: I  # (R, A, A) rung of the last blow the victim took from the culprit
-    hard_weight: F  # (R, A) hard-liner influence (M9), drifts upward under attack
-    red_crossed: B  # (R, n_red_lines) (M8)
-    pend_day: I  # (R, A) day a scheduled action lands, -1 none
-    pend_action: I  # (R, A)
-    pend_target: I  # (R, A)
-    pend_lead: I  # (R, A) days of forewarning given, 0 none (M3)
-    pend_warned: B  # (R, A) the target got the warning in time (M3, M4)
-    stocks: I  # (R, A, M) munitions left
-    interceptors: list[I]  # per defended actor, (R, L_a) interceptors left (M6)
+    grievances: Grievances  # M1
+    orders: Orders  # M1, M3
+    arsenals: Arsenals  # M6
+    backing: Backing  # M7
+    red_crossed: B  # (R, red lines) M8
+    hard_weight: F  # (R, A) hard-liner influence, drifts upward under attack (M9)
+    on_offer: OnOffer  # M10
+    declarations: Declarations  # M13
     belief_interception: F  # (R, A) what each attacker believes defences stop (M14)
-    declaration_day: I  # (R, A, A) day a's "concluded" reaches b, -1 none (M13)
-    next_declaration: I  # (R,) earliest pending arrival of a declaration, -1 none
     struck: B  # (R,) some blow has landed (a cease-fire needs something to end)
-    restraint: F  # (R, A) restraint urged on each actor so far (M7)
-    backing: F  # (R, A) backing promised to each actor so far (M7)
-    join_offensive: F  # (R, A, A) share of a blow on a protégé an ally takes as its own (M7)
-    inducement: F  # (R, A) value at stake for each actor (M10)
-    inducement_rung: I  # (A,) striking above this rung forfeits it (M10)
-    calm_days: I  # (R,)
     ended: B  # (R,)
-    end_reason: I  # (R,) index into END_REASONS
+    end_reason: I  # (R,) an EndReason code
     end_day: I  # (R,)
 
     @classmethod
-    def initial(cls, params: Params, interceptors: list[I]) -> State:
-        runs = params.control.shape[0]
+    def initial(cls, params: Params, runs: int) -> State:
         n_a = params.n_actors
-        arsenal = np.zeros((runs, n_a, params.packages.shape[2]), dtype=np.int64)
-        munitions = list(params.scenario.munitions)
-        for i, actor in enumerate(params.scenario.actors.values()):
-            for name, count in actor.arsenal.items():
-                arsenal[:, i, munitions.index(name)] = count
         return cls(
-            grievance=np.zeros((runs, n_a, n_a)),
-            received_rung=np.zeros((runs, n_a, n_a), dtype=np.int64),
-            hard_weight=params.hard_weight.copy(),
-            red_crossed=np.zeros((runs, len(params.red_lines.holder)), dtype=np.bool_),
-            pend_day=np.full((runs, n_a), -1, dtype=np.int64),
-            pend_action=np.zeros((runs, n_a), dtype=np.int64),
-            pend_target=np.zeros((runs, n_a), dtype=np.int64),
-            pend_lead=np.zeros((runs, n_a), dtype=np.int64),
-            pend_warned=np.zeros((runs, n_a), dtype=np.bool_),
-            stocks=arsenal,
-            interceptors=interceptors,
-            belief_interception=np.repeat(
-                params.m["initial_interception_belief"][:, None], n_a, axis=1
-            ),
-            declaration_day=np.full((runs, n_a, n_a), -1, dtype=np.int64),
-            next_declaration=np.full(runs, -1, dtype=np.int64),
+            grievances=Grievances.initial(runs, n_a),
+            orders=Orders.initial(runs, n_a),
+            arsenals=Arsenals.initial(params.engagement, runs),
+            backing=Backing.initial(params.backing, runs, n_a),
+            red_crossed=initial_crossed(params.red_lines, runs),
+            hard_weight=params.factions.hard_weight.copy(),
+            on_offer=OnOffer.initial(runs, n_a),
+            declarations=Declarations.initial(runs, n_a),
+            belief_interception=initial_beliefs(params.learning, n_a),
             struck=np.zeros(runs, dtype=np.bool_),
-            restraint=np.zeros((runs, n_a)),
-            backing=np.zeros((runs, n_a)),
-            join_offensive=params.join_offensive.copy(),
-            inducement=np.zeros((runs, n_a)),
-            inducement_rung=np.full(n_a, np.iinfo(np.int64).max, dtype=np.int64),
-            calm_days=np.zeros(runs, dtype=np.int64),
             ended=np.zeros(runs, dtype=np.bool_),
             end_reason=np.zeros(runs, dtype=np.int64),
             end_day=np.full(runs, -1, dtype=np.int64),
@@ -164,9 +163,9 @@ def events_table(events: dict[str, NDArray[np.generic]], params: Params, run_ids
     order = np.argsort(events["run"], kind="stable")
     events = {k: v[order] for k, v in events.items()}
     actors = np.array(list(params.actors) + [""], dtype=object)
-    actions = np.array(list(params.action_names) + [""], dtype=object)
+    actions = np.array(list(params.catalog.names) + [""], dtype=object)
     kinds = np.array(EVENT_KINDS, dtype=object)
-    start = np.datetime64(params.scenario.start, "D")
+    start = np.datetime64(params.start, "D")
     return pa.table(
         {
             "run": pa.array(run_ids[events["run"]]),

@@ -1,91 +1,24 @@
-"""What a policy sees and returns, and the registry of policies (built-in and entry points).
+"""The registry of policies (built-in and entry points) and a base class for writing one.
 
 A policy is one small class, in the manner of the Axelrod library's strategies: a ``name``,
-a ``classifier`` describing it, and :meth:`Policy.choose`, which maps an actor's situation in
-a batch of runs to one choice per run.
+a ``classifier`` describing it, and ``choose``, which maps an actor's
+:class:`~escalade.engine.decision.Situation` in a batch of runs to one
+:class:`~escalade.engine.decision.Choice` per run. The interface itself lives with the engine
+(:mod:`escalade.engine.decision`); this package holds the policies and their registry.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import entry_points
 from typing import Any, ClassVar
 
-import numpy as np
-
-from escalade.engine.calculus import Appraisal
-from escalade.engine.params import KINDS, Params
-from escalade.engine.rng import Streams
-from escalade.engine.state import B, F, I
-
-NO_ACTION = -1
-_ANSWERS = {KINDS.index(k) for k in ("statement", "pressure", "covert", "proxy", "strike")}
-
-
-@dataclass(frozen=True)
-class Situation:
-    """One actor's view of the runs in which it decides today (n runs)."""
-
-    day: int
-    actor: int
-    runs: I  # positions in the batch
-    target: I  # (n,) whom the actor holds the largest grievance against
-    grievance: F  # (n,) that grievance, in rungs (M1)
-    received_rung: I  # (n,) rung of the last blow it took from the target
-    appraisal: Appraisal  # utilities of every action (M2, M3, M7, M8, M9, M10, M14)
-    params: Params
-    streams: Streams
-
-    @property
-    def n(self) -> int:
-        return len(self.runs)
-
-    @property
-    def rationality(self) -> F:
-        return self.params.rationality[self.runs, self.actor]
-
-    def uniform(self, name: str) -> F:
-        """Uniforms for this actor's choice today, keyed by run id (reproducible)."""
-        tag = f"policy:{self.params.actors[self.actor]}:{name}"
-        return self.streams.uniform(self.day, tag)[self.runs]
-
-    def answer_at_most(self, rung: I) -> I:
-        """Per run, the available answer (anything but de-escalation) with the highest rung
-        not above ``rung``; :data:`NO_ACTION` if there is none."""
-        p = self.params
-        answers = np.isin(p.action_kind, list(_ANSWERS))
-        ok = (
-            self.appraisal.available
-            & answers[None, :]
-            & (p.action_rung[None, :] <= np.asarray(rung)[:, None])
-        )
-        score = np.where(ok, p.action_rung[None, :] * 1000 - np.arange(len(p.action_rung)), -1)
-        best = np.argmax(score, axis=1)
-        return np.where(ok.any(axis=1), best, NO_ACTION)
-
-    def action(self, name: str) -> I:
-        """Per run, the named action where it is available, else :data:`NO_ACTION`."""
-        k = self.params.action_names.index(name) if name in self.params.action_names else -1
-        if k < 0:
-            return np.full(self.n, NO_ACTION)
-        return np.where(self.appraisal.available[:, k], k, NO_ACTION)
-
-
-@dataclass(frozen=True)
-class Choice:
-    """One decision per run: an action index (or :data:`NO_ACTION`) and whether to telegraph."""
-
-    action: I
-    warned: B
-
-    @classmethod
-    def unwarned(cls, action: I) -> Choice:
-        return cls(action=np.asarray(action, dtype=np.int64), warned=np.zeros(len(action), bool))
+from escalade.engine.decision import NO_ACTION, Choice, Situation
 
 
 class Policy:
-    """Base class: subclasses set ``name`` and ``classifier`` and implement :meth:`choose`."""
+    """Base class: subclasses set ``name`` and ``classifier`` and implement :meth:`choose`
+    (the :class:`escalade.engine.decision.Policy` protocol)."""
 
     name: ClassVar[str] = ""
     classifier: ClassVar[dict[str, Any]] = {}
@@ -126,3 +59,6 @@ def _load_entry_points() -> None:
         if ep.name not in _REGISTRY:
             cls = ep.load()
             _REGISTRY[ep.name] = cls
+
+
+__all__ = ["NO_ACTION", "Choice", "Policy", "Situation", "make_policy", "policy_names", "register"]

@@ -7,7 +7,8 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from escalade.policies.base import NO_ACTION, Choice, Policy, Situation
+from escalade.engine.decision import NO_ACTION, Choice, Situation
+from escalade.policies.base import Policy
 
 Ask = Callable[[Situation, int], tuple[int, bool]]
 """``ask(situation, row) -> (action index or NO_ACTION, telegraphed)`` for one run."""

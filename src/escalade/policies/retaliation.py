@@ -6,7 +6,9 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from escalade.policies.base import NO_ACTION, Choice, Policy, Situation, register
+from escalade.engine.compiled import F
+from escalade.engine.decision import Choice, Situation, option_choice
+from escalade.policies.base import Policy, register
 
 
 @register
@@ -26,17 +28,26 @@ class CalibratedRetaliation(Policy):
         "memory": "grievance",
     }
 
-    def choose(self, situation: Situation) -> Choice:
-        ap = situation.appraisal
-        n, k = ap.act.shape[0], ap.act.shape[1]
-        utilities = np.concatenate([ap.wait[:, None], ap.act.reshape(n, 2 * k)], axis=1)
+    @staticmethod
+    def weights(situation: Situation) -> F:
+        """(n, 1 + 2K) unnormalised choice weights ``exp(rationality x (u - max u))`` of the
+        options of :meth:`~escalade.engine.decision.Appraisal.utilities` (0 where closed)."""
+        utilities = situation.appraisal.utilities()
         open_ = np.isfinite(utilities)
         scaled = situation.rationality[:, None] * np.where(open_, utilities, 0.0)
         scaled -= np.where(open_, scaled, -np.inf).max(axis=1, keepdims=True)
-        weights = np.where(open_, np.exp(scaled), 0.0)
-        cdf = np.cumsum(weights, axis=1)
+        return np.where(open_, np.exp(scaled), 0.0)
+
+    @classmethod
+    def probabilities(cls, situation: Situation) -> F:
+        """(n, 1 + 2K) the probability of each option (waiting first): the advice shown to a
+        person playing this actor (``escalade play``)."""
+        w = cls.weights(situation)
+        return w / w.sum(axis=1, keepdims=True)
+
+    def choose(self, situation: Situation) -> Choice:
+        cdf = np.cumsum(self.weights(situation), axis=1)
         u = situation.uniform("logit") * cdf[:, -1]
-        pick = np.minimum((cdf < u[:, None]).sum(axis=1), 2 * k)
-        action = np.where(pick == 0, NO_ACTION, (pick - 1) // 2)
-        warned = (pick > 0) & ((pick - 1) % 2 == 1)
-        return Choice(action=action.astype(np.int64), warned=warned)
+        pick = np.minimum((cdf < u[:, None]).sum(axis=1), cdf.shape[1] - 1)
+        action, warned = option_choice(pick)
+        return Choice(action=action, warned=warned)

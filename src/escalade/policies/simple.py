@@ -6,7 +6,8 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from escalade.policies.base import NO_ACTION, Choice, Policy, Situation, register
+from escalade.engine.decision import NO_ACTION, Choice, Situation
+from escalade.policies.base import Policy, register
 
 
 @register
@@ -39,7 +40,7 @@ class Dove(Policy):
     classifier: ClassVar[dict[str, Any]] = {"stochastic": False, "memory": None}
 
     def choose(self, situation: Situation) -> Choice:
-        return Choice.unwarned(situation.action("declare_concluded"))
+        return Choice.unwarned(situation.declared_end())
 
 
 @register

@@ -13,7 +13,6 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from escalade import __version__
 from escalade.analysis.pathways import NO_ACTION, Move, common_pathways, describe, parse_pathway
 from escalade.analysis.stats import (
     THRESHOLDS,
@@ -43,6 +42,7 @@ from escalade.report.page import (
     table,
 )
 from escalade.scenario.schema import Scenario
+from escalade.version import __version__
 
 
 def horizon_of(scenario: Scenario, manifest: dict[str, Any]) -> int:

@@ -132,6 +132,8 @@ Probability = Annotated[Param, _within(0.0, 1.0)]
 """A probability or share in [0, 1], fixed or uncertain."""
 NonNegative = Annotated[Param, _within(0.0, float("inf"))]
 """A non-negative quantity, fixed or uncertain."""
+Positive = Annotated[Param, _within(1e-9, float("inf"))]
+"""A strictly positive quantity (a scale), fixed or uncertain."""
 
 
 def mean_of(value: Param) -> float:

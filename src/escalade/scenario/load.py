@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import types
 import typing
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
-from escalade.scenario.schema import Scenario
+from escalade.scenario.schema import Origin, Scenario
 
 MAX_FILE_BYTES = 2_000_000
 """Largest scenario file accepted (bytes); real scenarios are a few kilobytes."""
@@ -92,9 +92,12 @@ def load_scenario(spec: str | Path, overrides: dict[str, Any] | None = None) -> 
         return validate(data, str(path))
     data = apply_overrides(data, overrides, str(path))
     try:
-        return validate(data, str(path))
+        scenario = validate(data, str(path))
     except ScenarioError as exc:
         raise ScenarioError([_blame_override(p, overrides) for p in exc.problems]) from None
+    if scenario._origin is not None:
+        scenario._origin = replace(scenario._origin, overrides=dict(overrides))
+    return scenario
 
 
 def _blame_override(problem: Problem, overrides: dict[str, Any]) -> Problem:
@@ -241,11 +244,39 @@ def apply_overrides(data: Any, overrides: dict[str, Any], name: str) -> Any:
     return data
 
 
+CHECKED_AFTER_LOADING = (("actors", "*", "policy", "name"),)
+"""Fields checked when a scenario is compiled (policy names live in a registry outside the
+scenario package): their positions are kept so those problems are located too."""
+
+
 def validate(data: Any, name: str = "<string>") -> Scenario:
     try:
-        return Scenario.model_validate(data)
+        scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         raise ScenarioError(located_problems(exc, data, name)) from None
+    positions = {}
+    for pattern in CHECKED_AFTER_LOADING:
+        for aid in scenario.actors:
+            loc = tuple(aid if part == "*" else part for part in pattern)
+            found = locate(data, loc, name, "")
+            positions[".".join(loc)] = (found.line, found.column)
+    scenario._origin = Origin(name, positions, {})
+    return scenario
+
+
+def scenario_problem(
+    scenario: Scenario, loc: tuple[str, ...], message: str, hint: str = ""
+) -> Problem:
+    """A problem found in a loaded scenario (e.g. when it is compiled), located in the file it
+    was read from (or against the override that set the value)."""
+    path = ".".join(loc)
+    origin = scenario._origin
+    if origin is None:
+        return Problem(f"scenario '{scenario.name}'", 0, 0, path, message, hint)
+    line, column = origin.positions.get(path, (0, 0))
+    return _blame_override(
+        Problem(origin.name, line, column, path, message, hint), origin.overrides
+    )
 
 
 def located_problems(

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from escalade.ladder import DEFAULT_ACTIONS, DEFAULT_LADDER, ActionSpec, Rung
-from escalade.scenario.distributions import NonNegative, Param, Probability
+from escalade.scenario.distributions import NonNegative, Param, Positive, Probability, mean_of
 
 Count = Annotated[int, Field(ge=0, le=10_000_000)]
+RungLevel = Annotated[int, Field(ge=0, le=99)]
+"""A rung of the scenario's ladder (checked against the ladder's length when set)."""
 ActorId = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_\-]{0,31}$")]
 
 
@@ -75,9 +78,7 @@ class PolicySpec(Model):
     forewarning_lead_days: Annotated[int, Field(ge=1, le=60)] = Field(
         default=3, description="Days of notice the actor gives when it telegraphs a strike (M3)"
     )
-    max_rung: Annotated[int, Field(ge=0, le=13)] = Field(
-        default=12, description="Highest rung this actor will consider"
-    )
+    max_rung: RungLevel = Field(default=12, description="Highest rung this actor will consider")
 
 
 class Stakes(Model):
@@ -129,6 +130,11 @@ class Actor(Model):
     role: Role = Field(description="state, proxy, defence_partner, mediator or great_power")
     name: str = Field(default="", description="Display name")
     patron: ActorId | None = Field(default=None, description="For a proxy: its patron")
+    acts_through: ActorId | None = Field(
+        default=None,
+        description="For a patron: the proxy that carries out its via-proxy actions (M5; "
+        "default: its proxy listed first)",
+    )
     control: Probability = Field(
         default=0.5, description="For a proxy: the patron's degree of control, 0 to 1 (M5)"
     )
@@ -223,7 +229,7 @@ class Channel(Model):
 
 class RedLineTrigger(Model):
     actor: ActorId = Field(description="Whose action crosses the line")
-    rung_at_least: Annotated[int, Field(ge=0, le=13)] = Field(description="Lowest crossing rung")
+    rung_at_least: RungLevel = Field(description="Lowest crossing rung")
 
 
 class RedLine(Model):
@@ -231,9 +237,7 @@ class RedLine(Model):
 
     holder: ActorId = Field(description="Actor that declared the red line")
     trigger: RedLineTrigger = Field(alias="if", description="What crosses the line")
-    commits_to_rung: Annotated[int, Field(ge=0, le=13)] = Field(
-        description="Rung the holder has committed to answer with"
-    )
+    commits_to_rung: RungLevel = Field(description="Rung the holder has committed to answer with")
     audience_cost: NonNegative = Field(
         default=1.0, description="Credibility lost by answering below the commitment, utility"
     )
@@ -266,7 +270,7 @@ class Inducement(Model):
     to: ActorId = Field(description="Actor offered the inducement")
     kind: str = Field(description="e.g. gaza_ceasefire, nuclear_talks")
     value: NonNegative = Field(description="Value to the receiver, utility")
-    above_rung: Annotated[int, Field(ge=0, le=13)] = Field(
+    above_rung: RungLevel = Field(
         default=6, description="Striking above this rung forfeits the inducement"
     )
     from_day: Annotated[int, Field(ge=0, le=3650)] = Field(
@@ -323,10 +327,18 @@ class ModelParameters(Model):
         default=0.15, description="M1: daily chance a leader with a grievance convenes to decide"
     )
     casualty_weight: NonNegative = Field(
-        default=0.15, description="M1: grievance (rungs) per log(1 + deaths)"
+        default=0.15, description="M1: grievance (rungs) per log(1 + deaths / casualty_unit)"
+    )
+    casualty_unit: Positive = Field(
+        default=1.0,
+        description="M1: deaths at which the casualty term reaches log 2 (its scale)",
     )
     damage_weight: NonNegative = Field(
-        default=0.25, description="M1: grievance (rungs) per log(1 + damage units)"
+        default=0.25, description="M1: grievance (rungs) per log(1 + damage / damage_unit)"
+    )
+    damage_unit: Positive = Field(
+        default=1.0,
+        description="M1: damage units at which the damage term reaches log 2 (its scale)",
     )
     discharge: NonNegative = Field(
         default=1.0, description="M1: grievance discharged per rung of the answer"
@@ -352,6 +364,22 @@ class ModelParameters(Model):
     forewarning_risk_discount: Probability = Field(
         default=0.6, description="M3: share of counter-escalation risk removed by telegraphing"
     )
+    min_answer_lag_days: Annotated[int, Field(ge=0, le=60)] = Field(
+        default=1, description="M3: an answer decided today lands no sooner than this many days on"
+    )
+    public_delivery: Probability = Field(
+        default=1.0,
+        description="M4: chance a message between actors without a channel reaches its recipient "
+        "(it is public and arrives at once)",
+    )
+    min_message_lag_days: Annotated[int, Field(ge=0, le=60)] = Field(
+        default=1, description="M4: a message sent today lands no sooner than this many days on"
+    )
+    harassment_action: str | None = Field(
+        default="proxy_attack",
+        description="M5: the catalog action a proxy uses for its own attacks (null, or absent "
+        "from the catalog: proxies do not attack on their own)",
+    )
     proxy_deniability: Probability = Field(
         default=0.6, description="M5: share of counter-escalation risk avoided acting via a proxy"
     )
@@ -364,7 +392,7 @@ class ModelParameters(Model):
     restraint_weight: NonNegative = Field(
         default=1.0, description="M7: added cost multiplier on offensive rungs under restraint"
     )
-    restraint_from_rung: Annotated[int, Field(ge=0, le=13)] = Field(
+    restraint_from_rung: RungLevel = Field(
         default=8, description="M7: lowest rung a restraint statement weighs on"
     )
     backing_weight: Probability = Field(
@@ -377,7 +405,7 @@ class ModelParameters(Model):
         default=0.02,
         description="M9: share of hard-liners' gained influence lost each day without new blows",
     )
-    hardliner_from_rung: Annotated[int, Field(ge=0, le=13)] = Field(
+    hardliner_from_rung: RungLevel = Field(
         default=6, description="M9: lowest rung of a blow that strengthens hard-liners"
     )
     initial_interception_belief: Probability = Field(
@@ -398,6 +426,20 @@ class ModelParameters(Model):
     mediation_rate: Probability = Field(
         default=0.05, description="M13: daily chance a mediator brokers a cease-fire once calm"
     )
+    declaration_action: str | None = Field(
+        default="declare_concluded",
+        description="M13: the catalog action that declares a round concluded (null, or absent "
+        "from the catalog: none)",
+    )
+    ceasefire_mediator: ActorId | None = Field(
+        default=None,
+        description="M13: the actor who brokers cease-fires (default: the first mediator listed)",
+    )
+    target_tie_break: Literal["first_listed", "random"] = Field(
+        default="first_listed",
+        description="M1: whom an actor answers when it holds equal largest grievances against "
+        "several: the one listed first, or one drawn at random",
+    )
     quiet_below: NonNegative = Field(
         default=1.0, description="M13: grievance (rungs) under which an actor counts as calm"
     )
@@ -410,22 +452,30 @@ class ModelParameters(Model):
     learning_rate: Probability = Field(
         default=0.5, description="M14: weight of the last salvo on beliefs about defences"
     )
-    direct_exchange_rung: Annotated[int, Field(ge=0, le=13)] = Field(
+    direct_exchange_rung: RungLevel = Field(
         default=7, description="M12: rung of a direct exchange between states"
     )
-    strategic_rung: Annotated[int, Field(ge=0, le=13)] = Field(
+    strategic_rung: RungLevel = Field(
         default=10, description="M12: rung of strikes on strategic assets"
     )
-    war_rung: Annotated[int, Field(ge=0, le=13)] = Field(
-        default=11, description="M12: rung of sustained war"
-    )
-    combat_rung: Annotated[int, Field(ge=0, le=13)] = Field(
+    war_rung: RungLevel = Field(default=11, description="M12: rung of sustained war")
+    combat_rung: RungLevel = Field(
         default=7,
         description="M12: lowest overt strike rung counted as the watched actor entering combat",
     )
     combat_watch: ActorId | None = Field(
         default="USA", description="M12: actor whose entry into combat is an outcome"
     )
+
+
+@dataclass(frozen=True)
+class Origin:
+    """The file a scenario was read from, the positions of the fields checked after loading
+    (``path -> (line, column)``) and the overrides applied to it."""
+
+    name: str
+    positions: dict[str, tuple[int, int]]
+    overrides: dict[str, Any]
 
 
 class Scenario(Model):
@@ -469,6 +519,8 @@ class Scenario(Model):
     model: ModelParameters = Field(
         default_factory=ModelParameters, description="Mechanism parameters (see docs/model/)"
     )
+    _origin: Origin | None = PrivateAttr(default=None)
+    """Where the scenario was read from, to locate problems found after loading."""
 
     @model_validator(mode="after")
     def _references(self) -> Scenario:
@@ -484,12 +536,23 @@ class Scenario(Model):
                 problems.append(f"{where}: unknown {kind} '{value}'{tip}")
 
         munitions = set(self.munitions)
-        from escalade.policies import policy_names  # the registry imports the engine
-
-        policies = {*policy_names(), "none"}
+        # Policy names are checked when the scenario is compiled (escalade.simulation): the
+        # registry lives outside the scenario package.
         for aid, actor in self.actors.items():
-            need("policy", actor.policy.name, policies, f"actors.{aid}.policy.name")
             need("actor id", actor.patron, actors, f"actors.{aid}.patron")
+            need("actor id", actor.acts_through, actors, f"actors.{aid}.acts_through")
+            proxy = self.actors.get(actor.acts_through or "")
+            if proxy is not None and proxy.patron != aid:
+                problems.append(
+                    f"actors.{aid}.acts_through: '{actor.acts_through}' is not a proxy of "
+                    f"{aid} (its patron must be {aid})"
+                )
+            weights = sum(mean_of(f.weight) for f in actor.factions.values())
+            if weights > 1.0 + 1e-9:
+                problems.append(
+                    f"actors.{aid}.factions: faction weights add up to {weights:.3g} on "
+                    "average; they must not exceed 1 (the leader keeps the rest)"
+                )
             if actor.role == Role.PROXY and actor.patron is None:
                 problems.append(f"actors.{aid}.patron: a proxy needs a patron")
             for m in actor.arsenal:
@@ -530,6 +593,10 @@ class Scenario(Model):
                 )
         if self.model.combat_watch is not None and self.model.combat_watch not in actors:
             self.model.combat_watch = None
+        need("actor id", self.model.ceasefire_mediator, actors, "model.ceasefire_mediator")
+        for name in ("harassment_action", "declaration_action"):
+            if name in self.model.model_fields_set:  # the defaults may be absent from a catalog
+                need("action", getattr(self.model, name), actions, f"model.{name}")
         levels = [r.level for r in self.ladder]
         if levels != list(range(len(levels))):
             problems.append("ladder: rung levels must be 0, 1, 2, ... in order")
@@ -538,6 +605,10 @@ class Scenario(Model):
                 problems.append(
                     f"actions.{i}.rung: rung {act.rung} is not on the ladder (0..{len(levels) - 1})"
                 )
+        top = len(self.ladder) - 1
+        for where, rung in self._rungs_set():
+            if rung > top:
+                problems.append(f"{where}: rung {rung} is not on the ladder (0..{top})")
         names = [a.name for a in self.actions]
         dupes = {n for n in names if names.count(n) > 1}
         if dupes:
@@ -545,6 +616,29 @@ class Scenario(Model):
         if problems:
             raise ValueError("\n".join(problems))
         return self
+
+    def _rungs_set(self) -> list[tuple[str, int]]:
+        """Rungs written in the scenario (not left at their defaults), with their paths."""
+        out = [
+            (f"model.{name}", getattr(self.model, name))
+            for name in self.model.model_fields_set
+            if name.endswith("_rung")
+        ]
+        out += [
+            (f"actors.{aid}.policy.max_rung", a.policy.max_rung)
+            for aid, a in self.actors.items()
+            if "max_rung" in a.policy.model_fields_set
+        ]
+        for i, rl in enumerate(self.red_lines):
+            out += [
+                (f"red_lines.{i}.if.rung_at_least", rl.trigger.rung_at_least),
+                (f"red_lines.{i}.commits_to_rung", rl.commits_to_rung),
+            ]
+        out += [
+            (f"inducements.{i}.above_rung", ind.above_rung)
+            for i, ind in enumerate(self.inducements)
+        ]
+        return out
 
 
 def actor_ids(scenario: Scenario) -> list[str]:

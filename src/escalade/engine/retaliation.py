@@ -1,0 +1,136 @@
+"""M1 Retaliation obligation: a blow leaves its victim a grievance against the striker.
+
+The grievance (in rungs) grows with the blow's perceived rung, weighs more on the victim's own
+soil, grows with senior figures killed, deaths and damage; it fades with time and is
+discharged by an answer. A leader with a grievance convenes on a day with probability
+``decision_rate``. See docs/model/M1-retaliation-obligation.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from escalade.engine.compiled import B, Cast, F, I, model_draw
+from escalade.engine.rng import Streams
+from escalade.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    from escalade.engine.params import Params
+    from escalade.engine.state import State
+
+
+@dataclass(frozen=True)
+class RetaliationParams:
+    """M1 parameters, each (R,) unless noted."""
+
+    resolve: F  # (R, A) weight on credibility
+    rung_weight: F
+    soil_weight: F
+    senior_weight: F
+    casualty_weight: F
+    casualty_unit: F
+    damage_weight: F
+    damage_unit: F
+    intercepted_weight: F
+    deniable_weight: F
+    discharge: F
+    grievance_decay: F
+    obligation_pressure: F
+    decision_rate: F
+
+    @classmethod
+    def compile(cls, scenario: Scenario, streams: Streams, cast: Cast) -> RetaliationParams:
+        def m(name: str) -> F:
+            return model_draw(scenario, streams, name)
+
+        return cls(
+            resolve=cast.per_actor(scenario, streams, "resolve"),
+            rung_weight=m("rung_weight"),
+            soil_weight=m("soil_weight"),
+            senior_weight=m("senior_weight"),
+            casualty_weight=m("casualty_weight"),
+            casualty_unit=m("casualty_unit"),
+            damage_weight=m("damage_weight"),
+            damage_unit=m("damage_unit"),
+            intercepted_weight=m("intercepted_weight"),
+            deniable_weight=m("deniable_weight"),
+            discharge=m("discharge"),
+            grievance_decay=m("grievance_decay"),
+            obligation_pressure=m("obligation_pressure"),
+            decision_rate=m("decision_rate"),
+        )
+
+
+@dataclass
+class Grievances:
+    """M1 state: who holds what against whom."""
+
+    grievance: F  # (R, A, A) victim x culprit, in rungs
+    received_rung: I  # (R, A, A) rung of the last blow the victim took from the culprit
+
+    @classmethod
+    def initial(cls, runs: int, actors: int) -> Grievances:
+        return cls(
+            grievance=np.zeros((runs, actors, actors)),
+            received_rung=np.zeros((runs, actors, actors), dtype=np.int64),
+        )
+
+
+def blow_grievance(
+    params: Params, runs: I, perceived_rung: F, soil: B | bool, deaths: I, senior: I, damage: F
+) -> F:
+    """M1 Retaliation obligation: the grievance (in rungs) a blow leaves its victim.
+
+    ``rung_weight x perceived rung x (soil_weight on own soil) + senior_weight x senior killed
+    + casualty_weight x log(1 + deaths / casualty_unit) + damage_weight x log(1 + damage /
+    damage_unit)``.
+    """
+    m = params.retaliation
+    soil_mult = np.where(soil, m.soil_weight[runs], 1.0)
+    return (
+        m.rung_weight[runs] * perceived_rung * soil_mult
+        + m.senior_weight[runs] * senior
+        + m.casualty_weight[runs] * np.log1p(deaths / m.casualty_unit[runs])
+        + m.damage_weight[runs] * np.log1p(damage / m.damage_unit[runs])
+    )
+
+
+def felt_share(params: Params, runs: I, landed: F) -> F:
+    """M1 with M3/M6: an intercepted salvo weighs less than one that lands.
+
+    A salvo stopped entirely by the defences is felt at ``intercepted_weight`` of its rung;
+    the share that gets through is felt in full.
+    """
+    floor = params.retaliation.intercepted_weight[runs]
+    return floor + (1.0 - floor) * np.clip(landed, 0.0, 1.0)
+
+
+def played_down_share(params: Params, runs: I, played_down: B) -> F:
+    """M1/M11: the share of an unacknowledged state's blow its victim feels (``deniable_weight``);
+    1 for any other blow (a proxy's attack is felt in full, whoever gets the blame)."""
+    return np.where(played_down, params.retaliation.deniable_weight[runs], 1.0)
+
+
+def discharge_obligation(
+    state: State, params: Params, runs: I, actor: I | int, target: I, rung: I
+) -> None:
+    """M1: an answer discharges the answerer's grievance against its target by
+    ``discharge x rung``."""
+    g = state.grievances.grievance[runs, actor, target]
+    state.grievances.grievance[runs, actor, target] = np.maximum(
+        g - params.retaliation.discharge[runs] * rung, 0.0
+    )
+
+
+def decay_grievance(state: State, params: Params) -> None:
+    """M1: an unanswered obligation fades by ``grievance_decay`` a day."""
+    state.grievances.grievance *= (1.0 - params.retaliation.grievance_decay)[:, None, None]
+
+
+def convenes(params: Params, streams: Streams, day: int) -> B:
+    """M1: (R, deciders) whether each deciding actor convenes today (``decision_rate``)."""
+    names = [f"convene:{params.cast.actors[a]}" for a in params.deciders]
+    return streams.uniforms(day, names) < params.retaliation.decision_rate[:, None]
