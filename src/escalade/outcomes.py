@@ -43,8 +43,8 @@ OUTCOMES: tuple[Outcome, ...] = (
         "max_rung",
         pa.int64(),
         "rung",
-        "The highest rung of any strike, statement or proxy attack in the run, including the "
-        "trigger.",
+        "The highest rung of any strike, statement or proxy attack after the trigger (the "
+        "trigger itself is not counted); 0 if nothing followed it.",
         label="highest rung",
         mean_in_comparisons="mean max rung",
     ),
@@ -71,7 +71,7 @@ OUTCOMES: tuple[Outcome, ...] = (
         pa.int64(),
         "threshold",
         "Day two states first struck each other at or above the direct-exchange rung (M12, "
-        "model.direct_exchange_rung, 7 by default; the trigger counts); null if never.",
+        "model.direct_exchange_rung, 7 by default; the trigger does not count); null if never.",
         label="direct exchange between states",
         short="P(direct exchange)",
     ),
@@ -79,8 +79,8 @@ OUTCOMES: tuple[Outcome, ...] = (
         "first_strategic_day",
         pa.int64(),
         "threshold",
-        "Day of the first blow at or above the strategic rung (model.strategic_rung, 10: "
-        "nuclear, energy, leadership); null if never.",
+        "Day of the first blow after the trigger at or above the strategic rung "
+        "(model.strategic_rung, 10: nuclear, energy, leadership); null if never.",
         label="strikes on strategic assets",
         short="P(strategic strikes)",
     ),
@@ -88,8 +88,8 @@ OUTCOMES: tuple[Outcome, ...] = (
         "first_war_day",
         pa.int64(),
         "threshold",
-        "Day of the first blow at or above the war rung (model.war_rung, 11: sustained war "
-        "including population centres); null if never.",
+        "Day of the first blow after the trigger at or above the war rung (model.war_rung, "
+        "11: sustained war including population centres); null if never.",
         label="sustained war",
         short="P(sustained war)",
     ),
@@ -106,7 +106,8 @@ OUTCOMES: tuple[Outcome, ...] = (
         "deaths",
         pa.int64(),
         "quantity",
-        "Deaths from every blow in the run: strikes, proxy attacks and the trigger's own.",
+        "Deaths from the blows after the trigger (strikes and proxy attacks); the trigger's own "
+        "are not included.",
         label="deaths",
         mean_in_comparisons="mean deaths",
     ),
@@ -114,21 +115,21 @@ OUTCOMES: tuple[Outcome, ...] = (
         "senior_killed",
         pa.int64(),
         "quantity",
-        "Senior figures killed (among the deaths), the trigger's included.",
+        "Senior figures killed after the trigger (among the deaths; the trigger's not included).",
         label="senior figures killed",
     ),
     Outcome(
         "damage",
         pa.float64(),
         "quantity",
-        "Damage units from every blow, the trigger's included.",
+        "Damage units from the blows after the trigger (the trigger's not included).",
         label="damage (units)",
     ),
     Outcome(
         "strikes",
         pa.int64(),
         "quantity",
-        "Blows carried out in the run (strikes and proxy attacks; not the trigger).",
+        "Blows carried out after the trigger (strikes and proxy attacks).",
         label="strikes",
     ),
     Outcome(
@@ -199,3 +200,25 @@ SHORT = {o.name: o.short for o in OUTCOMES if o.short}
 """Short labels of the thresholds in a comparison, by outcome column."""
 MEANS = {o.mean_in_comparisons: o.name for o in OUTCOMES if o.mean_in_comparisons}
 """Per-run quantities whose mean difference a comparison reports: label -> column."""
+
+
+def glossary_markdown() -> str:
+    """The outcome glossary page (docs/outcomes.md), generated from the registry."""
+    lines = [
+        "# Outcomes: what each column of a run means",
+        "",
+        "Generated from `src/escalade/outcomes.py` (the registry every command reads); a test",
+        "keeps this page equal to it. Every column counts what happened after the trigger: the",
+        "trigger's own deaths, damage and rung are not included.",
+        "",
+        "| column | type | summarised as | definition |",
+        "|---|---|---|---|",
+    ]
+    for o in OUTCOMES:
+        shown = f"{o.summary} ({o.label})" if o.label else o.summary
+        lines.append(f"| `{o.name}` | {o.type} | {shown} | {o.definition} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(glossary_markdown(), end="")

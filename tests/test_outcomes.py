@@ -1,0 +1,45 @@
+"""The outcome registry is the one declaration of every outcome column."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from escalade.analysis.stats import summary
+from escalade.outcomes import (
+    BY_NAME,
+    DISTRIBUTIONS,
+    OUTCOMES,
+    SCHEMA,
+    THRESHOLDS,
+    glossary_markdown,
+)
+from escalade.simulation import run_batch
+from escalade.store import _empty_outcomes
+
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "outcomes.md"
+
+
+def test_the_engine_writes_exactly_the_registered_columns(duel) -> None:
+    out = run_batch(duel, 1, np.arange(50)).outcomes
+    assert out.schema == SCHEMA
+    assert out.column_names == [o.name for o in OUTCOMES]
+
+
+def test_the_store_and_the_statistics_read_the_registry() -> None:
+    assert _empty_outcomes().schema == SCHEMA
+    assert set(THRESHOLDS.values()) == {o.name for o in OUTCOMES if o.summary == "threshold"}
+    assert all(BY_NAME[col].summary == "quantity" for col in DISTRIBUTIONS.values())
+
+
+def test_every_threshold_is_summarised_by_its_registered_label(duel) -> None:
+    out = run_batch(duel, 1, np.arange(50)).outcomes
+    labels = {p["label"] for p in summary(out, 13)["thresholds"]}
+    assert labels == set(THRESHOLDS)
+
+
+def test_every_outcome_is_defined_in_words_in_the_glossary() -> None:
+    # Regenerate with: python -m escalade.outcomes > docs/outcomes.md
+    assert all(len(o.definition) > 20 for o in OUTCOMES)
+    assert DOCS.read_text(encoding="utf-8") == glossary_markdown()
