@@ -40,6 +40,6 @@ def test_every_threshold_is_summarised_by_its_registered_label(duel) -> None:
 
 
 def test_every_outcome_is_defined_in_words_in_the_glossary() -> None:
-    # Regenerate with: python -m escalade.outcomes > docs/outcomes.md
+    # Regenerate: write escalade.outcomes.glossary_markdown() to docs/outcomes.md.
     assert all(len(o.definition) > 20 for o in OUTCOMES)
     assert DOCS.read_text(encoding="utf-8") == glossary_markdown()

@@ -218,7 +218,3 @@ def glossary_markdown() -> str:
         shown = f"{o.summary} ({o.label})" if o.label else o.summary
         lines.append(f"| `{o.name}` | {o.type} | {shown} | {o.definition} |")
     return "\n".join(lines) + "\n"
-
-
-if __name__ == "__main__":
-    print(glossary_markdown(), end="")
