@@ -166,9 +166,9 @@ def test_an_unreachable_scheduler_is_refused_before_anything_is_stored(tmp_path:
 def test_a_port_that_is_not_a_dask_scheduler_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import escalade.ensemble as ensemble
+    import escalade.executor as executor
 
-    monkeypatch.setattr(ensemble, "PROBE_S", 0.3)
+    monkeypatch.setattr(executor, "PROBE_S", 0.3)
     with socket.socket() as silent:  # accepts connections, never speaks (like an HTTP port)
         silent.bind(("127.0.0.1", 0))
         silent.listen()

@@ -131,23 +131,17 @@ def test_table_output(app: typer.Typer, scenario_file: Path) -> None:
 
 def test_many_runs_in_chunks_equal_one_batch(app: typer.Typer, scenario_file: Path) -> None:
     """Chunking (25,000 runs a batch) does not change results: counter-based streams."""
-    from escalade.commands import salvo as cmd
+    from escalade.salvos import salvo
 
     big = json.loads(
         run(app, str(scenario_file), *BASE[:-4], "--runs", "60000", "--seed", "5", "--json").stdout
     )
     assert big["runs"] == 60_000
-    old = cmd.CHUNK
-    try:
-        cmd.CHUNK = 60_000
-        one = json.loads(
-            run(
-                app, str(scenario_file), *BASE[:-4], "--runs", "60000", "--seed", "5", "--json"
-            ).stdout
-        )
-    finally:
-        cmd.CHUNK = old
-    assert big == one
+    fire = {"drone": 100, "missile": 50}
+    one = salvo(scenario_file, "RED", "BLUE", fire, runs=60_000, seed=5, chunk_size=60_000)
+    odd = salvo(scenario_file, "RED", "BLUE", fire, runs=60_000, seed=5, chunk_size=7_001)
+    assert one == odd
+    assert big == json.loads(json.dumps(one))
 
 
 @pytest.mark.parametrize(

@@ -107,7 +107,7 @@ def test_usage_errors_exit_2_without_a_traceback(app: typer.Typer, tmp_path: Pat
 
 
 def test_json_has_no_infinities() -> None:
-    from escalade.commands.hindcast import finite
+    from escalade.report.hindcast import finite
 
     data = {"log": -math.inf, "p": [0.5, math.nan], "n": 3, "t": (1.0, math.inf)}
     assert finite(data) == {"log": None, "p": [0.5, None], "n": 3, "t": [1.0, None]}
