@@ -120,6 +120,14 @@ def bytes_per_run(scenario: Scenario, days: int | None = None) -> int:
     return math.ceil(MEMORY_SAFETY * raw)
 
 
+def size_text(n: float) -> str:
+    """Bytes in words: 950 kB, 2.3 MB, 12.0 GB."""
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if n >= scale:
+            return f"{n / scale:,.1f} {unit}"
+    return f"{n:,.0f} bytes"
+
+
 def chunk_size_for(
     scenario: Scenario, memory: int, workers: int = 1, days: int | None = None
 ) -> int:
@@ -130,9 +138,9 @@ def chunk_size_for(
     if fits < 1:
         need = per_run * max(1, workers)
         raise ValueError(
-            f"--memory {memory / 1e6:,.0f} MB is too small: one run of '{scenario.name}' "
-            f"({len(scenario.actors)} actors) needs about {per_run / 1e6:,.1f} MB per worker, "
-            f"{need / 1e6:,.1f} MB for {max(1, workers)} workers"
+            f"--memory {size_text(memory)} is too small: one run of '{scenario.name}' "
+            f"({len(scenario.actors)} actors) needs about {size_text(per_run)} per worker, "
+            f"{size_text(need)} for {max(1, workers)} workers"
         )
     return int(min(DEFAULT_CHUNK, fits))
 
@@ -262,6 +270,9 @@ def run_experiment(
             manifest = st.manifest(exp_id)
         with st.running(exp_id):
             _compute(st, exp_id, manifest, sc, total, executor, on_start, on_chunk)
+    except BaseException:
+        executor.stop()
+        raise
     finally:
         executor.close()
     return Experiment(exp_id, st, st.manifest(exp_id), sc)
@@ -277,8 +288,8 @@ def _chunk_size(
     if memory is not None and chunk_size > fits:
         need = chunk_size * workers * bytes_per_run(sc, days)
         raise ValueError(
-            f"--chunk-size {chunk_size:,} needs about {need / 1e6:,.0f} MB for {workers} "
-            f"workers, more than --memory {memory / 1e6:,.0f} MB; at most {fits:,} fit"
+            f"--chunk-size {chunk_size:,} needs about {size_text(need)} for {workers} "
+            f"workers, more than --memory {size_text(memory)}; at most {fits:,} fit"
         )
     return chunk_size
 
@@ -316,14 +327,16 @@ def _compute(
         days=int(manifest["days"]),
     )
     pending = total - len(done)
+    results = executor.map(
+        functools.partial(_simulate_task, job), _pending(manifest, total, done), pending
+    )
     try:
-        for task, table in executor.map(
-            functools.partial(_simulate_task, job), _pending(manifest, total, done), pending
-        ):
-            index, table = _checked(task, table)
-            st.write_chunk(exp_id, index, table)
-            if on_chunk is not None:
-                on_chunk(table.num_rows)
+        with contextlib.closing(results):  # leaving early ends the workers at once
+            for task, table in results:
+                index, table = _checked(task, table)
+                st.write_chunk(exp_id, index, table)
+                if on_chunk is not None:
+                    on_chunk(table.num_rows)
         written = st.done_chunks(exp_id)
         if len(written) != total or (written and max(written) >= total):  # pragma: no cover
             raise EnsembleError(f"{total - len(written)} chunks were not written")

@@ -34,7 +34,7 @@ import signal
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from types import TracebackType
@@ -107,12 +107,18 @@ class Executor:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        if kind is not None:
+            self.stop()
         self.close()
 
     def connect(self) -> None:
         """Reach the Dask cluster now (a bad address fails here, before any work)."""
         if self.scheduler is not None and self._client is None:
             self._client = connect_scheduler(self.scheduler)
+
+    def stop(self) -> None:
+        """End local workers now (Ctrl-C, a failure): queued and running items are dropped."""
+        self._stop_pool()
 
     def close(self) -> None:
         """Let a local pool finish and end it; close the Dask client."""
@@ -134,7 +140,7 @@ class Executor:
     # -- work ------------------------------------------------------------------------------
     def map(
         self, fn: Callable[[T], R], items: Iterable[T], size: int | None = None
-    ) -> Iterator[tuple[T, R]]:
+    ) -> Generator[tuple[T, R], None, None]:
         """``(item, fn(item))`` for every item, as each finishes (in order in this process).
 
         ``items`` is read lazily; ``size`` (if known) caps the number of local workers started.
@@ -163,7 +169,9 @@ class Executor:
             self._pool_size = n
         return self._pool
 
-    def _local(self, fn: Callable[[T], R], items: Iterable[T], n: int) -> Iterator[tuple[T, R]]:
+    def _local(
+        self, fn: Callable[[T], R], items: Iterable[T], n: int
+    ) -> Generator[tuple[T, R], None, None]:
         pool = self._local_pool(n)
         todo = iter(items)
         running: dict[Future[R], tuple[int, T]] = {}
@@ -213,7 +221,7 @@ class Executor:
             with contextlib.suppress(Exception):
                 proc.join(timeout=5)
 
-    def _dask(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[tuple[T, R]]:
+    def _dask(self, fn: Callable[[T], R], items: Iterable[T]) -> Generator[tuple[T, R], None, None]:
         from distributed import as_completed
 
         client = self._client

@@ -112,3 +112,12 @@ def test_json_has_no_infinities() -> None:
     data = {"log": -math.inf, "p": [0.5, math.nan], "n": 3, "t": (1.0, math.inf)}
     assert finite(data) == {"log": None, "p": [0.5, None], "n": 3, "t": [1.0, None]}
     assert json.loads(json.dumps(finite(data), allow_nan=False))["log"] is None
+
+
+def test_a_bad_value_in_an_overlay_points_at_its_line(app: typer.Typer, tmp_path: Path) -> None:
+    overlay = tmp_path / "fitted.yaml"
+    overlay.write_text("model.war_cost: 15\nmodel.restraint_weight: -4\n", encoding="utf-8")
+    res = cli(app, "hindcast", "E8", "-n", "5", "--overlay", str(overlay))
+    assert res.exit_code == 2 and "Traceback" not in res.output
+    assert f"{overlay}:2:25: model.restraint_weight:" in res.stderr
+    assert "(in episode E8)" in res.stderr
