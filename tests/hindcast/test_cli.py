@@ -121,3 +121,15 @@ def test_a_bad_value_in_an_overlay_points_at_its_line(app: typer.Typer, tmp_path
     assert res.exit_code == 2 and "Traceback" not in res.output
     assert f"{overlay}:2:25: model.restraint_weight:" in res.stderr
     assert "(in episode E8)" in res.stderr
+
+
+def test_ctrl_c_is_one_line_and_exit_130(app: typer.Typer, monkeypatch: pytest.MonkeyPatch) -> None:
+    import escalade.analysis.hindcast as hc
+
+    def ctrl_c(*args: object) -> None:
+        raise KeyboardInterrupt  # as if the user pressed Ctrl-C during the first episode
+
+    monkeypatch.setattr(hc, "forecast", ctrl_c)
+    res = cli(app, "hindcast", "E8", "E2", "-n", "5", "-w", "1")
+    assert res.exit_code == 130
+    assert res.stderr.strip() == "interrupted: nothing was kept"
