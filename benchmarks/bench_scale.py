@@ -35,10 +35,10 @@ from typing import Any
 
 import psutil
 
-from escalade import __version__
 from escalade.ensemble import Job, default_workers, run_experiment, simulate_chunk
 from escalade.scenario.load import builtin_names, resolve_source
 from escalade.store import Store
+from escalade.version import __version__
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "experiments.md"
 MEMORY_LIMIT = 2 * 1024**3

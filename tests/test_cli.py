@@ -91,3 +91,11 @@ def test_set_overrides_reach_the_scenario() -> None:
 def test_policies_lists_the_builtins() -> None:
     result = runner.invoke(app, ["policies"])
     assert result.exit_code == 0 and "calibrated_retaliation" in result.stdout
+
+
+def test_a_run_number_out_of_range_is_a_message_not_a_traceback() -> None:
+    result = runner.invoke(app, ["replay", "april-2024", "--run", "9223372036854775808"])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    flat = " ".join(result.stderr.replace("│", " ").split())
+    assert "--run" in flat and "less than or equal to 999999999999" in flat

@@ -166,9 +166,9 @@ def test_an_unreachable_scheduler_is_refused_before_anything_is_stored(tmp_path:
 def test_a_port_that_is_not_a_dask_scheduler_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import escalade.ensemble as ensemble
+    import escalade.executor as executor
 
-    monkeypatch.setattr(ensemble, "PROBE_S", 0.3)
+    monkeypatch.setattr(executor, "PROBE_S", 0.3)
     with socket.socket() as silent:  # accepts connections, never speaks (like an HTTP port)
         silent.bind(("127.0.0.1", 0))
         silent.listen()
@@ -331,25 +331,51 @@ def test_sigkill_midway_then_resume_loses_and_repeats_no_chunk(tmp_path: Path) -
     assert st.manifest(m["id"])["status"] == "complete"
 
 
+CTRL_C_AFTER = """
+import atexit, multiprocessing, os, signal, sys
+from escalade.store import Store
+atexit.register(lambda: print(f"alive workers: {len(multiprocessing.active_children())}",
+                              file=sys.stderr))
+write, after = Store.write_chunk, int(sys.argv[1])
+def write_then_ctrl_c(self, exp_id, index, table):
+    path = write(self, exp_id, index, table)
+    if len(self.done_chunks(exp_id)) == after:
+        os.kill(os.getpid(), signal.SIGINT)  # as the terminal does on Ctrl-C
+    return path
+Store.write_chunk = write_then_ctrl_c
+from escalade.cli import app
+app(sys.argv[2:], prog_name="escalade")
+"""
+
+
 @pytest.mark.slow
-def test_ctrl_c_leaves_a_resumable_experiment_and_says_how(tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", [1, 2])
+def test_ctrl_c_leaves_a_resumable_experiment_and_says_how(tmp_path: Path, workers: int) -> None:
+    """Ctrl-C lands just after the second chunk is written, whatever the machine's load: the
+    real command in its own process, its real pool, a real SIGINT, at a chosen point."""
     store = tmp_path / "runs"
     args = ["run", str(FIXTURE), "-n", "3000", "--chunk-size", "200", "-s", "3"]
-    proc = _escalade(*args, "--workers", "1", "--store", str(store))
+    proc = subprocess.Popen(
+        [sys.executable, "-c", CTRL_C_AFTER, "2", *args, "-w", str(workers), "--store", str(store)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
-        _wait_for_chunk(store, proc)
-        proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=60)
+        _, err = proc.communicate(timeout=300)
     finally:
         if proc.poll() is None:
             proc.kill()
-    assert proc.returncode == 130
+    assert proc.returncode == 130, err
     st = Store(store)
     (m,) = st.list()
     assert m["status"] == "interrupted"
+    assert m["runs_done"] == 400  # exactly the two chunks written before Ctrl-C
+    assert st.done_chunks(m["id"]) <= set(range(15)) and len(st.done_chunks(m["id"])) == 2
     assert f"escalade run --resume {m['id']} --store {store}" in err
+    assert "keeps its 400 finished runs" in err
     assert "Traceback" not in err
-    assert 0 < m["runs_done"] < 3000
+    assert "alive workers: 0" in err  # the pool's workers were ended, not left to finish
 
     exp = run_experiment(resume=m["id"], store=store, workers=2)
     assert exp.outcomes().to_pylist() == reference(3000, 3)

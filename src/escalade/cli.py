@@ -14,6 +14,7 @@ from escalade.api import replay
 from escalade.cli_common import (
     DaysOpt,
     JsonOpt,
+    RunIdOpt,
     ScenarioArg,
     SeedOpt,
     SetOpt,
@@ -93,7 +94,7 @@ def scenarios_show(name: Annotated[str, typer.Argument(help="Built-in scenario n
 @app.command("replay")
 def replay_cmd(
     scenario: ScenarioArg,
-    run_id: Annotated[int, typer.Option("--run", "-k", help="Run number to replay", min=0)] = 0,
+    run_id: RunIdOpt = 0,
     seed: SeedOpt = 0,
     days: DaysOpt = None,
     sets: SetOpt = None,

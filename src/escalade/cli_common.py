@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
@@ -17,7 +18,8 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from escalade.scenario.load import ScenarioError
+from escalade.ensemble import MAX_RUNS, MAX_SEED
+from escalade.scenario.load import Overlay, ScenarioError, read_overlay
 from escalade.scenario.schema import Scenario
 from escalade.simulation import load_scenario
 
@@ -26,7 +28,35 @@ err = Console(stderr=True)
 T = TypeVar("T")
 
 ScenarioArg = Annotated[str, typer.Argument(help="A scenario file (.yaml) or a built-in name")]
-SeedOpt = Annotated[int, typer.Option("--seed", "-s", help="Random seed", min=0)]
+SeedOpt = Annotated[
+    int, typer.Option("--seed", "-s", help="Random seed (0 to 2^63 - 1)", min=0, max=MAX_SEED)
+]
+RunIdOpt = Annotated[
+    int,
+    typer.Option("--run", "-k", help="Run number (0 to 10^12 - 1)", min=0, max=MAX_RUNS - 1),
+]
+WorkersOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--workers",
+        "-w",
+        help="Local worker processes (default: the CPUs available); 1 runs in this process",
+        min=1,
+    ),
+]
+SchedulerOpt = Annotated[
+    str | None,
+    typer.Option("--scheduler", help="Run on a Dask cluster instead: tcp://HOST:PORT"),
+]
+OverlayOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--overlay",
+        help="YAML file of 'dotted.path: value' overrides (e.g. from calibrate), applied "
+        "before --set",
+        dir_okay=False,
+    ),
+]
 DaysOpt = Annotated[
     int | None,
     typer.Option(
@@ -48,9 +78,13 @@ def fail(problems: list[str], code: int = 2) -> None:
 
 @contextmanager
 def user_errors() -> Iterator[None]:
-    """Turn a user's mistake into located messages and exit code 2, never a traceback."""
+    """Turn a user's mistake into located messages and exit code 2, never a traceback;
+    Ctrl-C (the executor has already stopped its workers) into one line and exit code 130."""
     try:
         yield
+    except KeyboardInterrupt:
+        err.print("interrupted: nothing was kept", highlight=False)
+        raise typer.Exit(130) from None
     except ScenarioError as exc:
         fail([str(p) for p in exc.problems])
     except KeyError as exc:  # str(KeyError) wraps its message in quotes
@@ -73,6 +107,28 @@ def parse_sets(values: list[str] | None) -> dict[str, Any]:
         except ScenarioError:
             out[path] = raw
     return out
+
+
+def read_overrides(
+    overlay: Path | None, sets: list[str] | None
+) -> tuple[dict[str, Any], Overlay | None]:
+    """The overlay file's overrides, then ``--set``'s (a later value of a path wins)."""
+    out: dict[str, Any] = {}
+    ov = read_overlay(overlay) if overlay is not None else None
+    out.update(ov or {})
+    out.update(parse_sets(sets))
+    return out, ov
+
+
+@contextmanager
+def blamed_on(overlay: Overlay | None, sets: list[str] | None = None) -> Iterator[None]:
+    """A problem with a value the overlay set is reported at its file:line:column."""
+    try:
+        yield
+    except ScenarioError as exc:
+        if overlay is None:
+            raise
+        raise ScenarioError(overlay.blame(exc.problems, parse_sets(sets))) from None
 
 
 def load(spec: str, sets: list[str] | None = None) -> Scenario:

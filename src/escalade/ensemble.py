@@ -18,15 +18,10 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
-import multiprocessing
+import math
 import os
-import signal
-import socket
-import threading
-import time
-from collections.abc import Callable, Generator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,6 +29,15 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from escalade.executor import (
+    Executor,
+    ExecutorError,
+    SchedulerError,
+    available_cpus,
+    check_scheduler_address,
+    connect_scheduler,
+    worker_count,
+)
 from escalade.scenario.load import load_scenario, load_scenario_text, resolve_source
 from escalade.scenario.schema import Scenario
 from escalade.simulation import run_batch
@@ -47,32 +51,98 @@ from escalade.store import (
 )
 
 DEFAULT_CHUNK = 10_000
-"""Runs per chunk (one Parquet file, one task). Memory per worker grows with it."""
+"""Most runs per chunk (one Parquet file, one task); fewer when a chunk would not fit the
+memory budget (:func:`chunk_size_for`)."""
 DEFAULT_RUNS = 1000
 DEFAULT_SEED = 0
-CONNECT_TIMEOUT_S = 10.0
-"""How long to try to reach a Dask scheduler."""
-PROBE_S = 5.0
-"""How long a Dask scheduler may take to send its first bytes on a new connection."""
-WORKER_WAIT_S = 30.0
-"""How long to wait for a Dask scheduler to have at least one worker."""
-IN_FLIGHT_PER_WORKER = 2
-"""Chunks queued per worker: enough to keep it busy, few enough to bound memory."""
+MAX_RUNS = 1_000_000_000_000
+"""Largest ensemble (10^12 runs): far beyond what a machine computes (at 300,000 run-days/s,
+10^12 runs of 60 days take six years), well inside the 64-bit run ids and chunk indices."""
+MAX_SEED = 2**63 - 1
+"""Largest seed: the catalog keeps seeds as signed 64-bit integers."""
+MEMORY_FRACTION = 0.5
+"""Default memory budget of an ensemble: this share of the machine's physical memory."""
+MEMORY_SAFETY = 1.5
+"""Margin on the estimated memory per run (allocator slack, temporaries not modelled)."""
+BYTES_PER_ACTOR_PAIR = 48
+"""Memory per run per (actor, actor) pair: about six float64 (R, A, A) arrays (grievance,
+declarations, alliances, channels); measured, see docs/performance.md."""
+BYTES_PER_ACTOR_DAY = 28
+"""Memory per run per actor and simulated day (per-day decisions and the events behind the
+outcome columns); measured."""
+BYTES_PER_RUN_FIXED = 4096
 
 OnStart = Callable[[dict[str, Any], int], None]
 OnChunk = Callable[[int], None]
+EnsembleError = ExecutorError
+"""The computation failed (e.g. a worker process died); finished chunks are kept."""
 
 
 class ExperimentMismatch(ValueError):
     """``--resume`` with a scenario or settings that differ from the experiment's."""
 
 
-class SchedulerError(ValueError):
-    """The Dask scheduler address is malformed, unreachable, or has no usable workers."""
+# -- how much fits in memory ---------------------------------------------------------------
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(i?)b?\s*$", re.IGNORECASE)
 
 
-class EnsembleError(RuntimeError):
-    """The computation failed (e.g. a worker process died); finished chunks are kept."""
+def parse_memory(text: str) -> int:
+    """``"4GB"``, ``"512MB"``, ``"1.5G"``, ``"2GiB"`` or a number of bytes -> bytes."""
+    m = _SIZE.match(text)
+    if not m:
+        raise ValueError(f"--memory expects a size such as 4GB or 512MB, got '{text}'")
+    unit = m.group(2).lower()
+    base = 1024 if m.group(3) else 1000
+    value = float(m.group(1)) * (base ** ("kmgt".index(unit) + 1) if unit else 1)
+    if not math.isfinite(value) or value < 1:
+        raise ValueError(f"--memory must be at least 1 byte, got '{text}'")
+    return int(value)
+
+
+def machine_memory() -> int:
+    """Physical memory of this machine in bytes (8 GB if it cannot be read)."""
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+    except (ValueError, OSError, AttributeError):  # pragma: no cover - not POSIX
+        return 8 * 10**9
+
+
+def default_memory() -> int:
+    """The default memory budget: :data:`MEMORY_FRACTION` of the machine."""
+    return int(MEMORY_FRACTION * machine_memory())
+
+
+def bytes_per_run(scenario: Scenario, days: int | None = None) -> int:
+    """Estimated peak memory of one run in a batch (grows with actors squared and with days)."""
+    a = len(scenario.actors)
+    d = scenario.horizon_days if days is None else days
+    raw = BYTES_PER_ACTOR_PAIR * a * a + BYTES_PER_ACTOR_DAY * a * d + BYTES_PER_RUN_FIXED
+    return math.ceil(MEMORY_SAFETY * raw)
+
+
+def size_text(n: float) -> str:
+    """Bytes in words: 950 kB, 2.3 MB, 12.0 GB."""
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if n >= scale:
+            return f"{n / scale:,.1f} {unit}"
+    return f"{n:,.0f} bytes"
+
+
+def chunk_size_for(
+    scenario: Scenario, memory: int, workers: int = 1, days: int | None = None
+) -> int:
+    """The largest chunk (at most :data:`DEFAULT_CHUNK` runs) of which ``workers`` fit in
+    ``memory`` bytes at once; a budget too small for one run per worker is refused."""
+    per_run = bytes_per_run(scenario, days)
+    fits = memory // (max(1, workers) * per_run)
+    if fits < 1:
+        need = per_run * max(1, workers)
+        raise ValueError(
+            f"--memory {size_text(memory)} is too small: one run of '{scenario.name}' "
+            f"({len(scenario.actors)} actors) needs about {size_text(per_run)} per worker, "
+            f"{size_text(need)} for {max(1, workers)} workers"
+        )
+    return int(min(DEFAULT_CHUNK, fits))
 
 
 @dataclass(frozen=True)
@@ -113,10 +183,7 @@ def simulate_chunk(job: Job, start: int, stop: int) -> pa.Table:
 
 def default_workers() -> int:
     """Local worker processes by default: the CPUs this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not on Linux
-        return max(1, os.cpu_count() or 1)
+    return available_cpus()
 
 
 def normalise_overrides(overrides: dict[str, Any] | None) -> dict[str, Any]:
@@ -140,6 +207,7 @@ def run_experiment(
     chunk_size: int | None = None,
     scheduler: str | None = None,
     resume: str | None = None,
+    memory: int | None = None,
     on_start: OnStart | None = None,
     on_chunk: OnChunk | None = None,
 ) -> Experiment:
@@ -147,22 +215,31 @@ def run_experiment(
 
     ``scenario`` is a YAML file or a built-in name. ``workers`` local processes (default: the
     CPU count; 1 runs in this process) or a Dask ``scheduler`` ("tcp://host:port") compute the
-    chunks of ``chunk_size`` runs. ``on_start(manifest, runs_already_done)`` is called once the
-    experiment has its id, ``on_chunk(n)`` after each chunk written. A resumed experiment
-    refuses a scenario or setting that differs from the one it was started with.
-    On KeyboardInterrupt or a failure the experiment is marked ``interrupted`` and keeps every
-    finished chunk.
+    chunks (:class:`escalade.executor.Executor`). Without ``chunk_size`` a chunk holds as many
+    runs (at most :data:`DEFAULT_CHUNK`) as fit ``memory`` bytes (default
+    :func:`default_memory`) with every local worker busy. ``on_start(manifest,
+    runs_already_done)`` is called once the experiment has its id, ``on_chunk(n)`` after each
+    chunk written. A resumed experiment refuses a scenario or setting that differs from the
+    one it was started with. On KeyboardInterrupt or a failure the experiment is marked
+    ``interrupted`` and keeps every finished chunk. Planning is lazy: neither time nor memory
+    before the first chunk grows with ``runs`` (at most :data:`MAX_RUNS`).
     """
     st = store if isinstance(store, Store) else Store(store)
-    for name, value in (("runs", runs), ("chunk_size", chunk_size), ("workers", workers)):
+    for name, value in (
+        ("runs", runs),
+        ("chunk_size", chunk_size),
+        ("workers", workers),
+        ("memory", memory),
+    ):
         if value is not None and value < 1:
             raise ValueError(f"{name} must be at least 1, got {value}")
-    if seed is not None and seed < 0:
-        raise ValueError(f"seed must be >= 0, got {seed}")
+    if runs is not None and runs > MAX_RUNS:
+        raise ValueError(f"runs must be at most {MAX_RUNS:,} (10^12), got {runs:,}")
+    if seed is not None and not 0 <= seed <= MAX_SEED:
+        raise ValueError(f"seed must be between 0 and {MAX_SEED} (2^63 - 1), got {seed}")
     if days is not None and days < 1:
         raise ValueError(f"days must be at least 1, got {days}")
-    if scheduler is not None:
-        check_scheduler_address(scheduler)
+    executor: Executor = Executor(workers, scheduler)  # checks the address
 
     if resume is not None:
         exp_id, manifest, sc = _prepare_resume(
@@ -177,24 +254,44 @@ def run_experiment(
             DEFAULT_SEED if seed is None else seed,
             days,
             overrides,
-            DEFAULT_CHUNK if chunk_size is None else chunk_size,
+        )
+        fields["chunk_size"] = _chunk_size(
+            sc, fields["days"], chunk_size, memory, 1 if scheduler else worker_count(workers)
         )
         exp_id, manifest = "", fields
     total = chunk_count(manifest["runs"], manifest["chunk_size"])
     complete = bool(exp_id) and manifest["status"] == "complete"
-    # Reach the cluster before registering anything: a bad address leaves no trace.
-    client = connect_scheduler(scheduler) if scheduler is not None and not complete else None
     try:
+        # Reach the cluster before registering anything: a bad address leaves no trace.
+        if not complete:
+            executor.connect()
         if not exp_id:
             exp_id = st.create(fields)
             manifest = st.manifest(exp_id)
         with st.running(exp_id):
-            _compute(st, exp_id, manifest, sc, total, workers, client, on_start, on_chunk)
+            _compute(st, exp_id, manifest, sc, total, executor, on_start, on_chunk)
+    except BaseException:
+        executor.stop()
+        raise
     finally:
-        if client is not None:
-            with contextlib.suppress(Exception):
-                client.close(timeout=10)
+        executor.close()
     return Experiment(exp_id, st, st.manifest(exp_id), sc)
+
+
+def _chunk_size(
+    sc: Scenario, days: int, chunk_size: int | None, memory: int | None, workers: int
+) -> int:
+    """The chunk size given, checked against an explicit ``memory``; else the largest that fits."""
+    fits = chunk_size_for(sc, default_memory() if memory is None else memory, workers, days)
+    if chunk_size is None:
+        return fits
+    if memory is not None and chunk_size > fits:
+        need = chunk_size * workers * bytes_per_run(sc, days)
+        raise ValueError(
+            f"--chunk-size {chunk_size:,} needs about {size_text(need)} for {workers} "
+            f"workers, more than --memory {size_text(memory)}; at most {fits:,} fit"
+        )
+    return chunk_size
 
 
 def _compute(
@@ -203,8 +300,7 @@ def _compute(
     manifest: dict[str, Any],
     sc: Scenario,
     total: int,
-    workers: int | None,
-    client: Any,
+    executor: Executor,
     on_start: OnStart | None,
     on_chunk: OnChunk | None,
 ) -> None:
@@ -230,20 +326,20 @@ def _compute(
         seed=int(manifest["seed"]),
         days=int(manifest["days"]),
     )
-    tasks = [
-        (i, *chunk_runs(manifest["runs"], manifest["chunk_size"], i))
-        for i in range(total)
-        if i not in done
-    ]
+    pending = total - len(done)
+    results = executor.map(
+        functools.partial(_simulate_task, job), _pending(manifest, total, done), pending
+    )
     try:
-        with contextlib.closing(_results(job, tasks, workers, client)) as results:
-            for index, table in results:
+        with contextlib.closing(results):  # leaving early ends the workers at once
+            for task, table in results:
+                index, table = _checked(task, table)
                 st.write_chunk(exp_id, index, table)
                 if on_chunk is not None:
                     on_chunk(table.num_rows)
-        missing = set(range(total)) - st.done_chunks(exp_id)
-        if missing:  # pragma: no cover - a bug, not a user's mistake
-            raise EnsembleError(f"chunks {sorted(missing)[:5]} were not written")
+        written = st.done_chunks(exp_id)
+        if len(written) != total or (written and max(written) >= total):  # pragma: no cover
+            raise EnsembleError(f"{total - len(written)} chunks were not written")
     except BaseException:
         with contextlib.suppress(Exception):
             st.update(exp_id, status="interrupted", finished=now_iso())
@@ -257,7 +353,6 @@ def _prepare_new(
     seed: int,
     days: int | None,
     overrides: dict[str, Any] | None,
-    chunk_size: int,
 ) -> tuple[dict[str, Any], Scenario]:
     """The manifest fields of a new experiment, once its scenario validates."""
     source = resolve_source(scenario)
@@ -273,7 +368,6 @@ def _prepare_new(
         "overrides": ov,
         "runs": runs,
         "days": sc.horizon_days if days is None else days,
-        "chunk_size": chunk_size,
     }
     return fields, sc
 
@@ -336,18 +430,16 @@ def _prepare_resume(
 # -- where chunks are computed -------------------------------------------------------------
 Task = tuple[int, int, int]
 """(chunk index, first run, stop run)."""
-Results = Generator[tuple[int, pa.Table], None, None]
 
 
-def _results(job: Job, tasks: Sequence[Task], workers: int | None, client: Any) -> Results:
-    if not tasks:
-        return _local_results(job, tasks)
-    if client is not None:
-        return _dask_results(job, tasks, client)
-    n = min(default_workers() if workers is None else workers, len(tasks))
-    if n <= 1:
-        return _local_results(job, tasks)
-    return _pool_results(job, tasks, n)
+def _pending(manifest: dict[str, Any], total: int, done: set[int]) -> Iterator[Task]:
+    """The chunks still to compute, lazily: planning costs nothing per run or per chunk."""
+    runs, size = int(manifest["runs"]), int(manifest["chunk_size"])
+    return ((i, *chunk_runs(runs, size, i)) for i in range(total) if i not in done)
+
+
+def _simulate_task(job: Job, task: Task) -> pa.Table:
+    return simulate_chunk(job, task[1], task[2])
 
 
 def _checked(task: Task, table: pa.Table) -> tuple[int, pa.Table]:
@@ -358,221 +450,23 @@ def _checked(task: Task, table: pa.Table) -> tuple[int, pa.Table]:
     return index, table
 
 
-def _local_results(job: Job, tasks: Sequence[Task]) -> Results:
-    for task in tasks:
-        yield _checked(task, simulate_chunk(job, task[1], task[2]))
-
-
-def _worker_init(parent: int) -> None:
-    """In a pool worker: leave Ctrl-C to the parent, and exit if the parent is killed."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="escalade-parent-watch", daemon=True).start()
-
-
-def _pool_results(job: Job, tasks: Sequence[Task], workers: int) -> Results:
-    pool = ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=_worker_init,
-        initargs=(os.getpid(),),
-    )
-    todo = iter(tasks)
-    running: dict[Future[pa.Table], Task] = {}
-
-    def submit() -> None:
-        task = next(todo, None)
-        if task is not None:
-            running[pool.submit(simulate_chunk, job, task[1], task[2])] = task
-
-    finished = False
-    try:
-        for _ in range(IN_FLIGHT_PER_WORKER * workers):
-            submit()
-        while running:
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
-            for fut in sorted(done, key=lambda f: running[f][0]):
-                task = running.pop(fut)
-                try:
-                    table = fut.result()
-                except BrokenProcessPool:
-                    raise EnsembleError(
-                        "a worker process died (out of memory? try a smaller --chunk-size)"
-                    ) from None
-                submit()
-                yield _checked(task, table)
-        finished = True
-    finally:
-        if finished:
-            pool.shutdown(wait=True)
-        else:
-            _stop_pool(pool)
-
-
-def _stop_pool(pool: ProcessPoolExecutor) -> None:
-    """Stop now: drop queued chunks and end the workers (their chunks are recomputed later)."""
-    # Python < 3.14 has no public way to end busy workers; the executor keeps them here.
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for proc in processes:
-        with contextlib.suppress(Exception):
-            proc.terminate()
-    for proc in processes:
-        with contextlib.suppress(Exception):
-            proc.join(timeout=5)
-
-
-def check_scheduler_address(address: str) -> None:
-    """Refuse an address that is not ``PROTOCOL://HOST:PORT`` (one line, before connecting)."""
-    scheme, sep, rest = address.partition("://")
-    host, _, port = rest.rpartition(":")
-    if (
-        not sep
-        or scheme not in {"tcp", "tls", "ws", "wss", "ucx", "inproc"}
-        or (scheme != "inproc" and (not host or not port.isdigit()))
-    ):
-        raise SchedulerError(
-            f"--scheduler expects tcp://HOST:PORT, got '{address}' (e.g. tcp://10.0.0.5:8786)"
-        )
-
-
-def _probe_tcp(address: str, host: str, port: int) -> None:
-    """Fail fast and clearly unless a Dask server listens there: a Dask server speaks first
-    (its handshake), while e.g. the dashboard's HTTP port waits for a request."""
-    try:
-        conn = socket.create_connection((host, port), timeout=5)
-    except OSError as exc:
-        why = exc.strerror or str(exc) or type(exc).__name__
-        raise SchedulerError(f"cannot reach the Dask scheduler at {address}: {why}") from None
-    with conn:
-        conn.settimeout(PROBE_S)
-        try:
-            first = conn.recv(1)
-        except OSError:
-            first = b""
-    if not first:
-        raise SchedulerError(
-            f"{address} does not answer like a Dask scheduler "
-            "(the scheduler's port is 8786 by default; 8787 is its dashboard)"
-        )
-
-
-def _client(address: str) -> Any:
-    """``distributed.Client(address)`` with a hard time limit (it can hang on odd servers)."""
-    from distributed import Client
-
-    got: dict[str, Any] = {}
-
-    def connect() -> None:
-        try:
-            got["client"] = Client(address, timeout=CONNECT_TIMEOUT_S, set_as_default=False)
-        except Exception as exc:
-            got["error"] = exc
-
-    thread = threading.Thread(target=connect, name="escalade-dask-connect", daemon=True)
-    thread.start()
-    thread.join(CONNECT_TIMEOUT_S + 5)
-    if "client" in got:
-        return got["client"]
-    why = got.get("error") or f"no answer within {CONNECT_TIMEOUT_S + 5:.0f} s"
-    raise SchedulerError(f"cannot connect to the Dask scheduler at {address}: {why}")
-
-
-def _worker_version() -> str:
-    from escalade.version import __version__
-
-    return __version__
-
-
-def connect_scheduler(address: str) -> Any:
-    """A ``distributed.Client`` for ``address`` with at least one worker running our version."""
-    from escalade.version import __version__
-
-    check_scheduler_address(address)
-    scheme, _, rest = address.partition("://")
-    if scheme == "tcp":
-        host, _, port = rest.rpartition(":")
-        _probe_tcp(address, host.strip("[]"), int(port))
-    client = _client(address)
-    try:
-        try:
-            client.wait_for_workers(1, timeout=WORKER_WAIT_S)
-        except Exception:
-            raise SchedulerError(
-                f"the Dask scheduler at {address} has no workers (waited {WORKER_WAIT_S:.0f} s)"
-            ) from None
-        try:
-            versions = client.run(_worker_version)
-        except Exception as exc:
-            raise SchedulerError(
-                f"the Dask workers at {address} cannot import escalade: {exc}"
-            ) from None
-        wrong = {w: v for w, v in versions.items() if v != __version__}
-        if wrong:
-            worker, version = next(iter(wrong.items()))
-            raise SchedulerError(
-                f"Dask worker {worker} runs escalade {version}, this is {__version__}; "
-                "results would mix versions"
-            )
-    except BaseException:
-        client.close()
-        raise
-    return client
-
-
-def _dask_results(job: Job, tasks: Sequence[Task], client: Any) -> Results:
-    """Chunks as tasks on a Dask cluster; ``client`` stays open (the caller closes it)."""
-    from distributed import as_completed
-
-    todo = iter(tasks)
-    running: dict[str, Task] = {}
-    futures: dict[str, Any] = {}
-    queue = as_completed(loop=client.loop)
-
-    def submit() -> None:
-        task = next(todo, None)
-        if task is not None:
-            fut = client.submit(simulate_chunk, job, task[1], task[2], pure=False)
-            running[fut.key] = task
-            futures[fut.key] = fut
-            queue.add(fut)
-
-    try:
-        threads = sum(client.nthreads().values())
-        for _ in range(max(2, IN_FLIGHT_PER_WORKER * threads)):
-            submit()
-        for fut in queue:
-            task = running.pop(fut.key)
-            futures.pop(fut.key)
-            try:
-                table = fut.result()
-            except Exception as exc:
-                raise EnsembleError(f"chunk {task[0]} failed on the Dask cluster: {exc}") from exc
-            fut.release()
-            submit()
-            yield _checked(task, table)
-    finally:
-        with contextlib.suppress(Exception):
-            if futures:
-                client.cancel(list(futures.values()))
-
-
 __all__ = [
     "DEFAULT_CHUNK",
+    "MAX_RUNS",
+    "MAX_SEED",
     "EnsembleError",
     "Experiment",
     "ExperimentMismatch",
     "Job",
     "SchedulerError",
     "StoreError",
+    "bytes_per_run",
     "check_scheduler_address",
+    "chunk_size_for",
     "connect_scheduler",
+    "default_memory",
     "default_workers",
+    "parse_memory",
     "run_experiment",
     "simulate_chunk",
 ]

@@ -179,3 +179,92 @@ def test_resume_refuses_a_changed_scenario(app: typer.Typer, store: Path, tmp_pa
     again = cli(app, "run", "--resume", m["id"][:10], "--store", str(store))
     assert again.exit_code == 0, again.output  # the stored copy is used
     assert "already complete" in again.stderr
+
+
+# -- integers out of range, bounded work, a memory budget, a located overlay ----------------
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (
+            ["--seed", "1180591620717411303424"],
+            ["--seed", "less than or equal to 9223372036854775807"],
+        ),
+        (
+            ["--seed", "9223372036854775808"],
+            ["--seed", "less than or equal to 9223372036854775807"],
+        ),
+        (["--seed", "-1"], ["--seed", "greater than or equal to 0"]),
+        (["--runs", "1000000000000000"], ["--runs", "less than or equal to 1000000000000"]),
+        (["--memory", "lots"], ["--memory expects a size such as 4GB"]),
+        (["--memory", "1kB"], ["--memory 1.0 kB is too small", "needs about"]),
+    ],
+)
+def test_numbers_out_of_range_exit_2_without_a_traceback(
+    app: typer.Typer, store: Path, args: list[str], words: list[str]
+) -> None:
+    res = cli(app, "run", DUEL, *args, "--store", str(store))
+    assert res.exit_code == 2, res.output
+    assert "Traceback" not in res.output
+    flat = " ".join(res.stderr.replace("│", " ").split())
+    for word in words:
+        assert word in flat, res.stderr
+    assert Store(store).list() == []
+
+
+def test_a_chunk_holds_what_the_memory_budget_allows(app: typer.Typer, store: Path) -> None:
+    from escalade.ensemble import bytes_per_run
+    from escalade.scenario.load import load_scenario
+
+    per_run = bytes_per_run(load_scenario(DUEL))
+    budget = 2 * 150 * per_run + 1  # two workers, 150 runs each
+    res = cli(app, "run", DUEL, "-n", "1000", "-w", "2", "--memory", str(budget),
+              "--store", str(store), "--json")  # fmt: skip
+    assert res.exit_code == 0, res.output
+    (m,) = Store(store).list()
+    assert m["chunk_size"] == 150
+    assert len(Store(store).done_chunks(m["id"])) == 7
+    rows = json.loads(res.stdout)["outcomes"]
+    assert rows == simulate(DUEL, runs=1000, seed=0).outcomes.to_pylist()
+    too_big = cli(app, "run", DUEL, "-n", "1000", "-w", "2", "--memory", str(budget),
+                  "--chunk-size", "151", "--store", str(store))  # fmt: skip
+    one_line_error(too_big, "--chunk-size 151 needs about", "at most 150 fit")
+
+
+def test_a_bad_value_in_an_overlay_is_located_in_the_overlay(
+    app: typer.Typer, store: Path, tmp_path: Path
+) -> None:
+    overlay = tmp_path / "fitted.yaml"
+    overlay.write_text("# fitted\nhorizon_days: 5\nactors.RED.resolve:   7.5\n", "utf-8")
+    res = cli(app, "run", DUEL, "-n", "5", "--store", str(store), "--overlay", str(overlay))
+    one_line_error(res, f"{overlay}:3:23:", "actors.RED.resolve")
+    # the same path given again with --set is --set's problem, not the overlay's
+    res = cli(app, "run", DUEL, "-n", "5", "--store", str(store), "--overlay", str(overlay),
+              "--set", "actors.RED.resolve=9")  # fmt: skip
+    one_line_error(res, "override actors.RED.resolve=9")
+    assert str(overlay) not in res.stderr
+    assert Store(store).list() == []
+
+
+def test_planning_does_not_grow_with_the_number_of_runs(tmp_path: Path) -> None:
+    """10^12 runs in chunks of one: stopping after the first chunk costs what one chunk costs
+    (an up-front list of 10^12 tasks or a set of every chunk would not fit this machine)."""
+    import tracemalloc
+
+    from escalade.ensemble import MAX_RUNS, run_experiment
+
+    def stop(n: int) -> None:
+        raise KeyboardInterrupt
+
+    tracemalloc.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            run_experiment(DUEL, runs=MAX_RUNS, chunk_size=1, workers=1, store=tmp_path,
+                           on_chunk=stop)  # fmt: skip
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 100e6
+    (m,) = Store(tmp_path).list()
+    assert (m["runs"], m["runs_done"], m["status"]) == (MAX_RUNS, 1, "interrupted")
+    with pytest.raises(ValueError, match="runs must be at most 1,000,000,000,000"):
+        run_experiment(DUEL, runs=MAX_RUNS + 1, store=tmp_path)

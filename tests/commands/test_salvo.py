@@ -131,23 +131,17 @@ def test_table_output(app: typer.Typer, scenario_file: Path) -> None:
 
 def test_many_runs_in_chunks_equal_one_batch(app: typer.Typer, scenario_file: Path) -> None:
     """Chunking (25,000 runs a batch) does not change results: counter-based streams."""
-    from escalade.commands import salvo as cmd
+    from escalade.salvos import salvo
 
     big = json.loads(
         run(app, str(scenario_file), *BASE[:-4], "--runs", "60000", "--seed", "5", "--json").stdout
     )
     assert big["runs"] == 60_000
-    old = cmd.CHUNK
-    try:
-        cmd.CHUNK = 60_000
-        one = json.loads(
-            run(
-                app, str(scenario_file), *BASE[:-4], "--runs", "60000", "--seed", "5", "--json"
-            ).stdout
-        )
-    finally:
-        cmd.CHUNK = old
-    assert big == one
+    fire = {"drone": 100, "missile": 50}
+    one = salvo(scenario_file, "RED", "BLUE", fire, runs=60_000, seed=5, chunk_size=60_000)
+    odd = salvo(scenario_file, "RED", "BLUE", fire, runs=60_000, seed=5, chunk_size=7_001)
+    assert one == odd
+    assert big == json.loads(json.dumps(one))
 
 
 @pytest.mark.parametrize(
@@ -179,6 +173,7 @@ def test_bad_fire_gives_one_line_and_exit_2(
         (["--from", "RED", "--at", "BLUE", "--target-class", "airbase"], "did you mean 'air_base'"),
         (["--from", "RED", "--at", "BLUE", "--runs", "0"], "--runs must be between"),
         (["--from", "RED", "--at", "BLUE", "--warning-days", "-1"], "--warning-days must be"),
+        (["--from", "BLUE", "--at", "RED"], "--fire drone: BLUE does not hold 'drone'"),
     ],
 )
 def test_bad_request_gives_one_line_and_exit_2(
@@ -188,6 +183,32 @@ def test_bad_request_gives_one_line_and_exit_2(
     assert res.exit_code == 2
     assert message in res.stderr
     assert "Traceback" not in res.output
+
+
+@pytest.mark.parametrize(
+    ("seed", "words"),
+    [("-1", "greater than or equal to 0"), ("9223372036854775808", "less than or equal to")],
+)
+def test_a_seed_out_of_range_is_refused_like_runs(
+    app: typer.Typer, scenario_file: Path, seed: str, words: str
+) -> None:
+    res = run(app, str(scenario_file), *BASE[:-2], "--seed", seed)
+    assert res.exit_code == 2 and "Traceback" not in res.output
+    assert "--seed" in res.stderr and words in " ".join(res.stderr.replace("│", " ").split())
+
+
+def test_a_munition_the_shooter_does_not_hold_is_refused(tmp_path: Path) -> None:
+    from escalade.salvos import SalvoError, salvo
+
+    path = tmp_path / "two.yaml"
+    path.write_text(SCENARIO.replace("arsenal: {drone: 100, missile: 50}", "arsenal: {drone: 9}"))
+    with pytest.raises(
+        SalvoError, match=r"--fire missile: RED does not hold 'missile'.*holds: drone"
+    ):
+        salvo(path, "RED", "BLUE", {"drone": 5, "missile": 5}, runs=10)
+    with pytest.raises(SalvoError, match=r"unknown munition 'drones'.*did you mean 'drone'"):
+        salvo(path, "RED", "BLUE", ["drones=1"], runs=10)
+    assert salvo(path, "RED", "BLUE", {"drone": 5, "missile": 0}, runs=10)["fire"] == {"drone": 5}
 
 
 def test_bad_scenario_exit_2(app: typer.Typer, tmp_path: Path) -> None:

@@ -19,8 +19,7 @@ from escalade.analysis.calibrate import (
     planned_evaluations,
 )
 from escalade.analysis.hindcast import load_episodes
-from escalade.commands.run import read_overlay
-from escalade.scenario.load import load_scenario
+from escalade.scenario.load import load_scenario, read_overlay
 
 
 def test_parse_param() -> None:

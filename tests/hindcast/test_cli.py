@@ -107,8 +107,29 @@ def test_usage_errors_exit_2_without_a_traceback(app: typer.Typer, tmp_path: Pat
 
 
 def test_json_has_no_infinities() -> None:
-    from escalade.commands.hindcast import finite
+    from escalade.report.hindcast import finite
 
     data = {"log": -math.inf, "p": [0.5, math.nan], "n": 3, "t": (1.0, math.inf)}
     assert finite(data) == {"log": None, "p": [0.5, None], "n": 3, "t": [1.0, None]}
     assert json.loads(json.dumps(finite(data), allow_nan=False))["log"] is None
+
+
+def test_a_bad_value_in_an_overlay_points_at_its_line(app: typer.Typer, tmp_path: Path) -> None:
+    overlay = tmp_path / "fitted.yaml"
+    overlay.write_text("model.war_cost: 15\nmodel.restraint_weight: -4\n", encoding="utf-8")
+    res = cli(app, "hindcast", "E8", "-n", "5", "--overlay", str(overlay))
+    assert res.exit_code == 2 and "Traceback" not in res.output
+    assert f"{overlay}:2:25: model.restraint_weight:" in res.stderr
+    assert "(in episode E8)" in res.stderr
+
+
+def test_ctrl_c_is_one_line_and_exit_130(app: typer.Typer, monkeypatch: pytest.MonkeyPatch) -> None:
+    import escalade.analysis.hindcast as hc
+
+    def ctrl_c(*args: object) -> None:
+        raise KeyboardInterrupt  # as if the user pressed Ctrl-C during the first episode
+
+    monkeypatch.setattr(hc, "forecast", ctrl_c)
+    res = cli(app, "hindcast", "E8", "E2", "-n", "5", "-w", "1")
+    assert res.exit_code == 130
+    assert res.stderr.strip() == "interrupted: nothing was kept"

@@ -163,3 +163,43 @@ def test_a_bad_override_is_blamed_on_the_override_not_the_file(write) -> None:
         load_scenario(write(BASE), {"model.war_cost": -3})
     [msg] = [str(p) for p in info.value.problems]
     assert msg.startswith("override model.war_cost=-3: model.war_cost: must lie in")
+
+
+def test_an_overlay_knows_where_each_path_was_written(tmp_path: Path) -> None:
+    from escalade.scenario.load import Problem, read_overlay
+
+    path = tmp_path / "overlay.yaml"
+    path.write_text("# fitted\nmodel.war_cost: 15\nactors.IRN:\n  resolve: 0.5\n", "utf-8")
+    ov = read_overlay(path)
+    assert ov == {"model.war_cost": 15, "actors.IRN": {"resolve": 0.5}}
+    problems = [
+        Problem("override x", 0, 0, "actors.IRN.resolve", "bad"),
+        Problem("scenario.yaml", 7, 3, "horizon_days", "other"),
+    ]
+    moved, kept = ov.blame(problems)
+    assert (moved.file, moved.line, moved.column) == (str(path), 4, 3)
+    assert kept == problems[1]
+    assert ov.blame(problems, shadowed={"actors.IRN"}) == problems
+
+
+@pytest.mark.parametrize(
+    ("content", "where", "words"),
+    [
+        ("a: [unclosed\n", ":2:1:", "not valid YAML"),
+        ("- a\n- list\n", ":1:1:", "expected a mapping of dotted paths"),
+        ("ok: 1\n3: 4\n", ":2:4:", "the key 3 is not a dotted path"),
+    ],
+)
+def test_an_unusable_overlay_is_located(
+    tmp_path: Path, content: str, where: str, words: str
+) -> None:
+    from escalade.scenario.load import read_overlay
+
+    path = tmp_path / "overlay.yaml"
+    path.write_text(content, "utf-8")
+    with pytest.raises(ScenarioError) as caught:
+        read_overlay(path)
+    (problem,) = caught.value.problems
+    assert str(problem).startswith(f"{path}{where}") and words in str(problem)
+    with pytest.raises(ScenarioError, match="it is a directory"):
+        read_overlay(tmp_path)

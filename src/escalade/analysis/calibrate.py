@@ -51,8 +51,8 @@ from escalade.analysis.hindcast import (
     Case,
     EpisodeFile,
     Forecast,
-    ForecastPool,
     brier_score,
+    forecasts,
     lag_bucket,
     log_score,
     prepare,
@@ -60,6 +60,7 @@ from escalade.analysis.hindcast import (
     rung_bucket,
     smoothed,
 )
+from escalade.executor import Executor, worker_count
 from escalade.scenario.load import ScenarioError
 from escalade.scenario.schema import ModelParameters
 
@@ -213,7 +214,7 @@ class Objective:
         params: Sequence[ParamRange],
         runs: int,
         seed: int,
-        pool: ForecastPool,
+        executor: Executor,
         method: Method = "ml",
         use_lag: bool = True,
         alpha: float = SMOOTHING,
@@ -221,7 +222,7 @@ class Objective:
     ) -> None:
         self.episodes = list(episodes)
         self.params = list(params)
-        self.runs, self.seed, self.pool = runs, seed, pool
+        self.runs, self.seed, self.executor = runs, seed, executor
         self.method, self.use_lag, self.alpha = method, use_lag, alpha
         self.on_eval = on_eval
         self.cache: dict[Point, Evaluation] = {}
@@ -241,9 +242,9 @@ class Objective:
         if point in self.cache:
             return self.cache[point]
         cases = prepare_all(self.episodes, self.overrides(point))
-        forecasts = self.pool.run(cases, self.runs, self.seed)
+        found = forecasts(cases, self.runs, self.seed, self.executor)
         ev = Evaluation(
-            stage, point, {c.id: episode_score(c, forecasts[c.id], self.alpha) for c in cases}
+            stage, point, {c.id: episode_score(c, found[c.id], self.alpha) for c in cases}
         )
         self.cache[point] = ev
         self.order.append(ev)
@@ -430,8 +431,14 @@ def calibrate(
     workers: int | None = 1,
     alpha: float = SMOOTHING,
     on_eval: Callable[[Evaluation], None] | None = None,
+    scheduler: str | None = None,
 ) -> CalibrationResult:
-    """Fit ``params`` to ``episodes`` (see the module docstring for the procedure)."""
+    """Fit ``params`` to ``episodes`` (see the module docstring for the procedure).
+
+    Each evaluation's episodes run on ``workers`` local processes (None: the CPUs available)
+    or the Dask cluster at ``scheduler``, kept open for the whole search; the fit does not
+    depend on where.
+    """
     if method not in METHODS:
         raise ValueError(f"unknown method '{method}'; known: {', '.join(METHODS)}")
     if not params:
@@ -443,8 +450,8 @@ def calibrate(
     prepare_all(episodes)  # every problem of the episodes first, located
     check_ranges(params, episodes[0])
     ids = [e.id for e in episodes]
-    with ForecastPool(min(workers or 1, len(episodes))) as pool:
-        obj = Objective(episodes, params, runs, seed, pool, method, use_lag, alpha, on_eval)
+    with Executor(worker_count(workers, len(episodes)), scheduler) as ex:
+        obj = Objective(episodes, params, runs, seed, ex, method, use_lag, alpha, on_eval)
         default = obj.evaluate(None, "default")
         sampler = qmc.LatinHypercube(d=len(params), seed=seed)
         units = sampler.random(design)

@@ -35,12 +35,11 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import math
-import multiprocessing
 import os
 import re
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -51,6 +50,7 @@ from numpy.typing import ArrayLike, NDArray
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from escalade.api import simulate
+from escalade.executor import Executor
 from escalade.scenario.load import (
     Problem,
     ScenarioError,
@@ -112,6 +112,13 @@ DEFAULT_RUNS = 2000
 """Runs per episode in ``escalade hindcast``."""
 ANSWER_KINDS = ("strike", "statement")
 BASELINES = ("uniform", "climatology", "in_kind")
+FORECASTERS = {
+    "model": "model",
+    "uniform": "uniform",
+    "climatology": "climatology (LOO)",
+    "in_kind": "answer in kind",
+}
+"""The model and the baselines, with the names tables and the verdict give them."""
 EPISODES_ENV = "ESCALADE_EPISODES"
 
 
@@ -686,61 +693,32 @@ def forecast(case: Case, runs: int, seed: int) -> Forecast:
     return Forecast.from_answers(rung, lag)
 
 
-def _forecast_job(case: Case, runs: int, seed: int) -> Forecast:
+def _forecast_item(runs: int, seed: int, case: Case) -> Forecast:
     return forecast(case, runs, seed)
 
 
-class ForecastPool:
-    """Runs episode ensembles, in this process (``workers=1``) or in worker processes.
+def forecasts(
+    cases: Sequence[Case],
+    runs: int,
+    seed: int,
+    executor: Executor | None = None,
+    on_done: Callable[[str], None] | None = None,
+) -> dict[str, Forecast]:
+    """One forecast per case (keyed by episode id, in the order of ``cases``), each episode's
+    ensemble an item of ``executor`` (default: this process).
 
-    Results do not depend on the number of workers (each run's random numbers are keyed by
-    seed and run id). Use as a context manager to keep the workers across many calls.
+    Results do not depend on the executor (each run's random numbers are keyed by seed and
+    run id). Keep one executor open across many calls (a calibration) to start workers once.
     """
-
-    def __init__(self, workers: int | None = None) -> None:
-        self.workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
-        self._executor: Executor | None = None
-
-    def __enter__(self) -> ForecastPool:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
-            self._executor = None
-
-    def run(
-        self,
-        cases: Sequence[Case],
-        runs: int,
-        seed: int,
-        on_done: Callable[[str], None] | None = None,
-    ) -> dict[str, Forecast]:
-        """One forecast per case (keyed by episode id)."""
-        if self.workers == 1 or len(cases) == 1:
-            out = {}
-            for c in cases:
-                out[c.id] = forecast(c, runs, seed)
-                if on_done is not None:
-                    on_done(c.id)
-            return out
-        if self._executor is None:
-            ctx = multiprocessing.get_context("spawn")
-            self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
-        # longest first: a long horizon costs most
-        ordered = sorted(cases, key=lambda c: -c.scenario.horizon_days)
-        futures: dict[Future[Forecast], str] = {
-            self._executor.submit(_forecast_job, c, runs, seed): c.id for c in ordered
-        }
-        results: dict[str, Forecast] = {}
-        for fut in as_completed(futures):
-            results[futures[fut]] = fut.result()
-            if on_done is not None:
-                on_done(futures[fut])
-        return {c.id: results[c.id] for c in cases}
+    ex = executor if executor is not None else Executor(workers=1)
+    # longest first: a long horizon costs most
+    ordered = sorted(cases, key=lambda c: -c.scenario.horizon_days)
+    results: dict[str, Forecast] = {}
+    for case, result in ex.map(partial(_forecast_item, runs, seed), ordered, len(ordered)):
+        results[case.id] = result
+        if on_done is not None:
+            on_done(case.id)
+    return {c.id: results[c.id] for c in cases}
 
 
 # --------------------------------------------------------------------------- scoring
@@ -831,6 +809,28 @@ class HindcastResult:
             b: sum(e.scores["model"].log_rung > e.scores[b].log_rung for e in self.episodes)
             for b in BASELINES
         }
+
+    def verdict(self) -> str:
+        """One sentence: does the model beat every baseline on mean log score (rung)?"""
+        model = self.mean("model", "log_rung")
+        beats = self.beats()
+        wins, n = self.wins(), len(self.episodes)
+        parts = [
+            f"{FORECASTERS[b]} {self.mean(b, 'log_rung'):.2f} (better on {wins[b]} of {n})"
+            for b in BASELINES
+        ]
+        if all(beats.values()):
+            return (
+                f"The model beats every baseline on mean log score (rung): {model:.2f} vs "
+                + ", ".join(parts)
+                + "."
+            )
+        lost = [b for b, ok in beats.items() if not ok]
+        return (
+            f"The model does NOT beat every baseline on mean log score (rung): {model:.2f} vs "
+            + ", ".join(parts)
+            + f" (not beaten: {', '.join(FORECASTERS[b] for b in lost)})."
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -985,8 +985,13 @@ def run_hindcast(
     workers: int | None = 1,
     alpha: float = SMOOTHING,
     on_done: Callable[[str], None] | None = None,
+    scheduler: str | None = None,
 ) -> HindcastResult:
     """Simulate every episode (``runs`` runs, ``seed``) and score the model and the baselines.
+
+    The episodes run on ``workers`` local processes (None: the CPUs available) or the Dask
+    cluster at ``scheduler`` (:class:`escalade.executor.Executor`); the scores do not depend
+    on where.
 
     ``overrides`` (dotted path -> value, e.g. a calibrated overlay) apply to every episode's
     scenario before the episode's own overrides.
@@ -996,12 +1001,13 @@ def run_hindcast(
     if not episodes:
         raise ValueError("no episodes to score")
     cases = prepare_all(episodes, overrides)
-    with ForecastPool(min(workers or 1, len(cases))) as pool:
-        forecasts = pool.run(cases, runs, seed, on_done)
-    return score(cases, forecasts, runs, seed, alpha, overrides)
+    with Executor(workers, scheduler) as ex:
+        found = forecasts(cases, runs, seed, ex, on_done)
+    return score(cases, found, runs, seed, alpha, overrides)
 
 
 __all__ = [
+    "FORECASTERS",
     "LAG_BUCKETS",
     "LAG_LABELS",
     "RUNG_BUCKETS",
@@ -1011,7 +1017,6 @@ __all__ = [
     "Episode",
     "EpisodeFile",
     "Forecast",
-    "ForecastPool",
     "HindcastResult",
     "Observed",
     "Trigger",
@@ -1022,6 +1027,7 @@ __all__ = [
     "find_trigger",
     "first_answers",
     "forecast",
+    "forecasts",
     "in_kind_forecast",
     "lag_bucket",
     "load_episode",

@@ -23,14 +23,11 @@ runs per point shrink it as 1/R.
 from __future__ import annotations
 
 import math
-import multiprocessing
-import os
-import signal
 import warnings
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +36,7 @@ import pyarrow as pa
 
 from escalade.analysis.stats import crossed
 from escalade.api import simulate
+from escalade.executor import Executor, worker_count
 from escalade.scenario.load import annotation_at, load_scenario
 from escalade.scenario.schema import Scenario
 
@@ -152,45 +150,10 @@ def simulate_point(
     return point_outcomes(simulate(sc, runs=runs, seed=seed, days=days).outcomes)
 
 
-def _ignore_sigint() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-
-
-def _in_pool(
-    spec: str | Path,
-    jobs: list[dict[str, Any]],
-    runs: int,
-    seed: int,
-    days: int | None,
-    workers: int,
-    on_point: Callable[[int], None] | None,
-) -> list[dict[str, float]]:
-    results: list[dict[str, float] | None] = [None] * len(jobs)
-    pool = ProcessPoolExecutor(
-        max_workers=min(workers, len(jobs)),
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=_ignore_sigint,
-    )
-    try:
-        futures = {
-            pool.submit(simulate_point, spec, job, runs, seed, days): i
-            for i, job in enumerate(jobs)
-        }
-        for fut in as_completed(futures):
-            results[futures[fut]] = fut.result()
-            if on_point is not None:
-                on_point(1)
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-    return [r for r in results if r is not None]
-
-
-def default_workers() -> int:
-    """Local processes a sweep uses by default: the CPUs this process may run on."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not on Linux
-        return max(1, os.cpu_count() or 1)
+def _point_item(
+    spec: str | Path, runs: int, seed: int, days: int | None, job: tuple[int, dict[str, Any]]
+) -> dict[str, float]:
+    return simulate_point(spec, job[1], runs, seed, days)
 
 
 def point_outcomes(outcomes: pa.Table) -> dict[str, float]:
@@ -258,12 +221,14 @@ def run_sweep(
     base_overrides: dict[str, Any] | None = None,
     on_point: Callable[[int], None] | None = None,
     x: np.ndarray | None = None,
-    workers: int = 1,
+    workers: int | None = 1,
+    scheduler: str | None = None,
 ) -> Sweep:
     """Simulate every design point (same seed and run ids at each) and analyse the outcomes.
 
-    ``workers`` > 1 simulates points in that many local processes; the results do not depend
-    on it. ``x`` gives the design matrix directly (else it is drawn from ``design``).
+    The points run on ``workers`` local processes (None: the CPUs available) or the Dask
+    cluster at ``scheduler`` (:class:`escalade.executor.Executor`); the results do not depend
+    on where. ``x`` gives the design matrix directly (else it is drawn from ``design``).
     """
     if runs_per_point < 1:
         raise ValueError(f"runs per point must be at least 1, got {runs_per_point}")
@@ -276,15 +241,14 @@ def run_sweep(
         for v in (p.low, p.high):
             load_scenario(spec, {**base, p.path: p.value(v)})
     jobs = [{**base, **{p.path: p.value(v) for p, v in zip(params, row, strict=True)}} for row in x]
-    results: list[dict[str, float]] = []
-    if workers <= 1 or len(jobs) <= 1:
-        for overrides in jobs:
-            results.append(simulate_point(spec, overrides, runs_per_point, seed, days))
+    results: list[dict[str, float] | None] = [None] * len(jobs)
+    with Executor(worker_count(workers, len(jobs)), scheduler) as ex:
+        item = partial(_point_item, spec, runs_per_point, seed, days)
+        for (i, _), y in ex.map(item, enumerate(jobs), len(jobs)):
+            results[i] = y
             if on_point is not None:
                 on_point(1)
-    else:
-        results = _in_pool(spec, jobs, runs_per_point, seed, days, workers, on_point)
-    ys = {k: [r[k] for r in results] for k in OUTCOMES}
+    ys = {k: [r[k] for r in results if r is not None] for k in OUTCOMES}
     name = load_scenario(spec, base or None).name
     sweep = Sweep(
         name,

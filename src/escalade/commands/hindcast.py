@@ -16,11 +16,9 @@ The commands are thin: :mod:`escalade.analysis.hindcast` and
 from __future__ import annotations
 
 import json
-import math
-import os
 import sys
 from pathlib import Path
-from typing import Annotated, Any, cast
+from typing import Annotated, cast
 
 import typer
 from rich import box
@@ -30,14 +28,18 @@ from escalade.analysis import calibrate as cal
 from escalade.analysis import hindcast as hc
 from escalade.cli_common import (
     JsonOpt,
+    SchedulerOpt,
     SeedOpt,
     SetOpt,
+    WorkersOpt,
+    blamed_on,
     console,
     err,
-    parse_sets,
     progress_bar,
+    read_overrides,
     user_errors,
 )
+from escalade.report.hindcast import finite, fmt_p, fmt_s, write_hindcast_html
 
 EpisodesArg = Annotated[
     list[str] | None,
@@ -53,15 +55,6 @@ EpisodesDirOpt = Annotated[
         help=f"Folder of episode files (default: the repository's data/episodes, "
         f"or ${hc.EPISODES_ENV})",
         file_okay=False,
-    ),
-]
-WorkersOpt = Annotated[
-    int | None,
-    typer.Option(
-        "--workers",
-        "-w",
-        help="Worker processes, episodes in parallel (default: CPU count); 1 = this process",
-        min=1,
     ),
 ]
 OverlayOpt = Annotated[
@@ -83,20 +76,6 @@ SmoothingOpt = Annotated[
 ]
 
 
-def _workers(workers: int | None) -> int:
-    return workers if workers is not None else (os.cpu_count() or 1)
-
-
-def _overrides(overlay: Path | None, sets: list[str] | None) -> dict[str, Any]:
-    from escalade.commands.run import read_overlay
-
-    out: dict[str, Any] = {}
-    if overlay is not None:
-        out.update(read_overlay(overlay))
-    out.update(parse_sets(sets))
-    return out
-
-
 # --------------------------------------------------------------------------- hindcast
 
 
@@ -110,6 +89,7 @@ def hindcast(
     overlay: OverlayOpt = None,
     sets: SetOpt = None,
     workers: WorkersOpt = None,
+    scheduler: SchedulerOpt = None,
     smoothing: SmoothingOpt = hc.SMOOTHING,
     as_json: JsonOpt = False,
     html: Annotated[
@@ -130,8 +110,9 @@ def hindcast(
     """
     with user_errors():
         eps = hc.select_episodes(episodes, episodes_dir)
-        extra = _overrides(overlay, sets)
-        hc.prepare_all(eps, extra)  # located problems before any simulation
+        extra, ov = read_overrides(overlay, sets)
+        with blamed_on(ov, sets):
+            hc.prepare_all(eps, extra)  # located problems before any simulation
         bar = progress_bar()
         with bar:
             task = bar.add_task(f"hindcast: {len(eps)} episodes x {runs:,} runs", total=len(eps))
@@ -140,9 +121,10 @@ def hindcast(
                 runs=runs,
                 seed=seed,
                 overrides=extra,
-                workers=_workers(workers),
+                workers=workers,
                 alpha=smoothing,
                 on_done=lambda _id: bar.advance(task, 1),
+                scheduler=scheduler,
             )
     data = result.to_dict()
     if html is not None:
@@ -154,25 +136,6 @@ def hindcast(
     render_hindcast(result)
     if html is not None:
         console.print(f"wrote {html}", highlight=False)
-
-
-def finite(value: Any) -> Any:
-    """JSON-safe: NaN and infinities (a log score of -inf without smoothing) become null."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {k: finite(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [finite(v) for v in value]
-    return value
-
-
-def _p(x: float | None) -> str:
-    return "—" if x is None or x != x else f"{x:.3f}"
-
-
-def _s(x: float | None) -> str:
-    return "—" if x is None or x != x else f"{x:.2f}"
 
 
 def _table(title: str) -> Table:
@@ -205,11 +168,11 @@ def render_hindcast(result: hc.HindcastResult) -> None:
             e.responder,
             f"{e.trigger.actor}:{e.trigger.rung}",
             f"{hc.RUNG_LABELS[e.rung_bucket]} / {hc.LAG_LABELS[e.lag_bucket]}",
-            _p(m.p_rung),
-            _p(m.p_lag),
-            _s(m.log_rung),
-            _s(m.log_lag),
-            _p(e.scores["climatology"].p_rung),
+            fmt_p(m.p_rung),
+            fmt_p(m.p_lag),
+            fmt_s(m.log_rung),
+            fmt_s(m.log_lag),
+            fmt_p(e.scores["climatology"].p_rung),
         )
     console.print(table)
 
@@ -234,250 +197,26 @@ def render_hindcast(result: hc.HindcastResult) -> None:
     st.add_column("forecaster", no_wrap=True)
     for col in ("log rung ↑", "Brier rung ↓", "log lag ↑", "Brier lag ↓"):
         st.add_column(col, justify="right", no_wrap=True)
-    for who, label in FORECASTERS.items():
+    for who, label in hc.FORECASTERS.items():
         s = summary[who]
         st.add_row(
-            label, _s(s["log_rung"]), _s(s["brier_rung"]), _s(s["log_lag"]), _s(s["brier_lag"])
+            label,
+            fmt_s(s["log_rung"]),
+            fmt_s(s["brier_rung"]),
+            fmt_s(s["log_lag"]),
+            fmt_s(s["brier_lag"]),
         )
     console.print(st)
-    console.print(verdict(result), highlight=False)
+    console.print(result.verdict(), highlight=False)
 
     rel = _table("\nReliability: rung buckets, episodes x buckets")
     for col in ("predicted", "n", "mean predicted", "observed freq.", "hits"):
         rel.add_column(col, justify="left" if col == "predicted" else "right", no_wrap=True)
     for b in result.reliability:
-        rel.add_row(b.label, str(b.n), _p(b.mean_predicted), _p(b.observed_frequency), str(b.hits))
+        rel.add_row(
+            b.label, str(b.n), fmt_p(b.mean_predicted), fmt_p(b.observed_frequency), str(b.hits)
+        )
     console.print(rel)
-
-
-FORECASTERS = {
-    "model": "model",
-    "uniform": "uniform",
-    "climatology": "climatology (LOO)",
-    "in_kind": "answer in kind",
-}
-
-
-def verdict(result: hc.HindcastResult) -> str:
-    """One sentence: does the model beat every baseline on mean log score (rung)?"""
-    model = result.mean("model", "log_rung")
-    beats = result.beats()
-    wins, n = result.wins(), len(result.episodes)
-    parts = [
-        f"{FORECASTERS[b]} {result.mean(b, 'log_rung'):.2f} (better on {wins[b]} of {n})"
-        for b in hc.BASELINES
-    ]
-    if all(beats.values()):
-        return (
-            f"The model beats every baseline on mean log score (rung): {model:.2f} vs "
-            + ", ".join(parts)
-            + "."
-        )
-    lost = [b for b, ok in beats.items() if not ok]
-    return (
-        f"The model does NOT beat every baseline on mean log score (rung): {model:.2f} vs "
-        + ", ".join(parts)
-        + f" (not beaten: {', '.join(FORECASTERS[b] for b in lost)})."
-    )
-
-
-def write_hindcast_html(path: Path, result: hc.HindcastResult) -> None:
-    """A standalone page (plotly inlined, no network) with the tables and two charts."""
-    import plotly.graph_objects as go
-
-    from escalade.report.page import esc, figure, page, table
-
-    summary = result.summary()
-    labels = FORECASTERS
-    sections: list[tuple[str, str]] = []
-    sum_rows = [
-        [labels[w], _s(s["log_rung"]), _s(s["brier_rung"]), _s(s["log_lag"]), _s(s["brier_lag"])]
-        for w, s in summary.items()
-    ]
-    sections.append(
-        (
-            "Summary",
-            f"<p>{esc(verdict(result))}</p>"
-            + table(
-                [
-                    "forecaster",
-                    "mean log (rung) ↑",
-                    "mean Brier (rung) ↓",
-                    "mean log (lag) ↑",
-                    "mean Brier (lag) ↓",
-                ],
-                sum_rows,
-                numeric=[False, True, True, True, True],
-            ),
-        )
-    )
-    ep_rows = []
-    for e in result.episodes:
-        m = e.scores["model"]
-        ep_rows.append(
-            [
-                e.id,
-                e.title,
-                f"{e.responder} ← {e.trigger.actor} {e.trigger.action} (rung {e.trigger.rung})",
-                f"rung {e.observed_rung} ({hc.RUNG_LABELS[e.rung_bucket]}), lag "
-                f"{'none' if e.observed_lag is None else e.observed_lag} "
-                f"({hc.LAG_LABELS[e.lag_bucket]})",
-                e.confidence,
-                _p(m.p_rung),
-                _p(m.p_lag),
-                _s(m.log_rung),
-                _s(m.brier_rung),
-                _s(m.log_lag),
-                _p(e.scores["climatology"].p_rung),
-                _p(e.scores["in_kind"].p_rung),
-            ]
-        )
-    sections.append(
-        (
-            "Episodes",
-            table(
-                [
-                    "id",
-                    "title",
-                    "responder ← trigger",
-                    "observed",
-                    "confidence",
-                    "P(rung)",
-                    "P(lag)",
-                    "log (rung)",
-                    "Brier (rung)",
-                    "log (lag)",
-                    "climatology P",
-                    "in-kind P",
-                ],
-                ep_rows,
-                numeric=[False] * 5 + [True] * 7,
-            ),
-        )
-    )
-    ids = [e.id for e in result.episodes]
-    for title, lab, probs, obs in (
-        (
-            "Predicted rung buckets",
-            hc.RUNG_LABELS,
-            [e.p_rung for e in result.episodes],
-            [e.rung_bucket for e in result.episodes],
-        ),
-        (
-            "Predicted lag buckets",
-            hc.LAG_LABELS,
-            [e.p_lag for e in result.episodes],
-            [e.lag_bucket for e in result.episodes],
-        ),
-    ):
-        z = [list(map(float, p)) for p in probs]
-        fig = go.Figure(
-            go.Heatmap(
-                z=z,
-                x=list(lab),
-                y=ids,
-                colorscale="Blues",
-                zmin=0,
-                zmax=1,
-                text=[[f"{v:.2f}" for v in row] for row in z],
-                texttemplate="%{text}",
-                hovertemplate="%{y} %{x}: %{z:.3f}<extra></extra>",
-                colorbar={"title": "P"},
-            )
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=[lab[o] for o in obs],
-                y=ids,
-                mode="markers",
-                marker={
-                    "symbol": "square-open",
-                    "size": 34,
-                    "color": "#c0392b",
-                    "line": {"width": 3},
-                },
-                name="observed",
-                hoverinfo="skip",
-            )
-        )
-        fig.update_layout(
-            title=f"{title} (red box: what happened)", yaxis={"autorange": "reversed"}
-        )
-        div = anchor_id(title)
-        sections.append((title, figure(fig, div, height=120 + 40 * len(ids))))
-    rel = result.reliability
-    fig = go.Figure()
-    fig.add_trace(
-        go.Scatter(
-            x=[0, 1], y=[0, 1], mode="lines", name="perfect", line={"dash": "dot", "color": "#888"}
-        )
-    )
-    pts = [b for b in rel if b.n]
-    fig.add_trace(
-        go.Scatter(
-            x=[b.mean_predicted for b in pts],
-            y=[b.observed_frequency for b in pts],
-            mode="markers+text",
-            text=[f"n={b.n}" for b in pts],
-            textposition="top center",
-            marker={"size": [8 + 2 * math.sqrt(b.n) for b in pts]},
-            name="bins",
-        )
-    )
-    fig.update_layout(
-        title="Reliability",
-        xaxis_title="mean predicted probability",
-        yaxis_title="observed frequency",
-        xaxis={"range": [0, 1]},
-        yaxis={"range": [0, 1.05]},
-    )
-    sections.append(
-        (
-            "Reliability",
-            figure(fig, "reliability", height=420)
-            + table(
-                ["predicted", "n", "mean predicted", "observed frequency", "hits"],
-                [
-                    [b.label, b.n, _p(b.mean_predicted), _p(b.observed_frequency), b.hits]
-                    for b in rel
-                ],
-                numeric=[False, True, True, True, True],
-            ),
-        )
-    )
-    method = result.to_dict()["settings"]
-    sections.append(
-        (
-            "Method",
-            "<ul>"
-            f"<li>First answer: {esc(method['answer_rule'])}.</li>"
-            f"<li>Rung buckets: {esc(', '.join(hc.RUNG_LABELS))}; lag buckets (days): "
-            f"{esc(', '.join(hc.LAG_LABELS))}.</li>"
-            f"<li>Every forecast is smoothed additively, p = (n + {result.alpha}) / "
-            f"(N + {result.alpha} K), so a bucket no run reached does not score minus "
-            "infinity; the answer-in-kind baseline is smoothed as an ensemble of the same "
-            "size.</li>"
-            "<li>Log score: ln p(observed bucket), higher is better; Brier: sum over buckets "
-            "of (p − o)², lower is better.</li>"
-            "<li>Baselines: uniform over the buckets; leave-one-out climatology (the other "
-            "episodes' observed buckets, smoothed); answer in kind (the bucket of the trigger's "
-            "own rung).</li>"
-            '</ul><p class="note">See docs/validation.md.</p>',
-        )
-    )
-    subtitle = esc(
-        f"{len(result.episodes)} episodes, {result.runs:,} runs each, seed {result.seed}"
-        + (f", overrides {result.overrides}" if result.overrides else "")
-    )
-    text = page("escalade hindcast", subtitle, sections, data=finite(result.to_dict()))
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise ValueError(f"--html {path}: cannot write it: {exc.strerror or exc}") from None
-
-
-def anchor_id(title: str) -> str:
-    return "".join(c if c.isalnum() else "-" for c in title.lower()).strip("-") + "-chart"
 
 
 # --------------------------------------------------------------------------- calibrate
@@ -534,6 +273,7 @@ def calibrate(
     ] = True,
     episodes_dir: EpisodesDirOpt = None,
     workers: WorkersOpt = None,
+    scheduler: SchedulerOpt = None,
     smoothing: SmoothingOpt = hc.SMOOTHING,
     as_json: JsonOpt = False,
 ) -> None:
@@ -570,9 +310,10 @@ def calibrate(
                 iters=iters,
                 loo_refine=loo_refine,
                 use_lag=lag,
-                workers=_workers(workers),
+                workers=workers,
                 alpha=smoothing,
                 on_eval=on_eval,
+                scheduler=scheduler,
             )
         command = " ".join(
             [
@@ -627,16 +368,16 @@ def render_calibration(result: cal.CalibrationResult) -> None:
     for who, ev in (("default (as shipped)", result.default), ("fitted, in sample", result.best)):
         s.add_row(
             who,
-            _s(result.mean_log(ev, "log_rung")),
-            _s(result.mean_log(ev, "log_lag")),
-            _s(result.mean_log(ev, "brier_rung")),
+            fmt_s(result.mean_log(ev, "log_rung")),
+            fmt_s(result.mean_log(ev, "log_lag")),
+            fmt_s(result.mean_log(ev, "brier_rung")),
         )
     if result.loo:
         for who, label in (("default", "default, held out"), ("fitted", "fitted, leave-one-out")):
             s.add_row(
                 label,
-                _s(result.loo_mean(who, "log_rung")),
-                _s(result.loo_mean(who, "log_lag")),
+                fmt_s(result.loo_mean(who, "log_rung")),
+                fmt_s(result.loo_mean(who, "log_lag")),
                 "",
             )
     console.print(s)
@@ -656,10 +397,10 @@ def render_calibration(result: cal.CalibrationResult) -> None:
         lt.add_row(
             h.id,
             *vals,
-            _s(h.fitted.log_rung),
-            _s(h.default.log_rung),
-            _s(h.fitted.log_lag),
-            _s(h.default.log_lag),
+            fmt_s(h.fitted.log_rung),
+            fmt_s(h.default.log_rung),
+            fmt_s(h.fitted.log_lag),
+            fmt_s(h.default.log_lag),
         )
     console.print(lt)
     gain = result.loo_mean("fitted", "log_rung") - result.loo_mean("default", "log_rung")

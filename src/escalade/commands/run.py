@@ -13,12 +13,16 @@ from escalade.analysis.stats import summary
 from escalade.cli_common import (
     DaysOpt,
     JsonOpt,
+    OverlayOpt,
+    SchedulerOpt,
     SetOpt,
+    WorkersOpt,
+    blamed_on,
     console,
     err,
     fail,
-    parse_sets,
     progress_bar,
+    read_overrides,
     summary_table,
     user_errors,
 )
@@ -28,39 +32,17 @@ from escalade.commands.experiments import (
     StoreOpt,
     store_flag,
 )
-from escalade.ensemble import DEFAULT_CHUNK, DEFAULT_RUNS, EnsembleError, run_experiment
+from escalade.ensemble import (
+    DEFAULT_CHUNK,
+    DEFAULT_RUNS,
+    MAX_RUNS,
+    MAX_SEED,
+    MEMORY_FRACTION,
+    EnsembleError,
+    parse_memory,
+    run_experiment,
+)
 from escalade.store import Store
-
-MAX_OVERLAY_BYTES = 1_000_000
-
-
-def read_overlay(path: Path) -> dict[str, Any]:
-    """An overlay file: a YAML mapping of dotted scenario paths to values."""
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
-
-    try:
-        if path.stat().st_size > MAX_OVERLAY_BYTES:
-            raise ValueError(f"--overlay {path}: larger than {MAX_OVERLAY_BYTES:,} bytes")
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        why = getattr(exc, "strerror", None) or str(exc)
-        raise ValueError(f"--overlay {path}: cannot read it: {why}") from None
-    try:
-        data = YAML(typ="safe", pure=True).load(text)
-    except YAMLError as exc:
-        where = getattr(exc, "problem_mark", None)
-        at = f":{where.line + 1}:{where.column + 1}" if where else ""
-        problem = getattr(exc, "problem", None) or exc
-        raise ValueError(f"--overlay {path}{at}: not valid YAML: {problem}") from None
-    if data is None:
-        return {}
-    if not isinstance(data, dict) or not all(isinstance(k, str) for k in data):
-        raise ValueError(
-            f"--overlay {path}: expected a mapping of dotted paths to values, "
-            "e.g. 'actors.IRN.resolve: 0.5'"
-        )
-    return dict(data)
 
 
 def run(
@@ -70,42 +52,42 @@ def run(
     ] = None,
     runs: Annotated[
         int | None,
-        typer.Option("--runs", "-n", help=f"Number of runs (default {DEFAULT_RUNS:,})", min=1),
+        typer.Option(
+            "--runs",
+            "-n",
+            help=f"Number of runs (default {DEFAULT_RUNS:,}; at most 10^12)",
+            min=1,
+            max=MAX_RUNS,
+        ),
     ] = None,
     seed: Annotated[
-        int | None, typer.Option("--seed", "-s", help="Random seed (default 0)", min=0)
+        int | None,
+        typer.Option(
+            "--seed", "-s", help="Random seed (default 0; 0 to 2^63 - 1)", min=0, max=MAX_SEED
+        ),
     ] = None,
     days: DaysOpt = None,
     sets: SetOpt = None,
-    overlay: Annotated[
-        Path | None,
-        typer.Option(
-            "--overlay",
-            help="YAML file of 'dotted.path: value' overrides, applied before --set",
-            dir_okay=False,
-        ),
-    ] = None,
-    workers: Annotated[
-        int | None,
-        typer.Option(
-            "--workers",
-            "-w",
-            help="Local worker processes (default: the CPU count); 1 runs in this process",
-            min=1,
-        ),
-    ] = None,
+    overlay: OverlayOpt = None,
+    workers: WorkersOpt = None,
     chunk_size: Annotated[
         int | None,
         typer.Option(
             "--chunk-size",
-            help=f"Runs per chunk, one Parquet file (default {DEFAULT_CHUNK:,})",
+            help=f"Runs per chunk, one Parquet file (default: as many as fit --memory, "
+            f"at most {DEFAULT_CHUNK:,})",
             min=1,
         ),
     ] = None,
-    scheduler: Annotated[
+    memory: Annotated[
         str | None,
-        typer.Option("--scheduler", help="Run on a Dask cluster instead: tcp://HOST:PORT"),
+        typer.Option(
+            "--memory",
+            help=f"Memory budget of the workers together, e.g. 4GB (default: "
+            f"{MEMORY_FRACTION:.0%} of this machine); sets the chunk size",
+        ),
     ] = None,
+    scheduler: SchedulerOpt = None,
     resume: Annotated[
         str | None,
         typer.Option("--resume", help="Finish an interrupted experiment (id or unique prefix)"),
@@ -132,14 +114,12 @@ def run(
     with user_errors():
         if scenario is None and resume is None:
             raise ValueError("give a scenario (a file or a built-in name), or --resume ID")
-        overrides: dict[str, Any] = {}
-        if overlay is not None:
-            overrides.update(read_overlay(overlay))
-        overrides.update(parse_sets(sets))
+        overrides, ov = read_overrides(overlay, sets)
+        budget = parse_memory(memory) if memory is not None else None
         if scheduler is not None and workers is not None:
             err.print("note: --workers is ignored with --scheduler (the cluster has its own)")
         try:
-            with bar:
+            with bar, blamed_on(ov, sets):
                 exp = run_experiment(
                     scenario,
                     runs=runs,
@@ -151,6 +131,7 @@ def run(
                     chunk_size=chunk_size,
                     scheduler=scheduler,
                     resume=resume,
+                    memory=budget,
                     on_start=on_start,
                     on_chunk=on_chunk,
                 )
@@ -230,4 +211,4 @@ def register(app: typer.Typer) -> None:
     experiments.register(app)
 
 
-__all__ = ["read_overlay", "register", "run"]
+__all__ = ["register", "run"]

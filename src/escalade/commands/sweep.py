@@ -22,7 +22,6 @@ from escalade.analysis.sensitivity import (
     DEFAULT_SAMPLES,
     OUTCOMES,
     Design,
-    default_workers,
     design_points,
     parse_param,
     run_sweep,
@@ -32,8 +31,10 @@ from escalade.cli_common import (
     DaysOpt,
     JsonOpt,
     ScenarioArg,
+    SchedulerOpt,
     SeedOpt,
     SetOpt,
+    WorkersOpt,
     console,
     err,
     parse_sets,
@@ -73,10 +74,8 @@ def sweep_cmd(
     seed: SeedOpt = 0,
     days: DaysOpt = None,
     sets: SetOpt = None,
-    workers: Annotated[
-        int | None,
-        typer.Option("--workers", "-w", help="Local processes [default: the CPU count]", min=1),
-    ] = None,
+    workers: WorkersOpt = None,
+    scheduler: SchedulerOpt = None,
     out: Annotated[
         Path | None,
         typer.Option("--out", "-o", help="Write the tornado chart and indices (HTML) here"),
@@ -108,7 +107,8 @@ def sweep_cmd(
                 base,
                 tick,
                 x,
-                workers=default_workers() if workers is None else workers,
+                workers=workers,
+                scheduler=scheduler,
             ),
         )
     if out is not None:

@@ -6,9 +6,11 @@ A user's mistake never shows as a traceback: every problem found becomes one
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import types
 import typing
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
@@ -25,6 +27,8 @@ MAX_FILE_BYTES = 2_000_000
 """Largest scenario file accepted (bytes); real scenarios are a few kilobytes."""
 MAX_NODES = 200_000
 """Largest number of YAML nodes after expanding aliases (guards against alias bombs)."""
+MAX_OVERLAY_BYTES = 1_000_000
+"""Largest overlay file accepted (bytes)."""
 
 _PARAM_HINT = (
     "expected a number or a distribution: {pert: [min, mode, max]}, {beta: [a, b]} "
@@ -197,6 +201,92 @@ def parse_yaml(text: str, name: str = "<string>") -> Any:
     if not isinstance(data, dict):
         raise ScenarioError([Problem(name, 1, 1, "", "a scenario must be a YAML mapping")])
     return data
+
+
+class Overlay(dict[str, Any]):
+    """An overlay file's ``dotted.path: value`` overrides (a plain mapping), which knows where
+    in the file each path was written, so that a problem with a value points there."""
+
+    def __init__(self, file: str, values: dict[str, Any], at: dict[str, tuple[int, int]]):
+        super().__init__(values)
+        self.file = file
+        self.at = at
+
+    def blame(self, problems: list[Problem], shadowed: Iterable[str] = ()) -> list[Problem]:
+        """Each problem caused by a path this overlay sets (and ``shadowed`` does not, e.g.
+        a later ``--set``) moved to that path's line and column in the overlay file."""
+        hidden = set(shadowed)
+        out = []
+        for p in problems:
+            key = next(
+                (
+                    k
+                    for k in self
+                    if k not in hidden
+                    and p.path
+                    and (p.path == k or p.path.startswith(k + ".") or k.startswith(p.path + "."))
+                ),
+                None,
+            )
+            if key is None:
+                out.append(p)
+                continue
+            line, col = self.at.get(key, (1, 1))
+            out.append(Problem(self.file, line, col, p.path, p.message, p.hint))
+        return out
+
+
+def read_overlay(path: str | Path) -> Overlay:
+    """An overlay file (``escalade run|hindcast --overlay``): a YAML mapping of dotted scenario
+    paths to values. Every problem, in the file or later with one of its values
+    (:meth:`Overlay.blame`), is located at file:line:column."""
+    from ruamel.yaml.error import YAMLError
+
+    path = Path(path)
+    name = str(path)
+
+    def problem(message: str, line: int = 1, col: int = 1, hint: str = "") -> ScenarioError:
+        return ScenarioError([Problem(name, line, col, "", f"--overlay: {message}", hint)])
+
+    try:
+        if path.is_dir():
+            raise problem("cannot read it: it is a directory", hint="give a YAML file")
+        if path.stat().st_size > MAX_OVERLAY_BYTES:
+            raise problem(f"larger than {MAX_OVERLAY_BYTES:,} bytes")
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        why = getattr(exc, "strerror", None) or str(exc)
+        raise problem(f"cannot read it: {why}") from None
+    try:
+        data = YAML(typ="safe", pure=True).load(text)
+        rt = YAML(typ="rt", pure=True).load(text)
+    except YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        why = getattr(exc, "problem", None) or exc
+        raise problem(f"not valid YAML: {why}", line, col) from None
+    if data is None:
+        return Overlay(name, {}, {})
+    hint = "e.g. 'actors.IRN.resolve: 0.5'"
+    if not isinstance(data, dict):
+        raise problem("expected a mapping of dotted paths to values", hint=hint)
+    at: dict[str, tuple[int, int]] = {}
+    for key in data:
+        line, col = 1, 1
+        if isinstance(rt, CommentedMap) and key in rt:
+            with contextlib.suppress(KeyError, IndexError, TypeError):
+                pos = rt.lc.value(key)
+                line, col = pos[0] + 1, pos[1] + 1
+        if not isinstance(key, str) or not key:
+            raise problem(
+                f"the key {key!r} is not a dotted path; expected a mapping of dotted paths to "
+                "values",
+                line,
+                col,
+                hint,
+            )
+        at[key] = (line, col)
+    return Overlay(name, dict(data), at)
 
 
 def _expanded_size(node: Any, memo: dict[int, int]) -> int:

@@ -1,0 +1,381 @@
+"""One executor: chunks of work in this process, in local processes or on a Dask cluster.
+
+Every command that does a lot of work (``run``, ``sweep``, ``hindcast``, ``calibrate``) hands it
+to an :class:`Executor` as a function and a lazy stream of work items. One rule decides where the
+items run and one behaviour answers Ctrl-C (decision 0006):
+
+* **Where.** ``scheduler="tcp://HOST:PORT"``: the Dask cluster there (checked before any work:
+  reachable, a Dask scheduler, at least one worker running this version of escalade).
+  Otherwise ``workers`` local processes; ``None`` means the CPUs this process may use
+  (:func:`available_cpus`), never more than there are items, and 1 runs in this process.
+* **How much at once.** Items are drawn from the stream only as workers free up (at most
+  :data:`IN_FLIGHT_PER_WORKER` per worker), so neither planning nor memory grows with the
+  number of items.
+* **Ctrl-C.** Workers ignore SIGINT (it is the parent's) and exit on their own if the parent is
+  killed. In the parent, ``KeyboardInterrupt`` (or any failure, or the caller leaving the loop
+  early) ends the workers at once and drops queued items; the exception then reaches the
+  caller, which keeps what it has (``run`` marks its experiment interrupted, resumable).
+
+Results do not depend on the executor: every item's random numbers are keyed by seed and run
+id, so the order in which items finish changes nothing but the order they are reported in.
+
+>>> from functools import partial
+>>> with Executor(workers=1) as ex:
+...     [r for _, r in ex.map(partial(pow, 2), range(4))]
+[1, 2, 4, 8]
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import signal
+import socket
+import threading
+import time
+from collections.abc import Callable, Generator, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from types import TracebackType
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+IN_FLIGHT_PER_WORKER = 2
+"""Items queued per worker: enough to keep it busy, few enough to bound memory."""
+CONNECT_TIMEOUT_S = 10.0
+"""How long to try to reach a Dask scheduler."""
+PROBE_S = 5.0
+"""How long a Dask scheduler may take to send its first bytes on a new connection."""
+WORKER_WAIT_S = 30.0
+"""How long to wait for a Dask scheduler to have at least one worker."""
+
+
+class ExecutorError(RuntimeError):
+    """The computation failed (a worker process died, a task failed on the cluster)."""
+
+
+class SchedulerError(ValueError):
+    """The Dask scheduler address is malformed, unreachable, or has no usable workers."""
+
+
+def available_cpus() -> int:
+    """The CPUs this process may run on (its affinity mask), at least 1."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def worker_count(workers: int | None, items: int | None = None) -> int:
+    """The one rule for local workers: ``None`` is :func:`available_cpus`; never more than
+    ``items`` (when known); at least 1. A count below 1 is refused."""
+    if workers is not None and workers < 1:
+        raise ValueError(f"workers must be at least 1, got {workers}")
+    n = available_cpus() if workers is None else workers
+    if items is not None:
+        n = min(n, max(1, items))
+    return n
+
+
+class Executor:
+    """Runs ``fn(item)`` for a stream of items; see the module docstring for the rules.
+
+    Use as a context manager: a local pool (or a Dask client) opened by one :meth:`map` is kept
+    for the next, so a calibration's many evaluations start their workers once.
+    """
+
+    def __init__(self, workers: int | None = None, scheduler: str | None = None) -> None:
+        if scheduler is not None:
+            check_scheduler_address(scheduler)
+        self.workers = None if scheduler is not None else worker_count(workers)
+        self.scheduler = scheduler
+        self._pool: ProcessPoolExecutor | None = None
+        self._pool_size = 0
+        self._client: Any = None
+
+    # -- lifetime --------------------------------------------------------------------------
+    def __enter__(self) -> Executor:
+        self.connect()
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if kind is not None:
+            self.stop()
+        self.close()
+
+    def connect(self) -> None:
+        """Reach the Dask cluster now (a bad address fails here, before any work)."""
+        if self.scheduler is not None and self._client is None:
+            self._client = connect_scheduler(self.scheduler)
+
+    def stop(self) -> None:
+        """End local workers now (Ctrl-C, a failure): queued and running items are dropped."""
+        self._stop_pool()
+
+    def close(self) -> None:
+        """Let a local pool finish and end it; close the Dask client."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+        if self._client is not None:
+            with contextlib.suppress(Exception):
+                self._client.close(timeout=10)
+            self._client = None
+
+    @property
+    def where(self) -> str:
+        """In words, for messages: "this process", "2 local processes", the cluster."""
+        if self.scheduler is not None:
+            return f"the Dask cluster at {self.scheduler}"
+        return "this process" if self.workers == 1 else f"{self.workers} local processes"
+
+    # -- work ------------------------------------------------------------------------------
+    def map(
+        self, fn: Callable[[T], R], items: Iterable[T], size: int | None = None
+    ) -> Generator[tuple[T, R], None, None]:
+        """``(item, fn(item))`` for every item, as each finishes (in order in this process).
+
+        ``items`` is read lazily; ``size`` (if known) caps the number of local workers started.
+        ``fn`` and the items must pickle for processes or Dask (a module-level function, or a
+        :func:`functools.partial` of one).
+        """
+        if self.scheduler is not None:
+            self.connect()
+            return self._dask(fn, items)
+        n = worker_count(self.workers, size)
+        if n <= 1:
+            return ((item, fn(item)) for item in items)
+        return self._local(fn, items, n)
+
+    def _local_pool(self, n: int) -> ProcessPoolExecutor:
+        if self._pool is not None and self._pool_size < n:
+            self._pool.shutdown(wait=True)
+            self._pool = None
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                max_workers=n,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_worker_init,
+                initargs=(os.getpid(),),
+            )
+            self._pool_size = n
+        return self._pool
+
+    def _local(
+        self, fn: Callable[[T], R], items: Iterable[T], n: int
+    ) -> Generator[tuple[T, R], None, None]:
+        pool = self._local_pool(n)
+        todo = iter(items)
+        running: dict[Future[R], tuple[int, T]] = {}
+        order = 0
+
+        def submit() -> None:
+            nonlocal order
+            for item in todo:
+                running[pool.submit(fn, item)] = (order, item)
+                order += 1
+                return
+
+        finished = False
+        try:
+            for _ in range(IN_FLIGHT_PER_WORKER * n):
+                submit()
+            while running:
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for fut in sorted(done, key=lambda f: running[f][0]):
+                    _, item = running.pop(fut)
+                    try:
+                        result = fut.result()
+                    except BrokenProcessPool:
+                        raise ExecutorError(
+                            "a worker process died (out of memory? try a smaller --chunk-size "
+                            "or --memory)"
+                        ) from None
+                    submit()
+                    yield item, result
+            finished = True
+        finally:
+            if not finished:
+                self._stop_pool()
+
+    def _stop_pool(self) -> None:
+        """Stop now: drop queued items and end the workers (their items are lost)."""
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        # Python < 3.14 has no public way to end busy workers; the executor keeps them here.
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for proc in processes:
+            with contextlib.suppress(Exception):
+                proc.terminate()
+        for proc in processes:
+            with contextlib.suppress(Exception):
+                proc.join(timeout=5)
+
+    def _dask(self, fn: Callable[[T], R], items: Iterable[T]) -> Generator[tuple[T, R], None, None]:
+        from distributed import as_completed
+
+        client = self._client
+        todo = iter(items)
+        running: dict[str, T] = {}
+        futures: dict[str, Any] = {}
+        queue = as_completed(loop=client.loop)
+
+        def submit() -> None:
+            for item in todo:
+                fut = client.submit(fn, item, pure=False)
+                running[fut.key] = item
+                futures[fut.key] = fut
+                queue.add(fut)
+                return
+
+        try:
+            threads = sum(client.nthreads().values())
+            for _ in range(max(2, IN_FLIGHT_PER_WORKER * threads)):
+                submit()
+            for fut in queue:
+                item = running.pop(fut.key)
+                futures.pop(fut.key)
+                try:
+                    result = fut.result()
+                except Exception as exc:
+                    raise ExecutorError(f"a task failed on the Dask cluster: {exc}") from exc
+                fut.release()
+                submit()
+                yield item, result
+        finally:
+            with contextlib.suppress(Exception):
+                if futures:
+                    client.cancel(list(futures.values()))
+
+
+def _worker_init(parent: int) -> None:
+    """In a pool worker: leave Ctrl-C to the parent, and exit if the parent is killed."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="escalade-parent-watch", daemon=True).start()
+
+
+# -- Dask ----------------------------------------------------------------------------------
+def check_scheduler_address(address: str) -> None:
+    """Refuse an address that is not ``PROTOCOL://HOST:PORT`` (one line, before connecting)."""
+    scheme, sep, rest = address.partition("://")
+    host, _, port = rest.rpartition(":")
+    if (
+        not sep
+        or scheme not in {"tcp", "tls", "ws", "wss", "ucx", "inproc"}
+        or (scheme != "inproc" and (not host or not port.isdigit()))
+    ):
+        raise SchedulerError(
+            f"--scheduler expects tcp://HOST:PORT, got '{address}' (e.g. tcp://10.0.0.5:8786)"
+        )
+
+
+def _probe_tcp(address: str, host: str, port: int) -> None:
+    """Fail fast and clearly unless a Dask server listens there: a Dask server speaks first
+    (its handshake), while e.g. the dashboard's HTTP port waits for a request."""
+    try:
+        conn = socket.create_connection((host, port), timeout=5)
+    except OSError as exc:
+        why = exc.strerror or str(exc) or type(exc).__name__
+        raise SchedulerError(f"cannot reach the Dask scheduler at {address}: {why}") from None
+    with conn:
+        conn.settimeout(PROBE_S)
+        try:
+            first = conn.recv(1)
+        except OSError:
+            first = b""
+    if not first:
+        raise SchedulerError(
+            f"{address} does not answer like a Dask scheduler "
+            "(the scheduler's port is 8786 by default; 8787 is its dashboard)"
+        )
+
+
+def _client(address: str) -> Any:
+    """``distributed.Client(address)`` with a hard time limit (it can hang on odd servers)."""
+    from distributed import Client
+
+    got: dict[str, Any] = {}
+
+    def connect() -> None:
+        try:
+            got["client"] = Client(address, timeout=CONNECT_TIMEOUT_S, set_as_default=False)
+        except Exception as exc:
+            got["error"] = exc
+
+    thread = threading.Thread(target=connect, name="escalade-dask-connect", daemon=True)
+    thread.start()
+    thread.join(CONNECT_TIMEOUT_S + 5)
+    if "client" in got:
+        return got["client"]
+    why = got.get("error") or f"no answer within {CONNECT_TIMEOUT_S + 5:.0f} s"
+    raise SchedulerError(f"cannot connect to the Dask scheduler at {address}: {why}")
+
+
+def _worker_version() -> str:
+    from escalade.version import __version__
+
+    return __version__
+
+
+def connect_scheduler(address: str) -> Any:
+    """A ``distributed.Client`` for ``address`` with at least one worker running our version."""
+    from escalade.version import __version__
+
+    check_scheduler_address(address)
+    scheme, _, rest = address.partition("://")
+    if scheme == "tcp":
+        host, _, port = rest.rpartition(":")
+        _probe_tcp(address, host.strip("[]"), int(port))
+    client = _client(address)
+    try:
+        try:
+            client.wait_for_workers(1, timeout=WORKER_WAIT_S)
+        except Exception:
+            raise SchedulerError(
+                f"the Dask scheduler at {address} has no workers (waited {WORKER_WAIT_S:.0f} s)"
+            ) from None
+        try:
+            versions = client.run(_worker_version)
+        except Exception as exc:
+            raise SchedulerError(
+                f"the Dask workers at {address} cannot import escalade: {exc}"
+            ) from None
+        wrong = {w: v for w, v in versions.items() if v != __version__}
+        if wrong:
+            worker, version = next(iter(wrong.items()))
+            raise SchedulerError(
+                f"Dask worker {worker} runs escalade {version}, this is {__version__}; "
+                "results would mix versions"
+            )
+    except BaseException:
+        client.close()
+        raise
+    return client
+
+
+__all__ = [
+    "IN_FLIGHT_PER_WORKER",
+    "Executor",
+    "ExecutorError",
+    "SchedulerError",
+    "available_cpus",
+    "check_scheduler_address",
+    "connect_scheduler",
+    "worker_count",
+]
