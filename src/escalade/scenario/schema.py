@@ -364,7 +364,7 @@ class ModelParameters(Model):
     forewarning_risk_discount: Probability = Field(
         default=0.6, description="M3: share of counter-escalation risk removed by telegraphing"
     )
-    min_answer_lag_days: Annotated[int, Field(ge=0, le=60)] = Field(
+    min_answer_lag_days: Annotated[int, Field(ge=1, le=60)] = Field(
         default=1, description="M3: an answer decided today lands no sooner than this many days on"
     )
     public_delivery: Probability = Field(
@@ -372,7 +372,7 @@ class ModelParameters(Model):
         description="M4: chance a message between actors without a channel reaches its recipient "
         "(it is public and arrives at once)",
     )
-    min_message_lag_days: Annotated[int, Field(ge=0, le=60)] = Field(
+    min_message_lag_days: Annotated[int, Field(ge=1, le=60)] = Field(
         default=1, description="M4: a message sent today lands no sooner than this many days on"
     )
     harassment_action: str | None = Field(
