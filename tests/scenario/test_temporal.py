@@ -27,7 +27,6 @@ _LATER_NUMBERS = (
 )
 LATE_BUILTINS = {
     "april-2024": _LATER_NUMBERS,
-    "august-2024": "being re-sourced in the next commit (issue 9)",
     "january-2020": _LATER_NUMBERS,
 }
 """Built-ins known to break the rule: their test is an expected failure (strict: it must fail)."""
@@ -51,7 +50,8 @@ def undated(sources: Iterable[Source]) -> list[str]:
 def cited_ids(text: str) -> set[str]:
     """Source ids cited by ``# src: a, b (...)`` comments and ``source:`` fields of a file."""
     ids: set[str] = set()
-    for m in re.finditer(r"#\s*src:\s*([^(\n]*)", text):
+    text = "\n".join(line for line in text.splitlines() if "`# src:" not in line)
+    for m in re.finditer(r"src:\s*([^()\n]*)", text):
         ids.update(t for t in re.split(r"[\s,/]+", m.group(1)) if re.fullmatch(r"[a-z0-9_]+", t))
     ids.update(re.findall(r"\bsource:\s*([a-z0-9_]+)", text))
     return ids
@@ -84,8 +84,12 @@ def test_the_check_finds_a_late_or_undated_source() -> None:
 
 
 def test_the_citation_parser_reads_src_comments_and_source_fields() -> None:
-    text = "a: 1   # src: kpler_2024, csis_cost (low)\nb: {x: 1}  # src: a_b / c\nsource: d_e\n"
-    assert cited_ids(text) == {"kpler_2024", "csis_cost", "a_b", "c", "d_e"}
+    text = (
+        "# Every number carries its source: `# src: <id>` beside it\n"
+        "a: 1   # src: kpler_2024, csis_cost (low)\nb: {x: 1}  # src: a_b / c\nsource: d_e\n"
+        "# out no killing abroad (src: episode_record)\n"
+    )
+    assert cited_ids(text) == {"kpler_2024", "csis_cost", "a_b", "c", "d_e", "episode_record"}
 
 
 @pytest.mark.parametrize("name", builtin_names())
@@ -96,6 +100,14 @@ def test_every_builtin_source_has_a_date(name: str) -> None:
 @pytest.mark.parametrize("name", _builtin_params())
 def test_no_builtin_source_is_dated_after_the_cutoff(name: str) -> None:
     assert late_sources(load_scenario(name).sources) == []
+
+
+@pytest.mark.parametrize(
+    "path", [builtin_path(n) for n in builtin_names()] + EPISODE_SCENARIOS, ids=lambda p: p.name
+)
+def test_every_cited_source_is_declared_so_its_date_is_checked(path: Path) -> None:
+    declared = {s.id for s in load_scenario(path).sources}
+    assert sorted(cited_ids(path.read_text(encoding="utf-8")) - declared) == []
 
 
 @pytest.mark.parametrize("path", EPISODE_SCENARIOS, ids=lambda p: p.name)
