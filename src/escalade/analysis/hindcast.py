@@ -280,9 +280,10 @@ class Observed(_Model):
 class PathRecord(_Model):
     """What happened over the whole path, beyond the first answer (issue 9; the data only).
 
-    Counted from the trigger's day (day 0, the trigger included) to ``horizon_days``, between
-    the two principals: the direct state-on-state blows at rung >= 7, the highest rung either
-    side reached, and how the crisis stood at the horizon (``data/episodes/README.md``)."""
+    Counted over the episode scenario's days 0 to ``horizon_days`` (its initial events, the
+    trigger among them, included), between the two principals: the direct blows at rung >= 7,
+    the highest rung either side (or its proxies) reached, and how the crisis stood at the
+    horizon. The coding rules are in ``data/episodes/README.md``."""
 
     principals: list[str] = Field(
         description="The two principal states (scenario actor ids) whose exchange is coded"
