@@ -284,6 +284,46 @@ class Observed(_Model):
         return self
 
 
+class PathRecord(_Model):
+    """What happened over the whole path, beyond the first answer (issue 9; the data only).
+
+    Counted over the episode scenario's days 0 to ``horizon_days`` (its initial events, the
+    trigger among them, included), between the two principals: the direct blows at rung >= 7,
+    the highest rung either side (or its proxies) reached, and how the crisis stood at the
+    horizon. The coding rules are in ``data/episodes/README.md``."""
+
+    principals: list[str] = Field(
+        description="The two principal states (scenario actor ids) whose exchange is coded"
+    )
+    horizon_days: Annotated[int, Field(ge=1, le=3650)] = Field(
+        default=60, description="Days from the trigger over which the path is coded"
+    )
+    direct_blows: Annotated[int, Field(ge=0, le=10_000)] = Field(
+        description="Direct blows between the principals at rung >= 7 within the horizon"
+    )
+    highest_rung: Annotated[int, Field(ge=0, le=13)] = Field(
+        description="Highest rung either principal reached within the horizon"
+    )
+    at_horizon: Literal["quiet", "ceasefire", "ongoing", "war"] = Field(
+        description="How the crisis stood at the horizon"
+    )
+    confidence: Literal["high", "medium", "low"] = Field(
+        default="medium", description="Confidence in the coding"
+    )
+    sources: list[str] = Field(
+        default_factory=list, description="Ids of the episode's sources the coding rests on"
+    )
+    notes: str = ""
+
+    @model_validator(mode="after")
+    def _two_principals(self) -> PathRecord:
+        if len(self.principals) != 2 or self.principals[0] == self.principals[1]:
+            raise ValueError(
+                f"principals: expected two distinct actor ids, got {self.principals!r}"
+            )
+        return self
+
+
 class Episode(_Model):
     """A historical episode: a trigger, the scenario that sets it up, and the observed answer."""
 
@@ -298,8 +338,25 @@ class Episode(_Model):
     )
     trigger: str = Field(description="The trigger, in words (it is in the scenario's events)")
     observed: Observed
+    path: PathRecord | None = Field(
+        default=None, description="The record at path level (blows, highest rung, end state)"
+    )
     sources: list[Source] = Field(default_factory=list)
     notes: str = ""
+
+    @model_validator(mode="after")
+    def _path_sources(self) -> Episode:
+        if self.path is None:
+            return self
+        known = {s.id for s in self.sources}
+        bad = [
+            f"path.sources.{i}: unknown source id '{sid}' (not in this episode's sources)"
+            for i, sid in enumerate(self.path.sources)
+            if sid not in known
+        ]
+        if bad:
+            raise ValueError("\n".join(bad))
+        return self
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,11 @@ class Source(Model):
     confidence: Literal["high", "medium", "low"] = Field(
         default="medium", description="How far the number can be trusted"
     )
+    date: dt.date | None = Field(
+        default=None,
+        description="Publication date of the document (YYYY-MM-DD); calibration numbers come "
+        "only from sources dated on or before 2024-08-31 (docs/validation.md)",
+    )
 
 
 class Leader(Model):
