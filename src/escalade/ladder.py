@@ -52,6 +52,11 @@ class ActionSpec(BaseModel):
     forewarnable: bool = Field(
         default=True, description="A strike that can be telegraphed in advance (M3)"
     )
+    deniable: bool = Field(
+        default=False,
+        description="An overt strike a state may also carry out without owning it (M11: its "
+        "victim can then play it down, as Iran did after Isfahan)",
+    )
     description: str = Field(default="", description="What the action is")
 
 
@@ -122,6 +127,7 @@ DEFAULT_ACTIONS: tuple[ActionSpec, ...] = (
         name="targeted_killing_abroad",
         rung=6,
         kind="strike",
+        deniable=True,
         target_class="leadership",
         damage=1.0,
         casualties=4.0,
@@ -133,6 +139,7 @@ DEFAULT_ACTIONS: tuple[ActionSpec, ...] = (
         name="symbolic_strike",
         rung=7,
         kind="strike",
+        deniable=True,
         target_class="military",
         soil=True,
         damage=1.0,

@@ -27,17 +27,24 @@ from escalade.scenario.schema import Role, Scenario
 from escalade.simulation import run_batch
 
 
-def options(situation: Situation, row: int) -> list[tuple[int, bool, float, float]]:
-    """The choices open today: (action or NO_ACTION, telegraphed, utility, model's probability).
+def options(situation: Situation, row: int) -> list[tuple[int, bool, bool, float, float]]:
+    """The choices open today: (action or NO_ACTION, telegraphed, unacknowledged, utility,
+    model's probability).
 
     The first is waiting. Probabilities are the default policy's logit quantal response with
     the actor's rationality (:meth:`CalibratedRetaliation.probabilities`), shown as advice.
     """
     utilities = situation.appraisal.utilities()[row]
     probs = CalibratedRetaliation.probabilities(situation)[row]
-    actions, warned = option_choice(np.arange(len(utilities)))
+    each = option_choice(np.arange(len(utilities)))
     return [
-        (int(actions[i]), bool(warned[i]), float(utilities[i]), float(probs[i]))
+        (
+            int(each.action[i]),
+            bool(each.warned[i]),
+            bool(each.denied[i]),
+            float(utilities[i]),
+            float(probs[i]),
+        )
         for i in np.flatnonzero(np.isfinite(utilities))
     ]
 
@@ -45,7 +52,7 @@ def options(situation: Situation, row: int) -> list[tuple[int, bool, float, floa
 def asker(scenario: Scenario, actor: str) -> Human:
     """A :class:`Human` policy that asks at the terminal."""
 
-    def ask(situation: Situation, row: int) -> tuple[int, bool]:
+    def ask(situation: Situation, row: int) -> tuple[int, bool, bool]:
         p = situation.params
         day = situation.day
         date = scenario.start + dt.timedelta(days=day)
@@ -58,17 +65,18 @@ def asker(scenario: Scenario, actor: str) -> Human:
             highlight=False,
         )
         choices = options(situation, row)
-        table = Table("#", "choice", "rung", "telegraphed", "utility", "model would")
-        for i, (k, warned, u, prob) in enumerate(choices):
+        table = Table("#", "choice", "rung", "how", "utility", "model would")
+        for i, (k, warned, denied, u, prob) in enumerate(choices):
             label = "wait" if k == NO_ACTION else p.catalog.names[k].replace("_", " ")
             rung = "" if k == NO_ACTION else str(p.catalog.rung[k])
-            table.add_row(str(i), label, rung, "yes" if warned else "", f"{u:+.2f}", f"{prob:.0%}")
+            how = "telegraphed" if warned else "unacknowledged" if denied else ""
+            table.add_row(str(i), label, rung, how, f"{u:+.2f}", f"{prob:.0%}")
         console.print(table)
         pick = typer.prompt("Your choice", default=0, type=int)
         if not 0 <= pick < len(choices):
             console.print(f"No option {pick}: you wait.")
             pick = 0
-        return choices[pick][0], choices[pick][1]
+        return choices[pick][0], choices[pick][1], choices[pick][2]
 
     return Human(ask)
 

@@ -103,9 +103,11 @@ class Backing:
 def statements_in_force(state: State, params: Params, day: int) -> None:
     """M7 Restraint and backing: set what is in force from ``day`` on.
 
-    Restraint toward an actor and backing of it are the strongest such statements made so far
-    (``from_day <= day``); a restraining ally ("will not join an offensive") takes a blow on its
-    client as its own only by ``join_offensive x (1 - strength)``.
+    Statements made so far (``from_day <= day``) compose as independent pressures: restraint
+    urged on an actor is ``1 - prod(1 - strength)`` over the restraint statements toward it (so
+    Russia's call adds to the US's, never drowned by the stronger one), and backing likewise; a
+    restraining ally ("will not join an offensive") takes a blow on its client as its own only
+    by ``join_offensive x (1 - strength)``.
     """
     st = params.backing.statements
     b = state.backing
@@ -115,10 +117,10 @@ def statements_in_force(state: State, params: Params, day: int) -> None:
     for k in np.flatnonzero(st.from_day <= day):
         t, strength = st.toward[k], st.strength[:, k]
         if st.restraint[k]:
-            b.restraint[:, t] = np.maximum(b.restraint[:, t], strength)
+            b.restraint[:, t] = 1.0 - (1.0 - b.restraint[:, t]) * (1.0 - strength)
             b.join_offensive[:, st.by[k], t] *= 1.0 - strength
         else:
-            b.backing[:, t] = np.maximum(b.backing[:, t], strength)
+            b.backing[:, t] = 1.0 - (1.0 - b.backing[:, t]) * (1.0 - strength)
 
 
 def alliance_obligation(state: State, params: Params, runs: I, victim: I, culprit: I, g: F) -> None:
@@ -135,14 +137,21 @@ def alliance_obligation(state: State, params: Params, runs: I, victim: I, culpri
             state.grievances.grievance[r, ally, c] += share[hit] * g[hit]
 
 
+def backing_in_force(state: State, runs: I, actor: int) -> F:
+    """M7: (n,) the backing an actor can count on: promises made to it and its allies'
+    commitment to join an offensive, composed as ``1 - (1 - backing) x prod(1 - join)``."""
+    join = state.backing.join_offensive[runs, :, actor]  # (n, allies)
+    return 1.0 - (1.0 - state.backing.backing[runs, actor]) * np.prod(1.0 - join, axis=1)
+
+
 def ally_effect(state: State, params: Params, runs: I, actor: int) -> F:
     """M7: (n, K) multiplier on the cost of each answer: restraint urged on the actor makes
     rungs from ``restraint_from_rung`` up dearer (``1 + restraint_weight x restraint``); backing
-    makes every rung cheaper (``1 - backing_weight x backing``)."""
+    in force (:func:`backing_in_force`) makes every rung cheaper (``1 - backing_weight x
+    backing``): a patron's commitment emboldens its client."""
     m = params.backing
     high = params.catalog.rung[None, :] >= m.restraint_from_rung
-    restraint = (
-        1.0 + m.restraint_weight[runs][:, None] * state.backing.restraint[runs, actor][:, None]
-    )
-    backing = 1.0 - m.backing_weight[runs] * state.backing.backing[runs, actor]
+    urged = state.backing.restraint[runs, actor][:, None]
+    restraint = 1.0 + m.restraint_weight[runs][:, None] * urged
+    backing = 1.0 - m.backing_weight[runs] * backing_in_force(state, runs, actor)
     return np.where(high, restraint, 1.0) * backing[:, None]

@@ -13,11 +13,13 @@ from escalade.engine.backing import alliance_obligation
 from escalade.engine.compiled import F, I
 from escalade.engine.engagement import strike_defences
 from escalade.engine.factions import hardliner_drift
-from escalade.engine.learning import learn_from_salvo
+from escalade.engine.learning import blow_evidence, learn_from_salvo, update_resolve_belief
 from escalade.engine.perception import attributed_culprit, misperceived_rung
 from escalade.engine.proxies import executor
 from escalade.engine.red_lines import cross_red_lines, honour_red_lines
+from escalade.engine.stakes import forfeit_inducements
 from escalade.engine.retaliation import (
+    answered_share,
     blow_grievance,
     discharge_obligation,
     felt_share,
@@ -42,6 +44,8 @@ class Blow:
     damage: F
     soil: Any  # bool array
     landed: F  # share of the blow that got through the defences (1 when not a salvo)
+    deniable: Any  # bool array: not owned by the striker (M11)
+    answer: bool  # a decided answer (not the trigger, not a proxy's own attack)
 
 
 def land_triggers(state: State, world: World, day: int, log: EventLog) -> None:
@@ -53,18 +57,6 @@ def land_triggers(state: State, world: World, day: int, log: EventLog) -> None:
     for i in np.flatnonzero(tr.day == day):
         k, a, t = int(tr.action[i]), int(tr.actor[i]), int(tr.target[i])
         damage = tr.damage[runs, i]
-        log.add(
-            day,
-            runs,
-            "trigger",
-            a,
-            action=k,
-            rung=int(p.catalog.rung[k]),
-            target=t,
-            deaths=int(tr.deaths[i]),
-            senior=int(tr.senior[i]),
-            damage=damage,
-        )
         blow = Blow(
             runs=runs,
             striker=np.full(n, a),
@@ -77,8 +69,23 @@ def land_triggers(state: State, world: World, day: int, log: EventLog) -> None:
             damage=damage,
             soil=np.full(n, tr.soil[i]),
             landed=1.0 - tr.intercepted[runs, i],
+            deniable=np.full(n, tr.deniable[i]),
+            answer=False,
         )
-        suffer(state, world, day, blow, f"trigger:{p.actors[a]}:{p.catalog.names[k]}")
+        belief = suffer(state, world, day, blow, f"trigger:{p.actors[a]}:{p.catalog.names[k]}")
+        log.add(
+            day,
+            runs,
+            "trigger",
+            a,
+            action=k,
+            rung=int(p.catalog.rung[k]),
+            target=t,
+            deaths=int(tr.deaths[i]),
+            senior=int(tr.senior[i]),
+            damage=damage,
+            belief=belief,
+        )
 
 
 def land_due_strikes(state: State, world: World, day: int, log: EventLog) -> None:
@@ -179,6 +186,27 @@ def carry_out(
         senior = sub_streams.poisson(day, f"senior:{tag}", np.full(n, cat.senior[k]))
         deaths = deaths + senior  # senior figures killed are among the dead
         damage = np.full(n, cat.damage[k])
+    unacknowledged = ~cat.overt[k] | state.orders.unacknowledged[runs, actor]
+    blow = Blow(
+        runs=runs,
+        striker=np.full(n, striker),
+        answerer=np.full(n, actor),
+        target=target,
+        action=np.full(n, k),
+        rung=np.full(n, cat.rung[k]),
+        deaths=deaths,
+        senior=senior,
+        damage=damage,
+        soil=cat.soil[k] & p.cast.home_soil[target],
+        landed=landed,
+        deniable=unacknowledged,
+        answer=not own_initiative,
+    )
+    if not own_initiative:
+        discharge_obligation(state, p, runs, actor, target, blow.rung, attack=True)
+        honour_red_lines(state, p, runs, actor, target, blow.rung)
+        forfeit_inducements(state, p, runs, actor, blow.rung)
+    belief = suffer(state, world, day, blow, tag)
     kind = "harassment" if own_initiative else "strike"
     log.add(
         day,
@@ -198,45 +226,40 @@ def carry_out(
         attack_cost=attack_cost,
         defence_cost=defence_cost,
         interceptors=used,
+        belief=belief,
+        owned=(~unacknowledged).astype(np.int64),
     )
-    blow = Blow(
-        runs=runs,
-        striker=np.full(n, striker),
-        answerer=np.full(n, actor),
-        target=target,
-        action=np.full(n, k),
-        rung=np.full(n, cat.rung[k]),
-        deaths=deaths,
-        senior=senior,
-        damage=damage,
-        soil=cat.soil[k] & p.cast.home_soil[target],
-        landed=landed,
-    )
-    if not own_initiative:
-        discharge_obligation(state, p, runs, actor, target, blow.rung)
-        honour_red_lines(state, p, runs, actor, target, blow.rung)
-    suffer(state, world, day, blow, tag)
     if not own_initiative:
         ending.maybe_declare_end(state, p, world.streams, day, log, runs, actor, target)
-    thresholds.war_end(state, p, day, runs, blow.rung, log)
+    thresholds.war_begins(state, p, runs, blow.rung)
 
 
-def suffer(state: State, world: World, day: int, blow: Blow, tag: str) -> None:
-    """The victim perceives a blow and takes its grievance (M1, M5, M7, M8, M9, M11)."""
+def suffer(state: State, world: World, day: int, blow: Blow, tag: str) -> F:
+    """The victim perceives a blow and takes its grievance (M1, M5, M7, M8, M9, M11), and
+    learns from it about the culprit's resolve (M14). Returns the victim's new belief that the
+    culprit is resolute."""
     p = world.params
     runs = blow.runs
-    deniable = ~p.catalog.overt[blow.action]
+    deniable = blow.deniable
     culprit = attributed_culprit(p, world.streams, day, runs, blow.striker, deniable, tag)
     seen = misperceived_rung(p, world.streams, day, runs, blow.rung, tag) * felt_share(
         p, runs, blow.landed
     )
-    g = blow_grievance(p, runs, seen, blow.soil, blow.deaths, blow.senior, blow.damage)
     # An unacknowledged blow by a state can be played down (Isfahan, E8); a proxy's attack is
     # felt in full by its victim, whoever gets the blame.
-    g = g * played_down_share(p, runs, deniable & (p.cast.patron[blow.striker] < 0))
+    share = played_down_share(p, runs, deniable & (p.cast.patron[blow.striker] < 0))
+    felt = seen * share
+    g = blow_grievance(p, runs, seen, blow.soil, blow.deaths, blow.senior, blow.damage) * share
+    if blow.answer:
+        g = g * answered_share(state, p, runs, blow.target, culprit, blow.rung)
     state.grievances.grievance[runs, blow.target, culprit] += g
     state.grievances.received_rung[runs, blow.target, culprit] = blow.rung
+    state.grievances.felt[runs, blow.target, culprit] = felt
     state.struck[runs] = True
+    belief = update_resolve_belief(
+        state, p, runs, blow.target, culprit, blow_evidence(p, runs, felt)
+    )
     alliance_obligation(state, p, runs, blow.target, culprit, g)
     cross_red_lines(state, p, day, runs, culprit, blow.target, blow.rung)
     hardliner_drift(state, p, runs, blow.target, blow.rung)
+    return belief

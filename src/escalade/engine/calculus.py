@@ -1,7 +1,7 @@
-"""The decision calculus of an answer: the terms of M2, M3, M5, M7, M8, M9, M10 and M14 put
-together. Each term is computed in its mechanism's module; :func:`answer_utility` adds them up
-for every catalog action (unwarned and telegraphed) in a batch of runs, and policies choose
-from the result.
+"""The decision calculus of an answer: the terms of M2, M3, M5, M7, M8, M9, M10, M11 and M14
+put together. Each term is computed in its mechanism's module; :func:`answer_utility` adds them
+up for every catalog action, owned, telegraphed or unacknowledged, in a batch of runs, and
+policies choose from the result.
 """
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ import numpy as np
 from escalade.engine.backing import ally_effect
 from escalade.engine.calibration import counter_escalation_risk, overshoot, signal
 from escalade.engine.compiled import B, F, I
-from escalade.engine.decision import Appraisal
-from escalade.engine.learning import learnt_discount
+from escalade.engine.decision import OWNED, TELEGRAPHED, UNACKNOWLEDGED, Appraisal
+from escalade.engine.forewarning import expected_felt
+from escalade.engine.learning import expected_risk_share
 from escalade.engine.red_lines import red_line_commitment
 from escalade.engine.stakes import forfeit, war_cost_scale
 
@@ -35,48 +36,65 @@ def answer_utility(
 ) -> Appraisal:
     """Value of restoring credibility against the expected cost of counter-escalation.
 
-    M2: credibility is restored up to the grievance; answering above it costs. The expected
-    cost of counter-escalation rises convexly with the rung, scaled by war cost, stakes and
-    risk tolerance (M9, M10) and by allies' restraint or backing (M7). M3: a telegraphed strike
-    loses part of its signal value but most of its counter-escalation risk. M5: acting through
-    a proxy avoids part of the risk. M8: answering below a red-line commitment costs the
-    audience cost. M10: striking above an inducement's rung forfeits it. M14: a strike on
-    territory is worth less to an attacker who has learnt that the defences stop its blows.
+    For each action and each way of carrying it out:
+
+    ``U = felt x (resolve x signal - overshoot) - felt x war cost x risk x allies x belief
+    - audience cost owed - inducements forfeited``
+
+    M2: credibility is restored up to the grievance (``signal``), answering above it costs
+    (``overshoot``), and the risk of a more severe counter-blow rises convexly with the rung.
+    M3/M6/M14: both the value and the counter-escalation risk scale with the share of the
+    answer the target is expected to feel (``felt``): a telegraphed strike meets a warned
+    defence and is felt less, so it restores less and provokes less. M9/M10: the war cost
+    grows with stakes, war aversion and low risk tolerance (and with days at war, M12). M7:
+    restraint urged on the actor makes high rungs dearer, backing cheaper. M5: acting through
+    a proxy avoids ``proxy_deniability`` of the risk. M11: a state that does not own a deniable
+    strike loses ``unacknowledged_signal_discount`` of its value and avoids
+    ``unacknowledged_risk_discount`` of its risk (its victim can play it down). M14: the risk
+    expected from a target believed yielding is ``yielding_risk`` of a resolute one's. M8:
+    answering below a crossed red line's committed rung costs its audience cost. M10:
+    striking above an inducement's rung forfeits its value, in units of the war cost.
     """
     cat = params.catalog
     r = cat.rung.astype(np.float64)[None, :]
     resolve = params.retaliation.resolve[runs, actor][:, None]
-    value = resolve * signal(params, runs, grievance) * learnt_discount(
-        state, params, runs, actor
-    ) - overshoot(params, runs, grievance)
+    credibility = resolve * signal(params, runs, grievance) - overshoot(params, runs, grievance)
     deniable = np.where(cat.via_proxy, params.proxies.deniability[runs][:, None], 0.0)
-    risk = counter_escalation_risk(params, runs) * (1.0 - deniable)
-    cost = (
-        war_cost_scale(state, params, runs, actor)[:, None]
-        * risk
+    belief = expected_risk_share(state, params, runs, actor, target)[:, None]
+    scale = war_cost_scale(state, params, runs, actor)
+    danger = (
+        scale[:, None]
+        * counter_escalation_risk(params, runs)
+        * (1.0 - deniable)
         * ally_effect(state, params, runs, actor)
+        * belief
     )
     audience, commitment = red_line_commitment(state, params, runs, actor, target)
-    below = (r < commitment[:, None]) * audience[:, None]
-    lost = forfeit(state, params, runs, actor)
-    unwarned = value - cost - below - lost
-    fw = params.forewarning
-    warned = (
-        value * (1.0 - fw.signal_discount[runs][:, None])
-        - cost * (1.0 - fw.risk_discount[runs][:, None])
-        - below
-        - lost
+    fixed = (r < commitment[:, None]) * audience[:, None] + forfeit(state, params, runs, actor, scale)
+    felt_owned = expected_felt(state, params, runs, actor, target, warned=False)
+    felt_warned = expected_felt(state, params, runs, actor, target, warned=True)
+    m = params.calibration
+    owned = felt_owned * (credibility - danger) - fixed
+    telegraphed = felt_warned * (credibility - danger) - fixed
+    unowned = (
+        felt_owned
+        * (
+            credibility * (1.0 - m.unacknowledged_signal_discount[runs][:, None])
+            - danger * (1.0 - m.unacknowledged_risk_discount[runs][:, None])
+        )
+        - fixed
     )
-    can_warn = (cat.strike & cat.forewarnable)[None, :]
     available = available_actions(params, actor, target)
-    act = np.stack(
-        [np.where(available, unwarned, -np.inf), np.where(available & can_warn, warned, -np.inf)],
-        axis=2,
-    )
+    can_warn = (cat.strike & cat.forewarnable)[None, :]
+    can_deny = (cat.deniable & params.can_deny[actor])[None, :]
+    act = np.full((len(runs), cat.size, 3), -np.inf)
+    act[:, :, OWNED] = np.where(available, owned, -np.inf)
+    act[:, :, TELEGRAPHED] = np.where(available & can_warn, telegraphed, -np.inf)
+    act[:, :, UNACKNOWLEDGED] = np.where(available & can_deny, unowned, -np.inf)
     m1 = params.retaliation
     wait = -m1.obligation_pressure[runs] * m1.resolve[runs, actor] * grievance - audience
     # M13: declaring the matter concluded without answering forgoes all the credibility at stake.
-    backing_down = wait - resolve[:, 0] * params.calibration.signal_value[runs] * grievance
+    backing_down = wait - resolve[:, 0] * m.signal_value[runs] * grievance
     drop = cat.deescalate[None, :]
-    act[:, :, 0] = np.where(drop & available, backing_down[:, None], act[:, :, 0])
+    act[:, :, OWNED] = np.where(drop & available, backing_down[:, None], act[:, :, OWNED])
     return Appraisal(act=act, wait=wait, available=available, commitment=commitment)

@@ -27,6 +27,8 @@ class CalibrationParams:
     signal_value: F
     overshoot_cost: F
     escalation_convexity: F
+    unacknowledged_signal_discount: F
+    unacknowledged_risk_discount: F
 
     @classmethod
     def compile(cls, scenario: Scenario, streams: Streams, cast: Cast) -> CalibrationParams:
@@ -34,6 +36,12 @@ class CalibrationParams:
             signal_value=model_draw(scenario, streams, "signal_value"),
             overshoot_cost=model_draw(scenario, streams, "overshoot_cost"),
             escalation_convexity=model_draw(scenario, streams, "escalation_convexity"),
+            unacknowledged_signal_discount=model_draw(
+                scenario, streams, "unacknowledged_signal_discount"
+            ),
+            unacknowledged_risk_discount=model_draw(
+                scenario, streams, "unacknowledged_risk_discount"
+            ),
         )
 
 

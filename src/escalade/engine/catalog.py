@@ -34,6 +34,7 @@ class Catalog:
     via_proxy: B  # (K,)
     soil: B  # (K,)
     forewarnable: B  # (K,)
+    deniable: B  # (K,) an overt strike a state may carry out without owning it (M11)
     damage: F  # (K,) mean damage units without a package
     casualties: F  # (K,) mean deaths without a package
     senior: F  # (K,) mean senior figures killed
@@ -56,6 +57,7 @@ class Catalog:
             via_proxy=np.array([a.via_proxy for a in acts]),
             soil=np.array([a.soil for a in acts]),
             forewarnable=np.array([a.forewarnable for a in acts]),
+            deniable=np.array([a.deniable for a in acts], dtype=np.bool_),
             damage=np.array([a.damage for a in acts], dtype=np.float64),
             casualties=np.array([a.casualties for a in acts], dtype=np.float64),
             senior=np.array([a.senior_killed for a in acts], dtype=np.float64),

@@ -10,7 +10,8 @@ import numpy as np
 from escalade.engine import ending
 from escalade.engine.calculus import answer_utility
 from escalade.engine.compiled import I
-from escalade.engine.decision import NO_ACTION, Situation
+from escalade.engine.decision import NO_ACTION, TELEGRAPHED, UNACKNOWLEDGED, Situation
+from escalade.engine.learning import talk_evidence, update_resolve_belief
 from escalade.engine.forewarning import landing_day, lead_time, warning_received
 from escalade.engine.proxies import patron_veto
 from escalade.engine.retaliation import discharge_obligation
@@ -64,9 +65,10 @@ def decide(state: State, world: World, day: int, log: EventLog, actor: int, cand
     rows = np.arange(len(runs))
     allowed = (choice.action >= 0) & appraisal.available[rows, picked]
     action = np.where(allowed, choice.action, NO_ACTION)
-    warned = allowed & choice.warned & np.isfinite(appraisal.act[rows, picked, 1])
+    warned = allowed & choice.warned & np.isfinite(appraisal.act[rows, picked, TELEGRAPHED])
+    denied = allowed & choice.denied & np.isfinite(appraisal.act[rows, picked, UNACKNOWLEDGED])
     action = patron_veto(state, p, world.streams, day, runs, actor, target, action)
-    act(state, world, day, log, actor, runs, target, action, warned)
+    act(state, world, day, log, actor, runs, target, action, warned, denied)
 
 
 def act(
@@ -79,13 +81,16 @@ def act(
     target: I,
     action: I,
     warned: Any,
+    denied: Any,
 ) -> None:
     """Carry out a choice: de-escalate (declare the round concluded, M13), talk at once
-    (discharging by its rung, M1), or schedule a strike, telegraphed or not (M3, M4)."""
+    (discharging by its rung, M1; its target reads it as cheap talk, M14), or schedule a strike,
+    telegraphed or not (M3, M4), owned or not (M11)."""
     p = world.params
     cat = p.catalog
     chosen = action != NO_ACTION
-    runs, target, action, warned = runs[chosen], target[chosen], action[chosen], warned[chosen]
+    runs, target, action = runs[chosen], target[chosen], action[chosen]
+    warned, denied = warned[chosen], denied[chosen]
     drop = cat.deescalate[action]
     if drop.any():
         r, t = runs[drop], target[drop]
@@ -94,12 +99,14 @@ def act(
     talk = cat.talk[action]
     if talk.any():
         r, t, k = runs[talk], target[talk], action[talk]
-        log.add(day, r, "statement", actor, action=k, rung=cat.rung[k], target=t)
-        discharge_obligation(state, p, r, actor, t, cat.rung[k])
+        belief = update_resolve_belief(state, p, r, t, np.full(len(r), actor), talk_evidence(p, r, cat.rung[k]))
+        log.add(day, r, "statement", actor, action=k, rung=cat.rung[k], target=t, belief=belief)
+        discharge_obligation(state, p, r, actor, t, cat.rung[k], attack=False)
     strike = ~drop & ~talk
     if not strike.any():
         return
     r, t, k, w = runs[strike], target[strike], action[strike], warned[strike]
+    unack = denied[strike]
     lead = lead_time(p, actor, w)
     in_time = w & warning_received(p, world.streams, day, r, actor, t, lead)
     via = p.channels.via[actor, t]
@@ -121,3 +128,4 @@ def act(
     orders.target[r, actor] = t
     orders.lead[r, actor] = lead
     orders.warned[r, actor] = in_time
+    orders.unacknowledged[r, actor] = unack

@@ -27,23 +27,32 @@ NO_ACTION = -1
 class Appraisal:
     """Scores of the answers open to one actor in a batch of runs (n runs, K actions)."""
 
-    act: F  # (n, K, 2): utility of each action, unwarned [..., 0] and telegraphed [..., 1]
+    act: F  # (n, K, 3): utility of each action: owned and unwarned [..., OWNED], telegraphed
+    #         [..., TELEGRAPHED], carried out without owning it [..., UNACKNOWLEDGED]
     wait: F  # (n,): utility of not answering today
     available: B  # (n, K)
     commitment: I  # (n,): rung committed to by a crossed red line, -1 none
 
     def utilities(self) -> F:
-        """(n, 1 + 2K): waiting first, then each action unwarned and telegraphed in turn
-        (-inf where closed) — the options a policy chooses among."""
+        """(n, 1 + 3K): waiting first, then each action owned, telegraphed and unacknowledged
+        in turn (-inf where closed) — the options a policy chooses among."""
         n, k = self.act.shape[0], self.act.shape[1]
-        return np.concatenate([self.wait[:, None], self.act.reshape(n, 2 * k)], axis=1)
+        return np.concatenate([self.wait[:, None], self.act.reshape(n, VARIANTS * k)], axis=1)
 
 
-def option_choice(pick: I) -> tuple[I, B]:
-    """(action, telegraphed) of options indexed as in :meth:`Appraisal.utilities`."""
-    action = np.where(pick == 0, NO_ACTION, (pick - 1) // 2).astype(np.int64)
-    warned = (pick > 0) & ((pick - 1) % 2 == 1)
-    return action, warned
+OWNED, TELEGRAPHED, UNACKNOWLEDGED = 0, 1, 2
+"""The ways of carrying out an action (the last axis of :attr:`Appraisal.act`)."""
+VARIANTS = 3
+
+
+def option_choice(pick: I) -> Choice:
+    """The choice of options indexed as in :meth:`Appraisal.utilities` (0: wait)."""
+    variant = (pick - 1) % VARIANTS
+    return Choice(
+        action=np.where(pick == 0, NO_ACTION, (pick - 1) // VARIANTS).astype(np.int64),
+        warned=(pick > 0) & (variant == TELEGRAPHED),
+        unacknowledged=(pick > 0) & (variant == UNACKNOWLEDGED),
+    )
 
 
 @dataclass(frozen=True)
@@ -102,14 +111,23 @@ class Situation:
 
 @dataclass(frozen=True)
 class Choice:
-    """One decision per run: an action index (or :data:`NO_ACTION`) and whether to telegraph."""
+    """One decision per run: an action index (or :data:`NO_ACTION`), whether to telegraph it
+    (M3) and whether to carry it out without owning it (M11)."""
 
     action: I
     warned: B
+    unacknowledged: B | None = None
 
     @classmethod
     def unwarned(cls, action: I) -> Choice:
         return cls(action=np.asarray(action, dtype=np.int64), warned=np.zeros(len(action), bool))
+
+    @property
+    def denied(self) -> B:
+        """Whether each choice is unacknowledged (none, if the policy never says)."""
+        if self.unacknowledged is None:
+            return np.zeros(len(self.action), dtype=np.bool_)
+        return self.unacknowledged
 
 
 @runtime_checkable

@@ -17,7 +17,8 @@ import numpy as np
 
 from escalade.engine.catalog import Catalog
 from escalade.engine.channels import arrival_day, channel_delivery
-from escalade.engine.compiled import Cast, F, I, model_draw
+from escalade.engine.learning import talk_evidence, update_resolve_belief
+from escalade.engine.compiled import B, Cast, F, I, model_draw
 from escalade.engine.rng import Streams
 from escalade.scenario.schema import Role, Scenario
 
@@ -47,6 +48,7 @@ class EndingParams:
     declare_end_probability: F  # (R,)
     accept_end_below: F  # (R,)
     mediation_rate: F  # (R,)
+    war_mediation_rate: F  # (R,)
     quiet_below: F  # (R,)
     quiet_days: int
     declaration_action: int  # catalog index of the declared end, -1 none
@@ -64,6 +66,7 @@ class EndingParams:
             declare_end_probability=model_draw(scenario, streams, "declare_end_probability"),
             accept_end_below=model_draw(scenario, streams, "accept_end_below"),
             mediation_rate=model_draw(scenario, streams, "mediation_rate"),
+            war_mediation_rate=model_draw(scenario, streams, "war_mediation_rate"),
             quiet_below=model_draw(scenario, streams, "quiet_below"),
             quiet_days=mp.quiet_days,
             declaration_action=Catalog.compile(scenario).find(mp.declaration_action),
@@ -149,6 +152,7 @@ def deliver_declarations(state: State, params: Params, day: int, log: EventLog) 
     d.next_day[due] = np.where(later == NEVER, -1, later)
     g = state.grievances.grievance[runs, receiver, sender]
     accept = (g < params.ending.accept_end_below[runs]) & ~state.ended[runs]
+    update_resolve_belief(state, params, runs, receiver, sender, talk_evidence(params, runs, np.zeros(len(runs))))
     r, s, v = runs[accept], sender[accept], receiver[accept]
     state.grievances.grievance[r, v, s] = 0.0
     for actor in np.unique(v):
@@ -157,29 +161,37 @@ def deliver_declarations(state: State, params: Params, day: int, log: EventLog) 
 
 
 def worst_grievance(state: State, params: Params) -> F:
-    """(R,) the largest grievance any deciding actor holds (M1), for the ending tests."""
-    if len(params.deciders) == 0:
+    """(R,) the largest grievance one state holds against another (M1), for the ending tests:
+    a crisis between states can end while proxy fronts simmer."""
+    states = params.states
+    if len(states) == 0:
         return np.zeros(len(state.ended))
-    return state.grievances.grievance.max(axis=2)[:, params.deciders].max(axis=1)
+    g = state.grievances.grievance[:, states][:, :, states]
+    return g.reshape(len(state.ended), -1).max(axis=1)
+
+
+def states_idle(state: State, params: Params) -> B:
+    """(R,) no state has an answer scheduled."""
+    if len(params.states) == 0:
+        return np.ones(len(state.ended), dtype=np.bool_)
+    return state.orders.day[:, params.states].max(axis=1) < 0
 
 
 def mediated_ceasefire(
     state: State, params: Params, streams: Streams, day: int, log: EventLog, worst: F
 ) -> None:
-    """M13: once grievances are low enough to accept an end, the scenario's mediator
-    (``ceasefire_mediator``, by default the first mediator listed) brokers a cease-fire with
-    daily probability ``mediation_rate``; without a mediator there is none."""
+    """M13: the scenario's mediator (``ceasefire_mediator``, by default the first mediator
+    listed) brokers a cease-fire: in peacetime once the states' grievances are low enough to
+    accept an end, with daily probability ``mediation_rate``; in a war (M12) whatever the
+    grievances, with daily probability ``war_mediation_rate x (1 + war_weariness x days at
+    war)``. Without a mediator there is none."""
     e = params.ending
     if e.mediator < 0:
         return
     u = streams.uniform(day, "mediation")
-    ok = (
-        ~state.ended
-        & state.struck
-        & (worst < e.accept_end_below)
-        & (u < e.mediation_rate)
-        & (state.orders.day.max(axis=1) < 0)
-    )
+    weary = 1.0 + params.thresholds.war_weariness * state.war_days
+    calm = (worst < e.accept_end_below) & (u < e.mediation_rate) & states_idle(state, params)
+    ok = ~state.ended & state.struck & np.where(state.at_war, u < e.war_mediation_rate * weary, calm)
     runs = np.flatnonzero(ok)
     if len(runs):
         log.add(day, runs, "ceasefire", e.mediator)
@@ -189,12 +201,18 @@ def mediated_ceasefire(
 def quiet_end(state: State, params: Params, day: int, log: EventLog, worst: F) -> None:
     """M13: a crisis with every grievance calm and nothing scheduled for ``quiet_days`` is over."""
     e = params.ending
-    calm = state.struck & (worst < e.quiet_below) & (state.orders.day.max(axis=1) < 0)
+    calm = state.struck & (worst < e.quiet_below) & states_idle(state, params) & ~state.at_war
     d = state.declarations
     d.calm_days = np.where(calm, d.calm_days + 1, 0)
     runs = np.flatnonzero(~state.ended & (d.calm_days >= e.quiet_days))
     if len(runs):
         end_runs(state, runs, day, EndReason.QUIET, log)
+
+
+def at_the_horizon(state: State) -> None:
+    """M12/M13: a run still at war when the horizon comes is counted as a war."""
+    war = ~state.ended & state.at_war
+    state.end_reason[war] = int(EndReason.WAR)
 
 
 def end_runs(state: State, runs: I, day: int, reason: EndReason, log: EventLog) -> None:

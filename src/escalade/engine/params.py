@@ -44,6 +44,7 @@ class Triggers:
     deaths: I  # senior and other
     senior: I
     soil: B  # on the target's soil, or what it declares equal to it
+    deniable: B  # not owned by the striker (M11)
     damage: F  # (R, n)
     intercepted: F  # (R, n) share stopped by the target's defences
 
@@ -63,6 +64,13 @@ class Triggers:
                 [
                     ev.soil_equivalent or bool(cat.soil[k] & cast.home_soil[t])
                     for ev, k, t in zip(evs, action, target, strict=True)
+                ],
+                dtype=np.bool_,
+            ),
+            deniable=np.array(
+                [
+                    not (cat.overt[k] if ev.acknowledged is None else ev.acknowledged)
+                    for ev, k in zip(evs, action, strict=True)
                 ],
                 dtype=np.bool_,
             ),
@@ -107,6 +115,8 @@ class Params:
     start: dt.date
     ladder_top: int
     deciders: I  # actors who choose actions (states and proxies with a policy)
+    states: I  # actors whose role is state (the crisis between them is what ends, M13)
+    can_deny: B  # (A,) states may carry out a deniable strike without owning it (M11)
     policy_names: tuple[str, ...]
     rationality: F  # (R, A) logit precision of each actor's policy
     options: B  # (A, K) actions each actor will consider
@@ -144,6 +154,7 @@ def compile_params(scenario: Scenario, streams: Streams) -> Params:
     cast = Cast.compile(scenario)
     cat = Catalog.compile(scenario)
     backing = BackingParams.compile(scenario, streams, cast)
+    engagement = EngagementParams.compile(scenario, streams, cast.actors)
     stakes = StakesParams.compile(scenario, streams, cast)
     deciders = indices(
         [
@@ -159,6 +170,8 @@ def compile_params(scenario: Scenario, streams: Streams) -> Params:
         start=scenario.start,
         ladder_top=len(scenario.ladder) - 1,
         deciders=deciders,
+        states=indices([i for i, a in enumerate(scenario.actors.values()) if a.role == Role.STATE]),
+        can_deny=np.array([a.role == Role.STATE for a in scenario.actors.values()]),
         policy_names=tuple(a.policy.name for a in scenario.actors.values()),
         rationality=cast.per_actor(scenario, streams, "policy.rationality"),
         options=compile_options(scenario, cast, cat),
@@ -167,15 +180,16 @@ def compile_params(scenario: Scenario, streams: Streams) -> Params:
                 0,
                 *backing.statements.from_day.tolist(),
                 *stakes.inducements.from_day.tolist(),
+                *stakes.inducements.until_day.tolist(),
             }
         ),
         target_tie_break_random=scenario.model.target_tie_break == "random",
         retaliation=RetaliationParams.compile(scenario, streams, cast),
         calibration=CalibrationParams.compile(scenario, streams, cast),
-        forewarning=ForewarningParams.compile(scenario, streams, cast),
+        forewarning=ForewarningParams.compile(scenario, streams, cast, engagement),
         channels=ChannelParams.compile(scenario, streams, cast),
         proxies=ProxyParams.compile(scenario, streams, cast),
-        engagement=EngagementParams.compile(scenario, streams, cast.actors),
+        engagement=engagement,
         backing=backing,
         red_lines=RedLineParams.compile(scenario, streams, cast),
         factions=FactionParams.compile(scenario, streams, cast),

@@ -65,21 +65,28 @@ def cross_red_lines(
     state: State, params: Params, day: int, runs: I, culprit: I, victim: I, rung: I
 ) -> None:
     """M8 Red lines: a blow at or above a declared threshold crosses the holder's line (once the
-    line has been declared)."""
+    line has been declared, and unless it has already been honoured: a line honoured once is
+    discharged for good, not re-armed by each blow)."""
     red = params.red_lines
     for k in np.flatnonzero(red.from_day <= day):
         crossed = (
-            (culprit == red.crosser[k]) & (victim == red.holder[k]) & (rung >= red.rung_at_least[k])
+            (culprit == red.crosser[k])
+            & (victim == red.holder[k])
+            & (rung >= red.rung_at_least[k])
+            & ~state.red_honoured[runs, k]
         )
         state.red_crossed[runs[crossed], k] = True
 
 
 def honour_red_lines(state: State, params: Params, runs: I, actor: int, target: I, rung: I) -> None:
-    """M8: a commitment met (an answer at or above the committed rung) is discharged."""
+    """M8: a commitment met (an answer at or above the committed rung to a crossed line) is
+    discharged for good."""
     red = params.red_lines
     for k in np.flatnonzero(red.holder == actor):
         met = (target == red.crosser[k]) & (rung >= red.commits_to_rung[k])
+        met &= state.red_crossed[runs, k]
         state.red_crossed[runs[met], k] = False
+        state.red_honoured[runs[met], k] = True
 
 
 def red_line_commitment(

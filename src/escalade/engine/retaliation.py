@@ -37,6 +37,8 @@ class RetaliationParams:
     intercepted_weight: F
     deniable_weight: F
     discharge: F
+    settle_ratio: F
+    answered_weight: F
     grievance_decay: F
     obligation_pressure: F
     decision_rate: F
@@ -58,6 +60,8 @@ class RetaliationParams:
             intercepted_weight=m("intercepted_weight"),
             deniable_weight=m("deniable_weight"),
             discharge=m("discharge"),
+            settle_ratio=m("settle_ratio"),
+            answered_weight=m("answered_weight"),
             grievance_decay=m("grievance_decay"),
             obligation_pressure=m("obligation_pressure"),
             decision_rate=m("decision_rate"),
@@ -70,12 +74,14 @@ class Grievances:
 
     grievance: F  # (R, A, A) victim x culprit, in rungs
     received_rung: I  # (R, A, A) rung of the last blow the victim took from the culprit
+    felt: F  # (R, A, A) felt rung of that blow (misread, intercepted, played down)
 
     @classmethod
     def initial(cls, runs: int, actors: int) -> Grievances:
         return cls(
             grievance=np.zeros((runs, actors, actors)),
             received_rung=np.zeros((runs, actors, actors), dtype=np.int64),
+            felt=np.zeros((runs, actors, actors)),
         )
 
 
@@ -115,14 +121,30 @@ def played_down_share(params: Params, runs: I, played_down: B) -> F:
 
 
 def discharge_obligation(
-    state: State, params: Params, runs: I, actor: I | int, target: I, rung: I
+    state: State, params: Params, runs: I, actor: I | int, target: I, rung: I, attack: bool
 ) -> None:
-    """M1: an answer discharges the answerer's grievance against its target by
-    ``discharge x rung``."""
-    g = state.grievances.grievance[runs, actor, target]
-    state.grievances.grievance[runs, actor, target] = np.maximum(
-        g - params.retaliation.discharge[runs] * rung, 0.0
-    )
+    """M1: an answer settles or discharges the answerer's account with its target.
+
+    An attack at least ``settle_ratio`` x the felt rung of the last blow received from the
+    target settles the account: the grievance is closed. Anything smaller (and any talk)
+    discharges ``discharge x rung`` of it.
+    """
+    gr = state.grievances
+    g = gr.grievance[runs, actor, target]
+    left = np.maximum(g - params.retaliation.discharge[runs] * rung, 0.0)
+    if attack:
+        settled = rung >= params.retaliation.settle_ratio[runs] * gr.felt[runs, actor, target]
+        left = np.where(settled, 0.0, left)
+    gr.grievance[runs, actor, target] = left
+
+
+def answered_share(state: State, params: Params, runs: I, victim: I, culprit: I, rung: I) -> F:
+    """M1: the share of an answer's weight felt by the side that struck first: an answer no
+    bigger than the victim's own last blow on the answerer was expected ("respond to maintain
+    credibility without inviting a more severe response") and weighs ``answered_weight``."""
+    own_blow = state.grievances.received_rung[runs, culprit, victim]
+    expected = (own_blow > 0) & (rung <= own_blow)
+    return np.where(expected, params.retaliation.answered_weight[runs], 1.0)
 
 
 def decay_grievance(state: State, params: Params) -> None:

@@ -14,7 +14,7 @@ import numpy as np
 import pyarrow as pa
 
 from escalade.engine.compiled import ROLES, I
-from escalade.engine.ending import END_REASONS
+from escalade.engine.ending import END_REASONS, at_the_horizon
 from escalade.engine.params import Params
 from escalade.engine.state import EVENT_KINDS, EventLog, State, events_table
 from escalade.engine.step import step
@@ -58,6 +58,7 @@ def simulate(
         step(state, world, day, log)
         if observe is not None:
             observe(day, state)
+    at_the_horizon(state)
     events = log.arrays()
     outcomes = outcome_table(events, state, world.params, run_ids, horizon)
     return Batch(outcomes, events_table(events, world.params, run_ids) if keep_events else None)

@@ -17,7 +17,7 @@ from escalade.engine.backing import Backing
 from escalade.engine.compiled import B, F, I
 from escalade.engine.ending import Declarations
 from escalade.engine.engagement import Arsenals
-from escalade.engine.learning import initial_beliefs
+from escalade.engine.learning import initial_beliefs, initial_resolve_beliefs
 from escalade.engine.params import Params
 from escalade.engine.red_lines import initial_crossed
 from escalade.engine.retaliation import Grievances
@@ -45,6 +45,7 @@ class Orders:
     target: I  # (R, A)
     lead: I  # (R, A) days of forewarning given, 0 none (M3)
     warned: B  # (R, A) the target got the warning in time (M3, M4)
+    unacknowledged: B  # (R, A) the strike will not be owned (M11)
 
     @classmethod
     def initial(cls, runs: int, actors: int) -> Orders:
@@ -54,6 +55,7 @@ class Orders:
             target=np.zeros((runs, actors), dtype=np.int64),
             lead=np.zeros((runs, actors), dtype=np.int64),
             warned=np.zeros((runs, actors), dtype=np.bool_),
+            unacknowledged=np.zeros((runs, actors), dtype=np.bool_),
         )
 
 
@@ -66,10 +68,14 @@ class State:
     arsenals: Arsenals  # M6
     backing: Backing  # M7
     red_crossed: B  # (R, red lines) M8
+    red_honoured: B  # (R, red lines) M8: a line honoured once is discharged for good
     hard_weight: F  # (R, A) hard-liner influence, drifts upward under attack (M9)
     on_offer: OnOffer  # M10
     declarations: Declarations  # M13
     belief_interception: F  # (R, A) what each attacker believes defences stop (M14)
+    resolve_belief: F  # (R, A, A) P(column actor is resolute) as the row actor sees it (M14)
+    at_war: B  # (R,) a sustained war is on (M12)
+    war_days: I  # (R,) days spent at war so far (M12)
     struck: B  # (R,) some blow has landed (a cease-fire needs something to end)
     ended: B  # (R,)
     end_reason: I  # (R,) an EndReason code
@@ -84,10 +90,14 @@ class State:
             arsenals=Arsenals.initial(params.engagement, runs),
             backing=Backing.initial(params.backing, runs, n_a),
             red_crossed=initial_crossed(params.red_lines, runs),
+            red_honoured=initial_crossed(params.red_lines, runs),
             hard_weight=params.factions.hard_weight.copy(),
-            on_offer=OnOffer.initial(runs, n_a),
+            on_offer=OnOffer.initial(runs, len(params.stakes.inducements.to)),
             declarations=Declarations.initial(runs, n_a),
             belief_interception=initial_beliefs(params.learning, n_a),
+            resolve_belief=initial_resolve_beliefs(params.learning, n_a),
+            at_war=np.zeros(runs, dtype=np.bool_),
+            war_days=np.zeros(runs, dtype=np.int64),
             struck=np.zeros(runs, dtype=np.bool_),
             ended=np.zeros(runs, dtype=np.bool_),
             end_reason=np.zeros(runs, dtype=np.int64),
@@ -110,8 +120,11 @@ _INT_FIELDS = (
     "leaked",
     "deaths",
     "senior",
+    "owned",
 )
-_FLOAT_FIELDS = ("damage", "attack_cost", "defence_cost", "interceptors")
+_FLOAT_FIELDS = ("damage", "attack_cost", "defence_cost", "interceptors", "belief")
+_DEFAULTS = {"action": -1, "target": -1, "channel": -1, "belief": -1.0, "owned": 1}
+"""Values of fields an event does not set (others are 0)."""
 
 
 def _column(value: int | float | NDArray[np.generic], n: int, dtype: type) -> NDArray[np.generic]:
@@ -141,10 +154,10 @@ class EventLog:
         self.columns["day"].append(np.full(n, day, dtype=np.int64))
         self.columns["kind"].append(np.full(n, EVENT_KINDS.index(kind), dtype=np.int64))
         for name in _INT_FIELDS[3:]:
-            v = values.get(name, -1 if name in ("action", "target", "channel") else 0)
-            self.columns[name].append(_column(v, n, np.int64))
+            self.columns[name].append(_column(values.get(name, _DEFAULTS.get(name, 0)), n, np.int64))
         for name in _FLOAT_FIELDS:
-            self.columns[name].append(_column(values.get(name, 0.0), n, np.float64))
+            v = values.get(name, _DEFAULTS.get(name, 0.0))
+            self.columns[name].append(_column(v, n, np.float64))
 
     def arrays(self) -> dict[str, NDArray[np.generic]]:
         """The log as arrays, in the order the events happened (time order within a run)."""
@@ -187,5 +200,7 @@ def events_table(events: dict[str, NDArray[np.generic]], params: Params, run_ids
             "attack_cost_usd": pa.array(events["attack_cost"]),
             "defence_cost_usd": pa.array(events["defence_cost"]),
             "interceptors": pa.array(events["interceptors"]),
+            "acknowledged": pa.array(events["owned"].astype(bool)),
+            "belief": pa.array(events["belief"]),
         }
     )

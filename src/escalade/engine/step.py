@@ -17,6 +17,7 @@ from escalade.engine.factions import hardliner_relaxation
 from escalade.engine.proxies import proxy_initiative
 from escalade.engine.retaliation import convenes, decay_grievance
 from escalade.engine.stakes import inducements_in_force
+from escalade.engine.thresholds import war_goes_on
 from escalade.engine.state import EventLog, State
 from escalade.engine.world import World
 
@@ -42,3 +43,4 @@ def step(state: State, world: World, day: int, log: EventLog) -> None:
     worst = ending.worst_grievance(state, p)
     ending.mediated_ceasefire(state, p, streams, day, log, worst)  # M13
     ending.quiet_end(state, p, day, log, worst)  # M13
+    war_goes_on(state)  # M12

@@ -3,8 +3,9 @@
 The rungs that mark a direct exchange between states (``direct_exchange_rung``), strikes on
 strategic assets (``strategic_rung``), sustained war (``war_rung``) and the watched actor's
 entry into combat (``combat_watch`` striking overtly at ``combat_rung`` or above). A blow at or
-above the war rung opens a sustained war and ends the run. See
-docs/model/M12-ladder-and-thresholds.md.
+above the war rung opens a sustained war: a state with a duration, whose costs grow by
+``war_weariness`` a day (stocks, casualties, stakes at risk) until a mediated cease-fire ends it
+(M13). See docs/model/M12-ladder-and-thresholds.md.
 """
 
 from __future__ import annotations
@@ -12,14 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from escalade.engine.compiled import Cast, I
-from escalade.engine.ending import EndReason, end_runs
+from escalade.engine.compiled import Cast, F, I, model_draw
 from escalade.engine.rng import Streams
 from escalade.scenario.schema import Scenario
 
 if TYPE_CHECKING:
     from escalade.engine.params import Params
-    from escalade.engine.state import EventLog, State
+    from escalade.engine.state import State
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,7 @@ class ThresholdParams:
     war_rung: int
     combat_rung: int
     combat_watch: int
+    war_weariness: F  # (R,)
 
     @classmethod
     def compile(cls, scenario: Scenario, streams: Streams, cast: Cast) -> ThresholdParams:
@@ -42,12 +43,15 @@ class ThresholdParams:
             war_rung=mp.war_rung,
             combat_rung=mp.combat_rung,
             combat_watch=cast.index(watch) if watch in cast.actors else -1,
+            war_weariness=model_draw(scenario, streams, "war_weariness"),
         )
 
 
-def war_end(state: State, params: Params, day: int, runs: I, rung: I, log: EventLog) -> None:
-    """M12: a blow at or above ``war_rung`` opens a sustained war; the run ends there."""
-    war = runs[rung >= params.thresholds.war_rung]
-    war = war[~state.ended[war]]
-    if len(war):
-        end_runs(state, war, day, EndReason.WAR, log)
+def war_begins(state: State, params: Params, runs: I, rung: I) -> None:
+    """M12: a blow at or above ``war_rung`` opens a sustained war (the run goes on, at war)."""
+    state.at_war[runs[rung >= params.thresholds.war_rung]] = True
+
+
+def war_goes_on(state: State) -> None:
+    """M12: one more day at war where a war is on (its costs grow with it)."""
+    state.war_days += state.at_war & ~state.ended

@@ -10,8 +10,9 @@ import numpy as np
 from escalade.engine.decision import NO_ACTION, Choice, Situation
 from escalade.policies.base import Policy
 
-Ask = Callable[[Situation, int], tuple[int, bool]]
-"""``ask(situation, row) -> (action index or NO_ACTION, telegraphed)`` for one run."""
+Ask = Callable[[Situation, int], tuple[int, bool, bool]]
+"""``ask(situation, row) -> (action index or NO_ACTION, telegraphed, unacknowledged)`` for one
+run."""
 
 
 class Human(Policy):
@@ -29,9 +30,10 @@ class Human(Policy):
 
     def choose(self, situation: Situation) -> Choice:
         picks = [self.ask(situation, row) for row in range(situation.n)]
-        action = np.array([a for a, _ in picks] or [], dtype=np.int64)
-        warned = np.array([w for _, w in picks] or [], dtype=np.bool_)
-        return Choice(action=action, warned=warned)
+        action = np.array([a for a, _, _ in picks] or [], dtype=np.int64)
+        warned = np.array([w for _, w, _ in picks] or [], dtype=np.bool_)
+        denied = np.array([d for _, _, d in picks] or [], dtype=np.bool_)
+        return Choice(action=action, warned=warned, unacknowledged=denied)
 
 
 __all__ = ["NO_ACTION", "Ask", "Human"]

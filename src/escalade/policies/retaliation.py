@@ -49,5 +49,4 @@ class CalibratedRetaliation(Policy):
         cdf = np.cumsum(self.weights(situation), axis=1)
         u = situation.uniform("logit") * cdf[:, -1]
         pick = np.minimum((cdf < u[:, None]).sum(axis=1), cdf.shape[1] - 1)
-        action, warned = option_choice(pick)
-        return Choice(action=action, warned=warned)
+        return option_choice(pick)
