@@ -103,11 +103,12 @@ class Backing:
 def statements_in_force(state: State, params: Params, day: int) -> None:
     """M7 Restraint and backing: set what is in force from ``day`` on.
 
-    Statements made so far (``from_day <= day``) compose as independent pressures: restraint
-    urged on an actor is ``1 - prod(1 - strength)`` over the restraint statements toward it (so
-    Russia's call adds to the US's, never drowned by the stronger one), and backing likewise; a
-    restraining ally ("will not join an offensive") takes a blow on its client as its own only
-    by ``join_offensive x (1 - strength)``.
+    Statements made so far (``from_day <= day``) compose by a documented rule: restraint urged
+    on an actor is the *sum* of the strengths of the restraint statements toward it (each
+    pressure acts on its own: Russia's call adds to the US's, never drowned by the stronger
+    one); backing promised composes as ``1 - prod(1 - strength)`` (it removes a share of the
+    cost, so it saturates at 1); a restraining ally ("will not join an offensive") takes a blow
+    on its client as its own only by ``join_offensive x (1 - strength)``.
     """
     st = params.backing.statements
     b = state.backing
@@ -117,7 +118,7 @@ def statements_in_force(state: State, params: Params, day: int) -> None:
     for k in np.flatnonzero(st.from_day <= day):
         t, strength = st.toward[k], st.strength[:, k]
         if st.restraint[k]:
-            b.restraint[:, t] = 1.0 - (1.0 - b.restraint[:, t]) * (1.0 - strength)
+            b.restraint[:, t] = b.restraint[:, t] + strength
             b.join_offensive[:, st.by[k], t] *= 1.0 - strength
         else:
             b.backing[:, t] = 1.0 - (1.0 - b.backing[:, t]) * (1.0 - strength)

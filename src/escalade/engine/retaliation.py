@@ -39,6 +39,7 @@ class RetaliationParams:
     discharge: F
     settle_ratio: F
     answered_weight: F
+    answered_margin: F
     grievance_decay: F
     obligation_pressure: F
     decision_rate: F
@@ -62,6 +63,7 @@ class RetaliationParams:
             discharge=m("discharge"),
             settle_ratio=m("settle_ratio"),
             answered_weight=m("answered_weight"),
+            answered_margin=m("answered_margin"),
             grievance_decay=m("grievance_decay"),
             obligation_pressure=m("obligation_pressure"),
             decision_rate=m("decision_rate"),
@@ -139,12 +141,14 @@ def discharge_obligation(
 
 
 def answered_share(state: State, params: Params, runs: I, victim: I, culprit: I, rung: I) -> F:
-    """M1: the share of an answer's weight felt by the side that struck first: an answer no
-    bigger than the victim's own last blow on the answerer was expected ("respond to maintain
-    credibility without inviting a more severe response") and weighs ``answered_weight``."""
+    """M1: the share of an answer's weight felt by the side that struck first: an answer at
+    most ``answered_margin`` rungs above the victim's own last blow on the answerer was expected
+    ("respond to maintain credibility without inviting a more severe response") and weighs
+    ``answered_weight``; a bigger one is felt in full."""
+    m = params.retaliation
     own_blow = state.grievances.received_rung[runs, culprit, victim]
-    expected = (own_blow > 0) & (rung <= own_blow)
-    return np.where(expected, params.retaliation.answered_weight[runs], 1.0)
+    expected = (own_blow > 0) & (rung <= own_blow + m.answered_margin[runs])
+    return np.where(expected, m.answered_weight[runs], 1.0)
 
 
 def decay_grievance(state: State, params: Params) -> None:

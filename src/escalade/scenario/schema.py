@@ -374,7 +374,12 @@ class ModelParameters(Model):
     answered_weight: Probability = Field(
         default=0.25,
         description="M1: share of an answer's weight felt by the side that struck first when the "
-        "answer is no bigger than its own blow (a proportionate answer was expected)",
+        "answer is at most answered_margin rungs above its own blow (it was expected)",
+    )
+    answered_margin: NonNegative = Field(
+        default=1.0,
+        description="M1: rungs above the first striker's own blow within which an answer still "
+        "counts as the expected, proportionate one",
     )
     obligation_pressure: NonNegative = Field(
         default=0.35, description="M1: credibility cost of leaving a grievance unanswered, per rung"
