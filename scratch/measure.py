@@ -55,7 +55,7 @@ def levers(runs=2000):
     base = isr_first()
     print("base: ISR first>=8 %.3f  P(r>=9) %.3f P(r>=10) %.3f leak %s P(war) %.3f" % (base[0], base[1], base[2], base[3], base[4]))
     for name, sets in [("no US restraint", {"statements.0.strength": 0.0}),
-                       ("no telegraph IRN", {"actors.IRN.options": ["declare_concluded", "threaten", "sanctions", "covert_sabotage", "proxy_attack", "symbolic_strike", "large_salvo", "air_campaign", "strategic_strikes", "sustained_war", "regional_war"], "actions.7.forewarnable": False, "actions.8.forewarnable": False}),
+                       ("no telegraph IRN", {"actors.IRN.policy.may_telegraph": False}),
                        ("fidelity 0", {f"channels.{i}.fidelity": 0.0 for i in range(9)}),
                        ("join 0.8", {"relations.0.join_offensive": 0.8}),
                        ("hardliners 0.7", {"actors.IRN.factions.irgc_hardliners.weight": 0.7})]:

@@ -85,7 +85,7 @@ def answer_utility(
         - fixed
     )
     available = available_actions(params, actor, target)
-    can_warn = (cat.strike & cat.forewarnable)[None, :]
+    can_warn = (cat.strike & cat.forewarnable & params.forewarning.may_telegraph[actor])[None, :]
     can_deny = (cat.deniable & params.can_deny[actor])[None, :]
     act = np.full((len(runs), cat.size, 3), -np.inf)
     act[:, :, OWNED] = np.where(available, owned, -np.inf)

@@ -33,6 +33,7 @@ class ForewarningParams:
     """M3 parameters."""
 
     lead_days: I  # (A,) days of notice each actor gives when it telegraphs
+    may_telegraph: B  # (A,) telegraphing is among the actor's options
     min_answer_lag_days: int  # a scheduled answer lands no sooner than this many days on
     defended: B  # (A,) the actor has air-defence layers over it
     unwarned_share: F  # (R, A) share of its defence in place without warning
@@ -53,6 +54,7 @@ class ForewarningParams:
             shares[:, a] = np.divide(ready, total, out=np.zeros_like(ready), where=total > 0)
         return cls(
             lead_days=indices([a.policy.forewarning_lead_days for a in scenario.actors.values()]),
+            may_telegraph=np.array([a.policy.may_telegraph for a in scenario.actors.values()]),
             min_answer_lag_days=scenario.model.min_answer_lag_days,
             defended=defended,
             unwarned_share=shares,

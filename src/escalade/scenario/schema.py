@@ -83,6 +83,9 @@ class PolicySpec(Model):
     forewarning_lead_days: Annotated[int, Field(ge=1, le=60)] = Field(
         default=3, description="Days of notice the actor gives when it telegraphs a strike (M3)"
     )
+    may_telegraph: bool = Field(
+        default=True, description="Whether telegraphing a strike is among the actor's options (M3)"
+    )
     max_rung: RungLevel = Field(default=12, description="Highest rung this actor will consider")
 
 
