@@ -99,9 +99,10 @@ def test_allies_red_lines_and_hardliners_follow_the_blow() -> None:
     b = struck(
         "large_salvo",
         relations=[{"kind": "alliance", "between": ["USA", "BLUE"], "join_offensive": 0.5}],
-        red_lines=[{"holder": "BLUE", "if": {"actor": "RED", "rung_at_least": 8},
-                    "commits_to_rung": 8}],
-    )  # fmt: skip
+        red_lines=[
+            {"holder": "BLUE", "if": {"actor": "RED", "rung_at_least": 8}, "commits_to_rung": 8}
+        ],
+    )
     blue, red, usa = b.ix("BLUE"), b.ix("RED"), b.ix("USA")
     # A rung-8 salvo on soil: 0.5 x 8 x 2.5 = 10 rungs; the US takes 0.5 x 10 = 5 (M7).
     assert b.state.grievances.grievance[:, blue, red] == pytest.approx([10.0, 10.0])
@@ -155,9 +156,16 @@ def test_the_trigger_lands_on_its_day_in_every_run() -> None:
     b = batch(
         runs=2,
         model=QUIET,
-        initial_events=[{"day": 2, "actor": "RED", "action": "targeted_killing_abroad",
-                         "target": "BLUE", "soil_equivalent": True}],
-    )  # fmt: skip
+        initial_events=[
+            {
+                "day": 2,
+                "actor": "RED",
+                "action": "targeted_killing_abroad",
+                "target": "BLUE",
+                "soil_equivalent": True,
+            }
+        ],
+    )
     w = World(b.params, b.streams, {})
     land_triggers(b.state, w, 1, b.log)
     assert not b.state.struck.any()  # not yet

@@ -51,12 +51,16 @@ def appraise() -> tuple[Batch, Appraisal]:
         actors=ACTORS,
         model=MODEL,
         red_lines=[
-            {"holder": "BLUE", "if": {"actor": "RED", "rung_at_least": 6},
-             "commits_to_rung": 8, "audience_cost": 2.0},
+            {
+                "holder": "BLUE",
+                "if": {"actor": "RED", "rung_at_least": 6},
+                "commits_to_rung": 8,
+                "audience_cost": 2.0,
+            },
         ],
         statements=[{"by": "USA", "kind": "restraint", "toward": "BLUE", "strength": 0.5}],
         inducements=[{"to": "BLUE", "kind": "talks", "value": 1.5, "above_rung": 7}],
-    )  # fmt: skip
+    )
     statements_in_force(b.state, b.params, 0)
     inducements_in_force(b.state, b.params, 0)
     b.state.red_crossed[:, 0] = True

@@ -26,8 +26,9 @@ def deliver(channels: list[dict[str, Any]], runs: int = 3, **model: Any) -> tupl
 
 
 def test_a_sure_channel_delivers_every_message_after_its_delay() -> None:
-    arrives, delay = deliver([{"between": ["RED", "BLUE"], "via": "MED", "delay_days": 2,
-                               "fidelity": 1.0}])  # fmt: skip
+    arrives, delay = deliver(
+        [{"between": ["RED", "BLUE"], "via": "MED", "delay_days": 2, "fidelity": 1.0}]
+    )
     assert arrives.tolist() == [True, True, True]
     assert delay.tolist() == [2, 2, 2]
 

@@ -20,11 +20,20 @@ ACTORS: dict[str, Any] = {
 # commits ISR to rung 7 (audience cost 2), declared on day 3; a second line commits ISR to
 # rung 9 (audience cost 1.5) after rung 8 or more.
 LINES: list[dict[str, Any]] = [
-    {"holder": "ISR", "if": {"actor": "IRN", "rung_at_least": 7}, "commits_to_rung": 7,
-     "audience_cost": 2.0, "from_day": 3},
-    {"holder": "ISR", "if": {"actor": "IRN", "rung_at_least": 8}, "commits_to_rung": 9,
-     "audience_cost": 1.5},
-]  # fmt: skip
+    {
+        "holder": "ISR",
+        "if": {"actor": "IRN", "rung_at_least": 7},
+        "commits_to_rung": 7,
+        "audience_cost": 2.0,
+        "from_day": 3,
+    },
+    {
+        "holder": "ISR",
+        "if": {"actor": "IRN", "rung_at_least": 8},
+        "commits_to_rung": 9,
+        "audience_cost": 1.5,
+    },
+]
 
 
 def test_a_blow_at_or_above_the_line_from_its_actor_crosses_it_once_declared() -> None:
