@@ -12,6 +12,7 @@ landed, and the same crisis ten days on.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from functools import cache
 
@@ -121,7 +122,7 @@ def test_a_policy_satisfies_the_engines_protocol(name: str) -> None:
     assert callable(policy.choose)
 
 
-def choices(name: str, found: tuple[Situation, ...]) -> list[Choice]:
+def choices(name: str, found: Sequence[Situation]) -> list[Choice]:
     return [make_policy(name).choose(s) for s in found]
 
 

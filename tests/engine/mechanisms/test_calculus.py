@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from escalade.engine.backing import statements_in_force
-from escalade.engine.calculus import answer_utility
+from escalade.engine.calculus import answer_utility, available_actions
 from escalade.engine.decision import Appraisal
 from escalade.engine.stakes import inducements_in_force
 from tests.engine.mechanisms.tiny import Batch, batch
@@ -136,3 +136,24 @@ def test_without_a_proxy_an_actor_cannot_act_through_one() -> None:
         b.state, b.params, b.runs, red, np.full(2, b.ix("BLUE")), np.full(2, GRIEVANCE)
     )
     assert not a.available[:, b.params.catalog.find("proxy_attack")].any()
+
+
+def test_the_actions_available_are_the_actors_options_against_the_targets_role() -> None:
+    b = batch(runs=2, actors={**ACTORS, "BLUE": {**ACTORS["BLUE"], "policy": {"max_rung": 7}}})
+    blue, red, hez = b.ix("BLUE"), b.ix("RED"), b.ix("HEZ")
+    cat = b.params.catalog
+    ok = available_actions(b.params, blue, np.array([red, hez]))
+    names = np.array(cat.names)
+    # Against the state RED: everything up to BLUE's max_rung 7 that can target a state.
+    assert names[ok[0]].tolist() == [
+        "declare_concluded",
+        "threaten",
+        "sanctions",
+        "covert_sabotage",
+        "proxy_attack",
+        "targeted_killing_abroad",
+        "symbolic_strike",
+    ]
+    # Against the proxy HEZ: the actions that can target a proxy (strikes on its assets).
+    assert names[ok[1]].tolist() == ["strike_proxy_assets"]
+    assert not ok[:, cat.find("large_salvo")].any()  # above max_rung

@@ -8,7 +8,12 @@ from typing import Any
 import numpy as np
 import pytest
 
-from escalade.engine.red_lines import cross_red_lines, honour_red_lines, red_line_commitment
+from escalade.engine.red_lines import (
+    cross_red_lines,
+    honour_red_lines,
+    initial_crossed,
+    red_line_commitment,
+)
 from tests.engine.mechanisms.tiny import batch
 
 ACTORS: dict[str, Any] = {
@@ -34,6 +39,12 @@ LINES: list[dict[str, Any]] = [
         "audience_cost": 1.5,
     },
 ]
+
+
+def test_no_line_stands_crossed_at_the_start() -> None:
+    b = batch(runs=3, actors=ACTORS, red_lines=LINES)
+    assert initial_crossed(b.params.red_lines, 3).shape == (3, 2)  # one column a line
+    assert not b.state.red_crossed.any()
 
 
 def test_a_blow_at_or_above_the_line_from_its_actor_crosses_it_once_declared() -> None:

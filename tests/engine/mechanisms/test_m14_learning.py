@@ -6,13 +6,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from escalade.engine.learning import learn_from_salvo, learnt_discount
+from escalade.engine.learning import initial_beliefs, learn_from_salvo, learnt_discount
 from tests.engine.mechanisms.tiny import batch
 
 
 def test_every_attacker_starts_from_the_initial_belief() -> None:
-    b = batch(runs=2, model={"initial_interception_belief": 0.5})
-    assert b.state.belief_interception == pytest.approx(np.full((2, 2), 0.5))
+    b = batch(runs=2, model={"initial_interception_belief": {"uniform": [0.2, 0.8]}})
+    drawn = b.params.learning.initial_belief  # one draw per run, shared by every actor
+    assert drawn[0] != drawn[1]
+    assert initial_beliefs(b.params.learning, 3) == pytest.approx(np.repeat(drawn[:, None], 3, 1))
+    assert b.state.belief_interception == pytest.approx(np.repeat(drawn[:, None], 2, 1))
 
 
 def test_an_attacker_moves_its_belief_toward_each_salvos_interception_rate() -> None:
