@@ -149,6 +149,7 @@ def _register_commands() -> None:
 
     for module in (run, experiments, compare, sweep, report, salvo, hindcast, play):
         module.register(app)
+    from escalade.ingest.command import register as register_ingest; register_ingest(app)  # fmt: skip
 
 
 _register_commands()
