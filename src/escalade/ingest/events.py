@@ -19,8 +19,11 @@ from escalade.ingest.patterns import (
     CAMPAIGN,
     COVERT,
     IRREALIS,
+    LIMITED,
     NON_LADDER_KINDS,
     PASSIVE_BEFORE,
+    PRONOUN_SUBJECT,
+    REFERENCE,
     SALVO,
     SENIOR,
     STATEMENT_CUES,
@@ -91,6 +94,7 @@ class Event:
     article: str = ""
     mentions: int = 1
     also_at: list[list[int]] = field(default_factory=list)
+    sentences: list[str] = field(default_factory=list, repr=False)  # every mention's sentence
 
     @property
     def ladder(self) -> bool:
@@ -98,6 +102,7 @@ class Event:
 
     def as_dict(self) -> dict[str, Any]:
         d = asdict(self)
+        d.pop("sentences")
         d["ladder"] = self.ladder
         return d
 
@@ -177,7 +182,10 @@ class Extractor:
         events: list[Event] = []
         unknown: list[dict[str, Any]] = []
         last_actor: str | None = None
+        title_end = _title_end(article.text)
         for sent in doc.sents:
+            if sent.start_char < title_end:
+                continue  # the headline repeats the story in the present tense
             sms = [m for m in mentions if sent.start <= m.tok < sent.end]
             sent_triggers = [(i, triggers[i]) for i in range(sent.start, sent.end) if i in triggers]
             found = self._sentence(doc, sent, sms, sent_triggers, base, last_actor, unknown)
@@ -212,21 +220,17 @@ class Extractor:
     ) -> list[Event]:
         text = sent.text
         off = sent.start_char
-        roles = {id(m): _role(doc, sent, m, sms) for m in sms}
+        trig_toks = {t for t, _ in sent_triggers}
+        roles = {id(m): _role(doc, sent, m, sms, trig_toks) for m in sms}
         speaker = next((m for m in sms if roles[id(m)] == "speaker"), None)
-        statement: tuple[str, int, re.Match[str]] | None = None
-        for kind, pattern in STATEMENT_CUES:
-            m = pattern.search(text)
-            if m:
-                statement = (kind, off + m.start(), m)
-                break
-        dates = [d for d in find_dates(text, base) if not _DATELINE.match(text[d.start + len(d.text) :])]
+        statements = _statement_cues(text, off)
+        dates = [
+            d for d in find_dates(text, base) if not _DATELINE.match(text[d.start + len(d.text) :])
+        ]
         date = next((d for d in dates if d.value), dates[0] if dates else None)
         quantities = find_quantities(text)
         casualties = find_casualties(text)
-        place = next(
-            (m for m in sms if m.label == "place" or roles[id(m)] == "place"), None
-        )
+        place = next((m for m in sms if m.label == "place" or roles[id(m)] == "place"), None)
         out: list[Event] = []
 
         def common(ev: Event) -> Event:
@@ -242,69 +246,98 @@ class Extractor:
             ev.speaker = speaker.text if speaker else None
             ev.speaker_actor = speaker.actor if speaker else None
             ev.evidence = text
+            ev.sentences = [text]
             ev.rung = self.rungs.get(ev.kind)
+            if ev.target == ev.actor:
+                ev.target = None
             return ev
 
         # blows, unless reported inside a statement (a threat to strike is not a strike)
-        blows: dict[str | None, list[tuple[int, str, str | None, bool]]] = {}
+        first_cue = statements[0][1] if statements else None
+        groups: dict[str, list[tuple[int, str, str | None, str | None, bool]]] = {}
+        live: list[tuple[int, str, str, bool]] = []
         for tok, label in sent_triggers:
             tok_char = doc[tok].idx
-            if statement and statement[1] <= tok_char and statement[0] != "intercept":
+            if first_cue is not None and first_cue <= tok_char:
                 continue
             before = doc.text[max(sent.start_char, tok_char - 60) : tok_char]
             if IRREALIS.search(before):
                 continue
-            actor, target, fallback = self._blow_roles(doc, sent, tok, sms, roles, label, speaker)
-            if actor is None and _PRONOUN_START.match(doc.text[sent.start_char : tok_char]):
-                actor = last_actor
+            live.append((tok, label, before, bool(REFERENCE.search(before))))
+        reporting = any(not ref for *_, ref in live)
+        for tok, label, before, ref in live:
+            tok_char = doc[tok].idx
+            if ref and reporting and label != "INTERCEPT":
+                continue  # "in retaliation for the killing": an event named, not reported
+            actor, target, fallback = self._blow_roles(doc, sent, tok, sms, roles, label)
+            if actor is None and ref:
+                continue  # "the strike", "after the attack": an event named, not reported
+            if actor is None and (
+                _PRONOUN_START.match(doc.text[sent.start_char : tok_char])
+                or PRONOUN_SUBJECT.search(before)
+            ):
+                actor = speaker.actor if speaker and PRONOUN_SUBJECT.search(before) else last_actor
+            if actor is None and label == "INTERCEPT" and speaker is not None:
+                actor = speaker.actor
+            group = "intercept" if label == "INTERCEPT" else "blow"
+            groups.setdefault(group, []).append((tok, label, actor, target, fallback))
+        for group, hits in groups.items():
+            actor = next((h[2] for h in hits if h[2]), None)
+            target = next((h[3] for h in hits if h[3] and not h[4] and h[3] != actor), None)
+            target = target or next((h[3] for h in hits if h[3] and h[3] != actor), None)
             if actor is None and target is None:
                 continue
             if actor is None:
-                self._unknown(doc, sent, tok, unknown)
-            blows.setdefault(actor, []).append((tok, label, target, fallback))
-        for actor, hits in blows.items():
+                self._unknown(doc, sent, hits[0][0], unknown)
             labels = {h[1] for h in hits}
-            target = next((h[2] for h in hits if h[2] and not h[3]), None) or next(
-                (h[2] for h in hits if h[2]), None
+            kind = "intercept" if group == "intercept" else self._blow_kind(
+                labels, actor, target, text, quantities, place
             )
-            if labels == {"INTERCEPT"}:
-                kind = "intercept"
-            else:
-                munitions = max(
-                    (q.count for q in quantities if q.unit not in ("target", "site")), default=0
-                )
-                aircraft = max((q.count for q in quantities if q.unit == "aircraft"), default=0)
-                abroad = (
-                    place is not None
-                    and self.dictionary.role(target) == "state"
-                    and _place_owner(self.dictionary, place) not in (None, target)
-                    and place.label == "place"
-                )
-                feats = BlowFeatures(
-                    actor_role=self.dictionary.role(actor),
-                    target_role="proxy" if abroad else self.dictionary.role(target),
-                    killing="KILL" in labels,
-                    senior=bool(SENIOR.search(text)),
-                    strategic=bool(STRATEGIC.search(text)),
-                    campaign=bool(CAMPAIGN.search(text)) or aircraft >= 20,
-                    salvo=bool(SALVO.search(text)),
-                    war=bool(WAR.search(text)),
-                    covert="SABOTAGE" in labels or bool(COVERT.search(text)) and actor is None,
-                    munitions=munitions,
-                )
-                kind = classify_blow(feats)
             ev = Event(actor=actor, target=target, kind=kind)
             ev.actor_text = _text_of(sms, actor)
             ev.target_text = _text_of(sms, target)
             out.append(common(ev))
-        if statement is not None:
-            kind, cue_char, match = statement
+        for kind, cue_char, match in statements:
             ev = self._statement(doc, sent, kind, cue_char, match, sms, roles, speaker)
             if ev is not None:
                 if ev.actor is None and _PRONOUN_START.match(text):
                     ev.actor = last_actor
                 out.append(common(ev))
         return out
+
+    def _blow_kind(
+        self,
+        labels: set[str],
+        actor: str | None,
+        target: str | None,
+        text: str,
+        quantities: list[Any],
+        place: Mention | None,
+    ) -> str:
+        munitions = max((q.count for q in quantities if q.unit not in ("target", "site")), default=0)
+        aircraft = max((q.count for q in quantities if q.unit == "aircraft"), default=0)
+        actor_role = self.dictionary.role(actor)
+        abroad = (
+            place is not None
+            and actor_role == "state"
+            and self.dictionary.role(target) == "state"
+            and place.label == "place"
+            and _place_owner(self.dictionary, place) not in (None, target)
+        )
+        limited = bool(LIMITED.search(text))
+        feats = BlowFeatures(
+            actor_role=actor_role,
+            target_role="proxy" if abroad else self.dictionary.role(target),
+            killing="KILL" in labels,
+            senior=bool(SENIOR.search(text)),
+            strategic=bool(STRATEGIC.search(text)) and not limited,
+            campaign=(bool(CAMPAIGN.search(text)) or aircraft >= 20) and not limited,
+            salvo=bool(SALVO.search(text)),
+            war=bool(WAR.search(text)),
+            covert="SABOTAGE" in labels or (bool(COVERT.search(text)) and actor is None),
+            munitions=munitions,
+        )
+        return classify_blow(feats)
 
     def _blow_roles(
         self,
@@ -314,32 +347,30 @@ class Extractor:
         sms: list[Mention],
         roles: dict[int, str],
         label: str,
-        speaker: Mention | None,
     ) -> tuple[str | None, str | None, bool]:
+        """(actor, target, whether the target is only where the blow fell) of one trigger."""
         passive = bool(PASSIVE_BEFORE.search(doc.text[sent.start_char : doc[tok].idx]))
         before = [m for m in sms if m.tok_end <= tok]
         after = [m for m in sms if m.tok > tok]
-        agent = next((m for m in after if roles[id(m)] == "by"), None)
-        subj = [
-            m for m in before if roles[id(m)] in ("subject",) and m.label != "place" and m.actor
-        ]
+        agent = next((m for m in after if roles[id(m)] == "by" and m.tok - tok <= 4), None)
+        agent = agent or next(
+            (m for m in reversed(before) if roles[id(m)] == "by" and tok - m.tok_end <= 4), None
+        )
+        subj = [m for m in before if roles[id(m)] == "subject" and m.label != "place" and m.actor]
         objs = [
             m
             for m in after
-            if roles[id(m)] in ("subject", "target", "addressee") and m.label != "place" and m.actor
+            if roles[id(m)] in ("subject", "target", "addressee", "of")
+            and m.label != "place"
+            and m.actor
         ]
-        actor: str | None
-        target: str | None
         if passive:
             target = subj[-1].actor if subj else None
+            agent = agent or next((m for m in after if roles[id(m)] == "by"), None)
             actor = agent.actor if agent else None
-            if actor is None:
-                adj = [m for m in after if m.label == "names" and roles[id(m)] != "place"]
-                actor = next((m.actor for m in adj if m.actor != target), None)
-            return actor, target, False
-        actor = subj[-1].actor if subj else (agent.actor if agent else None)
-        if actor is None and speaker is not None and label != "INTERCEPT":
-            actor = speaker.actor
+            return actor, (target if target != actor else None), False
+        actor_m = _head_of_chain(subj[-1], sms, doc) if subj else agent
+        actor = actor_m.actor if actor_m else None
         target = next((m.actor for m in objs if m.actor != actor), None)
         fallback = target is None
         if target is None:
@@ -348,10 +379,7 @@ class Extractor:
                 for m in after + before
                 if m.label == "place" or roles[id(m)] == "place"
             ]
-            target = next(
-                (p for p in placed if p and p != actor and self.dictionary.role(p) == "state"),
-                None,
-            )
+            target = next((p for p in placed if p and p != actor), None)
         if label == "INTERCEPT" and target is None:
             target = next(
                 (m.actor for m in before if m.actor != actor and m.label != "place"), None
@@ -369,37 +397,43 @@ class Extractor:
         roles: dict[int, str],
         speaker: Mention | None,
     ) -> Event | None:
-        before = [m for m in sms if m.end <= cue_char and m.actor and m.label != "place"]
-        after = [m for m in sms if m.start >= cue_char and m.actor and m.label != "place"]
-        channel = next((m for m in sms if roles[id(m)] == "channel"), None)
-        valid_before = [
-            m for m in before if roles[id(m)] in ("subject", "speaker") and m is not channel
-        ]
-        actor_m = speaker or (valid_before[-1] if valid_before else None)
-        if speaker is None and valid_before:
-            actor_m = valid_before[0] if kind in ("restraint", "backing") else valid_before[-1]
-        actor = actor_m.actor if actor_m else None
-        addressee = next((m for m in sms if roles[id(m)] == "addressee" and m.actor != actor), None)
+        channels = [m for m in sms if roles[id(m)] == "channel"]
+        channel = channels[0] if channels else None
+        usable = [m for m in sms if m.actor and m.label != "place" and m not in channels]
+        before = [m for m in usable if m.end <= cue_char]
+        after = [m for m in usable if m.start >= cue_char]
+        subjects = [m for m in before if roles[id(m)] in ("subject", "speaker")]
         passive_threat = kind == "threaten" and re.match(
-            r"(will|must) (be )?(punish|pay|face|regret)", match.group(0), re.I
+            r"(will|must|would) (be )?(punish|pay|face|regret)", match.group(0), re.I
+        )
+        actor_m: Mention | None
+        embedded = speaker is not None and speaker.end <= cue_char
+        if embedded and speaker is not None:
+            actor_m = speaker
+            inner = [m for m in subjects if m.start > speaker.end and m.actor != speaker.actor]
+            if inner and kind in ("threaten", "red_line", "demand", "condition"):
+                passive_threat = True  # "Khamenei said Israel must be punished": Israel, the target
+        elif passive_threat:
+            actor_m = speaker or (subjects[0] if subjects else None)
+        else:
+            actor_m = _head_of_chain(subjects[-1], sms, doc) if subjects else speaker
+        actor = actor_m.actor if actor_m else None
+        addressee = next(
+            (m for m in usable if roles[id(m)] == "addressee" and m.actor != actor), None
         )
         target_m: Mention | None = addressee
         if target_m is None and passive_threat:
-            target_m = next(
-                (m for m in reversed(before) if m.actor != actor and m is not channel), None
-            )
+            target_m = next((m for m in reversed(before) if m.actor != actor), None)
         if target_m is None:
             for m in after:
-                if m.actor == actor or m is channel or roles[id(m)] == "speaker":
+                if m.actor == actor or roles[id(m)] == "speaker":
                     continue
-                if kind == "restraint" and _prev_word(doc, m) == "against":
+                if kind in ("restraint", "backing") and _prev_word(doc, m) == "against":
                     continue
+                if kind == "declare_concluded" and roles[id(m)] != "target":
+                    break
                 target_m = m
                 break
-        if target_m is None and kind not in ("restraint",):
-            target_m = next(
-                (m for m in reversed(before) if m.actor != actor and m is not channel), None
-            )
         if actor is None and target_m is None:
             return None
         ev = Event(actor=actor, target=target_m.actor if target_m else None, kind=kind)
@@ -418,48 +452,116 @@ class Extractor:
             )
 
 
+_CONJ = re.compile(r"\b(but|while|whereas|although|and that|and was|and is|and would|and will)\b|;")
+
+
+def _statement_cues(text: str, off: int) -> list[tuple[str, int, re.Match[str]]]:
+    """The statement cues of a sentence: the first in priority order, and a second one of
+    another kind when a conjunction separates the two ("... concluded, but warned ...")."""
+    found: list[tuple[str, int, re.Match[str]]] = []
+    for kind, pattern in STATEMENT_CUES:
+        m = pattern.search(text)
+        if m is None:
+            continue
+        if not found:
+            found.append((kind, off + m.start(), m))
+            continue
+        first = found[0][2]
+        lo, hi = sorted([(first.start(), first.end()), (m.start(), m.end())])
+        if lo[1] <= hi[0] and _CONJ.search(text[lo[1] : hi[0] + 1]):
+            found.append((kind, off + m.start(), m))
+            break
+    return sorted(found, key=lambda f: f[1])
+
+
+def _head_of_chain(m: Mention, sms: list[Mention], doc: Any) -> Mention:
+    """The first of coordinated mentions ("the United States and Britain" -> United States)."""
+    while True:
+        prev = [p for p in sms if p.actor and p.tok_end <= m.tok and 1 <= m.tok - p.tok_end <= 2]
+        if not prev:
+            return m
+        gap = {doc[i].lower_ for i in range(prev[-1].tok_end, m.tok)}
+        if not (gap <= {"and", ",", "the", "&"} and gap & {"and", ",", "&"}):
+            return m
+        m = prev[-1]
+
+
+def _title_end(text: str) -> int:
+    """End offset of the headline (a first line without a full stop), or 0."""
+    stripped = text.lstrip()
+    line = stripped.split("\n", 1)[0].rstrip()
+    if line and len(line) < 200 and not line.endswith((".", "!", "?", '"', "”", ":")):
+        return len(text) - len(stripped) + len(line)
+    return 0
+
+
 def _prev_word(doc: Any, m: Mention) -> str:
     i = m.tok - 1
+    while i >= 0 and doc[i].is_space:
+        i -= 1
     return doc[i].lower_ if i >= 0 else ""
 
 
-def _role(doc: Any, sent: Any, m: Mention, sms: list[Mention]) -> str:
-    """What a mention is in its sentence: subject, target, place, by, speaker, addressee,
+_DETERMINERS = {"the", "a", "an", "its", "their", "his", "her", "our", "'s", "’s", "both", "also",
+                "two", "several", "some", "all"}  # fmt: skip
+_TITLE_WORDS = {"president", "prime", "minister", "foreign", "defense", "defence", "secretary",
+                "supreme", "leader", "general", "gen.", "brig.", "brigadier", "major", "commander",
+                "spokesman", "spokeswoman", "ayatollah", "king", "sheikh", "crown", "prince",
+                "chief", "adm.", "admiral", "rear", "lt.", "col.", "sen.", "state", "political",
+                "military", "army", "top", "senior", "deputy", "vice", "mr.", "ms.", "dr.",
+                "national", "security", "adviser", "advisor", "envoy", "ambassador", "speaker",
+                "house", "press", "spokesperson", "interior", "intelligence"}  # fmt: skip
+_ROLE_WORDS = {"spokesman", "spokeswoman", "spokesperson", "officials", "official", "minister",
+               "ministry", "military", "army", "government", "leader", "president", "sources",
+               "statement", "media", "mission", "secretary", "envoy", "office"}  # fmt: skip
+
+
+def _role(doc: Any, sent: Any, m: Mention, sms: list[Mention], triggers: set[int]) -> str:
+    """What a mention is in its sentence: subject, target, place, by, of, speaker, addressee,
     channel (from the words around it)."""
-    words: list[str] = []
     i = m.tok - 1
-    while i >= sent.start and len(words) < 4:
-        w = doc[i].lower_
-        if doc[i].is_space:
-            i -= 1
-            continue
-        words.append(w)
-        if w not in _SKIP and not doc[i].is_title:
-            break
+    while i >= sent.start and (
+        doc[i].is_space or doc[i].lower_ in _DETERMINERS or doc[i].lower_ in _TITLE_WORDS
+    ):
         i -= 1
-    nxt = [doc[j].lower_ for j in range(m.tok_end, min(m.tok_end + 4, sent.end))]
-    first = next((w for w in words if w not in _SKIP and w not in ("'s",)), "")
-    if first in ("through", "via") or (words[:1] == ["the"] and first in ("through", "via")):
+    first = doc[i].lower_ if i >= sent.start else ""
+    second = doc[i - 1].lower_ if i - 1 >= sent.start else ""
+    nxt = [doc[j].lower_ for j in range(m.tok_end, min(m.tok_end + 3, sent.end))]
+    if first in ("through", "via"):
         return "channel"
-    if any(w in SAY_VERBS for w in nxt[:3]) and not any(w in TARGET_PREPS for w in nxt[:1]):
-        if not (nxt and nxt[0] in ("'s", "’s")):
-            return "speaker"
-    if first in ("said", "says", "to") and words and words[0] == first and first != "to":
+    if nxt and (
+        nxt[0] in SAY_VERBS
+        or (nxt[0] in _ROLE_WORDS and len(nxt) > 1 and (nxt[1] in SAY_VERBS or nxt[1] in _ROLE_WORDS))
+        or (len(nxt) > 2 and nxt[1] in _ROLE_WORDS and nxt[2] in SAY_VERBS)
+    ):
         return "speaker"
-    if words[:2] == ["to", "according"]:
+    if first in ("said", "says") or (first == "to" and second == "according"):
         return "speaker"
+    if any(t in triggers for t in range(m.tok_end, min(m.tok_end + 3, sent.end))) and not (
+        first in TARGET_PREPS or first in PLACE_PREPS or first == "of"
+    ):
+        return "subject"
+    if (
+        any(t in triggers for t in range(m.tok_end, min(m.tok_end + 3, sent.end)))
+        and first in ("in", "of", "from", "after", "by")
+        and m.tok > 0
+        and doc[m.tok - 1].lower_ in ("a", "an")
+    ):
+        return "by"  # "in an Israeli strike", "killed in a U.S. drone strike"
     if first == "by":
         return "by"
-    if first in ADDRESSEE_VERBS or (first == "on" and len(words) > 1 and words[1] == "called"):
+    if first in ADDRESSEE_VERBS or (first == "on" and second == "called"):
         return "addressee"
     if first in TARGET_PREPS:
         return "target"
+    if first == "of":
+        return "of"
     if first in PLACE_PREPS:
         return "place"
-    if first in ("and", ",", "or") or (words and words[0] in ("and", ",", "or")):
-        prev = [p for p in sms if p.tok_end <= m.tok and m.tok - p.tok_end <= 2]
+    if first in ("and", ",", "or", "&"):
+        prev = [p for p in sms if p.tok_end <= m.tok and m.tok - p.tok_end <= 3 and p is not m]
         if prev:
-            return _role(doc, sent, prev[-1], sms)
+            return _role(doc, sent, prev[-1], sms, triggers)
     return "subject"
 
 
@@ -491,6 +593,7 @@ def merge_events(events: list[Event]) -> list[Event]:
             continue
         same.mentions += 1
         same.also_at.append([ev.start, ev.end])
+        same.sentences += ev.sentences
         same.date = same.date or ev.date
         same.date_text = same.date_text or ev.date_text
         same.place = same.place or ev.place

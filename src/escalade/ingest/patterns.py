@@ -38,6 +38,14 @@ IRREALIS = re.compile(
     r"against\s+(?:a|an|any)|risk\w*|possible|potential|expected|to)\s+(?:\w+\s+){0,3}$",
     re.I,
 )
+# a trigger that names an event already reported ("the attack", "after the strike") is no report
+REFERENCE = re.compile(
+    r"\b(the|this|that|these|those|its|their|his|her|last|saturday's|sunday's|weekend's|"
+    r"(?:\w+)'s)\s+(?:[\w\-]+\s+){0,2}$",
+    re.I,
+)
+PRONOUN_SUBJECT = re.compile(r"\b(it|they|we)\s+(?:\w+\s+){0,2}$", re.I)
+LIMITED = re.compile(r"\b(limited|symbolic|single|pinpoint|small|narrow)\b", re.I)
 PASSIVE_BEFORE = re.compile(r"\b(was|were|been|being|is|are)\s+(?:\w+\s+)?$", re.I)
 SENIOR = re.compile(
     r"\b(?:gen\.|brig\.|(?:general|commander|commanders|chief|leader|leaders|head|scientist|"
@@ -67,7 +75,9 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
     (
         "declare_concluded",
         re.compile(
-            r"(matter (?:can|could|should) be (?:deemed|considered) (?:concluded|closed)|"
+            r"(matter\W{0,3}(?:can|could|should) be (?:deemed|considered) (?:concluded|closed)|"
+            r"suspend\w* (?:all |its )?(?:military )?(?:operations|attacks)|halt\w* (?:its )?attacks|"
+            r"st(?:an|oo)d down\b|no need for (?:a )?further (?:response|action)|concluded\b|"
             r"(?:considers?|deem\w*) the matter (?:closed|concluded)|"
             r"(?:operation|response|retaliation|attack) (?:is|was|had been) (?:over|concluded|complete)|"
             r"(?:does|did) not (?:intend|plan|seek) (?:to )?(?:continue|further|escalat)|"
@@ -91,29 +101,9 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"(red line|if (?:iran|israel|tehran|the united states|washington|hezbollah|it|they) "
             r"(?:attacks?|strikes?|retaliates?|fires?|launches?|crosses)|"
             r"any (?:attack|aggression|strike|retaliation)[^.;]{0,60}will be (?:met|answered)|"
-            r"(?:is|as) (?:an attack on|equal to|tantamount to)[^.;]{0,30}(?:soil|territory))",
-            re.I,
-        ),
-    ),
-    (
-        "restraint",
-        re.compile(
-            rf"((?:will|would|did) not (?:join|participate|take part|support|back|be part of|"
-            rf"be involved){_ANY}(?:offensive|retaliat\w*|counter\w*|strike|attack|operation)|"
-            rf"\burg\w*{_ANY}(?:restraint|not to|to avoid|to limit|to refrain|de-?escalat\w*|calm)|"
-            rf"call\w* (?:on|for){_ANY}(?:restraint|de-?escalation|calm)|show\w* restraint|"
-            rf"take the win|exercis\w* restraint|press\w*{_ANY}(?:not to|to hold|to limit|restraint)|"
-            rf"refrain from|counsel\w* (?:restraint|caution)|restrain)",
-            re.I,
-        ),
-    ),
-    (
-        "backing",
-        re.compile(
-            r"(ironclad|commitment to (?:israel's |the |its )?(?:security|defen[cs]e)|"
-            r"will (?:help )?defend|stands? (?:firmly |fully )?(?:with|by)|full(?:est)? support|"
-            r"unwavering support|pledg\w* (?:to defend|support|to stand)|backing for|"
-            r"support for (?:israel|iran|\w+)'s (?:defen[cs]e|right)|help (?:defend|protect))",
+            r"(?:is|as) (?:an attack on|equal to|tantamount to)[^.;]{0,30}(?:soil|territory)|"
+            r"any (?:attack|strike|aggression)\w* (?:on|against)[^.;]{0,40}(?:would|will) "
+            r"(?:lead to|trigger|mean|bring|result in))",
             re.I,
         ),
     ),
@@ -125,8 +115,33 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             rf"(?:passed|relayed|conveyed|delivered|carried|sent|transmitted){_ANY}"
             rf"(?:message|notice|warning)|"
             rf"(?:informed|notified|told|alerted|warned){_ANY}(?:in advance|ahead of|beforehand|"
-            rf"hours before)|(?:through|via) (?:the )?(?:omani|swiss|qatari|turkish|iraqi) "
+            rf"hours before)|\b(?:informed|notified|reassured)\b|"
+            rf"(?:gave|given|giving|give)\b{_ANY}(?:notice|warning)|"
+            rf"(?:through|via) (?:the )?(?:omani|swiss|qatari|turkish|iraqi) "
             rf"(?:channel|intermediar\w*|mediators?|embassy|officials))",
+            re.I,
+        ),
+    ),
+    (
+        "restraint",
+        re.compile(
+            rf"((?:will|would|did) not (?:join|participate|take part|support|back|be part of|"
+            rf"be involved){_ANY}(?:offensive|retaliat\w*|counter\w*|strike|attack|operation)|"
+            rf"\burg\w*{_ANY}(?:restraint|not to|to avoid|to limit|to refrain|de-?escalat\w*|calm)|"
+            rf"call\w* (?:on|for){_ANY}(?:restraint|de-?escalation|calm)|show\w* restraint|"
+            rf"take the win|exercis\w* restraint|press\w*{_ANY}(?:not to|to hold|to limit|restraint)|"
+            rf"refrain from|counsel\w* (?:restraint|caution)|restrain|"
+            rf"(?:does|did|do) not (?:seek|want) (?:a )?(?:wider )?(?:war|escalation|conflict))",
+            re.I,
+        ),
+    ),
+    (
+        "backing",
+        re.compile(
+            r"(ironclad|commitment to (?:israel's |the |its )?(?:security|defen[cs]e)|"
+            r"(?:will|would) (?:help )?defend|stands? (?:firmly |fully )?(?:with|by)|full(?:est)? support|"
+            r"unwavering support|pledg\w* (?:to defend|support|to stand)|backing for|"
+            r"support for (?:israel|iran|\w+)'s (?:defen[cs]e|right)|help (?:defend|protect))",
             re.I,
         ),
     ),
@@ -197,6 +212,7 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             rf"\bthreaten\w*|\bwarn\w*{_ANY}(?:respon\w*|retaliat\w*|consequences|punish\w*|"
             rf"\bpay\b|price|regret|crushing|decisive|war\b|strike|attack)|"
             rf"will (?:be )?(?:punish\w*|pay|face|regret)|must (?:be punished|face|pay)|"
+            rf"unanswered|unpunished|"
             rf"promis\w*{_ANY}(?:revenge|retaliat\w*|respon\w*|punish\w*)|"
             rf"(?:harsh|crushing|severe|decisive|painful) (?:response|retaliation|revenge)|"
             rf"will (?:respond|retaliate|strike back|avenge))",
