@@ -263,15 +263,16 @@ class Extractor:
             before = doc.text[max(sent.start_char, tok_char - 60) : tok_char]
             if IRREALIS.search(before):
                 continue
-            live.append((tok, label, before, bool(REFERENCE.search(before))))
-        reporting = any(not ref for *_, ref in live)
+            ref = REFERENCE.search(before)
+            named = ref is not None and any(
+                m.start >= tok_char - len(before) + ref.start() and m.end <= tok_char for m in sms
+            )
+            live.append((tok, label, before, ref is not None and not named))
         for tok, label, before, ref in live:
             tok_char = doc[tok].idx
-            if ref and reporting and label != "INTERCEPT":
-                continue  # "in retaliation for the killing": an event named, not reported
+            if ref and label != "INTERCEPT":
+                continue  # "the strike", "in retaliation for the killing": named, not reported
             actor, target, fallback = self._blow_roles(doc, sent, tok, sms, roles, label)
-            if actor is None and ref:
-                continue  # "the strike", "after the attack": an event named, not reported
             if actor is None and (
                 _PRONOUN_START.match(doc.text[sent.start_char : tok_char])
                 or PRONOUN_SUBJECT.search(before)
@@ -285,13 +286,17 @@ class Extractor:
             actor = next((h[2] for h in hits if h[2]), None)
             target = next((h[3] for h in hits if h[3] and not h[4] and h[3] != actor), None)
             target = target or next((h[3] for h in hits if h[3] and h[3] != actor), None)
-            if actor is None and target is None:
-                continue
+            fell_on = all(h[4] for h in hits if h[3])
+            if actor is None and (target is None or fell_on):
+                continue  # nobody named, or only where it fell: too little to code
             if actor is None:
                 self._unknown(doc, sent, hits[0][0], unknown)
             labels = {h[1] for h in hits}
+            person = any(
+                m.label == "people" and m.actor == target and m.tok > hits[0][0] for m in sms
+            )
             kind = "intercept" if group == "intercept" else self._blow_kind(
-                labels, actor, target, text, quantities, place
+                labels, actor, target, text, quantities, place, person, sms
             )
             ev = Event(actor=actor, target=target, kind=kind)
             ev.actor_text = _text_of(sms, actor)
@@ -313,6 +318,8 @@ class Extractor:
         text: str,
         quantities: list[Any],
         place: Mention | None,
+        person: bool,
+        sms: list[Mention],
     ) -> str:
         munitions = max((q.count for q in quantities if q.unit not in ("target", "site")), default=0)
         aircraft = max((q.count for q in quantities if q.unit == "aircraft"), default=0)
@@ -323,12 +330,13 @@ class Extractor:
             and self.dictionary.role(target) == "state"
             and place.label == "place"
             and _place_owner(self.dictionary, place) not in (None, target)
+            and any(self.dictionary.role(m.actor) == "proxy" or "Quds" in m.text for m in sms)
         )
         limited = bool(LIMITED.search(text))
         feats = BlowFeatures(
             actor_role=actor_role,
             target_role="proxy" if abroad else self.dictionary.role(target),
-            killing="KILL" in labels,
+            killing="KILL" in labels or person,
             senior=bool(SENIOR.search(text)),
             strategic=bool(STRATEGIC.search(text)) and not limited,
             campaign=(bool(CAMPAIGN.search(text)) or aircraft >= 20) and not limited,
@@ -436,6 +444,11 @@ class Extractor:
                 break
         if actor is None and target_m is None:
             return None
+        if kind == "message" and re.search(r"\breceived\b", match.group(0), re.I):
+            sender = next((m for m in after if _prev_word(doc, m) == "from"), None)
+            if sender is not None:
+                actor_m, target_m = sender, actor_m
+                actor = sender.actor
         ev = Event(actor=actor, target=target_m.actor if target_m else None, kind=kind)
         ev.actor_text = actor_m.text if actor_m else ""
         ev.target_text = target_m.text if target_m else ""
@@ -452,7 +465,9 @@ class Extractor:
             )
 
 
-_CONJ = re.compile(r"\b(but|while|whereas|although|and that|and was|and is|and would|and will)\b|;")
+_CONJ = re.compile(
+    r"\b(but|while|whereas|although|and that|and was|and is|and would|and will)\b|;|, and\b"
+)
 
 
 def _statement_cues(text: str, off: int) -> list[tuple[str, int, re.Match[str]]]:

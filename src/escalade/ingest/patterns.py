@@ -110,7 +110,9 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
     (
         "message",
         re.compile(
-            rf"((?:message|messages|notice|warning|word|assurances?)[^.;]{{0,100}}"
+            rf"(\b(?:received|got|sent|carried|delivered|passed) (?:a |an )?(?:\w+ )?"
+            rf"(?:message|letter|note|warning)|"
+            rf"(?:message|messages|notice|warning|word|assurances?)[^.;]{{0,100}}"
             rf"(?:through|via|by way of|passed|relayed|conveyed)|"
             rf"(?:passed|relayed|conveyed|delivered|carried|sent|transmitted){_ANY}"
             rf"(?:message|notice|warning)|"
@@ -181,7 +183,7 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             rf"((?:deploy\w*|dispatch\w*|\bsen[dt]\b|sends|\bmov(?:ed|ing|es)\b|rush\w*|"
             rf"position\w*|order\w*|reinforc\w*|bolster\w*){_ANY}"
             rf"(?:aircraft carrier|carrier|destroyers?|warships?|air defen[cs]es?|thaad|patriot|"
-            rf"squadrons?|fighter jets|bombers|submarines?|b-52s?|interceptors)|"
+            rf"squadrons?|fighter jets|bombers|submarines?|b-52s?|interceptors|troops)|"
             rf"(?:aircraft carrier|carrier strike group|destroyers?|thaad)[^.;]{{0,40}}"
             rf"(?:arriv\w*|deploy\w*))",
             re.I,

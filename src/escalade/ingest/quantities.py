@@ -53,6 +53,7 @@ _QUAL = (
 UNITS: dict[str, str] = {
     r"drones?\s+and\s+(?:ballistic\s+|cruise\s+)?missiles": "projectile",
     r"missiles\s+and\s+drones": "projectile",
+    r"rockets\s+and\s+(?:drones|missiles)": "projectile",
     r"projectiles": "projectile",
     r"(?:one-way\s+attack\s+|attack\s+|suicide\s+|explosive\s+|armed\s+|shahed\s+|kamikaze\s+)?drones?": "drone",
     r"(?:land-attack\s+)?cruise\s+missiles?": "cruise_missile",
@@ -67,7 +68,8 @@ UNITS: dict[str, str] = {
 _UNIT_RE = "|".join(f"(?:{u})" for u in UNITS)
 QUANTITY = re.compile(
     rf"\b{_QUAL}{_NUM}\s+(?:of\s+)?(?:the\s+|its\s+|their\s+|iranian\s+|israeli\s+|american\s+|"
-    rf"u\.s\.\s+|houthi\s+|hezbollah\s+|new\s+|small\s+|large\s+)?(?P<unit>{_UNIT_RE})\b",
+    rf"u\.s\.\s+|houthi\s+|hezbollah\s+|new\s+|small\s+|large\s+)?(?:[a-z]+-[a-z]+\s+)?"
+    rf"(?P<unit>{_UNIT_RE})\b",
     re.I,
 )
 _UNIT_COMPILED = [(re.compile(rf"^(?:{u})$", re.I), c) for u, c in UNITS.items()]
@@ -134,9 +136,8 @@ def find_quantities(sentence: str) -> list[Quantity]:
     out: list[Quantity] = []
     for m in QUANTITY.finditer(sentence):
         n = to_number(m.group("num"))
-        if n is None or (m.group("num").lower() in ("a", "an") and not m.group("qual")):
-            if n is None:
-                continue
+        if n is None or m.group("num").lower() in ("a", "an"):
+            continue  # "a drone strike" names the means, not a count
         if re.match(r"^(19|20)\d\d$", m.group("num")):
             continue  # a year, not a count
         out.append(Quantity(n, canonical_unit(m.group("unit")), m.group("qual").lower(), m.group(0)))
