@@ -165,7 +165,16 @@ def _print_events(report: Any) -> None:
             console.print(f"[bold]{title}[/bold]", highlight=False)
         else:
             table = Table(title=title, title_justify="left", show_lines=False)
-            for col in ("date", "actor", "kind", "rung", "target", "place", "quantities", "said by"):
+            for col in (
+                "date",
+                "actor",
+                "kind",
+                "rung",
+                "target",
+                "place",
+                "quantities",
+                "said by",
+            ):
                 table.add_column(col)
             for ev in res.events:
                 q = ", ".join(f"{x['count']} {x['unit']}" for x in ev.quantities)

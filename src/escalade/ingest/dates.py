@@ -29,7 +29,10 @@ _MONTH_NAMES = [
     "november",
     "december",
 ]
-_MON = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+_MON = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _WD = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _NUMWORD = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|a)"
@@ -95,7 +98,7 @@ def resolve(kind: str, phrase: str, base: dt.date | None) -> str | None:
             return dt.date.fromisoformat(p).isoformat()
         if kind in ("dmy", "mdy"):
             month = _month_num(re.search(_MON, p, re.I).group(0))  # type: ignore[union-attr]
-            day, year = (int(nums[0]), int(nums[1])) if kind == "dmy" else (int(nums[0]), int(nums[1]))
+            day, year = int(nums[0]), int(nums[1])
             return dt.date(year, month, day).isoformat()
         if kind == "year":
             return nums[-1]

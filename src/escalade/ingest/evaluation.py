@@ -92,7 +92,11 @@ def load_gold(folder: Path) -> list[GoldArticle]:
             for e in data.get("events") or []
         ]
         date = data.get("date")
-        out.append(GoldArticle(found[0], None if date is None else str(date), data.get("style", ""), events))
+        out.append(
+            GoldArticle(
+                found[0], None if date is None else str(date), data.get("style", ""), events
+            )
+        )
     return out
 
 
@@ -193,11 +197,12 @@ def _short_g(g: GoldEvent) -> str:
     return f"{g.actor}->{g.target} {g.kind} {g.date} | {g.evidence[:70]!r}"
 
 
-def table(tallies: dict[str, Tally], articles: int) -> str:
+def table(tallies: dict[str, Tally], articles: int, label: str = "test") -> str:
     """The Markdown table of the figures (the block between the markers in docs/ingest.md)."""
     ev = tallies["event"]
     lines = [
-        f"Test half: {articles} articles, {ev.gold} gold events, {ev.predicted} extracted.",
+        f"Gold set, {label} half: {articles} articles, {ev.gold} gold events, "
+        f"{ev.predicted} extracted.",
         "",
         "| field | precision | recall | F1 | correct | extracted | gold |",
         "|---|---:|---:|---:|---:|---:|---:|",
@@ -221,7 +226,7 @@ def default_extractor() -> Extractor:
 def render(folder: Path, extractor: Extractor | None = None) -> str:
     arts = load_gold(folder)
     tallies, _ = evaluate(arts, extractor or default_extractor())
-    return table(tallies, len(arts))
+    return table(tallies, len(arts), folder.name)
 
 
 def write_into(page: Path, block: str) -> None:
@@ -241,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     arts = load_gold(args.folder)
     tallies, details = evaluate(arts, default_extractor())
-    block = table(tallies, len(arts))
+    block = table(tallies, len(arts), args.folder.name)
     if args.details:
         for d in details:
             print(f"== {d['article']}")

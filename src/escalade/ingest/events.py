@@ -42,11 +42,14 @@ ADDRESSEE_VERBS = {"told", "urged", "pressed", "asked", "warned", "assured", "in
                    "notified", "cautioned", "called", "tells", "urges", "warns", "telling",
                    "urging", "warning", "advised"}  # fmt: skip
 SAY_VERBS = {"said", "says", "told", "announced", "stated", "declared", "wrote", "tweeted",
-             "posted", "added", "insisted", "claimed", "confirmed", "reported", "acknowledged"}  # fmt: skip
+             "posted", "added", "insisted", "claimed", "confirmed", "reported",
+             "acknowledged"}  # fmt: skip
 _SKIP = {"the", "a", "an", "its", "their", "his", "her", "our", "of", "and", ",", "'s", "’s",
          "both", "also"}  # fmt: skip
 _DATELINE = re.compile(r"^\s*(\(|—|–|-|/|\|)")
-_PRONOUN_START = re.compile(r"^\W*(it|they|he|she|the (group|militia|movement|country|army))\b", re.I)
+_PRONOUN_START = re.compile(
+    r"^\W*(it|they|he|she|the (group|militia|movement|country|army))\b", re.I
+)
 _CAPITAL_RUN = re.compile(r"\b([A-Z][a-zA-Z\-']+(?:\s+(?:al-|of |the )?[A-Z][a-zA-Z\-']+)*)")
 _NOT_NAMES = {"The", "A", "An", "On", "In", "It", "He", "She", "They", "This", "That", "But",
               "And", "After", "Before", "When", "While", "Officials", "Monday", "Tuesday",
@@ -140,7 +143,7 @@ class Extractor:
                      "Sen.", "Rep.", "Dr.", "Mr.", "Mrs.", "Ms.", "Prof.", "Cmdr.", "Rear.",
                      "R.Adm.", "Jan.", "Feb.", "Aug.", "Sept.", "Oct.", "Nov.", "Dec.", "No.",
                      "St.", "Jr.", "approx."):  # fmt: skip
-            nlp.tokenizer.add_special_case(abbr, [{ORTH: abbr}])
+            nlp.tokenizer.add_special_case(abbr, [{ORTH: abbr}])  # type: ignore[union-attr]
         nlp.add_pipe("sentencizer")
         nlp.add_pipe("escalade_paragraphs")
         ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "ORTH"})
@@ -175,9 +178,9 @@ class Extractor:
         triggers: dict[int, str] = {}
         for match_id, start, _end in self.matcher(doc):
             label = doc.vocab.strings[match_id]
-            if label == "INTERCEPT" and doc[start].lower_ in ("shot", "shooting"):
-                if start + 1 >= len(doc) or doc[start + 1].lower_ != "down":
-                    continue
+            shot = label == "INTERCEPT" and doc[start].lower_ in ("shot", "shooting")
+            if shot and (start + 1 >= len(doc) or doc[start + 1].lower_ != "down"):
+                continue
             triggers[start] = label
         events: list[Event] = []
         unknown: list[dict[str, Any]] = []
@@ -268,11 +271,12 @@ class Extractor:
                 m.start >= tok_char - len(before) + ref.start() and m.end <= tok_char for m in sms
             )
             live.append((tok, label, before, ref is not None and not named))
-        for tok, label, before, ref in live:
+        for tok, label, before, is_ref in live:
             tok_char = doc[tok].idx
-            if ref and label != "INTERCEPT":
+            if is_ref and label != "INTERCEPT":
                 continue  # "the strike", "in retaliation for the killing": named, not reported
             actor, target, fallback = self._blow_roles(doc, sent, tok, sms, roles, label)
+            tok_char = doc[tok].idx
             if actor is None and (
                 _PRONOUN_START.match(doc.text[sent.start_char : tok_char])
                 or PRONOUN_SUBJECT.search(before)
@@ -295,19 +299,21 @@ class Extractor:
             person = any(
                 m.label == "people" and m.actor == target and m.tok > hits[0][0] for m in sms
             )
-            kind = "intercept" if group == "intercept" else self._blow_kind(
-                labels, actor, target, text, quantities, place, person, sms
+            kind = (
+                "intercept"
+                if group == "intercept"
+                else self._blow_kind(labels, actor, target, text, quantities, place, person, sms)
             )
             ev = Event(actor=actor, target=target, kind=kind)
             ev.actor_text = _text_of(sms, actor)
             ev.target_text = _text_of(sms, target)
             out.append(common(ev))
         for kind, cue_char, match in statements:
-            ev = self._statement(doc, sent, kind, cue_char, match, sms, roles, speaker)
-            if ev is not None:
-                if ev.actor is None and _PRONOUN_START.match(text):
-                    ev.actor = last_actor
-                out.append(common(ev))
+            said = self._statement(doc, sent, kind, cue_char, match, sms, roles, speaker)
+            if said is not None:
+                if said.actor is None and _PRONOUN_START.match(text):
+                    said.actor = last_actor
+                out.append(common(said))
         return out
 
     def _blow_kind(
@@ -321,7 +327,9 @@ class Extractor:
         person: bool,
         sms: list[Mention],
     ) -> str:
-        munitions = max((q.count for q in quantities if q.unit not in ("target", "site")), default=0)
+        munitions = max(
+            (q.count for q in quantities if q.unit not in ("target", "site")), default=0
+        )
         aircraft = max((q.count for q in quantities if q.unit == "aircraft"), default=0)
         actor_role = self.dictionary.role(actor)
         abroad = (
@@ -411,8 +419,8 @@ class Extractor:
         before = [m for m in usable if m.end <= cue_char]
         after = [m for m in usable if m.start >= cue_char]
         subjects = [m for m in before if roles[id(m)] in ("subject", "speaker")]
-        passive_threat = kind == "threaten" and re.match(
-            r"(will|must|would) (be )?(punish|pay|face|regret)", match.group(0), re.I
+        passive_threat = kind == "threaten" and bool(
+            re.match(r"(will|must|would) (be )?(punish|pay|face|regret)", match.group(0), re.I)
         )
         actor_m: Mention | None
         embedded = speaker is not None and speaker.end <= cue_char
@@ -546,7 +554,11 @@ def _role(doc: Any, sent: Any, m: Mention, sms: list[Mention], triggers: set[int
         return "channel"
     if nxt and (
         nxt[0] in SAY_VERBS
-        or (nxt[0] in _ROLE_WORDS and len(nxt) > 1 and (nxt[1] in SAY_VERBS or nxt[1] in _ROLE_WORDS))
+        or (
+            nxt[0] in _ROLE_WORDS
+            and len(nxt) > 1
+            and (nxt[1] in SAY_VERBS or nxt[1] in _ROLE_WORDS)
+        )
         or (len(nxt) > 2 and nxt[1] in _ROLE_WORDS and nxt[2] in SAY_VERBS)
     ):
         return "speaker"

@@ -180,7 +180,11 @@ def _place(
             "text": text,
         }
         return _new_or_already(
-            ev, "red_lines", item, lists, _join(note, f"rungs coded as the direct exchange ({rung})")
+            ev,
+            "red_lines",
+            item,
+            lists,
+            _join(note, f"rungs coded as the direct exchange ({rung})"),
         )
     if kind == "inducement":
         to = ev.target or ev.actor
@@ -247,7 +251,7 @@ def overlay_yaml(overlay: Overlay) -> str:
 
     yaml = YAML(typ="safe", pure=True)
     yaml.default_flow_style = False
-    yaml.sort_base_mapping_type_on_output = False  # type: ignore[attr-defined]
+    yaml.sort_base_mapping_type_on_output = False  # type: ignore[assignment]
     buf = io.StringIO()
     if overlay.data:
         yaml.dump(overlay.data, buf)

@@ -76,10 +76,12 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
         "declare_concluded",
         re.compile(
             r"(matter\W{0,3}(?:can|could|should) be (?:deemed|considered) (?:concluded|closed)|"
-            r"suspend\w* (?:all |its )?(?:military )?(?:operations|attacks)|halt\w* (?:its )?attacks|"
+            r"suspend\w* (?:all |its )?(?:military )?(?:operations|attacks)|"
+            r"halt\w* (?:its )?attacks|"
             r"st(?:an|oo)d down\b|no need for (?:a )?further (?:response|action)|concluded\b|"
             r"(?:considers?|deem\w*) the matter (?:closed|concluded)|"
-            r"(?:operation|response|retaliation|attack) (?:is|was|had been) (?:over|concluded|complete)|"
+            r"(?:operation|response|retaliation|attack) (?:is|was|had been) "
+            r"(?:over|concluded|complete)|"
             r"(?:does|did) not (?:intend|plan|seek) (?:to )?(?:continue|further|escalat)|"
             r"declared (?:its|the) (?:operation|response|round) (?:over|concluded|complete)|"
             r"no further (?:action|attacks?|strikes?) (?:is|are|was|were) planned)",
@@ -131,7 +133,8 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             rf"be involved){_ANY}(?:offensive|retaliat\w*|counter\w*|strike|attack|operation)|"
             rf"\burg\w*{_ANY}(?:restraint|not to|to avoid|to limit|to refrain|de-?escalat\w*|calm)|"
             rf"call\w* (?:on|for){_ANY}(?:restraint|de-?escalation|calm)|show\w* restraint|"
-            rf"take the win|exercis\w* restraint|press\w*{_ANY}(?:not to|to hold|to limit|restraint)|"
+            rf"take the win|exercis\w* restraint|"
+            rf"press\w*{_ANY}(?:not to|to hold|to limit|restraint)|"
             rf"refrain from|counsel\w* (?:restraint|caution)|restrain|"
             rf"(?:does|did|do) not (?:seek|want) (?:a )?(?:wider )?(?:war|escalation|conflict))",
             re.I,
@@ -141,7 +144,8 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
         "backing",
         re.compile(
             r"(ironclad|commitment to (?:israel's |the |its )?(?:security|defen[cs]e)|"
-            r"(?:will|would) (?:help )?defend|stands? (?:firmly |fully )?(?:with|by)|full(?:est)? support|"
+            r"(?:will|would) (?:help )?defend|stands? (?:firmly |fully )?(?:with|by)|"
+            r"full(?:est)? support|"
             r"unwavering support|pledg\w* (?:to defend|support|to stand)|backing for|"
             r"support for (?:israel|iran|\w+)'s (?:defen[cs]e|right)|help (?:defend|protect))",
             re.I,

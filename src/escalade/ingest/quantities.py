@@ -55,13 +55,16 @@ UNITS: dict[str, str] = {
     r"missiles\s+and\s+drones": "projectile",
     r"rockets\s+and\s+(?:drones|missiles)": "projectile",
     r"projectiles": "projectile",
-    r"(?:one-way\s+attack\s+|attack\s+|suicide\s+|explosive\s+|armed\s+|shahed\s+|kamikaze\s+)?drones?": "drone",
+    r"(?:one-way\s+attack\s+|attack\s+|suicide\s+|explosive\s+|armed\s+|shahed\s+|"
+    r"kamikaze\s+)?drones?": "drone",
     r"(?:land-attack\s+)?cruise\s+missiles?": "cruise_missile",
-    r"(?:short-range\s+|medium-range\s+|long-range\s+|hypersonic\s+)?ballistic\s+missiles?": "ballistic_missile",
+    r"(?:short-range\s+|medium-range\s+|long-range\s+|hypersonic\s+)?"
+    r"ballistic\s+missiles?": "ballistic_missile",
     r"(?:anti-ship\s+|guided\s+|precision\s+|surface-to-surface\s+)?missiles?": "missile",
     r"(?:katyusha\s+)?rockets?": "rocket",
     r"(?:precision(?:-guided)?\s+)?(?:munitions|bombs?|shells)": "munition",
-    r"(?:fighter\s+jets|jets|warplanes|aircraft|planes|fighter\s+aircraft|bombers|b-2\s+bombers)": "aircraft",
+    r"(?:fighter\s+jets|jets|warplanes|aircraft|planes|fighter\s+aircraft|bombers|"
+    r"b-2\s+bombers)": "aircraft",
     r"targets": "target",
     r"(?:sites|facilities|locations|bases)": "site",
 }
@@ -85,7 +88,9 @@ KILLED = [
         r"(?:killed|dead|died|slain)\b",
         re.I,
     ),
-    re.compile(rf"\b(?:killing|killed|kills|death\s+toll\s+(?:rose\s+)?to)\s+{_QUAL}{_NUM}\b", re.I),
+    re.compile(
+        rf"\b(?:killing|killed|kills|death\s+toll\s+(?:rose\s+)?to)\s+{_QUAL}{_NUM}\b", re.I
+    ),
 ]
 INJURED = [
     re.compile(
@@ -140,7 +145,9 @@ def find_quantities(sentence: str) -> list[Quantity]:
             continue  # "a drone strike" names the means, not a count
         if re.match(r"^(19|20)\d\d$", m.group("num")):
             continue  # a year, not a count
-        out.append(Quantity(n, canonical_unit(m.group("unit")), m.group("qual").lower(), m.group(0)))
+        out.append(
+            Quantity(n, canonical_unit(m.group("unit")), m.group("qual").lower(), m.group(0))
+        )
     return out
 
 

@@ -20,8 +20,48 @@ MAX_ARTICLE_BYTES = 2_000_000
 """Largest article accepted (bytes); a long magazine piece is ~100 kB of HTML."""
 
 ENGLISH_STOPWORDS = frozenset(
-    "the of and to in a is that on for with as was by at from it said has have are be were "
-    "its an this not will which after their had they but or would been who more than".split()
+    [
+        "the",
+        "of",
+        "and",
+        "to",
+        "in",
+        "a",
+        "is",
+        "that",
+        "on",
+        "for",
+        "with",
+        "as",
+        "was",
+        "by",
+        "at",
+        "from",
+        "it",
+        "said",
+        "has",
+        "have",
+        "are",
+        "be",
+        "were",
+        "its",
+        "an",
+        "this",
+        "not",
+        "will",
+        "which",
+        "after",
+        "their",
+        "had",
+        "they",
+        "but",
+        "or",
+        "would",
+        "been",
+        "who",
+        "more",
+        "than",
+    ]
 )
 
 
