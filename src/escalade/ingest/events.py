@@ -133,7 +133,7 @@ class Extractor:
 
     def __init__(self, dictionary: ActorDictionary, rungs: dict[str, int]) -> None:
         import spacy
-        from spacy.matcher import Matcher
+        from spacy.matcher import PhraseMatcher
         from spacy.symbols import ORTH
 
         self.dictionary = dictionary
@@ -148,9 +148,9 @@ class Extractor:
         nlp.add_pipe("escalade_paragraphs")
         ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "ORTH"})
         ruler.add_patterns(dictionary.patterns())  # type: ignore[attr-defined]
-        self.matcher = Matcher(nlp.vocab)
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         for label, words in BLOW_TRIGGERS.items():
-            self.matcher.add(label, [[{"LOWER": {"IN": words}}]])
+            self.matcher.add(label, [nlp.make_doc(w) for w in words])
         self.nlp = nlp
 
     def extract(self, article: Article) -> ArticleResult:
@@ -162,6 +162,7 @@ class Extractor:
 
     # ---- one document -----------------------------------------------------------------------
     def extract_doc(self, doc: Any, article: Article) -> ArticleResult:
+        doc.user_data["text"] = doc.text  # Doc.text joins every token: build it once
         base = article.date
         mentions = [
             Mention(
@@ -221,6 +222,8 @@ class Extractor:
         last_actor: str | None,
         unknown: list[dict[str, Any]],
     ) -> list[Event]:
+        if not sms:
+            return []  # no actor named: nothing to code (a pronoun alone names no target)
         text = sent.text
         off = sent.start_char
         trig_toks = {t for t, _ in sent_triggers}
@@ -263,7 +266,7 @@ class Extractor:
             tok_char = doc[tok].idx
             if first_cue is not None and first_cue <= tok_char:
                 continue
-            before = doc.text[max(sent.start_char, tok_char - 60) : tok_char]
+            before = doc.user_data["text"][max(sent.start_char, tok_char - 60) : tok_char]
             if IRREALIS.search(before):
                 continue
             ref = REFERENCE.search(before)
@@ -278,7 +281,7 @@ class Extractor:
             actor, target, fallback = self._blow_roles(doc, sent, tok, sms, roles, label)
             tok_char = doc[tok].idx
             if actor is None and (
-                _PRONOUN_START.match(doc.text[sent.start_char : tok_char])
+                _PRONOUN_START.match(doc.user_data["text"][sent.start_char : tok_char])
                 or PRONOUN_SUBJECT.search(before)
             ):
                 actor = speaker.actor if speaker and PRONOUN_SUBJECT.search(before) else last_actor
@@ -365,7 +368,7 @@ class Extractor:
         label: str,
     ) -> tuple[str | None, str | None, bool]:
         """(actor, target, whether the target is only where the blow fell) of one trigger."""
-        passive = bool(PASSIVE_BEFORE.search(doc.text[sent.start_char : doc[tok].idx]))
+        passive = bool(PASSIVE_BEFORE.search(doc.user_data["text"][sent.start_char : doc[tok].idx]))
         before = [m for m in sms if m.tok_end <= tok]
         after = [m for m in sms if m.tok > tok]
         agent = next((m for m in after if roles[id(m)] == "by" and m.tok - tok <= 4), None)
@@ -464,7 +467,7 @@ class Extractor:
         return ev
 
     def _unknown(self, doc: Any, sent: Any, tok: int, unknown: list[dict[str, Any]]) -> None:
-        head = doc.text[sent.start_char : doc[tok].idx]
+        head = doc.user_data["text"][sent.start_char : doc[tok].idx]
         runs = [m for m in _CAPITAL_RUN.finditer(head) if m.group(1).split()[0] not in _NOT_NAMES]
         if runs:
             m = runs[-1]
@@ -637,9 +640,10 @@ def merge_events(events: list[Event]) -> list[Event]:
 
 def _paragraphs(doc: Any) -> Any:
     """A line break ends a sentence (headlines, list items, paragraphs without a full stop)."""
-    for i in range(1, len(doc)):
-        if doc[i - 1].is_space and "\n" in doc[i - 1].text:
-            doc[i].is_sent_start = True
+    n = len(doc)
+    for tok in doc:
+        if tok.is_space and "\n" in tok.text and tok.i + 1 < n:
+            doc[tok.i + 1].is_sent_start = True
     return doc
 
 

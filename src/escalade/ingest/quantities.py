@@ -160,8 +160,13 @@ def _count(patterns: list[re.Pattern[str]], sentence: str) -> int | None:
     return None
 
 
+_HURT = re.compile(r"kill|dead|died|slain|death|injur|wound|hurt", re.I)
+
+
 def find_casualties(sentence: str) -> dict[str, int]:
     out: dict[str, int] = {}
+    if not _HURT.search(sentence):
+        return out
     killed = _count(KILLED, sentence)
     injured = _count(INJURED, sentence)
     if killed is not None:
