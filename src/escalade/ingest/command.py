@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from escalade.cli_common import console, err, fail, user_errors
 from escalade.ingest.text import MAX_ARTICLE_BYTES, IngestError
@@ -158,38 +157,36 @@ def _overlay(report: Any, scenario: Any, into: str, out: Path | None) -> Any:
     return overlay
 
 
+def event_line(ev: Any) -> str:
+    """One event in one line: date, actor, kind (rung), target, place, counts, who said it."""
+    rung = f" (rung {ev.rung})" if ev.rung is not None else ""
+    parts = [f"{ev.date or 'undated':<10}  {ev.actor or '?'} {ev.kind}{rung} -> {ev.target or '?'}"]
+    if ev.place:
+        parts.append(f"at {ev.place}")
+    counts = [f"{q['count']} {q['unit']}" for q in ev.quantities]
+    counts += [f"{v} {k}" for k, v in ev.casualties.items()]
+    if counts:
+        parts.append(", ".join(counts))
+    if ev.speaker:
+        parts.append(f"said by {ev.speaker}")
+    return "; ".join(parts)
+
+
 def _print_events(report: Any) -> None:
     for res in report.results:
-        title = f"{res.article} — {res.date or 'no date'}: {len(res.events)} event(s)"
-        if not res.events:
-            console.print(f"[bold]{title}[/bold]", highlight=False)
-        else:
-            table = Table(title=title, title_justify="left", show_lines=False)
-            for col in (
-                "date",
-                "actor",
-                "kind",
-                "rung",
-                "target",
-                "place",
-                "quantities",
-                "said by",
-            ):
-                table.add_column(col)
-            for ev in res.events:
-                q = ", ".join(f"{x['count']} {x['unit']}" for x in ev.quantities)
-                cas = ", ".join(f"{v} {k}" for k, v in ev.casualties.items())
-                table.add_row(
-                    ev.date or "",
-                    ev.actor or "?",
-                    ev.kind,
-                    "" if ev.rung is None else str(ev.rung),
-                    ev.target or "",
-                    ev.place or "",
-                    "; ".join(x for x in (q, cas) if x),
-                    ev.speaker or "",
-                )
-            console.print(table)
+        title = f"{res.article} ({res.date or 'no date'}): {len(res.events)} event(s)"
+        console.print(f"[bold]{title}[/bold]", highlight=False, soft_wrap=True)
+        for ev in res.events:
+            console.print("  " + event_line(ev), highlight=False, markup=False, soft_wrap=True)
+            quote = " ".join(ev.evidence.split())
+            quote = quote if len(quote) <= 160 else quote[:157] + "..."
+            console.print(
+                f'      "{quote}" [{ev.start}:{ev.end}]',
+                highlight=False,
+                markup=False,
+                soft_wrap=True,
+                style="dim",
+            )
         for note in res.notes:
             console.print(f"  [yellow]note:[/yellow] {note}", highlight=False)
         if res.unknown_actors:

@@ -399,10 +399,6 @@ class Extractor:
                 if m.label == "place" or roles[id(m)] == "place"
             ]
             target = next((p for p in placed if p and p != actor), None)
-        if label == "INTERCEPT" and target is None:
-            target = next(
-                (m.actor for m in before if m.actor != actor and m.label != "place"), None
-            )
         return actor, target, fallback
 
     def _statement(
