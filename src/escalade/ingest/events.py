@@ -339,7 +339,6 @@ class Extractor:
             place is not None
             and actor_role == "state"
             and self.dictionary.role(target) == "state"
-            and place.label == "place"
             and _place_owner(self.dictionary, place) not in (None, target)
             and any(self.dictionary.role(m.actor) == "proxy" or "Quds" in m.text for m in sms)
         )
@@ -437,6 +436,10 @@ class Extractor:
             (m for m in usable if roles[id(m)] == "addressee" and m.actor != actor), None
         )
         target_m: Mention | None = addressee
+        if kind == "red_line" and match.group(0).lower().startswith("if") and not embedded:
+            actor_m = subjects[0] if subjects else speaker  # "Iran vowed ... if it retaliated"
+            actor = actor_m.actor if actor_m else None
+            passive_threat = True
         if target_m is None and passive_threat:
             target_m = next((m for m in reversed(before) if m.actor != actor), None)
         if target_m is None:
@@ -609,7 +612,11 @@ def merge_events(events: list[Event]) -> list[Event]:
             (
                 o
                 for o in out
-                if (o.actor, o.target, o.kind) == (ev.actor, ev.target, ev.kind)
+                if (o.actor, o.kind) == (ev.actor, ev.kind)
+                and (
+                    o.target == ev.target
+                    or ((o.target is None or ev.target is None) and (o.rung or 0) >= 3)
+                )
                 and (o.date is None or ev.date is None or o.date == ev.date)
             ),
             None,
@@ -618,6 +625,7 @@ def merge_events(events: list[Event]) -> list[Event]:
             out.append(ev)
             continue
         same.mentions += 1
+        same.target = same.target or ev.target
         same.also_at.append([ev.start, ev.end])
         same.sentences += ev.sentences
         same.date = same.date or ev.date

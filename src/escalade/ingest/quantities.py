@@ -151,12 +151,28 @@ def find_quantities(sentence: str) -> list[Quantity]:
     return out
 
 
+_COUNTED = re.compile(rf"\b{_QUAL}{_NUM}\s+(?:[a-z.\-]+\s+){{0,2}}{_PEOPLE}\b", re.I)
+_PASSIVE_HURT = re.compile(
+    r"\b(?:were|was|had been|have been)\s+(?:killed|injured|wounded|hurt|slain|diagnosed)\b", re.I
+)
+
+
 def _count(patterns: list[re.Pattern[str]], sentence: str) -> int | None:
     for pattern in patterns:
         for m in pattern.finditer(sentence):
             n = to_number(m.group("num"))
-            if n is not None and not re.match(r"^(19|20)\d\d$", m.group("num")):
-                return n
+            if n is None or re.match(r"^(19|20)\d\d$", m.group("num")):
+                continue
+            if re.search(r"\bno\s*$", sentence[: m.start("num")], re.I):
+                return 0  # "no one was hurt"
+            verb = _PASSIVE_HURT.search(sentence, m.start())
+            if verb is not None and pattern is patterns[0]:
+                # "Four U.S. service members and one contractor were injured": add them up
+                clause = sentence[: verb.start()].rsplit(",", 1)[-1]
+                counts = [to_number(c.group("num")) for c in _COUNTED.finditer(clause)]
+                total = sum(c for c in counts if c is not None)
+                return max(total, n)
+            return n
     return None
 
 
