@@ -93,7 +93,7 @@ def test_casualties_and_place(read) -> None:  # type: ignore[no-untyped-def]
         "A drone launched by Iran-backed militias hit Tower 22 in Jordan on Sunday, killing "
         "three U.S. soldiers and wounding more than 40."
     )
-    assert (ev.actor, ev.target, ev.kind) == ("IRQM", "USA", "proxy_attack")
+    assert (ev.actor, ev.target, ev.kind) == ("IRQ_MILITIA", "USA", "proxy_attack")
     assert ev.casualties == {"killed": 3, "injured": 40}
     assert ev.place == "Tower 22" and ev.date == "2024-04-14"
 

@@ -19,7 +19,7 @@ from escalade.ingest.quantities import find_casualties, find_quantities
         (
             "The US struck more than 85 targets with 125 precision munitions.",
             [(85, "target"), (125, "munition")],
-        ),  # fmt: skip
+        ),
         ("About 100 Israeli fighter jets took part.", [(100, "aircraft")]),
         ("The Houthis fired two anti-ship cruise missiles.", [(2, "cruise_missile")]),
         ("A U.S. drone strike killed him.", []),
@@ -41,7 +41,7 @@ def test_qualifier_is_kept() -> None:
         (
             "The drone killed three U.S. soldiers and wounded more than 40.",
             {"killed": 3, "injured": 40},
-        ),  # fmt: skip
+        ),
         ("Four U.S. service members and one contractor were injured.", {"injured": 5}),
         ("Houthi officials said six people were killed.", {"killed": 6}),
         ("No one was hurt.", {"injured": 0}),

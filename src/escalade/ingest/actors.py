@@ -22,6 +22,7 @@ class ActorEntry:
     name: str
     role: str = "state"
     patron: str | None = None
+    part_of: str | None = None
     names: list[str] = field(default_factory=list)
     orgs: list[str] = field(default_factory=list)
     people: list[str] = field(default_factory=list)
@@ -73,11 +74,11 @@ def _entries(data: Any, name: str) -> ActorDictionary:
     for aid, spec in (data.get("actors") or {}).items():
         if not isinstance(spec, dict):
             raise IngestError(f"{name}: actors.{aid}: expected a mapping (name, role, names, ...)")
-        unknown = set(spec) - {"name", "role", "patron", *MENTION_KINDS}
+        unknown = set(spec) - {"name", "role", "patron", "part_of", *MENTION_KINDS}
         if unknown:
             raise IngestError(
                 f"{name}: actors.{aid}: unknown key(s) {sorted(unknown)} "
-                f"(allowed: name, role, patron, {', '.join(MENTION_KINDS)})"
+                f"(allowed: name, role, patron, part_of, {', '.join(MENTION_KINDS)})"
             )
         lists: dict[str, list[str]] = {}
         for kind in MENTION_KINDS:
@@ -90,6 +91,7 @@ def _entries(data: Any, name: str) -> ActorDictionary:
             name=str(spec.get("name") or aid),
             role=str(spec.get("role") or "state"),
             patron=spec.get("patron"),
+            part_of=spec.get("part_of"),
             **lists,
         )
     places = data.get("places") or {}

@@ -93,7 +93,7 @@ def ingest(
         raise typer.Exit(2)
     overlay = None
     if scenario is not None and into is not None:
-        overlay = _overlay(report, scenario, into, out)
+        overlay = _overlay(report, scenario, into, out, actors)
     data = report.as_dict()
     if overlay is not None:
         data["overlay"] = {
@@ -140,11 +140,15 @@ def ingest(
         raise typer.Exit(1)
 
 
-def _overlay(report: Any, scenario: Any, into: str, out: Path | None) -> Any:
+def _overlay(
+    report: Any, scenario: Any, into: str, out: Path | None, actors: Path | None = None
+) -> Any:
     from escalade.ingest.overlay import build_overlay, overlay_yaml
     from escalade.scenario.load import ScenarioError, load_scenario
 
-    overlay = build_overlay(report.events, scenario, into)
+    from escalade.ingest.actors import load_dictionary
+
+    overlay = build_overlay(report.events, scenario, into, load_dictionary(actors))
     try:
         load_scenario(into, overlay.data)  # the overlay must give a valid scenario
     except ScenarioError as exc:  # pragma: no cover - a bug in the writer, reported plainly

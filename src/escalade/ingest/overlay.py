@@ -86,9 +86,16 @@ def _inducement_kind(evidence: str) -> str:
     return "offer"
 
 
-def build_overlay(events: list[Event], scenario: Scenario, spec: str) -> Overlay:
-    """Place each event in the scenario's format; list what cannot be held."""
+def build_overlay(
+    events: list[Event], scenario: Scenario, spec: str, dictionary: Any | None = None
+) -> Overlay:
+    """Place each event in the scenario's format; list what cannot be held.
+
+    An actor the scenario lacks is replaced by the one the dictionary says it is part of
+    (Kataib Hezbollah -> IRQ_MILITIA), when the scenario has that one."""
     actors = set(scenario.actors)
+    if dictionary is not None:
+        events = [_stand_in(ev, dictionary, actors) for ev in events]
     actions = {a.name: a for a in scenario.actions}
     start = scenario.start
     out = Overlay(scenario=spec)
@@ -118,6 +125,19 @@ def build_overlay(events: list[Event], scenario: Scenario, spec: str) -> Overlay
             out.data[name] = items
     if len(sources) != len(scenario.sources):
         out.data["sources"] = sources
+    return out
+
+
+def _stand_in(ev: Event, dictionary: Any, actors: set[str]) -> Event:
+    import copy
+
+    out = ev
+    for attr in ("actor", "target"):
+        aid = getattr(ev, attr)
+        entry = dictionary.actors.get(aid or "")
+        if aid and aid not in actors and entry is not None and entry.part_of in actors:
+            out = copy.copy(out) if out is ev else out
+            setattr(out, attr, entry.part_of)
     return out
 
 
