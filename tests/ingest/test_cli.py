@@ -96,8 +96,8 @@ def test_bad_input_is_a_message(
     assert result.exit_code != 0
     assert message in result.output
     assert (
-        "Traceback" not in result.output
-        and result.exception is None
+        ("Traceback" not in result.output
+        and result.exception is None)
         or isinstance(result.exception, SystemExit)
     )
 

@@ -143,10 +143,9 @@ def ingest(
 def _overlay(
     report: Any, scenario: Any, into: str, out: Path | None, actors: Path | None = None
 ) -> Any:
+    from escalade.ingest.actors import load_dictionary
     from escalade.ingest.overlay import build_overlay, overlay_yaml
     from escalade.scenario.load import ScenarioError, load_scenario
-
-    from escalade.ingest.actors import load_dictionary
 
     overlay = build_overlay(report.events, scenario, into, load_dictionary(actors))
     try:
