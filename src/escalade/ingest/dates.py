@@ -48,7 +48,7 @@ DATE_PHRASE = re.compile(
     | (?P<rel>yesterday|today|tonight|last\s+night|the\s+previous\s+day|the\s+day\s+before|
          {_NUMWORD}\s+(?:days?|weeks?|months?)\s+ago|last\s+(?:week|month|year)|
          earlier\s+this\s+(?:week|month)|this\s+week|this\s+month)
-    | (?P<mon>(?:in|since|early|late|mid-|mid|until|by|during)\s+(?:-\s*)?{_MON}\b(?:\s+\d{{4}})?)
+    | (?P<mon>(?:in|early|late|mid-|mid|until|by|during)\s+(?:-\s*)?{_MON}\b(?:\s+\d{{4}})?)
     | (?P<year>(?:in|since|during)\s+(?:19|20)\d{{2}})
     )""",
     re.I | re.X,

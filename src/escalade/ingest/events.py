@@ -231,7 +231,10 @@ class Extractor:
         speaker = next((m for m in sms if roles[id(m)] == "speaker"), None)
         statements = _statement_cues(text, off)
         dates = [
-            d for d in find_dates(text, base) if not _DATELINE.match(text[d.start + len(d.text) :])
+            d
+            for d in find_dates(text, base)
+            if not _DATELINE.match(text[d.start + len(d.text) :])
+            and not text[: d.start].rstrip().lower().endswith("since")
         ]
         date = next((d for d in dates if d.value), dates[0] if dates else None)
         quantities = find_quantities(text)
@@ -340,7 +343,10 @@ class Extractor:
             and actor_role == "state"
             and self.dictionary.role(target) == "state"
             and _place_owner(self.dictionary, place) not in (None, target)
-            and any(self.dictionary.role(m.actor) == "proxy" or "Quds" in m.text for m in sms)
+            and any(
+                self.dictionary.role(m.actor) == "proxy" or (m.label == "orgs" and m.actor == target)
+                for m in sms
+            )
         )
         limited = bool(LIMITED.search(text))
         feats = BlowFeatures(

@@ -26,7 +26,7 @@ BLOW_TRIGGERS: dict[str, list[str]] = {
     "KILL": ["killed", "kill", "kills", "killing", "assassinated", "assassination", "eliminated"],
     "SABOTAGE": [
         "sabotage", "sabotaged", "cyberattack", "cyberattacks", "cyber-attack", "explosion",
-        "explosions", "blast", "hacked",
+        "explosions", "blast", "hacked", "exploded", "detonated", "seized", "hijacked",
     ],
     "INTERCEPT": ["intercepted", "intercept", "intercepting", "downed", "shot", "shooting"],
 }  # fmt: skip
@@ -35,13 +35,14 @@ BLOW_TRIGGERS: dict[str, list[str]] = {
 IRREALIS = re.compile(
     r"\b(will|would|could|might|may|vow\w*|threat\w*|plan\w*|prepar\w*|ready|if|any|should|must|"
     r"intend\w*|warn\w*|promis\w*|consider\w*|weigh\w*|not|no|never|deter\w*|avoid\w*|fear\w*|"
-    r"against\s+(?:a|an|any)|risk\w*|possible|potential|expected|to)\s+(?:\w+\s+){0,3}$",
+    r"against\s+(?:a|an|any)|risk\w*|possible|potential|expected|to|brac\w*|condemn\w*|"
+    r"denounc\w*|describ\w*)\s+(?:[\"“']?\w+\s+){0,3}$",
     re.I,
 )
 # a trigger that names an event already reported ("the attack", "after the strike") is no report
 REFERENCE = re.compile(
     r"\b(the|this|that|these|those|its|their|his|her|last|saturday's|sunday's|weekend's|"
-    r"(?:\w+)'s)\s+(?:[\w\-]+\s+){0,2}$",
+    r"(?:\w+)'s)\s+(?:[\"“']?[\w\-]+\s+){0,2}[\"“']?$",
     re.I,
 )
 PRONOUN_SUBJECT = re.compile(r"\b(it|they|we)\s+(?:\w+\s+){0,2}$", re.I)
@@ -79,6 +80,8 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"suspend\w* (?:all |its )?(?:military )?(?:operations|attacks)|"
             r"halt\w* (?:its )?attacks|"
             r"st(?:an|oo)d down\b|no need for (?:a )?further (?:response|action)|concluded\b|"
+            r"suspension of (?:its |all )?(?:attacks|operations)|"
+            r"matter (?:had been|has been|was|is) (?:resolved|settled|closed)|"
             r"(?:considers?|deem\w*) the matter (?:closed|concluded)|"
             r"(?:operation|response|retaliation|attack) (?:is|was|had been) "
             r"(?:over|concluded|complete)|"
@@ -147,13 +150,17 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"(?:will|would) (?:help )?defend|stands? (?:firmly |fully )?(?:with|by)|"
             r"full(?:est)? support|"
             r"unwavering support|pledg\w* (?:to defend|support|to stand)|backing for|"
-            r"support for (?:israel|iran|\w+)'s (?:defen[cs]e|right)|help (?:defend|protect))",
+            r"support for (?:israel|iran|\w+)'s (?:defen[cs]e|right)|help (?:defend|protect)|"
+            r"supports? (?:\w+'s |its |the )?right to (?:defend|self-defen[cs]e))",
             re.I,
         ),
     ),
     (
         "demand",
-        re.compile(r"\b(demand(?:ed|s|ing)?|insist(?:ed|s)? that|ultimatum)\b", re.I),
+        re.compile(
+            r"\b(demand(?:ed|s|ing)?|insist(?:ed|s)? that|ultimatum|call(?:ed|s|ing)? (?:for|on))\b",
+            re.I,
+        ),
     ),
     (
         "condition",
@@ -167,6 +174,7 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
         "inducement",
         re.compile(
             rf"(offer\w*{_ANY}(?:talks|relief|deal|cease-?fire|incentive|aid|guarantee)|"
+            rf"offer\w* to (?:mediate|host|broker)|"
             rf"in exchange for|sanctions relief|incentives?\b|"
             rf"(?:reopen|resum)\w* (?:nuclear )?talks)",
             re.I,
@@ -214,7 +222,7 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
     (
         "threaten",
         re.compile(
-            rf"(\bvow\w*{_ANY}(?:retaliat\w*|respon\w*|revenge|avenge|punish\w*|strike|attack|hit)|"
+            rf"(\bvow(?:ed|s|ing)?\b|"
             rf"\bthreaten\w*|\bwarn\w*{_ANY}(?:respon\w*|retaliat\w*|consequences|punish\w*|"
             rf"\bpay\b|price|regret|crushing|decisive|war\b|strike|attack)|"
             rf"will (?:be )?(?:punish\w*|pay|face|regret)|must (?:be punished|face|pay)|"
