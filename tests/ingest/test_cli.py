@@ -95,10 +95,8 @@ def test_bad_input_is_a_message(
     result = runner.invoke(app, ["ingest", str(f), *args])
     assert result.exit_code != 0
     assert message in result.output
-    assert (
-        ("Traceback" not in result.output
-        and result.exception is None)
-        or isinstance(result.exception, SystemExit)
+    assert ("Traceback" not in result.output and result.exception is None) or isinstance(
+        result.exception, SystemExit
     )
 
 

@@ -16,9 +16,9 @@ Then, per field:
 - **quantity**: (count, unit) items; P = items of matched pairs found in both / predicted
   items, R = the same / gold items.
 
-``python -m escalade.ingest.evaluation tests/ingest/gold/test --write docs/ingest.md`` writes
-the table into the page between its markers; a test checks that the page shows what this
-module computes.
+``python -m escalade.ingest.evaluation tests/ingest/gold/test --write docs/ingest.md`` (and
+``.../gold/dev``) writes the table into the page between that half's markers; a test checks
+that the page shows what this module computes.
 """
 
 from __future__ import annotations
@@ -34,8 +34,14 @@ from typing import Any
 from escalade.ingest.events import Event, Extractor
 
 FIELDS = ("event", "actor", "target", "kind", "actor+target+kind", "date", "quantity")
-START_MARK = "<!-- ingest-eval:start -->"
-END_MARK = "<!-- ingest-eval:end -->"
+
+
+def marks(half: str) -> tuple[str, str]:
+    """The markers around a half's table in docs/ingest.md."""
+    return f"<!-- ingest-eval:{half}:start -->", f"<!-- ingest-eval:{half}:end -->"
+
+
+START_MARK, END_MARK = marks("test")
 
 
 @dataclass
@@ -229,13 +235,20 @@ def render(folder: Path, extractor: Extractor | None = None) -> str:
     return table(tallies, len(arts), folder.name)
 
 
-def write_into(page: Path, block: str) -> None:
+def write_into(page: Path, block: str, half: str = "test") -> None:
+    start, end = marks(half)
     text = page.read_text(encoding="utf-8")
-    head, sep, rest = text.partition(START_MARK)
-    _, sep2, tail = rest.partition(END_MARK)
+    head, sep, rest = text.partition(start)
+    _, sep2, tail = rest.partition(end)
     if not sep or not sep2:
-        raise ValueError(f"{page}: markers {START_MARK} ... {END_MARK} not found")
-    page.write_text(f"{head}{START_MARK}\n{block}\n{END_MARK}{tail}", encoding="utf-8")
+        raise ValueError(f"{page}: markers {start} ... {end} not found")
+    page.write_text(f"{head}{start}\n{block}\n{end}{tail}", encoding="utf-8")
+
+
+def shown(page: Path, half: str) -> str:
+    """The table a page shows between a half's markers."""
+    start, end = marks(half)
+    return page.read_text(encoding="utf-8").split(start, 1)[1].split(end, 1)[0].strip()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -259,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  SPUR {p}")
     print(block)
     if args.write:
-        write_into(args.write, block)
+        write_into(args.write, block, args.folder.name)
     return 0
 
 

@@ -302,18 +302,26 @@ class Extractor:
             if actor is None:
                 self._unknown(doc, sent, hits[0][0], unknown)
             labels = {h[1] for h in hits}
+            places = [m for m in sms if m.label == "place" or roles[id(m)] == "place"]
+            first_tok = hits[0][0]
+            blow_place = next((m for m in places if m.tok > first_tok), None) or next(
+                (m for m in reversed(places) if m.tok < first_tok), None
+            )
             person = any(
                 m.label == "people" and m.actor == target and m.tok > hits[0][0] for m in sms
             )
             kind = (
                 "intercept"
                 if group == "intercept"
-                else self._blow_kind(labels, actor, target, text, quantities, place, person, sms)
+                else self._blow_kind(
+                    labels, actor, target, text, quantities, blow_place, person, sms, speaker
+                )
             )
             ev = Event(actor=actor, target=target, kind=kind)
             ev.actor_text = _text_of(sms, actor)
             ev.target_text = _text_of(sms, target)
             out.append(common(ev))
+            ev.place = blow_place.text if blow_place else ev.place
         for kind, cue_char, match in statements:
             said = self._statement(doc, sent, kind, cue_char, match, sms, roles, speaker)
             if said is not None:
@@ -332,6 +340,7 @@ class Extractor:
         place: Mention | None,
         person: bool,
         sms: list[Mention],
+        speaker: Mention | None = None,
     ) -> str:
         munitions = max(
             (q.count for q in quantities if q.unit not in ("target", "site")), default=0
@@ -344,7 +353,8 @@ class Extractor:
             and self.dictionary.role(target) == "state"
             and _place_owner(self.dictionary, place) not in (None, target)
             and any(
-                self.dictionary.role(m.actor) == "proxy" or (m.label == "orgs" and m.actor == target)
+                self.dictionary.role(m.actor) == "proxy"
+                or (m.label == "orgs" and m.actor == target and m is not speaker)
                 for m in sms
             )
         )

@@ -158,7 +158,8 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
     (
         "demand",
         re.compile(
-            r"\b(demand(?:ed|s|ing)?|insist(?:ed|s)? that|ultimatum|call(?:ed|s|ing)? (?:for|on))\b",
+            r"\b(demand(?:ed|s|ing)?|insist(?:ed|s)? that|ultimatum|"
+            r"call(?:ed|s|ing)? (?:for|on))\b",
             re.I,
         ),
     ),
