@@ -15,6 +15,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+
+def _rx(*parts: str) -> re.Pattern[str]:
+    """A case-insensitive pattern from its parts."""
+    return re.compile("".join(parts), re.I)
+
+
 # ---- blows: trigger words for the Matcher (lower-cased token text) ------------------------------
 BLOW_TRIGGERS: dict[str, list[str]] = {
     "STRIKE": [
@@ -32,42 +38,36 @@ BLOW_TRIGGERS: dict[str, list[str]] = {
 }  # fmt: skip
 
 # words before a trigger that make it a threat, a plan or a hypothesis, not an event
-IRREALIS = re.compile(
+IRREALIS = _rx(
     r"\b(will|would|could|might|may|vow\w*|threat\w*|plan\w*|prepar\w*|ready|if|any|should|must|"
     r"intend\w*|warn\w*|promis\w*|consider\w*|weigh\w*|not|no|never|deter\w*|avoid\w*|fear\w*|"
     r"against\s+(?:a|an|any)|risk\w*|possible|potential|expected|to|brac\w*|condemn\w*|"
     r"denounc\w*|describ\w*)\s+(?:[\"“']?\w+\s+){0,3}$",
-    re.I,
 )
 # a trigger that names an event already reported ("the attack", "after the strike") is no report
-REFERENCE = re.compile(
+REFERENCE = _rx(
     r"\b(the|this|that|these|those|its|their|his|her|last|saturday's|sunday's|weekend's|"
     r"(?:\w+)'s)\s+(?:[\"“']?[\w\-]+\s+){0,2}[\"“']?$",
-    re.I,
 )
 PRONOUN_SUBJECT = re.compile(r"\b(it|they|we)\s+(?:\w+\s+){0,2}$", re.I)
 LIMITED = re.compile(r"\b(limited|symbolic|single|pinpoint|small|narrow)\b", re.I)
 PASSIVE_BEFORE = re.compile(r"\b(was|were|been|being|is|are)\s+(?:\w+\s+)?$", re.I)
-SENIOR = re.compile(
+SENIOR = _rx(
     r"\b(?:gen\.|brig\.|(?:general|commander|commanders|chief|leader|leaders|head|scientist|"
     r"deputy|senior|top|politburo|founder|mastermind|official)\b)",
-    re.I,
 )
-STRATEGIC = re.compile(
+STRATEGIC = _rx(
     r"\b(nuclear|enrichment|natanz|fordow|arak|refiner\w*|oil (?:facilit\w*|field\w*|terminal\w*|"
     r"infrastructure)|energy|power (?:plant|station|grid)|leadership)\b",
-    re.I,
 )
-CAMPAIGN = re.compile(
+CAMPAIGN = _rx(
     r"\b(waves? of|air campaign|missile (?:production|factor\w*)|factor(?:y|ies)|industr\w*|"
     r"dozens of targets|\d{2,} targets|air defen[cs]e (?:system|batter)\w*)\b",
-    re.I,
 )
-SALVO = re.compile(r"\b(barrage|salvo|waves|hundreds of|swarm)\b", re.I)
-WAR = re.compile(r"\b(full-scale war|all-out war|sustained (?:bombing|strikes)|invasion)\b", re.I)
-COVERT = re.compile(
+SALVO = _rx(r"\b(barrage|salvo|waves|hundreds of|swarm)\b")
+WAR = _rx(r"\b(full-scale war|all-out war|sustained (?:bombing|strikes)|invasion)\b")
+COVERT = _rx(
     r"\b(sabotage\w*|cyber\w*|mysterious|unexplained|unclaimed|covert|hack\w*|blast|explosions?)\b",
-    re.I,
 )
 
 # ---- statements and other non-kinetic events, in priority order --------------------------------
