@@ -45,6 +45,6 @@ def test_the_worked_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert (tmp_path / "overlay.yaml").exists()
     # what the page shows of the first command's output is what it prints
     shown = PAGE.read_text(encoding="utf-8")
-    for line in outputs[0].splitlines():
+    for line in outputs[0].splitlines() + outputs[2].splitlines():
         if line.startswith("  ") and not line.startswith("      "):
             assert line in shown, line

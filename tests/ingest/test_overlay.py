@@ -62,7 +62,7 @@ def test_each_kind_goes_to_its_list(april) -> None:  # type: ignore[no-untyped-d
     ("event", "reason"),
     [
         (ev("EGY", "ISR", "demand", None), "actor(s) EGY not in scenario"),
-        (ev("USA", "IRN", "arms_supply", None), "no place for a arms supply"),
+        (ev("USA", "IRN", "arms_supply", None), "no place for an arms supply"),
         (ev(None, "ISR", "large_salvo", "2024-04-13"), "the actor is unknown"),
         (ev("ISR", "IRN", "symbolic_strike", "2024-03-01"), "before the scenario starts"),
         (ev("ISR", "IRN", "symbolic_strike", "2024-09-30"), "past the scenario's horizon"),

@@ -226,7 +226,9 @@ def _place(
         if ev.channel:
             item["via"] = ev.channel
         return _new_or_already(ev, "channels", item, lists, note)
-    return no(f"the scenario format has no place for a {kind.replace('_', ' ')}")
+    what = kind.replace("_", " ")
+    article = "an" if what[0] in "aeiou" else "a"
+    return no(f"the scenario format has no place for {article} {what}")
 
 
 def _join(*notes: str) -> str:
