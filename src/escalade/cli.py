@@ -148,8 +148,9 @@ def _register_commands() -> None:
         salvo,
         sweep,
     )
+    from escalade.ingest import command as ingest  # escalade ingest (issue 15)
 
-    for module in (run, experiments, compare, sweep, report, salvo, hindcast, play):
+    for module in (run, experiments, compare, sweep, report, salvo, hindcast, play, ingest):
         module.register(app)
 
 

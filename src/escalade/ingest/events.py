@@ -1,0 +1,677 @@
+"""From a cleaned article to events: who did what to whom, when, where, with what, who said so.
+
+The pipeline is a blank English spaCy pipeline (tokenizer, sentence splitter), an EntityRuler
+holding the actor dictionary, and a Matcher holding the blow triggers; the rest is rules over
+each sentence (see :mod:`escalade.ingest.patterns`). Nothing is downloaded: the same text gives
+the same events on every machine.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from escalade.ingest.actors import ActorDictionary
+from escalade.ingest.dates import find_dates
+from escalade.ingest.patterns import (
+    BLOW_TRIGGERS,
+    CAMPAIGN,
+    COVERT,
+    IRREALIS,
+    LIMITED,
+    NON_LADDER_KINDS,
+    PASSIVE_BEFORE,
+    PRONOUN_SUBJECT,
+    REFERENCE,
+    SALVO,
+    SENIOR,
+    STATEMENT_CUES,
+    STRATEGIC,
+    WAR,
+    BlowFeatures,
+    classify_blow,
+)
+from escalade.ingest.quantities import find_casualties, find_quantities
+from escalade.ingest.text import Article
+
+PLACE_PREPS = {"in", "near", "over", "across", "outside", "inside", "from", "throughout",
+               "around", "off", "within", "above", "to"}  # fmt: skip
+TARGET_PREPS = {"at", "on", "against", "targeting", "toward", "towards", "into", "upon"}
+ADDRESSEE_VERBS = {"told", "urged", "pressed", "asked", "warned", "assured", "informed",
+                   "notified", "cautioned", "called", "tells", "urges", "warns", "telling",
+                   "urging", "warning", "advised"}  # fmt: skip
+SAY_VERBS = {"said", "says", "told", "announced", "stated", "declared", "wrote", "tweeted",
+             "posted", "added", "insisted", "claimed", "confirmed", "reported",
+             "acknowledged"}  # fmt: skip
+_SKIP = {"the", "a", "an", "its", "their", "his", "her", "our", "of", "and", ",", "'s", "’s",
+         "both", "also"}  # fmt: skip
+_DATELINE = re.compile(r"^\s*(\(|—|–|-|/|\|)")
+_PRONOUN_START = re.compile(
+    r"^\W*(it|they|he|she|the (group|militia|movement|country|army))\b", re.I
+)
+_CAPITAL_RUN = re.compile(r"\b([A-Z][a-zA-Z\-']+(?:\s+(?:al-|of |the )?[A-Z][a-zA-Z\-']+)*)")
+_NOT_NAMES = {"The", "A", "An", "On", "In", "It", "He", "She", "They", "This", "That", "But",
+              "And", "After", "Before", "When", "While", "Officials", "Monday", "Tuesday",
+              "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February",
+              "March", "April", "May", "June", "July", "August", "September", "October",
+              "November", "December", "At", "As", "By", "For", "If", "Its", "Their", "His",
+              "Her", "We", "I", "Our", "There", "Some", "Two", "Three", "One", "Analysts",
+              "Earlier", "Later", "Meanwhile", "Still", "Yet", "So", "Since", "Then", "Last",
+              "Early", "Late", "Over", "Under", "With", "Without", "From", "Speaking"}  # fmt: skip
+
+
+@dataclass
+class Mention:
+    start: int  # offsets in the cleaned text
+    end: int
+    text: str
+    actor: str | None
+    label: str  # names, orgs, people or place
+    tok: int  # index of the first token
+    tok_end: int
+
+
+@dataclass
+class Event:
+    """One extracted event, with its evidence."""
+
+    actor: str | None
+    target: str | None
+    kind: str
+    rung: int | None = None
+    date: str | None = None
+    date_text: str = ""
+    place: str | None = None
+    means: list[str] = field(default_factory=list)
+    quantities: list[dict[str, Any]] = field(default_factory=list)
+    casualties: dict[str, int] = field(default_factory=dict)
+    speaker: str | None = None
+    speaker_actor: str | None = None
+    channel: str | None = None
+    actor_text: str = ""
+    target_text: str = ""
+    evidence: str = ""
+    start: int = 0  # offsets of the evidence sentence in the file (or extracted text, for HTML)
+    end: int = 0
+    article: str = ""
+    mentions: int = 1
+    also_at: list[list[int]] = field(default_factory=list)
+    sentences: list[str] = field(default_factory=list, repr=False)  # every mention's sentence
+
+    @property
+    def ladder(self) -> bool:
+        return self.kind not in NON_LADDER_KINDS
+
+    def as_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d.pop("sentences")
+        d["ladder"] = self.ladder
+        return d
+
+
+@dataclass
+class ArticleResult:
+    article: str
+    date: str | None
+    events: list[Event]
+    unknown_actors: list[dict[str, Any]]
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "article": self.article,
+            "date": self.date,
+            "events": [e.as_dict() for e in self.events],
+            "unknown_actors": self.unknown_actors,
+            "notes": self.notes,
+        }
+
+
+class Extractor:
+    """A reusable extractor: builds the spaCy pipeline once for a dictionary and a catalog."""
+
+    def __init__(self, dictionary: ActorDictionary, rungs: dict[str, int]) -> None:
+        import spacy
+        from spacy.matcher import PhraseMatcher
+        from spacy.symbols import ORTH
+
+        self.dictionary = dictionary
+        self.rungs = rungs
+        nlp = spacy.blank("en")
+        for abbr in ("Brig.", "Gen.", "Lt.", "Col.", "Maj.", "Adm.", "Sgt.", "Capt.", "Gov.",
+                     "Sen.", "Rep.", "Dr.", "Mr.", "Mrs.", "Ms.", "Prof.", "Cmdr.", "Rear.",
+                     "R.Adm.", "Jan.", "Feb.", "Aug.", "Sept.", "Oct.", "Nov.", "Dec.", "No.",
+                     "St.", "Jr.", "approx."):  # fmt: skip
+            nlp.tokenizer.add_special_case(abbr, [{ORTH: abbr}])  # type: ignore[union-attr]
+        nlp.add_pipe("sentencizer")
+        nlp.add_pipe("escalade_paragraphs")
+        ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "ORTH"})
+        ruler.add_patterns(dictionary.patterns())  # type: ignore[attr-defined]
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        for label, words in BLOW_TRIGGERS.items():
+            self.matcher.add(label, [nlp.make_doc(w) for w in words])
+        self.nlp = nlp
+
+    def extract(self, article: Article) -> ArticleResult:
+        return self.extract_doc(self.nlp(article.text), article)
+
+    def extract_many(self, articles: list[Article]) -> list[ArticleResult]:
+        docs = self.nlp.pipe([a.text for a in articles], batch_size=32)
+        return [self.extract_doc(doc, a) for doc, a in zip(docs, articles, strict=True)]
+
+    # ---- one document -----------------------------------------------------------------------
+    def extract_doc(self, doc: Any, article: Article) -> ArticleResult:
+        doc.user_data["text"] = doc.text  # Doc.text joins every token: build it once
+        base = article.date
+        mentions = [
+            Mention(
+                e.start_char,
+                e.end_char,
+                e.text,
+                e.ent_id_ or None,
+                e.label_.removeprefix("ACTOR_").lower(),
+                e.start,
+                e.end,
+            )
+            for e in doc.ents
+        ]
+        triggers: dict[int, str] = {}
+        for match_id, start, _end in self.matcher(doc):
+            label = doc.vocab.strings[match_id]
+            shot = label == "INTERCEPT" and doc[start].lower_ in ("shot", "shooting")
+            if shot and (start + 1 >= len(doc) or doc[start + 1].lower_ != "down"):
+                continue
+            triggers[start] = label
+        events: list[Event] = []
+        unknown: list[dict[str, Any]] = []
+        last_actor: str | None = None
+        title_end = _title_end(article.text)
+        for sent in doc.sents:
+            if sent.start_char < title_end:
+                continue  # the headline repeats the story in the present tense
+            sms = [m for m in mentions if sent.start <= m.tok < sent.end]
+            sent_triggers = [(i, triggers[i]) for i in range(sent.start, sent.end) if i in triggers]
+            found = self._sentence(doc, sent, sms, sent_triggers, base, last_actor, unknown)
+            for ev in found:
+                ev.article = article.name
+                ev.start = article.source_offset(sent.start_char)
+                ev.end = article.source_offset(sent.end_char)
+            if found and found[-1].actor:
+                last_actor = found[-1].actor
+            events.extend(found)
+        events = merge_events(events)
+        notes = []
+        if base is None:
+            notes.append(
+                "no article date found (give --date YYYY-MM-DD): relative dates are unresolved"
+            )
+        if not events:
+            notes.append("no events found in this article")
+        return ArticleResult(
+            article.name, base.isoformat() if base else None, events, unknown, notes
+        )
+
+    def _sentence(
+        self,
+        doc: Any,
+        sent: Any,
+        sms: list[Mention],
+        sent_triggers: list[tuple[int, str]],
+        base: Any,
+        last_actor: str | None,
+        unknown: list[dict[str, Any]],
+    ) -> list[Event]:
+        if not sms:
+            return []  # no actor named: nothing to code (a pronoun alone names no target)
+        text = sent.text
+        off = sent.start_char
+        trig_toks = {t for t, _ in sent_triggers}
+        roles = {id(m): _role(doc, sent, m, sms, trig_toks) for m in sms}
+        speaker = next((m for m in sms if roles[id(m)] == "speaker"), None)
+        statements = _statement_cues(text, off)
+        dates = [
+            d
+            for d in find_dates(text, base)
+            if not _DATELINE.match(text[d.start + len(d.text) :])
+            and not text[: d.start].rstrip().lower().endswith("since")
+        ]
+        date = next((d for d in dates if d.value), dates[0] if dates else None)
+        quantities = find_quantities(text)
+        casualties = find_casualties(text)
+        place = next((m for m in sms if m.label == "place" or roles[id(m)] == "place"), None)
+        out: list[Event] = []
+
+        def common(ev: Event) -> Event:
+            ev.date = date.value if date else None
+            ev.date_text = date.text if date else ""
+            ev.place = place.text if place else None
+            ev.quantities = [
+                {"count": q.count, "unit": q.unit, "qualifier": q.qualifier, "text": q.text}
+                for q in quantities
+            ]
+            ev.means = sorted({q.unit for q in quantities if q.unit not in ("target", "site")})
+            ev.casualties = dict(casualties)
+            ev.speaker = speaker.text if speaker else None
+            ev.speaker_actor = speaker.actor if speaker else None
+            ev.evidence = text
+            ev.sentences = [text]
+            ev.rung = self.rungs.get(ev.kind)
+            if ev.target == ev.actor:
+                ev.target = None
+            return ev
+
+        # blows, unless reported inside a statement (a threat to strike is not a strike)
+        first_cue = statements[0][1] if statements else None
+        groups: dict[str, list[tuple[int, str, str | None, str | None, bool]]] = {}
+        live: list[tuple[int, str, str, bool]] = []
+        for tok, label in sent_triggers:
+            tok_char = doc[tok].idx
+            if first_cue is not None and first_cue <= tok_char:
+                continue
+            before = doc.user_data["text"][max(sent.start_char, tok_char - 60) : tok_char]
+            if IRREALIS.search(before):
+                continue
+            ref = REFERENCE.search(before)
+            named = ref is not None and any(
+                m.start >= tok_char - len(before) + ref.start() and m.end <= tok_char for m in sms
+            )
+            live.append((tok, label, before, ref is not None and not named))
+        for tok, label, before, is_ref in live:
+            tok_char = doc[tok].idx
+            if is_ref and label != "INTERCEPT":
+                continue  # "the strike", "in retaliation for the killing": named, not reported
+            actor, target, fallback = self._blow_roles(doc, sent, tok, sms, roles, label)
+            tok_char = doc[tok].idx
+            if actor is None and (
+                _PRONOUN_START.match(doc.user_data["text"][sent.start_char : tok_char])
+                or PRONOUN_SUBJECT.search(before)
+            ):
+                actor = speaker.actor if speaker and PRONOUN_SUBJECT.search(before) else last_actor
+            if actor is None and label == "INTERCEPT" and speaker is not None:
+                actor = speaker.actor
+            group = "intercept" if label == "INTERCEPT" else "blow"
+            groups.setdefault(group, []).append((tok, label, actor, target, fallback))
+        for group, hits in groups.items():
+            actor = next((h[2] for h in hits if h[2]), None)
+            target = next((h[3] for h in hits if h[3] and not h[4] and h[3] != actor), None)
+            target = target or next((h[3] for h in hits if h[3] and h[3] != actor), None)
+            fell_on = all(h[4] for h in hits if h[3])
+            if actor is None and (target is None or fell_on):
+                continue  # nobody named, or only where it fell: too little to code
+            if actor is None:
+                self._unknown(doc, sent, hits[0][0], unknown)
+            labels = {h[1] for h in hits}
+            places = [m for m in sms if m.label == "place" or roles[id(m)] == "place"]
+            first_tok = hits[0][0]
+            blow_place = next((m for m in places if m.tok > first_tok), None) or next(
+                (m for m in reversed(places) if m.tok < first_tok), None
+            )
+            person = any(
+                m.label == "people" and m.actor == target and m.tok > hits[0][0] for m in sms
+            )
+            kind = (
+                "intercept"
+                if group == "intercept"
+                else self._blow_kind(
+                    labels, actor, target, text, quantities, blow_place, person, sms, speaker
+                )
+            )
+            ev = Event(actor=actor, target=target, kind=kind)
+            ev.actor_text = _text_of(sms, actor)
+            ev.target_text = _text_of(sms, target)
+            out.append(common(ev))
+            ev.place = blow_place.text if blow_place else ev.place
+        for kind, cue_char, match in statements:
+            said = self._statement(doc, sent, kind, cue_char, match, sms, roles, speaker)
+            if said is not None:
+                if said.actor is None and _PRONOUN_START.match(text):
+                    said.actor = last_actor
+                out.append(common(said))
+        return out
+
+    def _blow_kind(
+        self,
+        labels: set[str],
+        actor: str | None,
+        target: str | None,
+        text: str,
+        quantities: list[Any],
+        place: Mention | None,
+        person: bool,
+        sms: list[Mention],
+        speaker: Mention | None = None,
+    ) -> str:
+        munitions = max(
+            (q.count for q in quantities if q.unit not in ("target", "site")), default=0
+        )
+        aircraft = max((q.count for q in quantities if q.unit == "aircraft"), default=0)
+        actor_role = self.dictionary.role(actor)
+        abroad = (
+            place is not None
+            and actor_role == "state"
+            and self.dictionary.role(target) == "state"
+            and _place_owner(self.dictionary, place) not in (None, target)
+            and any(
+                self.dictionary.role(m.actor) == "proxy"
+                or (m.label == "orgs" and m.actor == target and m is not speaker)
+                for m in sms
+            )
+        )
+        limited = bool(LIMITED.search(text))
+        feats = BlowFeatures(
+            actor_role=actor_role,
+            target_role="proxy" if abroad else self.dictionary.role(target),
+            killing="KILL" in labels or person,
+            senior=bool(SENIOR.search(text)),
+            strategic=bool(STRATEGIC.search(text)) and not limited,
+            campaign=(bool(CAMPAIGN.search(text)) or aircraft >= 20) and not limited,
+            salvo=bool(SALVO.search(text)),
+            war=bool(WAR.search(text)),
+            covert="SABOTAGE" in labels or (bool(COVERT.search(text)) and actor is None),
+            munitions=munitions,
+        )
+        return classify_blow(feats)
+
+    def _blow_roles(
+        self,
+        doc: Any,
+        sent: Any,
+        tok: int,
+        sms: list[Mention],
+        roles: dict[int, str],
+        label: str,
+    ) -> tuple[str | None, str | None, bool]:
+        """(actor, target, whether the target is only where the blow fell) of one trigger."""
+        passive = bool(PASSIVE_BEFORE.search(doc.user_data["text"][sent.start_char : doc[tok].idx]))
+        before = [m for m in sms if m.tok_end <= tok]
+        after = [m for m in sms if m.tok > tok]
+        agent = next((m for m in after if roles[id(m)] == "by" and m.tok - tok <= 4), None)
+        agent = agent or next(
+            (m for m in reversed(before) if roles[id(m)] == "by" and tok - m.tok_end <= 4), None
+        )
+        subj = [m for m in before if roles[id(m)] == "subject" and m.label != "place" and m.actor]
+        objs = [
+            m
+            for m in after
+            if roles[id(m)] in ("subject", "target", "addressee", "of")
+            and m.label != "place"
+            and m.actor
+        ]
+        if passive:
+            target = subj[-1].actor if subj else None
+            agent = agent or next((m for m in after if roles[id(m)] == "by"), None)
+            actor = agent.actor if agent else None
+            return actor, (target if target != actor else None), False
+        actor_m = _head_of_chain(subj[-1], sms, doc) if subj else agent
+        actor = actor_m.actor if actor_m else None
+        target = next((m.actor for m in objs if m.actor != actor), None)
+        fallback = target is None
+        if target is None:
+            placed = [
+                _place_owner(self.dictionary, m)
+                for m in after + before
+                if m.label == "place" or roles[id(m)] == "place"
+            ]
+            target = next((p for p in placed if p and p != actor), None)
+        return actor, target, fallback
+
+    def _statement(
+        self,
+        doc: Any,
+        sent: Any,
+        kind: str,
+        cue_char: int,
+        match: re.Match[str],
+        sms: list[Mention],
+        roles: dict[int, str],
+        speaker: Mention | None,
+    ) -> Event | None:
+        channels = [m for m in sms if roles[id(m)] == "channel"]
+        channel = channels[0] if channels else None
+        usable = [m for m in sms if m.actor and m.label != "place" and m not in channels]
+        before = [m for m in usable if m.end <= cue_char]
+        after = [m for m in usable if m.start >= cue_char]
+        subjects = [m for m in before if roles[id(m)] in ("subject", "speaker")]
+        passive_threat = kind == "threaten" and bool(
+            re.match(r"(will|must|would) (be )?(punish|pay|face|regret)", match.group(0), re.I)
+        )
+        actor_m: Mention | None
+        embedded = speaker is not None and speaker.end <= cue_char
+        if embedded and speaker is not None:
+            actor_m = speaker
+            inner = [m for m in subjects if m.start > speaker.end and m.actor != speaker.actor]
+            if inner and kind in ("threaten", "red_line", "demand", "condition"):
+                passive_threat = True  # "Khamenei said Israel must be punished": Israel, the target
+        elif passive_threat:
+            actor_m = speaker or (subjects[0] if subjects else None)
+        else:
+            actor_m = _head_of_chain(subjects[-1], sms, doc) if subjects else speaker
+        actor = actor_m.actor if actor_m else None
+        addressee = next(
+            (m for m in usable if roles[id(m)] == "addressee" and m.actor != actor), None
+        )
+        target_m: Mention | None = addressee
+        if kind == "red_line" and match.group(0).lower().startswith("if") and not embedded:
+            actor_m = subjects[0] if subjects else speaker  # "Iran vowed ... if it retaliated"
+            actor = actor_m.actor if actor_m else None
+            passive_threat = True
+        if target_m is None and passive_threat:
+            target_m = next((m for m in reversed(before) if m.actor != actor), None)
+        if target_m is None:
+            for m in after:
+                if m.actor == actor or roles[id(m)] == "speaker":
+                    continue
+                if kind in ("restraint", "backing") and _prev_word(doc, m) == "against":
+                    continue
+                if kind == "declare_concluded" and roles[id(m)] != "target":
+                    break
+                target_m = m
+                break
+        if actor is None and target_m is None:
+            return None
+        if kind == "message" and re.search(r"\breceived\b", match.group(0), re.I):
+            sender = next((m for m in after if _prev_word(doc, m) == "from"), None)
+            if sender is not None:
+                actor_m, target_m = sender, actor_m
+                actor = sender.actor
+        ev = Event(actor=actor, target=target_m.actor if target_m else None, kind=kind)
+        ev.actor_text = actor_m.text if actor_m else ""
+        ev.target_text = target_m.text if target_m else ""
+        ev.channel = channel.actor if channel else None
+        return ev
+
+    def _unknown(self, doc: Any, sent: Any, tok: int, unknown: list[dict[str, Any]]) -> None:
+        head = doc.user_data["text"][sent.start_char : doc[tok].idx]
+        runs = [m for m in _CAPITAL_RUN.finditer(head) if m.group(1).split()[0] not in _NOT_NAMES]
+        if runs:
+            m = runs[-1]
+            unknown.append(
+                {"text": m.group(1), "start": sent.start_char + m.start(), "evidence": sent.text}
+            )
+
+
+_CONJ = re.compile(
+    r"\b(but|while|whereas|although|and that|and was|and is|and would|and will)\b|;|, and\b"
+)
+
+
+def _statement_cues(text: str, off: int) -> list[tuple[str, int, re.Match[str]]]:
+    """The statement cues of a sentence: the first in priority order, and a second one of
+    another kind when a conjunction separates the two ("... concluded, but warned ...")."""
+    found: list[tuple[str, int, re.Match[str]]] = []
+    for kind, pattern in STATEMENT_CUES:
+        m = pattern.search(text)
+        if m is None:
+            continue
+        if not found:
+            found.append((kind, off + m.start(), m))
+            continue
+        first = found[0][2]
+        lo, hi = sorted([(first.start(), first.end()), (m.start(), m.end())])
+        if lo[1] <= hi[0] and _CONJ.search(text[lo[1] : hi[0] + 1]):
+            found.append((kind, off + m.start(), m))
+            break
+    return sorted(found, key=lambda f: f[1])
+
+
+def _head_of_chain(m: Mention, sms: list[Mention], doc: Any) -> Mention:
+    """The first of coordinated mentions ("the United States and Britain" -> United States)."""
+    while True:
+        prev = [p for p in sms if p.actor and p.tok_end <= m.tok and 1 <= m.tok - p.tok_end <= 2]
+        if not prev:
+            return m
+        gap = {doc[i].lower_ for i in range(prev[-1].tok_end, m.tok)}
+        if not (gap <= {"and", ",", "the", "&"} and gap & {"and", ",", "&"}):
+            return m
+        m = prev[-1]
+
+
+def _title_end(text: str) -> int:
+    """End offset of the headline (a first line without a full stop), or 0."""
+    stripped = text.lstrip()
+    line = stripped.split("\n", 1)[0].rstrip()
+    if line and len(line) < 200 and not line.endswith((".", "!", "?", '"', "”", ":")):
+        return len(text) - len(stripped) + len(line)
+    return 0
+
+
+def _prev_word(doc: Any, m: Mention) -> str:
+    i = m.tok - 1
+    while i >= 0 and doc[i].is_space:
+        i -= 1
+    return doc[i].lower_ if i >= 0 else ""
+
+
+_DETERMINERS = {"the", "a", "an", "its", "their", "his", "her", "our", "'s", "’s", "both", "also",
+                "two", "several", "some", "all"}  # fmt: skip
+_TITLE_WORDS = {"president", "prime", "minister", "foreign", "defense", "defence", "secretary",
+                "supreme", "leader", "general", "gen.", "brig.", "brigadier", "major", "commander",
+                "spokesman", "spokeswoman", "ayatollah", "king", "sheikh", "crown", "prince",
+                "chief", "adm.", "admiral", "rear", "lt.", "col.", "sen.", "state", "political",
+                "military", "army", "top", "senior", "deputy", "vice", "mr.", "ms.", "dr.",
+                "national", "security", "adviser", "advisor", "envoy", "ambassador", "speaker",
+                "house", "press", "spokesperson", "interior", "intelligence"}  # fmt: skip
+_ROLE_WORDS = {"spokesman", "spokeswoman", "spokesperson", "officials", "official", "minister",
+               "ministry", "military", "army", "government", "leader", "president", "sources",
+               "statement", "media", "mission", "secretary", "envoy", "office"}  # fmt: skip
+
+
+def _role(doc: Any, sent: Any, m: Mention, sms: list[Mention], triggers: set[int]) -> str:
+    """What a mention is in its sentence: subject, target, place, by, of, speaker, addressee,
+    channel (from the words around it)."""
+    i = m.tok - 1
+    while i >= sent.start and (
+        doc[i].is_space or doc[i].lower_ in _DETERMINERS or doc[i].lower_ in _TITLE_WORDS
+    ):
+        i -= 1
+    first = doc[i].lower_ if i >= sent.start else ""
+    second = doc[i - 1].lower_ if i - 1 >= sent.start else ""
+    nxt = [doc[j].lower_ for j in range(m.tok_end, min(m.tok_end + 3, sent.end))]
+    if first in ("through", "via"):
+        return "channel"
+    if nxt and (
+        nxt[0] in SAY_VERBS
+        or (
+            nxt[0] in _ROLE_WORDS
+            and len(nxt) > 1
+            and (nxt[1] in SAY_VERBS or nxt[1] in _ROLE_WORDS)
+        )
+        or (len(nxt) > 2 and nxt[1] in _ROLE_WORDS and nxt[2] in SAY_VERBS)
+    ):
+        return "speaker"
+    if first in ("said", "says") or (first == "to" and second == "according"):
+        return "speaker"
+    if any(t in triggers for t in range(m.tok_end, min(m.tok_end + 3, sent.end))) and not (
+        first in TARGET_PREPS or first in PLACE_PREPS or first == "of"
+    ):
+        return "subject"
+    if (
+        any(t in triggers for t in range(m.tok_end, min(m.tok_end + 3, sent.end)))
+        and first in ("in", "of", "from", "after", "by")
+        and m.tok > 0
+        and doc[m.tok - 1].lower_ in ("a", "an")
+    ):
+        return "by"  # "in an Israeli strike", "killed in a U.S. drone strike"
+    if first == "by":
+        return "by"
+    if first in ADDRESSEE_VERBS or (first == "on" and second == "called"):
+        return "addressee"
+    if first in TARGET_PREPS:
+        return "target"
+    if first == "of":
+        return "of"
+    if first in PLACE_PREPS:
+        return "place"
+    if first in ("and", ",", "or", "&"):
+        prev = [p for p in sms if p.tok_end <= m.tok and m.tok - p.tok_end <= 3 and p is not m]
+        if prev:
+            return _role(doc, sent, prev[-1], sms, triggers)
+    return "subject"
+
+
+def _place_owner(dictionary: ActorDictionary, m: Mention) -> str | None:
+    if m.label == "place":
+        return m.actor or None
+    return m.actor
+
+
+def _text_of(sms: list[Mention], actor: str | None) -> str:
+    return next((m.text for m in sms if m.actor == actor), "") if actor else ""
+
+
+def merge_events(events: list[Event]) -> list[Event]:
+    """One event per (actor, target, kind) and date: later mentions fill what the first lacks."""
+    out: list[Event] = []
+    for ev in events:
+        same = next(
+            (
+                o
+                for o in out
+                if (o.actor, o.kind) == (ev.actor, ev.kind)
+                and (
+                    o.target == ev.target
+                    or ((o.target is None or ev.target is None) and (o.rung or 0) >= 3)
+                )
+                and (o.date is None or ev.date is None or o.date == ev.date)
+            ),
+            None,
+        )
+        if same is None:
+            out.append(ev)
+            continue
+        same.mentions += 1
+        same.target = same.target or ev.target
+        same.also_at.append([ev.start, ev.end])
+        same.sentences += ev.sentences
+        same.date = same.date or ev.date
+        same.date_text = same.date_text or ev.date_text
+        same.place = same.place or ev.place
+        known = {(q["count"], q["unit"]) for q in same.quantities}
+        same.quantities += [q for q in ev.quantities if (q["count"], q["unit"]) not in known]
+        same.means = sorted(set(same.means) | set(ev.means))
+        for k, v in ev.casualties.items():
+            same.casualties.setdefault(k, v)
+        same.speaker = same.speaker or ev.speaker
+        same.speaker_actor = same.speaker_actor or ev.speaker_actor
+        same.channel = same.channel or ev.channel
+    return out
+
+
+def _paragraphs(doc: Any) -> Any:
+    """A line break ends a sentence (headlines, list items, paragraphs without a full stop)."""
+    n = len(doc)
+    for tok in doc:
+        if tok.is_space and "\n" in tok.text and tok.i + 1 < n:
+            doc[tok.i + 1].is_sent_start = True
+    return doc
+
+
+def _register() -> None:
+    from spacy.language import Language
+
+    if not Language.has_factory("escalade_paragraphs"):
+        Language.component("escalade_paragraphs", func=_paragraphs)
+
+
+_register()

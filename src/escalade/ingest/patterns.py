@@ -1,0 +1,292 @@
+"""Event patterns: the words that report a blow, a statement or a message, and how a blow is
+placed on the escalation ladder.
+
+Two families of cue:
+- **blows** (strikes, killings, sabotage, interceptions) are found by a spaCy ``Matcher`` on
+  trigger words; their rung comes from who struck whom and how (:func:`classify_blow`);
+- **statements and other non-kinetic events** (threats, red lines, restraint and backing,
+  messages through channels, declared ends, demands, conditions, inducements, deployments,
+  arms supplies, stakes, sanctions, cease-fires) are found by regular expressions on the
+  sentence, in priority order (the first that matches names the event).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+def _rx(*parts: str) -> re.Pattern[str]:
+    """A case-insensitive pattern from its parts."""
+    return re.compile("".join(parts), re.I)
+
+
+# ---- blows: trigger words for the Matcher (lower-cased token text) ------------------------------
+BLOW_TRIGGERS: dict[str, list[str]] = {
+    "STRIKE": [
+        "strike", "strikes", "struck", "striking", "airstrike", "airstrikes", "attack", "attacks",
+        "attacked", "attacking", "bombed", "bombing", "bombings", "bombarded", "bombardment", "hit",
+        "hits", "pounded", "shelled", "raided", "raid", "raids", "targeted", "launched", "launches",
+        "launching", "fired", "fires", "firing", "barrage", "salvo", "retaliated", "assault",
+    ],
+    "KILL": ["killed", "kill", "kills", "killing", "assassinated", "assassination", "eliminated"],
+    "SABOTAGE": [
+        "sabotage", "sabotaged", "cyberattack", "cyberattacks", "cyber-attack", "explosion",
+        "explosions", "blast", "hacked", "exploded", "detonated", "seized", "hijacked",
+    ],
+    "INTERCEPT": ["intercepted", "intercept", "intercepting", "downed", "shot", "shooting"],
+}  # fmt: skip
+
+# words before a trigger that make it a threat, a plan or a hypothesis, not an event
+IRREALIS = _rx(
+    r"\b(will|would|could|might|may|vow\w*|threat\w*|plan\w*|prepar\w*|ready|if|any|should|must|"
+    r"intend\w*|warn\w*|promis\w*|consider\w*|weigh\w*|not|no|never|deter\w*|avoid\w*|fear\w*|"
+    r"against\s+(?:a|an|any)|risk\w*|possible|potential|expected|to|brac\w*|condemn\w*|"
+    r"denounc\w*|describ\w*)\s+(?:[\"“']?\w+\s+){0,3}$",
+)
+# a trigger that names an event already reported ("the attack", "after the strike") is no report
+REFERENCE = _rx(
+    r"\b(the|this|that|these|those|its|their|his|her|last|saturday's|sunday's|weekend's|"
+    r"(?:\w+)'s)\s+(?:[\"“']?[\w\-]+\s+){0,2}[\"“']?$",
+)
+PRONOUN_SUBJECT = re.compile(r"\b(it|they|we)\s+(?:\w+\s+){0,2}$", re.I)
+LIMITED = re.compile(r"\b(limited|symbolic|single|pinpoint|small|narrow)\b", re.I)
+PASSIVE_BEFORE = re.compile(r"\b(was|were|been|being|is|are)\s+(?:\w+\s+)?$", re.I)
+SENIOR = _rx(
+    r"\b(?:gen\.|brig\.|(?:general|commander|commanders|chief|leader|leaders|head|scientist|"
+    r"deputy|senior|top|politburo|founder|mastermind|official)\b)",
+)
+STRATEGIC = _rx(
+    r"\b(nuclear|enrichment|natanz|fordow|arak|refiner\w*|oil (?:facilit\w*|field\w*|terminal\w*|"
+    r"infrastructure)|energy|power (?:plant|station|grid)|leadership)\b",
+)
+CAMPAIGN = _rx(
+    r"\b(waves? of|air campaign|missile (?:production|factor\w*)|factor(?:y|ies)|industr\w*|"
+    r"dozens of targets|\d{2,} targets|air defen[cs]e (?:system|batter)\w*)\b",
+)
+SALVO = _rx(r"\b(barrage|salvo|waves|hundreds of|swarm)\b")
+WAR = _rx(r"\b(full-scale war|all-out war|sustained (?:bombing|strikes)|invasion)\b")
+COVERT = _rx(
+    r"\b(sabotage\w*|cyber\w*|mysterious|unexplained|unclaimed|covert|hack\w*|blast|explosions?)\b",
+)
+
+# ---- statements and other non-kinetic events, in priority order --------------------------------
+_ANY = r"[^.;]{0,80}"
+STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "declare_concluded",
+        re.compile(
+            r"(matter\W{0,3}(?:can|could|should) be (?:deemed|considered) (?:concluded|closed)|"
+            r"suspend\w* (?:all |its )?(?:military )?(?:operations|attacks)|"
+            r"halt\w* (?:its )?attacks|"
+            r"st(?:an|oo)d down\b|no need for (?:a )?further (?:response|action)|concluded\b|"
+            r"suspension of (?:its |all )?(?:attacks|operations)|"
+            r"matter (?:had been|has been|was|is) (?:resolved|settled|closed)|"
+            r"(?:considers?|deem\w*) the matter (?:closed|concluded)|"
+            r"(?:operation|response|retaliation|attack) (?:is|was|had been) "
+            r"(?:over|concluded|complete)|"
+            r"(?:does|did) not (?:intend|plan|seek) (?:to )?(?:continue|further|escalat)|"
+            r"declared (?:its|the) (?:operation|response|round) (?:over|concluded|complete)|"
+            r"no further (?:action|attacks?|strikes?) (?:is|are|was|were) planned)",
+            re.I,
+        ),
+    ),
+    (
+        "ceasefire",
+        re.compile(
+            rf"(cease-?fire|truce|armistice){_ANY}(agreed|announced|brokered|took effect|"
+            rf"came into (?:effect|force)|declared|accepted|reached|holding)|"
+            rf"(agreed|announced|brokered|reached|accepted){_ANY}(cease-?fire|truce)",
+            re.I,
+        ),
+    ),
+    (
+        "red_line",
+        re.compile(
+            r"(red line|if (?:iran|israel|tehran|the united states|washington|hezbollah|it|they) "
+            r"(?:attacks?|strikes?|retaliates?|fires?|launches?|crosses)|"
+            r"any (?:attack|aggression|strike|retaliation)[^.;]{0,60}will be (?:met|answered)|"
+            r"(?:is|as) (?:an attack on|equal to|tantamount to)[^.;]{0,30}(?:soil|territory)|"
+            r"any (?:attack|strike|aggression)\w* (?:on|against)[^.;]{0,40}(?:would|will) "
+            r"(?:lead to|trigger|mean|bring|result in))",
+            re.I,
+        ),
+    ),
+    (
+        "message",
+        re.compile(
+            rf"(\b(?:received|got|sent|carried|delivered|passed) (?:a |an )?(?:\w+ )?"
+            rf"(?:message|letter|note|warning)|"
+            rf"(?:message|messages|notice|warning|word|assurances?)[^.;]{{0,100}}"
+            rf"(?:through|via|by way of|passed|relayed|conveyed)|"
+            rf"(?:passed|relayed|conveyed|delivered|carried|sent|transmitted){_ANY}"
+            rf"(?:message|notice|warning)|"
+            rf"(?:informed|notified|told|alerted|warned){_ANY}(?:in advance|ahead of|beforehand|"
+            rf"hours before)|\b(?:informed|notified|reassured)\b|"
+            rf"(?:gave|given|giving|give)\b{_ANY}(?:notice|warning)|"
+            rf"(?:through|via) (?:the )?(?:omani|swiss|qatari|turkish|iraqi) "
+            rf"(?:channel|intermediar\w*|mediators?|embassy|officials))",
+            re.I,
+        ),
+    ),
+    (
+        "restraint",
+        re.compile(
+            rf"((?:will|would|did) not (?:join|participate|take part|support|back|be part of|"
+            rf"be involved){_ANY}(?:offensive|retaliat\w*|counter\w*|strike|attack|operation)|"
+            rf"\burg\w*{_ANY}(?:restraint|not to|to avoid|to limit|to refrain|de-?escalat\w*|calm)|"
+            rf"call\w* (?:on|for){_ANY}(?:restraint|de-?escalation|calm)|show\w* restraint|"
+            rf"take the win|exercis\w* restraint|"
+            rf"press\w*{_ANY}(?:not to|to hold|to limit|restraint)|"
+            rf"refrain from|counsel\w* (?:restraint|caution)|restrain|"
+            rf"(?:does|did|do) not (?:seek|want) (?:a )?(?:wider )?(?:war|escalation|conflict))",
+            re.I,
+        ),
+    ),
+    (
+        "backing",
+        re.compile(
+            r"(ironclad|commitment to (?:israel's |the |its )?(?:security|defen[cs]e)|"
+            r"(?:will|would) (?:help )?defend|stands? (?:firmly |fully )?(?:with|by)|"
+            r"full(?:est)? support|"
+            r"unwavering support|pledg\w* (?:to defend|support|to stand)|backing for|"
+            r"support for (?:israel|iran|\w+)'s (?:defen[cs]e|right)|help (?:defend|protect)|"
+            r"supports? (?:\w+'s |its |the )?right to (?:defend|self-defen[cs]e))",
+            re.I,
+        ),
+    ),
+    (
+        "demand",
+        re.compile(
+            r"\b(demand(?:ed|s|ing)?|insist(?:ed|s)? that|ultimatum|"
+            r"call(?:ed|s|ing)? (?:for|on))\b",
+            re.I,
+        ),
+    ),
+    (
+        "condition",
+        re.compile(
+            r"\b(on (?:the )?condition|conditional on|conditioned on|only if|as long as|"
+            r"provided that|in return for|linked (?:its|any) \w+ to)\b",
+            re.I,
+        ),
+    ),
+    (
+        "inducement",
+        re.compile(
+            rf"(offer\w*{_ANY}(?:talks|relief|deal|cease-?fire|incentive|aid|guarantee)|"
+            rf"offer\w* to (?:mediate|host|broker)|"
+            rf"in exchange for|sanctions relief|incentives?\b|"
+            rf"(?:reopen|resum)\w* (?:nuclear )?talks)",
+            re.I,
+        ),
+    ),
+    (
+        "sanctions",
+        re.compile(
+            r"((?:impos\w*|announc\w*|slapp\w*|new|fresh|additional|tighten\w*|levied|expanded)"
+            r"[^.;]{0,40}\bsanctions\b|\bsanction(?:ed|s|ing)? (?:on|against)\b|"
+            r"\bsanctioned\b|\bexpel(?:led|s)?\b|\bdesignated\b[^.;]{0,40}terrorist)",
+            re.I,
+        ),
+    ),
+    (
+        "defensive_deployment",
+        re.compile(
+            rf"((?:deploy\w*|dispatch\w*|\bsen[dt]\b|sends|\bmov(?:ed|ing|es)\b|rush\w*|"
+            rf"position\w*|order\w*|reinforc\w*|bolster\w*){_ANY}"
+            rf"(?:aircraft carrier|carrier|destroyers?|warships?|air defen[cs]es?|thaad|patriot|"
+            rf"squadrons?|fighter jets|bombers|submarines?|b-52s?|interceptors|troops)|"
+            rf"(?:aircraft carrier|carrier strike group|destroyers?|thaad)[^.;]{{0,40}}"
+            rf"(?:arriv\w*|deploy\w*))",
+            re.I,
+        ),
+    ),
+    (
+        "arms_supply",
+        re.compile(
+            rf"(\b(?:suppl(?:y|ied|ies|ying)|deliver(?:ed|s|ing|ies)?|provid(?:ed|es|ing)|"
+            rf"ship(?:ped|s|ping)|transferr?(?:ed|ing|s)?|sold|sell(?:s|ing)?|smuggl\w*|"
+            rf"arm(?:ed|s|ing)) {_ANY}(?:missiles?|drones?|weapons|arms|munitions|interceptors|"
+            rf"rockets|bombs|components))",
+            re.I,
+        ),
+    ),
+    (
+        "stake",
+        re.compile(
+            r"(barrels (?:a|per) day|oil exports|million barrels|crude exports|"
+            r"(?:\d[\d,]*|hundreds of) sanctions (?:are )?in force)",
+            re.I,
+        ),
+    ),
+    (
+        "threaten",
+        re.compile(
+            rf"(\bvow(?:ed|s|ing)?\b|"
+            rf"\bthreaten\w*|\bwarn\w*{_ANY}(?:respon\w*|retaliat\w*|consequences|punish\w*|"
+            rf"\bpay\b|price|regret|crushing|decisive|war\b|strike|attack)|"
+            rf"will (?:be )?(?:punish\w*|pay|face|regret)|must (?:be punished|face|pay)|"
+            rf"unanswered|unpunished|"
+            rf"promis\w*{_ANY}(?:revenge|retaliat\w*|respon\w*|punish\w*)|"
+            rf"(?:harsh|crushing|severe|decisive|painful) (?:response|retaliation|revenge)|"
+            rf"will (?:respond|retaliate|strike back|avenge))",
+            re.I,
+        ),
+    ),
+]
+
+STATEMENT_KINDS = [k for k, _ in STATEMENT_CUES]
+NON_LADDER_KINDS = (
+    "message",
+    "red_line",
+    "restraint",
+    "backing",
+    "demand",
+    "condition",
+    "inducement",
+    "defensive_deployment",
+    "arms_supply",
+    "stake",
+    "ceasefire",
+    "intercept",
+)
+"""Kinds that are not actions of the catalog (the ladder's actions are named by the catalog)."""
+
+
+@dataclass(frozen=True)
+class BlowFeatures:
+    """What a sentence says about a blow, for placing it on the ladder."""
+
+    actor_role: str | None
+    target_role: str | None
+    killing: bool
+    senior: bool
+    strategic: bool
+    campaign: bool
+    salvo: bool
+    war: bool
+    covert: bool
+    munitions: int  # the largest count of munitions or aircraft named
+
+
+def classify_blow(f: BlowFeatures) -> str:
+    """The catalog action of a blow (M12), from who struck whom and how."""
+    proxies = ("proxy",)
+    if f.actor_role in proxies and f.target_role not in proxies:
+        return "proxy_attack"
+    if f.killing and f.senior:
+        return "targeted_killing_abroad"
+    if f.target_role in proxies:
+        return "strike_proxy_assets"
+    if f.covert and not f.salvo and f.munitions < 10:
+        return "covert_sabotage"
+    if f.war:
+        return "sustained_war"
+    if f.strategic:
+        return "strategic_strikes"
+    if f.campaign:
+        return "air_campaign"
+    if f.salvo or f.munitions >= 20:
+        return "large_salvo"
+    return "symbolic_strike"

@@ -1,0 +1,90 @@
+"""M4 Mediated signals: a message takes its channel's delay and arrives with its fidelity;
+without a channel it is public; the fastest of several channels between a pair counts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from escalade.engine.channels import arrival_day, channel_delivery
+from tests.engine.mechanisms.tiny import batch, binomial_tolerance
+
+WITH_MEDIATOR: dict[str, Any] = {
+    "RED": {"role": "state"},
+    "BLUE": {"role": "state"},
+    "MED": {"role": "mediator"},
+}
+
+
+def deliver(channels: list[dict[str, Any]], runs: int = 3, **model: Any) -> tuple[Any, Any]:
+    b = batch(runs=runs, actors=WITH_MEDIATOR, channels=channels, model=model)
+    return channel_delivery(
+        b.params, b.streams, 0, b.runs, b.ix("RED"), np.full(runs, b.ix("BLUE")), "test"
+    )
+
+
+def test_a_sure_channel_delivers_every_message_after_its_delay() -> None:
+    arrives, delay = deliver(
+        [{"between": ["RED", "BLUE"], "via": "MED", "delay_days": 2, "fidelity": 1.0}]
+    )
+    assert arrives.tolist() == [True, True, True]
+    assert delay.tolist() == [2, 2, 2]
+
+
+def test_a_channel_of_fidelity_zero_loses_every_message() -> None:
+    arrives, _ = deliver([{"between": ["BLUE", "RED"], "delay_days": 1, "fidelity": 0.0}])
+    assert not arrives.any()  # a channel carries messages both ways: RED -> BLUE too
+
+
+@pytest.mark.parametrize("public, expected", [(1.0, True), (0.0, False)])
+def test_without_a_channel_a_message_is_public_and_immediate(public: float, expected: bool) -> None:
+    arrives, delay = deliver([], public_delivery=public)
+    assert arrives.tolist() == [expected] * 3
+    assert delay.tolist() == [0, 0, 0]
+
+
+def test_messages_arrive_with_the_channels_fidelity() -> None:
+    n = 4000
+    arrives, _ = deliver([{"between": ["RED", "BLUE"], "fidelity": 0.8}], runs=n)
+    # 3 s.e. of a share of 4000 runs: 3 x sqrt(0.8 x 0.2 / 4000) = 0.019.
+    assert abs(arrives.mean() - 0.8) < binomial_tolerance(0.8, n)
+
+
+@pytest.mark.parametrize(
+    "min_lag, expected",
+    [
+        (1, [6, 6, 8]),  # day 5 + max(delay, 1): delays 0, 1, 3 land on days 6, 6, 8
+        (0, [5, 6, 8]),  # a lag of 0 lets a public message land the same day
+    ],
+)
+def test_a_message_lands_no_sooner_than_the_minimum_message_lag(
+    min_lag: int, expected: list[int]
+) -> None:
+    b = batch(runs=3, model={"min_message_lag_days": min_lag})
+    assert arrival_day(b.params, 5, np.array([0, 1, 3])).tolist() == expected
+
+
+def test_where_several_channels_join_a_pair_the_fastest_counts() -> None:
+    slow = {"between": ["RED", "BLUE"], "via": "MED", "delay_days": 3, "fidelity": 0.9}
+    fast = {"between": ["BLUE", "RED"], "delay_days": 1, "fidelity": 0.5}
+    for order in ([slow, fast], [fast, slow]):
+        b = batch(runs=2, actors=WITH_MEDIATOR, channels=order)
+        ch, red, blue = b.params.channels, b.ix("RED"), b.ix("BLUE")
+        # Either way round, the direct one-day channel carries RED <-> BLUE, with its fidelity.
+        assert ch.delay[red, blue] == ch.delay[blue, red] == 1
+        assert ch.via[red, blue] == ch.via[blue, red] == -1
+        assert ch.fidelity[:, red, blue] == pytest.approx([0.5, 0.5])
+        assert ch.fidelity[:, blue, red] == pytest.approx([0.5, 0.5])
+        # No channel joins RED and the mediator itself.
+        assert ch.delay[red, b.ix("MED")] == -1
+
+
+def test_of_two_equally_fast_channels_the_first_listed_counts() -> None:
+    first = {"between": ["RED", "BLUE"], "via": "MED", "delay_days": 2, "fidelity": 0.9}
+    second = {"between": ["RED", "BLUE"], "delay_days": 2, "fidelity": 0.4}
+    b = batch(runs=1, actors=WITH_MEDIATOR, channels=[first, second])
+    ch, red, blue = b.params.channels, b.ix("RED"), b.ix("BLUE")
+    assert ch.via[red, blue] == b.ix("MED")
+    assert ch.fidelity[0, red, blue] == pytest.approx(0.9)

@@ -1,0 +1,146 @@
+"""Event patterns, read like the coding rules they are: one sentence in, the events out."""
+
+from __future__ import annotations
+
+import pytest
+
+from escalade.ingest.events import Event
+
+
+def triples(events: list[Event]) -> list[tuple[str | None, str | None, str]]:
+    return [(e.actor, e.target, e.kind) for e in events]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # blows, placed on the ladder by who struck whom and how
+        ("Iran launched more than 300 drones and missiles at Israel late on Saturday.",
+         [("IRN", "ISR", "large_salvo")]),
+        ("Israel carried out a limited strike on Iran early on Friday.",
+         [("ISR", "IRN", "symbolic_strike")]),
+        ("Hamas political leader Ismail Haniyeh was killed in an Israeli strike in Tehran.",
+         [("ISR", "HAM", "targeted_killing_abroad")]),
+        ("The United States on Friday struck more than 85 targets in Iraq and Syria linked to "
+         "Iran's Quds Force and the militias it backs.", [("USA", "IRN", "strike_proxy_assets")]),
+        ("Hezbollah fired more than 200 rockets at northern Israel on Sunday.",
+         [("HEZ", "ISR", "proxy_attack")]),
+        ("Israeli jets struck the Natanz enrichment facility and oil refineries in Iran.",
+         [("ISR", "IRN", "strategic_strikes")]),
+        ("Jordan shot down Iranian drones over its territory.", [("JOR", "IRN", "intercept")]),
+        # statements and messages
+        ("Supreme Leader Ali Khamenei said Israel must be punished.",
+         [("IRN", "ISR", "threaten")]),
+        ("President Joe Biden told Netanyahu that the United States would not take part in any "
+         "offensive against Iran.", [("USA", "ISR", "restraint")]),
+        ("Russia urged Iran to show restraint.", [("RUS", "IRN", "restraint")]),
+        ("Biden reaffirmed the ironclad commitment of the United States to Israel's security.",
+         [("USA", "ISR", "backing")]),
+        ("Iran passed a message to Washington through Oman.", [("IRN", "USA", "message")]),
+        ("Iraqi Prime Minister Adel Abdul-Mahdi said he had received a verbal message from Tehran.",
+         [("IRN", "IRQ", "message")]),
+        ("Israel Katz said that if Iran attacks from its territory, Israel will respond in Iran.",
+         [("ISR", "IRN", "red_line")]),
+        ("The Treasury imposed new sanctions on Iran's drone makers.",
+         [("USA", "IRN", "sanctions")]),
+        ("The Pentagon ordered a carrier strike group to the region to defend Israel.",
+         [("USA", "ISR", "defensive_deployment")]),
+        ("Egypt demanded that Israel stop the offensive.", [("EGY", "ISR", "demand")]),
+    ],
+)  # fmt: skip
+def test_sentence_to_events(read, sentence: str, expected: list[tuple[str, str, str]]) -> None:  # type: ignore[no-untyped-def]
+    assert triples(read(sentence)) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Iran vowed to strike Israel if it retaliated.",  # a threat to strike is not a strike
+        "Iran condemned the strikes as a violation of Yemen's sovereignty.",  # named, not told
+        "Israel did not claim responsibility for the killing.",
+        "Analysts expect a wider war in the coming months.",
+    ],
+)
+def test_no_blow_is_read_where_none_is_reported(read, sentence: str) -> None:  # type: ignore[no-untyped-def]
+    assert all(e.rung is None or e.rung < 3 for e in read(sentence)), triples(read(sentence))
+
+
+def test_a_threat_to_strike_is_a_red_line_not_a_strike(read) -> None:  # type: ignore[no-untyped-def]
+    assert triples(read("Iran vowed to strike Israel if it retaliated.")) == [
+        ("IRN", "ISR", "red_line")
+    ]
+
+
+def test_fields_of_a_blow(read) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Iran launched 170 drones, 30 cruise missiles and 120 ballistic missiles at Israel late "
+        "on Saturday, the Israeli military said."
+    )
+    (ev,) = read(text, date="2024-04-14")
+    assert ev.date == "2024-04-13" and ev.date_text.lower() == "late on saturday"
+    assert [(q["count"], q["unit"]) for q in ev.quantities] == [
+        (170, "drone"),
+        (30, "cruise_missile"),
+        (120, "ballistic_missile"),
+    ]
+    assert ev.rung == 8 and ev.ladder
+    assert ev.speaker == "Israeli military" and ev.speaker_actor == "ISR"
+    assert ev.evidence == text and (ev.start, ev.end) == (0, len(text))
+
+
+def test_casualties_and_place(read) -> None:  # type: ignore[no-untyped-def]
+    (ev,) = read(
+        "A drone launched by Iran-backed militias hit Tower 22 in Jordan on Sunday, killing "
+        "three U.S. soldiers and wounding more than 40."
+    )
+    assert (ev.actor, ev.target, ev.kind) == ("IRQ_MILITIA", "USA", "proxy_attack")
+    assert ev.casualties == {"killed": 3, "injured": 40}
+    assert ev.place == "Tower 22" and ev.date == "2024-04-14"
+
+
+def test_coordinated_subjects_name_the_first(read) -> None:  # type: ignore[no-untyped-def]
+    ev = read("The United States and Britain imposed new sanctions on Iran on Thursday.")
+    assert triples(ev) == [("USA", "IRN", "sanctions")]
+
+
+def test_two_statements_in_one_sentence(read) -> None:  # type: ignore[no-untyped-def]
+    events = read(
+        "Iran's mission to the United Nations said the matter can be deemed concluded, but "
+        "warned that Israel would face a severe response if it retaliated."
+    )
+    assert [e.kind for e in events] == ["declare_concluded", "red_line"]
+    assert events[1].target == "ISR"
+
+
+def test_the_same_event_told_twice_is_one_event(read) -> None:  # type: ignore[no-untyped-def]
+    events = read(
+        "Israel struck an air-defence radar near Isfahan on Friday.\n\n"
+        "Israel struck the S-300 radar with three missiles, officials said."
+    )
+    assert len(events) == 1
+    assert events[0].mentions == 2 and len(events[0].also_at) == 1
+    assert events[0].quantities[0]["count"] == 3
+
+
+def test_headline_is_not_an_event(read) -> None:  # type: ignore[no-untyped-def]
+    events = read(
+        "Israel strikes Iran\n\nIsrael carried out a limited strike on Iran early on Friday."
+    )
+    assert len(events) == 1 and events[0].evidence.startswith("Israel carried out")
+
+
+def test_evidence_offsets_point_into_the_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from escalade.ingest.pipeline import ingest_paths
+
+    text = (
+        "Home | World | News\nSubscribe to our newsletter\n\nRockets at dawn\n"
+        "Published: 6 August 2024\n\n"
+        "Two rockets struck Ain al-Asad air base on Monday, injuring U.S. troops.\n"
+        "Kataib Hezbollah fired drones at U.S. forces in Syria on Tuesday, officials said.\n"
+    )
+    f = tmp_path / "a.txt"
+    f.write_text(text)
+    report = ingest_paths([f])
+    assert report.events
+    for ev in report.events:
+        assert text[ev.start : ev.end].strip() == ev.evidence.strip()
