@@ -17,7 +17,6 @@ from escalade.engine.learning import blow_evidence, learn_from_salvo, update_res
 from escalade.engine.perception import attributed_culprit, misperceived_rung
 from escalade.engine.proxies import executor
 from escalade.engine.red_lines import cross_red_lines, honour_red_lines
-from escalade.engine.stakes import forfeit_inducements
 from escalade.engine.retaliation import (
     answered_share,
     blow_grievance,
@@ -25,6 +24,7 @@ from escalade.engine.retaliation import (
     felt_share,
     played_down_share,
 )
+from escalade.engine.stakes import forfeit_inducements
 from escalade.engine.state import EventLog, State
 from escalade.engine.world import World
 

@@ -70,7 +70,9 @@ def answer_utility(
         * belief
     )
     audience, commitment = red_line_commitment(state, params, runs, actor, target)
-    fixed = (r < commitment[:, None]) * audience[:, None] + forfeit(state, params, runs, actor, scale)
+    fixed = (r < commitment[:, None]) * audience[:, None] + forfeit(
+        state, params, runs, actor, scale
+    )
     felt_owned = expected_felt(state, params, runs, actor, target, warned=False)
     felt_warned = expected_felt(state, params, runs, actor, target, warned=True)
     m = params.calibration

@@ -11,8 +11,8 @@ from escalade.engine import ending
 from escalade.engine.calculus import answer_utility
 from escalade.engine.compiled import I
 from escalade.engine.decision import NO_ACTION, TELEGRAPHED, UNACKNOWLEDGED, Situation
-from escalade.engine.learning import talk_evidence, update_resolve_belief
 from escalade.engine.forewarning import landing_day, lead_time, warning_received
+from escalade.engine.learning import talk_evidence, update_resolve_belief
 from escalade.engine.proxies import patron_veto
 from escalade.engine.retaliation import discharge_obligation
 from escalade.engine.state import EventLog, State
@@ -99,7 +99,9 @@ def act(
     talk = cat.talk[action]
     if talk.any():
         r, t, k = runs[talk], target[talk], action[talk]
-        belief = update_resolve_belief(state, p, r, t, np.full(len(r), actor), talk_evidence(p, r, cat.rung[k]))
+        belief = update_resolve_belief(
+            state, p, r, t, np.full(len(r), actor), talk_evidence(p, r, cat.rung[k])
+        )
         log.add(day, r, "statement", actor, action=k, rung=cat.rung[k], target=t, belief=belief)
         discharge_obligation(state, p, r, actor, t, cat.rung[k], attack=False)
     strike = ~drop & ~talk

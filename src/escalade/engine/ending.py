@@ -17,8 +17,8 @@ import numpy as np
 
 from escalade.engine.catalog import Catalog
 from escalade.engine.channels import arrival_day, channel_delivery
-from escalade.engine.learning import talk_evidence, update_resolve_belief
 from escalade.engine.compiled import B, Cast, F, I, model_draw
+from escalade.engine.learning import talk_evidence, update_resolve_belief
 from escalade.engine.rng import Streams
 from escalade.scenario.schema import Role, Scenario
 
@@ -152,7 +152,9 @@ def deliver_declarations(state: State, params: Params, day: int, log: EventLog) 
     d.next_day[due] = np.where(later == NEVER, -1, later)
     g = state.grievances.grievance[runs, receiver, sender]
     accept = (g < params.ending.accept_end_below[runs]) & ~state.ended[runs]
-    update_resolve_belief(state, params, runs, receiver, sender, talk_evidence(params, runs, np.zeros(len(runs))))
+    update_resolve_belief(
+        state, params, runs, receiver, sender, talk_evidence(params, runs, np.zeros(len(runs)))
+    )
     r, s, v = runs[accept], sender[accept], receiver[accept]
     state.grievances.grievance[r, v, s] = 0.0
     for actor in np.unique(v):
@@ -191,7 +193,9 @@ def mediated_ceasefire(
     u = streams.uniform(day, "mediation")
     weary = 1.0 + params.thresholds.war_weariness * state.war_days
     calm = (worst < e.accept_end_below) & (u < e.mediation_rate) & states_idle(state, params)
-    ok = ~state.ended & state.struck & np.where(state.at_war, u < e.war_mediation_rate * weary, calm)
+    ok = (
+        ~state.ended & state.struck & np.where(state.at_war, u < e.war_mediation_rate * weary, calm)
+    )
     runs = np.flatnonzero(ok)
     if len(runs):
         log.add(day, runs, "ceasefire", e.mediator)

@@ -72,9 +72,7 @@ def landing_day(params: Params, day: int, lead: I) -> I:
     return day + np.maximum(lead, params.forewarning.min_answer_lag_days)
 
 
-def expected_felt(
-    state: State, params: Params, runs: I, actor: int, target: I, warned: bool
-) -> F:
+def expected_felt(state: State, params: Params, runs: I, actor: int, target: I, warned: bool) -> F:
     """M3/M6/M14: (n, K) the share of each answer the actor expects its target to feel.
 
     For a strike that meets defences (a strike on the target's soil): ``intercepted_weight +

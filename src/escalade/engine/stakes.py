@@ -65,7 +65,10 @@ class StakesParams:
                 above_rung=indices([ind.above_rung for ind in ins]),
                 from_day=indices([ind.from_day for ind in ins]),
                 until_day=indices(
-                    [NEVER if ind.hold_days is None else ind.from_day + ind.hold_days for ind in ins]
+                    [
+                        NEVER if ind.hold_days is None else ind.from_day + ind.hold_days
+                        for ind in ins
+                    ]
                 ),
             ),
         )

@@ -154,7 +154,9 @@ class EventLog:
         self.columns["day"].append(np.full(n, day, dtype=np.int64))
         self.columns["kind"].append(np.full(n, EVENT_KINDS.index(kind), dtype=np.int64))
         for name in _INT_FIELDS[3:]:
-            self.columns[name].append(_column(values.get(name, _DEFAULTS.get(name, 0)), n, np.int64))
+            self.columns[name].append(
+                _column(values.get(name, _DEFAULTS.get(name, 0)), n, np.int64)
+            )
         for name in _FLOAT_FIELDS:
             v = values.get(name, _DEFAULTS.get(name, 0.0))
             self.columns[name].append(_column(v, n, np.float64))

@@ -17,8 +17,8 @@ from escalade.engine.factions import hardliner_relaxation
 from escalade.engine.proxies import proxy_initiative
 from escalade.engine.retaliation import convenes, decay_grievance
 from escalade.engine.stakes import inducements_in_force
-from escalade.engine.thresholds import war_goes_on
 from escalade.engine.state import EventLog, State
+from escalade.engine.thresholds import war_goes_on
 from escalade.engine.world import World
 
 
