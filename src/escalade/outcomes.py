@@ -165,8 +165,17 @@ OUTCOMES: tuple[Outcome, ...] = (
         "ended",
         pa.string(),
         "category",
-        "How the run stood at its end: quiet (every grievance calm for model.quiet_days), "
-        "ceasefire (brokered by a mediator), war (a blow at the war rung), or ongoing.",
+        "How the run stood at its end: quiet (every grievance between states calm for "
+        "model.quiet_days, proxy fronts aside), ceasefire (brokered by a mediator, in peace "
+        "or in war), war (still at war at the horizon), or ongoing.",
+    ),
+    Outcome(
+        "war_days",
+        pa.int64(),
+        "quantity",
+        "Days spent at sustained war (M12: from the first blow at the war rung until a "
+        "cease-fire or the horizon); 0 if none.",
+        label="days at war",
     ),
     Outcome(
         "end_day",

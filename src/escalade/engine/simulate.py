@@ -142,6 +142,7 @@ def outcome_table(
             "attack_cost_usd": pa.array(total("attack_cost", blows)),
             "defence_cost_usd": pa.array(total("defence_cost", blows)),
             "ended": pa.array(np.array(END_REASONS, dtype=object)[state.end_reason]),
+            "war_days": pa.array(state.war_days),
             "end_day": pa.array(np.where(state.ended, state.end_day, horizon)),
             "pathway": pa.array(pathways(events, act_rows, params, runs)),
         }
