@@ -206,15 +206,21 @@ def run_experiment(
 def _chunk_size(
     sc: Scenario, days: int, chunk_size: int | None, memory: int | None, workers: int
 ) -> int:
-    """The chunk size given, checked against an explicit ``memory``; else the largest that fits."""
-    fits = chunk_size_for(sc, default_memory() if memory is None else memory, workers, days)
+    """The chunk size given, if one per worker fits the budget; else the largest that fits."""
+    budget = default_memory() if memory is None else memory
     if chunk_size is None:
-        return fits
-    if memory is not None and chunk_size > fits:
-        need = chunk_size * workers * bytes_per_run(sc, days)
+        return chunk_size_for(sc, budget, workers, days)
+    per_run = bytes_per_run(sc, days)
+    need = chunk_size * workers * per_run
+    if need > budget:
+        named = (
+            f"--memory {size_text(budget)}"
+            if memory is not None
+            else (f"the default budget ({size_text(budget)}, half of this machine; see --memory)")
+        )
         raise ValueError(
             f"--chunk-size {chunk_size:,} needs about {size_text(need)} for {workers} "
-            f"workers, more than --memory {size_text(memory)}; at most {fits:,} fit"
+            f"workers, more than {named}; at most {max(0, budget // (workers * per_run)):,} fit"
         )
     return chunk_size
 

@@ -269,3 +269,10 @@ def test_planning_does_not_grow_with_the_number_of_runs(tmp_path: Path) -> None:
     assert (m["runs"], m["runs_done"], m["status"]) == (MAX_RUNS, 1, "interrupted")
     with pytest.raises(ValueError, match="runs must be at most 1,000,000,000,000"):
         run_experiment(DUEL, runs=MAX_RUNS + 1, store=tmp_path)
+
+
+def test_a_chunk_size_beyond_the_default_budget_is_refused(app: typer.Typer, store: Path) -> None:
+    res = cli(app, "run", DUEL, "--chunk-size", "1000000000000", "-w", "1",
+              "--store", str(store))  # fmt: skip
+    one_line_error(res, "--chunk-size 1,000,000,000,000 needs about", "the default budget")
+    assert Store(store).list() == []
