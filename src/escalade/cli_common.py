@@ -18,7 +18,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from escalade.ensemble import MAX_RUNS, MAX_SEED
+from escalade.budget import MAX_RUNS, MAX_SEED
 from escalade.scenario.load import Overlay, ScenarioError, read_overlay
 from escalade.scenario.schema import Scenario
 from escalade.simulation import load_scenario

@@ -23,15 +23,15 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from escalade.budget import MAX_RUNS_IN_MEMORY, MAX_SEED
 from escalade.engine import engagement as eng
 from escalade.engine.rng import Streams
-from escalade.ensemble import MAX_SEED
 from escalade.scenario.load import load_scenario
 from escalade.scenario.schema import Scenario
 
 MAX_PER_TYPE = 100_000
 """Largest number of one munition type in one salvo."""
-MAX_RUNS = 1_000_000
+MAX_RUNS = MAX_RUNS_IN_MEMORY
 """Largest number of runs of one salvo (memory for the per-run summaries)."""
 CHUNK = 25_000
 """Runs resolved per batch; results do not depend on it (counter-based random streams)."""

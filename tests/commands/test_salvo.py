@@ -271,3 +271,17 @@ def test_april_2024_builtin(app: typer.Typer) -> None:
     )
     assert res.exit_code == 0, res.output
     assert json.loads(res.stdout)["totals"]["interception_rate"]["median"] >= 0.9
+
+
+def test_ctrl_c_is_one_line_and_exit_130(
+    app: typer.Typer, scenario_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from escalade.commands import salvo as cmd
+
+    def ctrl_c(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt  # as if the user pressed Ctrl-C mid-salvo
+
+    monkeypatch.setattr(cmd, "run_salvo", ctrl_c)
+    res = run(app, str(scenario_file), *BASE)
+    assert res.exit_code == 130
+    assert res.stderr.strip() == "interrupted: nothing was kept"

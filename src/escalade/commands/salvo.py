@@ -187,6 +187,9 @@ def salvo(
     except SalvoError as exc:
         typer.echo(f"Error: {exc}", err=True)
         raise typer.Exit(2) from None
+    except KeyboardInterrupt:
+        typer.echo("interrupted: nothing was kept", err=True)
+        raise typer.Exit(130) from None
     if as_json:
         typer.echo(json.dumps(_clean(summary), indent=2, default=_json_default))
         return
