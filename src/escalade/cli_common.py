@@ -20,6 +20,7 @@ from rich.table import Table
 
 from escalade.scenario.load import ScenarioError, load_scenario
 from escalade.scenario.schema import Scenario
+from escalade.store import StoreFault
 
 console = Console()
 err = Console(stderr=True)
@@ -53,6 +54,8 @@ def user_errors() -> Iterator[None]:
         yield
     except ScenarioError as exc:
         fail([str(p) for p in exc.problems])
+    except StoreFault as exc:  # damaged or unreachable store files: the environment's fault
+        fail([str(exc)], code=1)
     except KeyError as exc:  # str(KeyError) wraps its message in quotes
         fail([str(exc.args[0]) if exc.args else str(exc)])
     except ValueError as exc:
