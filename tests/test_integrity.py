@@ -149,6 +149,8 @@ def test_a_deleted_chunk_of_a_complete_experiment_is_missing_and_recomputed(
     chunk(st, exp_id, 4).unlink()
     listed = cli("experiments", "list", "--store", str(st.path))
     assert "40/50" in listed.output and "damaged" in listed.output
+    shown = cli("experiments", "show", exp_id, "--store", str(st.path))
+    assert shown.exit_code == 1 and "damaged: some chunks are missing" in shown.output
     assert "chunk 4 (runs 40..49): missing: the file is gone" in verify_lines(st, exp_id)[1]
     with pytest.raises(StoreFault, match="missing"):
         st.outcomes(exp_id)

@@ -614,8 +614,14 @@ class Store:
         problems.sort(key=lambda p: p.chunk)
         return Verdict(exp_id, total, frozenset(good), tuple(problems), strays, tuple(unrecorded))
 
-    def read_chunk(self, exp_id: str, index: int, record: ChunkRecord) -> pa.Table:
-        """One chunk's table, checked against its record as it is read."""
+    def read_chunk(
+        self,
+        exp_id: str,
+        index: int,
+        record: ChunkRecord,
+        columns: builtins.list[str] | None = None,
+    ) -> pa.Table:
+        """One chunk's table (or some of its columns), checked against its record as read."""
         path = self.chunk_path(exp_id, index)
         try:
             data = path.read_bytes()
@@ -632,7 +638,7 @@ class Store:
                 f"`escalade experiments verify {exp_id} --repair{_store_flag(self.path)}` "
                 "recomputes it"
             )
-        return _without_chunk_meta(pq.read_table(pa.BufferReader(data)))
+        return _without_chunk_meta(pq.read_table(pa.BufferReader(data), columns=columns))
 
     def iter_chunks(
         self, exp_id: str, columns: builtins.list[str] | None = None
@@ -658,10 +664,10 @@ class Store:
         unrecorded = {i for i in self._files(exp_id) if i < total} - records.keys()
         for index in sorted(records.keys() | unrecorded):
             if index in records:
-                table = self.read_chunk(exp_id, index, records[index])
+                yield self.read_chunk(exp_id, index, records[index], columns)
             else:  # no checksum yet: its own manifest and its runs are checked instead
                 table = self._read_unrecorded(exp_id, index, m)
-            yield table.select(columns) if columns is not None else table
+                yield table.select(columns) if columns is not None else table
 
     def _read_unrecorded(self, exp_id: str, index: int, manifest: dict[str, Any]) -> pa.Table:
         path = self.chunk_path(exp_id, index)

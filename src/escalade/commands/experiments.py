@@ -193,7 +193,8 @@ def show(
         if yaml:
             sys.stdout.write(m["scenario_yaml"])
             return
-        result = experiment_summary(st, exp_id, m)
+        damaged = m["status"] == "damaged"
+        result = None if damaged else experiment_summary(st, exp_id, m)
     if as_json:
         sys.stdout.write(
             json.dumps({"manifest": _public(m), "summary": result}, default=str) + "\n"
@@ -219,6 +220,16 @@ def show(
     ):
         info.add_row(key, value)
     console.print(info)
+    repair = f"escalade experiments verify {exp_id} --repair{store_flag(store)}"
+    if damaged:
+        console.print(
+            f"damaged: some chunks are missing or cannot be trusted, so no summary; "
+            f"`{repair}` says which and recomputes them",
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(1)
     if result is None:
         console.print("no runs written yet")
     else:
