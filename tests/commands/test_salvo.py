@@ -108,7 +108,7 @@ def test_same_seed_same_numbers_and_warning_matters(app: typer.Typer, scenario_f
     b = json.loads(run(app, str(scenario_file), *BASE, "--warning-days", "3", "--json").stdout)
     cold = json.loads(run(app, str(scenario_file), *BASE, "--json").stdout)
     assert a == {**b}
-    assert cold["warned"] is False and cold["warning_days"] == 0
+    assert cold["warned"] is False and cold["warning_hours"] == 0
     assert cold["totals"]["hits"]["mean"] > a["totals"]["hits"]["mean"]
 
 
