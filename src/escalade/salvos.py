@@ -314,6 +314,7 @@ def _resolve(
             "defence_cost_usd": st(defence),
             "cost_exchange": st(exchange),
             "interception_rate": st(rate),
+            "intercepted": st(killed),
         },
     }
     if n_waves > 1:
@@ -478,6 +479,85 @@ def salvo(
     return summary
 
 
+def _overlap(lo: float, hi: float, rec_lo: float, rec_hi: float) -> bool:
+    return bool(lo <= rec_hi + 1e-9 and rec_lo <= hi + 1e-9)
+
+
+def coverage(
+    figures: str | Path,
+    *,
+    interval: float = 80.0,
+    runs: int = 2000,
+    seed: int = 11,
+    overrides: Mapping[str, Mapping[str, Any]] | None = None,
+    only_fit: bool | None = None,
+) -> dict[str, Any]:
+    """How many calibration figures the model's central ``interval``% intervals cover (M6).
+
+    ``figures`` is a YAML file like ``data/air-defence/figures.yaml`` (its scenarios' paths are
+    relative to the repository, i.e. two folders above the file). For each figure the salvo is
+    resolved for ``runs`` runs and the figure is covered when the interval of its ``measure``
+    (``intercepted``: all types fired; ``hits``; ``deaths``) overlaps the record's ``range``
+    (or holds its ``value``). ``overrides`` maps a scenario spec to ``path=value`` overrides
+    (used by the fit); ``only_fit`` keeps the figures with that ``fit`` flag. Returns
+    ``{"covered", "of", "interval", "rows"}``.
+    """
+    from ruamel.yaml import YAML
+
+    path = Path(figures)
+    root = path.resolve().parent.parent.parent
+    doc = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    rows: list[dict[str, Any]] = []
+    cache: dict[str, Scenario] = {}
+    for fig in doc["figures"]:
+        if only_fit is not None and bool(fig.get("fit", False)) != only_fit:
+            continue
+        spec = str(fig["scenario"])
+        if spec not in cache:
+            target = root / spec if spec.endswith(".yaml") else spec
+            cache[spec] = load_scenario(target, dict((overrides or {}).get(spec, {})) or None)
+        out = salvo(
+            cache[spec],
+            fig["attacker"],
+            fig["defended"],
+            {k: int(v) for k, v in fig["fire"].items()},
+            target_class=fig.get("target_class"),
+            warning=fig.get("warning", 0),
+            interval=interval,
+            runs=runs,
+            seed=seed,
+        )
+        measure = fig["measure"]
+        if measure == "intercepted":
+            tot = out["totals"]["intercepted"]
+            lo, hi, med = tot["lo"], tot["hi"], tot["median"]
+        elif measure in ("hits", "deaths"):
+            tot = out["totals"][measure]
+            lo, hi, med = tot["lo"], tot["hi"], tot["median"]
+        else:
+            raise SalvoError(f"{path}: figure {fig['id']}: unknown measure '{measure}'")
+        rec = fig.get("range", [fig["value"], fig["value"]])
+        rows.append(
+            {
+                "id": fig["id"],
+                "measure": measure,
+                "value": fig["value"],
+                "range": list(rec),
+                "median": med,
+                "lo": lo,
+                "hi": hi,
+                "covered": _overlap(lo, hi, float(rec[0]), float(rec[1])),
+                "fit": bool(fig.get("fit", False)),
+            }
+        )
+    return {
+        "covered": sum(r["covered"] for r in rows),
+        "of": len(rows),
+        "interval": interval,
+        "rows": rows,
+    }
+
+
 __all__ = [
     "CHUNK",
     "DEFAULT_INTERVAL",
@@ -485,6 +565,7 @@ __all__ = [
     "MAX_RUNS",
     "MAX_WAVES",
     "SalvoError",
+    "coverage",
     "parse_fire",
     "salvo",
 ]
