@@ -634,7 +634,6 @@ def resolve_salvo(
     on_target = alive
     open_ground = np.zeros(runs, dtype=np.int64)
     debris = np.zeros(runs, dtype=np.int64)
-    killed_m = intercepted.sum(axis=0)
     for m in flying_types:
         acc = float(munitions.accuracy[m])
         if acc < 1.0 and alive[m].any():
@@ -645,9 +644,10 @@ def resolve_salvo(
             )
             open_ground += alive[m] - on_target[m]
         share = float(munitions.debris_share[m])
-        if share > 0 and killed_m[m].any():
+        if share > 0:
+            killed_m = intercepted[:, m].sum(axis=0)  # only for types that leave debris
             debris += _binomial(
-                streams, day, f"{base}:debris:{names[m]}", killed_m[m], np.full(runs, share)
+                streams, day, f"{base}:debris:{names[m]}", killed_m, np.full(runs, share)
             )
     hits = on_target.sum(axis=0)
     dph = np.broadcast_to(np.asarray(damage_per_hit, dtype=np.float64), (runs,))
