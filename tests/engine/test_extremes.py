@@ -11,9 +11,9 @@ import pyarrow as pa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from escalade.simulation import run_batch
 from escalade.scenario.distributions import MAX_AMOUNT
 from escalade.scenario.load import validate
+from escalade.simulation import run_batch
 from tests.engine.test_properties import scenarios
 
 MODEL_AMOUNTS = [
