@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from escalade.ensemble import bytes_per_run, chunk_size_for, parse_memory, size_text
+from escalade.budget import bytes_per_run, chunk_size_for, parse_memory, size_text
 from escalade.scenario.load import load_scenario
 from escalade.scenario.schema import Scenario
 

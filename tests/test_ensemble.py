@@ -269,6 +269,24 @@ def test_a_dask_cluster_gives_the_rows_of_a_local_run(tmp_path: Path, dask_clust
     assert Store(tmp_path).done_chunks(exp.id) == set(range(8))
 
 
+@pytest.mark.slow
+def test_a_sweep_and_a_hindcast_on_the_dask_cluster_equal_local_ones(dask_cluster: str) -> None:
+    from escalade.analysis.hindcast import run_hindcast, select_episodes
+    from escalade.analysis.sensitivity import Design, Param, run_sweep
+
+    params = [Param("actors.RED.resolve", 0.2, 1.0)]
+    local = run_sweep(FIXTURE, params, Design.LHS, 4, 30, seed=4, workers=2)
+    on_dask = run_sweep(FIXTURE, params, Design.LHS, 4, 30, seed=4, scheduler=dask_cluster)
+    assert {k: v.tolist() for k, v in local.y.items()} == {
+        k: v.tolist() for k, v in on_dask.y.items()
+    }
+    episodes = select_episodes(["E8", "E2"])
+    here = run_hindcast(episodes, runs=30, seed=3, workers=1)
+    there = run_hindcast(episodes, runs=30, seed=3, scheduler=dask_cluster)
+    assert here.to_dict() == there.to_dict()
+    assert here.verdict() == there.verdict()
+
+
 # -- the command killed midway and resumed --------------------------------------------------
 def _wait_for_chunk(store: Path, proc: subprocess.Popen[str], timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
@@ -337,8 +355,8 @@ from escalade.store import Store
 atexit.register(lambda: print(f"alive workers: {len(multiprocessing.active_children())}",
                               file=sys.stderr))
 write, after = Store.write_chunk, int(sys.argv[1])
-def write_then_ctrl_c(self, exp_id, index, table):
-    path = write(self, exp_id, index, table)
+def write_then_ctrl_c(self, exp_id, *args, **kwargs):
+    path = write(self, exp_id, *args, **kwargs)
     if len(self.done_chunks(exp_id)) == after:
         os.kill(os.getpid(), signal.SIGINT)  # as the terminal does on Ctrl-C
     return path

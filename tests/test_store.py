@@ -117,8 +117,8 @@ def test_status_running_means_a_live_runner(tmp_path: Path) -> None:
         with pytest.raises(StoreError, match="being run by another process"), st.running(exp_id):
             pass
     st.update(exp_id, status="complete", finished="2026-01-01T00:00:00+00:00")
-    m = st.manifest(exp_id)
-    assert (m["status"], m["finished"]) == ("complete", "2026-01-01T00:00:00+00:00")
+    m = st.manifest(exp_id)  # complete in the catalog, but none of its chunks is on disk
+    assert (m["status"], m["finished"]) == ("damaged", "2026-01-01T00:00:00+00:00")
     with pytest.raises(ValueError, match="status must be one of"):
         st.update(exp_id, status="done")
     with pytest.raises(StoreError):

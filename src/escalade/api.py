@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pyarrow as pa
 
+from escalade import budget
+from escalade.executor import available_cpus
 from escalade.scenario.schema import Scenario
 from escalade.simulation import load_scenario as _load
 from escalade.simulation import run_batch
@@ -17,8 +19,8 @@ from escalade.simulation import run_batch
 if TYPE_CHECKING:
     import pandas as pd
 
-DEFAULT_CHUNK = 10_000
-"""Runs simulated together in one batch (memory grows with it; results do not change)."""
+DEFAULT_CHUNK = budget.DEFAULT_CHUNK
+"""Most runs simulated together in one batch (memory grows with it; results do not change)."""
 
 
 @dataclass(frozen=True)
@@ -60,17 +62,25 @@ def simulate(
     days: int | None = None,
     events: bool = False,
     first_run: int = 0,
-    chunk_size: int = DEFAULT_CHUNK,
+    chunk_size: int | None = None,
     on_chunk: Callable[[int], None] | None = None,
 ) -> Ensemble:
     """Simulate runs ``first_run .. first_run + runs - 1`` of a scenario under ``seed``.
 
-    Results do not depend on ``chunk_size``: run K is the same alone or in any batch.
+    Results do not depend on ``chunk_size``: run K is the same alone or in any batch. By
+    default a batch holds as many runs as fit the default memory budget shared by one process
+    per CPU (at most :data:`DEFAULT_CHUNK`; :func:`escalade.budget.chunk_size_for`).
     ``on_chunk(n)`` is called after each chunk with the number of runs it held.
     """
     if runs < 1:
         raise ValueError(f"runs must be at least 1, got {runs}")
+    if chunk_size is not None and chunk_size < 1:
+        raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
     sc = scenario if isinstance(scenario, Scenario) else _load(scenario)
+    if chunk_size is None:
+        chunk_size = budget.chunk_size_for(
+            sc, budget.default_memory(), available_cpus(), days or sc.horizon_days
+        )
     outs, evs = [], []
     for start in range(first_run, first_run + runs, chunk_size):
         ids = np.arange(start, min(start + chunk_size, first_run + runs), dtype=np.int64)

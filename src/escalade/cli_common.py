@@ -9,6 +9,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -18,10 +19,11 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from escalade.ensemble import MAX_RUNS, MAX_SEED
+from escalade.budget import MAX_RUNS, MAX_SEED
 from escalade.scenario.load import Overlay, ScenarioError, read_overlay
 from escalade.scenario.schema import Scenario
 from escalade.simulation import load_scenario
+from escalade.store import StoreFault
 
 console = Console()
 err = Console(stderr=True)
@@ -72,7 +74,7 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JS
 
 def fail(problems: list[str], code: int = 2) -> None:
     for line in problems:
-        err.print(f"[red]error:[/red] {line}", highlight=False, soft_wrap=True)
+        err.print(f"[red]error:[/red] {escape(line)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -87,6 +89,8 @@ def user_errors() -> Iterator[None]:
         raise typer.Exit(130) from None
     except ScenarioError as exc:
         fail([str(p) for p in exc.problems])
+    except StoreFault as exc:  # damaged or unreachable store files: the environment's fault
+        fail([str(exc)], code=1)
     except KeyError as exc:  # str(KeyError) wraps its message in quotes
         fail([str(exc.args[0]) if exc.args else str(exc)])
     except ValueError as exc:

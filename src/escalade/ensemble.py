@@ -18,9 +18,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
-import math
-import os
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +26,16 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from escalade.budget import (
+    DEFAULT_CHUNK,
+    MAX_RUNS,
+    MAX_SEED,
+    bytes_per_run,
+    chunk_size_for,
+    default_memory,
+    parse_memory,
+    size_text,
+)
 from escalade.executor import (
     Executor,
     ExecutorError,
@@ -50,27 +57,8 @@ from escalade.store import (
     sha256_text,
 )
 
-DEFAULT_CHUNK = 10_000
-"""Most runs per chunk (one Parquet file, one task); fewer when a chunk would not fit the
-memory budget (:func:`chunk_size_for`)."""
 DEFAULT_RUNS = 1000
 DEFAULT_SEED = 0
-MAX_RUNS = 1_000_000_000_000
-"""Largest ensemble (10^12 runs): far beyond what a machine computes (at 300,000 run-days/s,
-10^12 runs of 60 days take six years), well inside the 64-bit run ids and chunk indices."""
-MAX_SEED = 2**63 - 1
-"""Largest seed: the catalog keeps seeds as signed 64-bit integers."""
-MEMORY_FRACTION = 0.5
-"""Default memory budget of an ensemble: this share of the machine's physical memory."""
-MEMORY_SAFETY = 1.5
-"""Margin on the estimated memory per run (allocator slack, temporaries not modelled)."""
-BYTES_PER_ACTOR_PAIR = 48
-"""Memory per run per (actor, actor) pair: about six float64 (R, A, A) arrays (grievance,
-declarations, alliances, channels); measured, see docs/performance.md."""
-BYTES_PER_ACTOR_DAY = 28
-"""Memory per run per actor and simulated day (per-day decisions and the events behind the
-outcome columns); measured."""
-BYTES_PER_RUN_FIXED = 4096
 
 OnStart = Callable[[dict[str, Any], int], None]
 OnChunk = Callable[[int], None]
@@ -80,69 +68,6 @@ EnsembleError = ExecutorError
 
 class ExperimentMismatch(ValueError):
     """``--resume`` with a scenario or settings that differ from the experiment's."""
-
-
-# -- how much fits in memory ---------------------------------------------------------------
-_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(i?)b?\s*$", re.IGNORECASE)
-
-
-def parse_memory(text: str) -> int:
-    """``"4GB"``, ``"512MB"``, ``"1.5G"``, ``"2GiB"`` or a number of bytes -> bytes."""
-    m = _SIZE.match(text)
-    if not m:
-        raise ValueError(f"--memory expects a size such as 4GB or 512MB, got '{text}'")
-    unit = m.group(2).lower()
-    base = 1024 if m.group(3) else 1000
-    value = float(m.group(1)) * (base ** ("kmgt".index(unit) + 1) if unit else 1)
-    if not math.isfinite(value) or value < 1:
-        raise ValueError(f"--memory must be at least 1 byte, got '{text}'")
-    return int(value)
-
-
-def machine_memory() -> int:
-    """Physical memory of this machine in bytes (8 GB if it cannot be read)."""
-    try:
-        return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
-    except (ValueError, OSError, AttributeError):  # pragma: no cover - not POSIX
-        return 8 * 10**9
-
-
-def default_memory() -> int:
-    """The default memory budget: :data:`MEMORY_FRACTION` of the machine."""
-    return int(MEMORY_FRACTION * machine_memory())
-
-
-def bytes_per_run(scenario: Scenario, days: int | None = None) -> int:
-    """Estimated peak memory of one run in a batch (grows with actors squared and with days)."""
-    a = len(scenario.actors)
-    d = scenario.horizon_days if days is None else days
-    raw = BYTES_PER_ACTOR_PAIR * a * a + BYTES_PER_ACTOR_DAY * a * d + BYTES_PER_RUN_FIXED
-    return math.ceil(MEMORY_SAFETY * raw)
-
-
-def size_text(n: float) -> str:
-    """Bytes in words: 950 kB, 2.3 MB, 12.0 GB."""
-    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
-        if n >= scale:
-            return f"{n / scale:,.1f} {unit}"
-    return f"{n:,.0f} bytes"
-
-
-def chunk_size_for(
-    scenario: Scenario, memory: int, workers: int = 1, days: int | None = None
-) -> int:
-    """The largest chunk (at most :data:`DEFAULT_CHUNK` runs) of which ``workers`` fit in
-    ``memory`` bytes at once; a budget too small for one run per worker is refused."""
-    per_run = bytes_per_run(scenario, days)
-    fits = memory // (max(1, workers) * per_run)
-    if fits < 1:
-        need = per_run * max(1, workers)
-        raise ValueError(
-            f"--memory {size_text(memory)} is too small: one run of '{scenario.name}' "
-            f"({len(scenario.actors)} actors) needs about {size_text(per_run)} per worker, "
-            f"{size_text(need)} for {max(1, workers)} workers"
-        )
-    return int(min(DEFAULT_CHUNK, fits))
 
 
 @dataclass(frozen=True)
@@ -281,15 +206,21 @@ def run_experiment(
 def _chunk_size(
     sc: Scenario, days: int, chunk_size: int | None, memory: int | None, workers: int
 ) -> int:
-    """The chunk size given, checked against an explicit ``memory``; else the largest that fits."""
-    fits = chunk_size_for(sc, default_memory() if memory is None else memory, workers, days)
+    """The chunk size given, if one per worker fits the budget; else the largest that fits."""
+    budget = default_memory() if memory is None else memory
     if chunk_size is None:
-        return fits
-    if memory is not None and chunk_size > fits:
-        need = chunk_size * workers * bytes_per_run(sc, days)
+        return chunk_size_for(sc, budget, workers, days)
+    per_run = bytes_per_run(sc, days)
+    need = chunk_size * workers * per_run
+    if need > budget:
+        named = (
+            f"--memory {size_text(budget)}"
+            if memory is not None
+            else (f"the default budget ({size_text(budget)}, half of this machine; see --memory)")
+        )
         raise ValueError(
             f"--chunk-size {chunk_size:,} needs about {size_text(need)} for {workers} "
-            f"workers, more than --memory {size_text(memory)}; at most {fits:,} fit"
+            f"workers, more than {named}; at most {max(0, budget // (workers * per_run)):,} fit"
         )
     return chunk_size
 

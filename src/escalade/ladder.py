@@ -17,7 +17,7 @@ TargetRole = Literal["state", "proxy", "defence_partner", "mediator", "great_pow
 class Rung(BaseModel):
     """One rung of the escalation ladder."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     level: Annotated[int, Field(ge=0, le=99)] = Field(description="Position, from 0 upward")
     name: str = Field(description="What the rung stands for")
@@ -27,7 +27,7 @@ class Rung(BaseModel):
 class ActionSpec(BaseModel):
     """A concrete action and its place on the ladder (M2, M12)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")] = Field(
         description="Action id (lower case, digits, _)"
@@ -45,9 +45,15 @@ class ActionSpec(BaseModel):
     )
     overt: bool = Field(default=True, description="Acknowledged (True) or deniable (False)")
     via_proxy: bool = Field(default=False, description="Carried out by the actor's proxies (M5)")
-    damage: float = Field(default=0.0, ge=0, description="Mean damage units without a package")
-    casualties: float = Field(default=0.0, ge=0, description="Mean deaths without a package")
-    senior_killed: float = Field(default=0.0, ge=0, description="Mean senior figures killed")
+    damage: float = Field(
+        default=0.0, ge=0, le=1e12, description="Mean damage units without a package"
+    )
+    casualties: float = Field(
+        default=0.0, ge=0, le=1e12, description="Mean deaths without a package"
+    )
+    senior_killed: float = Field(
+        default=0.0, ge=0, le=1e12, description="Mean senior figures killed"
+    )
     soil: bool = Field(default=False, description="Hits the target's own territory (M1)")
     forewarnable: bool = Field(
         default=True, description="A strike that can be telegraphed in advance (M3)"

@@ -3,12 +3,16 @@ warning): the library behind ``escalade salvo``.
 
 >>> import escalade
 >>> summary = escalade.salvo("april-2024", "IRN", "ISR", {"shahed_136": 170, "emad": 60},
-...                          warning_days=2, runs=2000, seed=5)       # doctest: +SKIP
+...                          warning="2d", partners=["USA", "GBR", "JOR"], interval=80,
+...                          runs=2000, seed=5)                      # doctest: +SKIP
 >>> summary["totals"]["interception_rate"]["median"]                  # doctest: +SKIP
+>>> campaign = escalade.salvo("april-2024", "IRN", "ISR", {"shahed_136": 100}, waves=12,
+...                           every="24h", runs=2000)                 # doctest: +SKIP
+>>> campaign["wave_table"][-1]["stock_left"]                          # doctest: +SKIP
 
 The runs are resolved chunk by chunk through :mod:`escalade.engine.engagement` and summarised
-(median and 90% interval, i.e. the 5th and 95th percentiles, and the mean). Results do not
-depend on the chunk size (counter-based random streams).
+(median, a central interval — 90% by default, ``lo`` and ``hi`` — and the mean). Results do
+not depend on the chunk size (counter-based random streams).
 """
 
 from __future__ import annotations
@@ -23,19 +27,24 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from escalade.budget import MAX_RUNS_IN_MEMORY, MAX_SEED
 from escalade.engine import engagement as eng
 from escalade.engine.rng import Streams
-from escalade.ensemble import MAX_SEED
+from escalade.scenario.distributions import mean_of
 from escalade.scenario.load import load_scenario
-from escalade.scenario.schema import Scenario
+from escalade.scenario.schema import Scenario, parse_duration_hours
 
 MAX_PER_TYPE = 100_000
 """Largest number of one munition type in one salvo."""
-MAX_RUNS = 1_000_000
+MAX_RUNS = MAX_RUNS_IN_MEMORY
 """Largest number of runs of one salvo (memory for the per-run summaries)."""
 CHUNK = 25_000
 """Runs resolved per batch; results do not depend on it (counter-based random streams)."""
 DEFAULT_RUNS = 10_000
+DEFAULT_INTERVAL = 90.0
+"""Central interval reported by default, percent (the 5th and 95th percentiles)."""
+MAX_WAVES = 365
+"""Largest number of waves of one campaign."""
 DEFAULT_SEED = 1
 SALVO_DAY = 0
 SALVO_TAG = "salvo"
@@ -93,14 +102,16 @@ def _check_actor(option: str, actor: str, scenario: Scenario) -> None:
         )
 
 
-def _stats(values: NDArray[Any]) -> dict[str, float]:
-    """Median, 90% interval and mean over runs (NaNs ignored)."""
+def _stats(values: NDArray[Any], interval: float = 90.0) -> dict[str, float]:
+    """Median, central ``interval``% interval (``lo``, ``hi``) and mean over runs (NaNs
+    ignored)."""
     v = np.asarray(values, dtype=np.float64)
     v = v[~np.isnan(v)]
     if v.size == 0:
-        return {"median": math.nan, "p05": math.nan, "p95": math.nan, "mean": math.nan}
-    p05, med, p95 = np.percentile(v, [5.0, 50.0, 95.0])
-    return {"median": float(med), "p05": float(p05), "p95": float(p95), "mean": float(v.mean())}
+        return {"median": math.nan, "lo": math.nan, "hi": math.nan, "mean": math.nan}
+    tail = (100.0 - interval) / 2.0
+    lo, med, hi = np.percentile(v, [tail, 50.0, 100.0 - tail])
+    return {"median": float(med), "lo": float(lo), "hi": float(hi), "mean": float(v.mean())}
 
 
 @dataclass
@@ -116,122 +127,212 @@ class _Collected:
         return np.concatenate(self.columns[name], axis=0)
 
 
+@dataclass(frozen=True)
+class _Request:
+    """A checked salvo or campaign request."""
+
+    attacker: str
+    defended: str
+    fire: dict[str, int]
+    target_class: str | None
+    warning_hours: float
+    partners: tuple[str, ...] | None
+    waves: int
+    every_hours: float
+    interval: float
+    runs: int
+    seed: int
+
+
+def _wave_tag(wave: int) -> str:
+    return SALVO_TAG if wave == 0 else f"{SALVO_TAG}:wave{wave + 1}"
+
+
 def _resolve(
     scenario: Scenario,
-    attacker: str,
-    defended: str,
-    fire: dict[str, int],
-    target_class: str | None,
-    warning_days: int,
-    runs: int,
-    seed: int,
+    req: _Request,
     on_chunk: Callable[[int], None] | None = None,
     chunk: int = CHUNK,
 ) -> dict[str, Any]:
-    """Resolve a checked salvo for ``runs`` seeded runs and summarise it."""
-    warned = warning_days >= 1
+    """Resolve a checked salvo (or campaign of ``req.waves`` salvos) and summarise it."""
+    fire = req.fire
     fired = [m for m in scenario.munitions if fire.get(m, 0) > 0] or list(fire)
     got = _Collected()
     names: tuple[str, ...] = ()
     owners: tuple[str, ...] = ()
     initial_stock: list[int] = []
     col: list[int] = []
-    for start in range(0, runs, chunk):
-        ids = np.arange(start, min(runs, start + chunk), dtype=np.int64)
-        streams = Streams(seed, ids)
+    n_waves = req.waves
+    for start in range(0, req.runs, chunk):
+        ids = np.arange(start, min(req.runs, start + chunk), dtype=np.int64)
+        streams = Streams(req.seed, ids)
         n = ids.size
         mtab = eng.munition_table(scenario, streams, drawn=fired)
-        dtab = eng.defence_table(scenario, defended, streams)
+        dtab = eng.without_partners(
+            eng.defence_table(scenario, req.defended, streams), req.partners
+        )
         names, owners, initial_stock = dtab.names, dtab.owners, dtab.initial_stock.tolist()
         col = [mtab.index(m) for m in fired]
-        warned_arr = np.full(n, warned)
-        joined = eng.layers_joined(dtab, streams, SALVO_DAY, warned_arr)
-        dph, cph = eng.target_effects(scenario, target_class, streams)
-        res = eng.resolve_salvo(
-            streams,
-            SALVO_DAY,
-            SALVO_TAG,
-            mtab.salvo(fire, n),
-            mtab,
-            dtab,
-            joined,
-            warned_arr,
-            dtab.stock(n),
-            dph,
-            cph,
-        )
-        got.add("launched", res.launched[:, col].astype(np.int32))
-        got.add("failed", res.failed[:, col].astype(np.int32))
-        got.add("intercepted_m", res.intercepted.sum(axis=1)[:, col].astype(np.int32))
-        got.add("leaked", res.leaked[:, col].astype(np.int32))
+        lead0 = np.full(n, req.warning_hours)
+        joined = eng.layers_joined(dtab, streams, SALVO_DAY, lead0)
+        dph0, cph0 = eng.target_effects(scenario, req.target_class, streams)
+        tc = scenario.target_classes.get(req.target_class or "")
+        stock = dtab.stock(n)
+        launched = mtab.salvo(fire, n)
+        totals: dict[str, NDArray[Any]] = {}
+        for w in range(n_waves):
+            lead = lead0 + w * req.every_hours  # a campaign under way is itself warning (M3)
+            if w > 0:
+                stock = eng.resupply(
+                    dtab,
+                    stock,
+                    (w - 1) * req.every_hours / 24.0,
+                    w * req.every_hours / 24.0,
+                )
+            if tc is not None:
+                fd, fc = eng.sheltered_factors(
+                    lead,
+                    tc.shelter_hours,
+                    mean_of(tc.dispersed_damage_factor),
+                    mean_of(tc.sheltered_casualty_factor),
+                )
+            else:
+                fd = fc = np.ones(n)
+            res = eng.resolve_salvo(
+                streams,
+                SALVO_DAY,
+                _wave_tag(w),
+                launched,
+                mtab,
+                dtab,
+                joined,
+                lead,
+                stock,
+                dph0 * fd,
+                cph0 * fc,
+            )
+            stock = res.stock_after
+            per_wave = {
+                "launched": res.launched[:, col],
+                "failed": res.failed[:, col],
+                "intercepted_m": res.intercepted.sum(axis=1)[:, col],
+                "leaked": res.leaked[:, col],
+                "engaged_l": res.engaged.sum(axis=2),
+                "intercepted_l": res.intercepted.sum(axis=2),
+                "used_l": res.interceptors_used,
+                "cost_l": res.layer_cost,
+                "hits": res.hits,
+                "open_ground": res.open_ground,
+                "debris": res.debris,
+                "deaths": res.deaths,
+                "damage": res.damage,
+                "attack_cost": res.attack_cost,
+                "defence_cost": res.defence_cost,
+                "intercepted": res.intercepted.sum(axis=(1, 2)),
+                "flew": (res.launched - res.failed).sum(axis=1),
+            }
+            for key, arr in per_wave.items():
+                totals[key] = arr if w == 0 else totals[key] + arr
+            if n_waves > 1:
+                got.add(f"w{w}:rate", res.interception_rate)
+                got.add(f"w{w}:hits", res.hits)
+                got.add(f"w{w}:deaths", res.deaths)
+                got.add(f"w{w}:defence_cost", res.defence_cost)
+                got.add(f"w{w}:stock", stock.astype(np.int32))
+        for key, arr in totals.items():
+            got.add(key, arr.astype(np.int32) if arr.dtype.kind == "i" else arr)
         got.add("joined", joined)
-        got.add("engaged_l", res.engaged.sum(axis=2).astype(np.int32))
-        got.add("intercepted_l", res.intercepted.sum(axis=2).astype(np.int32))
-        got.add("used_l", res.interceptors_used.astype(np.int32))
-        for key, arr in (
-            ("hits", res.hits),
-            ("deaths", res.deaths),
-            ("damage", res.damage),
-            ("attack_cost", res.attack_cost),
-            ("defence_cost", res.defence_cost),
-            ("cost_exchange", res.cost_exchange),
-            ("interception_rate", res.interception_rate),
-        ):
-            got.add(key, arr)
+        got.add("stock_end", stock.astype(np.int32))
         if on_chunk is not None:
             on_chunk(n)
 
-    launched, failed = got.get("launched"), got.get("failed")
+    iv = req.interval
+
+    def st(values: NDArray[Any]) -> dict[str, float]:
+        return _stats(values, iv)
+
+    launched_a, failed = got.get("launched"), got.get("failed")
     inter_m, leaked = got.get("intercepted_m"), got.get("leaked")
     munitions = [
         {
             "id": m,
             "kind": scenario.munitions[m].kind,
-            "launched": _stats(launched[:, j]),
-            "failed": _stats(failed[:, j]),
-            "intercepted": _stats(inter_m[:, j]),
-            "leaked": _stats(leaked[:, j]),
+            "launched": st(launched_a[:, j]),
+            "failed": st(failed[:, j]),
+            "intercepted": st(inter_m[:, j]),
+            "leaked": st(leaked[:, j]),
         }
         for j, m in enumerate(fired)
     ]
     joined_all = got.get("joined")
     eng_l, int_l, used_l = got.get("engaged_l"), got.get("intercepted_l"), got.get("used_l")
+    cost_l, stock_end = got.get("cost_l"), got.get("stock_end")
     layers = [
         {
             "name": names[i],
             "owner": owners[i],
             "joined_share": float(joined_all[:, i].mean()),
             "stock_start": initial_stock[i],
-            "engaged": _stats(eng_l[:, i]),
-            "intercepted": _stats(int_l[:, i]),
-            "interceptors_used": _stats(used_l[:, i]),
+            "engaged": st(eng_l[:, i]),
+            "intercepted": st(int_l[:, i]),
+            "interceptors_fired": st(used_l[:, i]),
+            "cost_usd": st(cost_l[:, i]),
+            "stock_end": st(stock_end[:, i]),
         }
         for i in range(len(names))
     ]
+    flew = got.get("flew").astype(np.float64)
+    killed = got.get("intercepted").astype(np.float64)
+    rate = np.divide(killed, flew, out=np.full_like(flew, np.nan), where=flew > 0)
+    attack, defence = got.get("attack_cost"), got.get("defence_cost")
+    exchange = np.divide(defence, attack, out=np.full_like(attack, np.nan), where=attack > 0)
     deaths = got.get("deaths")
-    return {
+    summary: dict[str, Any] = {
         "scenario": scenario.name,
-        "attacker": attacker,
-        "defended": defended,
+        "attacker": req.attacker,
+        "defended": req.defended,
         "fire": {m: fire[m] for m in fired},
-        "target_class": target_class,
-        "warning_days": warning_days,
-        "warned": warned,
-        "runs": runs,
-        "seed": seed,
+        "target_class": req.target_class,
+        "warning_hours": req.warning_hours,
+        "warned": req.warning_hours > 0,
+        "partners": None if req.partners is None else list(req.partners),
+        "waves": n_waves,
+        "every_hours": req.every_hours,
+        "interval": iv,
+        "runs": req.runs,
+        "seed": req.seed,
         "munitions": munitions,
         "layers": layers,
         "totals": {
-            "hits": _stats(got.get("hits")),
-            "deaths": _stats(deaths),
+            "hits": st(got.get("hits")),
+            "open_ground": st(got.get("open_ground")),
+            "debris": st(got.get("debris")),
+            "deaths": st(deaths),
             "share_runs_no_deaths": float(np.mean(deaths == 0)),
-            "damage": _stats(got.get("damage")),
-            "attack_cost_usd": _stats(got.get("attack_cost")),
-            "defence_cost_usd": _stats(got.get("defence_cost")),
-            "cost_exchange": _stats(got.get("cost_exchange")),
-            "interception_rate": _stats(got.get("interception_rate")),
+            "damage": st(got.get("damage")),
+            "attack_cost_usd": st(attack),
+            "defence_cost_usd": st(defence),
+            "cost_exchange": st(exchange),
+            "interception_rate": st(rate),
+            "intercepted": st(killed),
         },
     }
+    if n_waves > 1:
+        summary["wave_table"] = [
+            {
+                "wave": w + 1,
+                "hour": w * req.every_hours,
+                "interception_rate": st(got.get(f"w{w}:rate")),
+                "hits": st(got.get(f"w{w}:hits")),
+                "deaths": st(got.get(f"w{w}:deaths")),
+                "defence_cost_usd": st(got.get(f"w{w}:defence_cost")),
+                "stock_left": {
+                    names[i]: st(got.get(f"w{w}:stock")[:, i]) for i in range(len(names))
+                },
+            }
+            for w in range(n_waves)
+        ]
+    return summary
 
 
 def _check_held(attacker: str, fire: Mapping[str, int], scenario: Scenario) -> None:
@@ -254,6 +355,35 @@ def _check_held(attacker: str, fire: Mapping[str, int], scenario: Scenario) -> N
             )
 
 
+def _hours(option: str, value: float | str) -> float:
+    try:
+        return parse_duration_hours(value)
+    except ValueError as exc:
+        raise SalvoError(f"{option}: {exc}") from None
+
+
+def _check_partners(partners: Sequence[str], defended: str, scenario: Scenario) -> tuple[str, ...]:
+    owners = {la.owner for la in scenario.actors[defended].defence.layers} - {defended}
+    out: list[str] = []
+    for p in partners:
+        p = p.strip()
+        if not p:
+            continue
+        if p not in scenario.actors:
+            raise SalvoError(
+                f"--partners: unknown actor '{p}' in scenario '{scenario.name}'"
+                + _did_you_mean(p, scenario.actors)
+            )
+        if p != defended and p not in owners:
+            known = ", ".join(sorted(owners)) or "none"
+            raise SalvoError(
+                f"--partners: {p} has no air-defence layer over {defended} in scenario "
+                f"'{scenario.name}' (partners with layers: {known})"
+            )
+        out.append(p)
+    return tuple(dict.fromkeys(out))
+
+
 def salvo(
     scenario: Scenario | str | Path,
     attacker: str,
@@ -261,7 +391,12 @@ def salvo(
     fire: Mapping[str, int] | Sequence[str],
     *,
     target_class: str | None = None,
-    warning_days: int = 0,
+    warning: float | str | None = None,
+    warning_days: float | None = None,
+    partners: Sequence[str] | None = None,
+    waves: int = 1,
+    every: float | str = 24.0,
+    interval: float = DEFAULT_INTERVAL,
     runs: int = DEFAULT_RUNS,
     seed: int = DEFAULT_SEED,
     on_chunk: Callable[[int], None] | None = None,
@@ -269,14 +404,20 @@ def salvo(
 ) -> dict[str, Any]:
     """Fire ``fire`` (``{"shahed_136": 170}`` or ``["shahed_136=170"]``) from ``attacker`` at
     ``defended`` and summarise ``runs`` seeded runs: per munition, per defence layer and in
-    total (what ``escalade salvo --json`` prints).
+    total (what ``escalade salvo --json`` prints); with ``waves`` > 1, a campaign of that many
+    identical salvos ``every`` hours apart (stocks carried over, layers resupplied per their
+    ``resupply_per_day`` and firing above their ``reserve``), with a per-wave table.
 
-    ``target_class`` is hit by leakers (default: the scenario's first); ``warning_days`` >= 1
-    means the defenders were warned and their partners are in place. ``on_chunk(n)`` is called
-    after each chunk of runs. A bad request raises :class:`SalvoError` in one line: unknown
-    actors, munitions or target classes (with a suggestion), munitions the shooter does not
-    hold, counts or seeds out of range. A shooter firing more than it holds gets a ``notes``
-    entry in the summary.
+    ``target_class`` is hit by leakers (default: the scenario's first). ``warning`` is the
+    defenders' lead time: hours, or a text ``"3h"``, ``"2d"``, ``"90min"`` (readiness rises
+    with it, M3); ``warning_days`` is the older spelling in days (both: an error). ``partners``
+    lists the partners whose layers may join (``[]``: the defended actor alone; None: every
+    partner as the scenario's alliances say). ``interval`` is the central interval reported
+    (``lo``/``hi``, in percent, e.g. 80). ``on_chunk(n)`` is called after each chunk of runs.
+    A bad request raises :class:`SalvoError` in one line: unknown actors, munitions, partners
+    or target classes (with a suggestion), munitions the shooter does not hold, counts, lead
+    times, intervals or seeds out of range. A shooter firing more than it holds (in all waves)
+    gets a ``notes`` entry in the summary.
     """
     scen = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     _check_actor("--from", attacker, scen)
@@ -291,20 +432,45 @@ def salvo(
             f"--target-class: unknown target class '{target_class}' in scenario "
             f"'{scen.name}'" + _did_you_mean(target_class, scen.target_classes)
         )
-    if warning_days < 0:
-        raise SalvoError(f"--warning-days must be >= 0, got {warning_days}")
+    if warning is not None and warning_days is not None:
+        raise SalvoError("give the warning once: --warning (hours or 3h/2d) or --warning-days")
+    if warning_days is not None:
+        if not isinstance(warning_days, int | float) or warning_days < 0:
+            raise SalvoError(f"--warning-days must be >= 0, got {warning_days}")
+        hours = _hours("--warning-days", 24.0 * float(warning_days))
+    else:
+        hours = _hours("--warning", 0.0 if warning is None else warning)
+    if not 1 <= waves <= MAX_WAVES:
+        raise SalvoError(f"--waves must be between 1 and {MAX_WAVES}, got {waves}")
+    every_hours = _hours("--every", every)
+    if waves > 1 and every_hours <= 0:
+        raise SalvoError("--every must be more than 0 hours for a campaign of several waves")
+    if not 0.0 < interval < 100.0:
+        raise SalvoError(f"--interval must be a percentage between 0 and 100, got {interval}")
     if not 1 <= runs <= MAX_RUNS:
         raise SalvoError(f"--runs must be between 1 and {MAX_RUNS:,}, got {runs:,}")
     if not 0 <= seed <= MAX_SEED:
         raise SalvoError(f"--seed must be between 0 and {MAX_SEED} (2^63 - 1), got {seed}")
     if chunk_size < 1:
         raise SalvoError(f"chunk_size must be at least 1, got {chunk_size}")
+    kept = None if partners is None else _check_partners(partners, defended, scen)
     tclass = target_class or next(iter(scen.target_classes), None)
-    summary = _resolve(
-        scen, attacker, defended, fired, tclass, warning_days, runs, seed, on_chunk, chunk_size
+    req = _Request(
+        attacker=attacker,
+        defended=defended,
+        fire=fired,
+        target_class=tclass,
+        warning_hours=hours,
+        partners=kept,
+        waves=waves,
+        every_hours=every_hours,
+        interval=float(interval),
+        runs=runs,
+        seed=seed,
     )
+    summary = _resolve(scen, req, on_chunk, chunk_size)
     held = scen.actors[attacker].arsenal
-    short = {m: n for m, n in fired.items() if held and n > held.get(m, 0)}
+    short = {m: n * waves for m, n in fired.items() if held and n * waves > held.get(m, 0)}
     if short:
         summary["notes"] = [
             f"{attacker} holds {held.get(m, 0):,} {m} in the scenario but fires {n:,}"
@@ -313,4 +479,93 @@ def salvo(
     return summary
 
 
-__all__ = ["CHUNK", "MAX_PER_TYPE", "MAX_RUNS", "SalvoError", "parse_fire", "salvo"]
+def _overlap(lo: float, hi: float, rec_lo: float, rec_hi: float) -> bool:
+    return bool(lo <= rec_hi + 1e-9 and rec_lo <= hi + 1e-9)
+
+
+def coverage(
+    figures: str | Path,
+    *,
+    interval: float = 80.0,
+    runs: int = 2000,
+    seed: int = 11,
+    overrides: Mapping[str, Mapping[str, Any]] | None = None,
+    only_fit: bool | None = None,
+) -> dict[str, Any]:
+    """How many calibration figures the model's central ``interval``% intervals cover (M6).
+
+    ``figures`` is a YAML file like ``data/air-defence/figures.yaml`` (its scenarios' paths are
+    relative to the repository, i.e. two folders above the file). For each figure the salvo is
+    resolved for ``runs`` runs and the figure is covered when the interval of its ``measure``
+    (``intercepted``: all types fired; ``hits``; ``deaths``) overlaps the record's ``range``
+    (or holds its ``value``). ``overrides`` maps a scenario spec to ``path=value`` overrides
+    (used by the fit); ``only_fit`` keeps the figures with that ``fit`` flag. Returns
+    ``{"covered", "of", "interval", "rows"}``.
+    """
+    from ruamel.yaml import YAML
+
+    path = Path(figures)
+    root = path.resolve().parent.parent.parent
+    doc = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    rows: list[dict[str, Any]] = []
+    cache: dict[str, Scenario] = {}
+    for fig in doc["figures"]:
+        if only_fit is not None and bool(fig.get("fit", False)) != only_fit:
+            continue
+        spec = str(fig["scenario"])
+        if spec not in cache:
+            target = root / spec if spec.endswith(".yaml") else spec
+            cache[spec] = load_scenario(target, dict((overrides or {}).get(spec, {})) or None)
+        out = salvo(
+            cache[spec],
+            fig["attacker"],
+            fig["defended"],
+            {k: int(v) for k, v in fig["fire"].items()},
+            target_class=fig.get("target_class"),
+            warning=fig.get("warning", 0),
+            interval=interval,
+            runs=runs,
+            seed=seed,
+        )
+        measure = fig["measure"]
+        if measure == "intercepted":
+            tot = out["totals"]["intercepted"]
+            lo, hi, med = tot["lo"], tot["hi"], tot["median"]
+        elif measure in ("hits", "deaths"):
+            tot = out["totals"][measure]
+            lo, hi, med = tot["lo"], tot["hi"], tot["median"]
+        else:
+            raise SalvoError(f"{path}: figure {fig['id']}: unknown measure '{measure}'")
+        rec = fig.get("range", [fig["value"], fig["value"]])
+        rows.append(
+            {
+                "id": fig["id"],
+                "measure": measure,
+                "value": fig["value"],
+                "range": list(rec),
+                "median": med,
+                "lo": lo,
+                "hi": hi,
+                "covered": _overlap(lo, hi, float(rec[0]), float(rec[1])),
+                "fit": bool(fig.get("fit", False)),
+            }
+        )
+    return {
+        "covered": sum(r["covered"] for r in rows),
+        "of": len(rows),
+        "interval": interval,
+        "rows": rows,
+    }
+
+
+__all__ = [
+    "CHUNK",
+    "DEFAULT_INTERVAL",
+    "MAX_PER_TYPE",
+    "MAX_RUNS",
+    "MAX_WAVES",
+    "SalvoError",
+    "coverage",
+    "parse_fire",
+    "salvo",
+]

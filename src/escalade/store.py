@@ -6,8 +6,12 @@ Layout of a store directory (default ``./escalade-runs``, or ``$ESCALADE_STORE``
     outcomes/experiment=<id>/chunk-000000.parquet   one file per chunk of runs
     locks/<id>.lock                                 held by the process running <id>
 
-A chunk file is written under a temporary name, fsynced and renamed, so a chunk file that
-exists is complete: the chunks done are the files present, whatever killed the writer.
+A chunk file is written under a temporary name, fsynced and renamed, then recorded in the
+catalog (table ``chunks``: its run range, row count, size and sha256). A chunk counts as done
+only when its file matches its record, so a truncated, swapped or foreign file is found
+(:meth:`Store.verify`) and recomputed rather than read. Each chunk also carries its own
+manifest in its Parquet key-value metadata, so a lost or damaged catalog can be rebuilt from
+the chunks alone (:meth:`Store.rebuild`).
 The catalog is opened only for the moment of a read or write, so that ``experiments list``
 or ``query`` work while an experiment is running in another process.
 """
@@ -23,12 +27,14 @@ import re
 import secrets
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from escalade.outcomes import SCHEMA
@@ -83,11 +89,91 @@ _ARROW_TYPES = {"VARCHAR": pa.string(), "BIGINT": pa.int64(), "INTEGER": pa.int3
 _MANIFEST_SCHEMA = pa.schema(
     [(k, _ARROW_TYPES[t.split()[0]]) for k, t in _COLUMNS.items()] + [("runs_done", pa.int64())]
 )
+_CHUNK_COLUMNS = {
+    "experiment": "VARCHAR",
+    "chunk": "INTEGER",
+    "first_run": "BIGINT",
+    "stop_run": "BIGINT",
+    "rows": "BIGINT",
+    "bytes": "BIGINT",
+    "sha256": "VARCHAR",
+    "written": "VARCHAR",
+}
+"""The catalog's record of each chunk written (table ``chunks``)."""
 _CHUNK = re.compile(r"^chunk-(\d+)\.parquet$")
+_EXPERIMENT_DIR = re.compile(r"^experiment=(.+)$")
+CHUNK_META_KEY = b"escalade.chunk"
+"""Parquet key-value metadata of a chunk: its manifest, index and run range (JSON)."""
+_IDENTITY = (
+    *(k for k in MANIFEST_KEYS if k not in ("finished", "status")),
+    "scenario_source",
+)
+"""The manifest fields a chunk carries: everything but the status, which changes."""
+QUARANTINE = "quarantine"
+"""Where a bad chunk file is moved before its chunk is recomputed (never deleted)."""
+REBUILD_HINT = "`escalade experiments rebuild{}` rebuilds it from the chunks' own manifests"
 
 
 class StoreError(ValueError):
     """A user's mistake with the store (unknown id, bad SQL, ...): one clear line."""
+
+
+class StoreFault(StoreError, OSError):
+    """The store's files are damaged or cannot be reached (not the user's command): one line
+    that says what to do. The command line exits with code 1 for it."""
+
+
+@dataclass(frozen=True)
+class ChunkProblem:
+    """Why chunk ``chunk`` of an experiment cannot be trusted."""
+
+    chunk: int
+    kind: str
+    """``missing``, ``truncated``, ``duplicated``, ``foreign``, ``altered`` or ``unrecorded``."""
+    detail: str
+    first_run: int
+    stop_run: int
+
+    def __str__(self) -> str:
+        runs = f"runs {self.first_run:,}..{self.stop_run - 1:,}"
+        return f"chunk {self.chunk} ({runs}): {self.kind}: {self.detail}"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What :meth:`Store.verify` found for one experiment."""
+
+    experiment: str
+    chunks: int
+    """Chunks the experiment has when complete."""
+    good: frozenset[int]
+    problems: tuple[ChunkProblem, ...]
+    strays: tuple[str, ...] = field(default=())
+    """Files in the experiment's folder that are no chunk of it (index past the end, ...)."""
+    unrecorded: tuple[int, ...] = field(default=())
+    """Good chunks the catalog has no record of (the writer was killed between the file's
+    rename and its record): their own manifest and runs check out; ``--repair`` records them."""
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and not self.strays
+
+    @property
+    def not_run(self) -> int:
+        """Chunks never written and not expected yet (an interrupted experiment)."""
+        bad = {p.chunk for p in self.problems}
+        return self.chunks - len(self.good) - len(bad)
+
+
+def _chunk_meta(table_or_schema: pa.Schema) -> dict[str, Any] | None:
+    raw = (table_or_schema.metadata or {}).get(CHUNK_META_KEY)
+    if raw is None:
+        return None
+    try:
+        meta = json.loads(raw)
+    except ValueError:
+        return None
+    return meta if isinstance(meta, dict) else None
 
 
 def sha256_text(text: str) -> str:
@@ -159,9 +245,13 @@ class Store:
     # -- catalog --------------------------------------------------------------------------
     @contextlib.contextmanager
     def _catalog(self, write: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A short-lived connection; waits (bounded) while another process holds the file."""
+        """A short-lived connection; waits (bounded) while another process holds the file.
+        A damaged or unreadable catalog is a :class:`StoreFault` that says what to do."""
         if write:
-            self.path.mkdir(parents=True, exist_ok=True)
+            try:
+                self.path.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise self._access_fault(exc, "create") from None
         deadline = time.monotonic() + LOCK_WAIT_S
         pause = 0.02
         while True:
@@ -169,41 +259,109 @@ class Store:
                 con = duckdb.connect(str(self.catalog_path), read_only=not write)
                 break
             except duckdb.IOException as exc:
-                if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+                text = str(exc).lower()
+                if "lock" in text and time.monotonic() <= deadline:
+                    time.sleep(pause)
+                    pause = min(pause * 2, 0.5)
+                    continue
+                if "lock" in text:
                     raise StoreError(
-                        f"cannot open the catalog {self.catalog_path}: {exc}"
+                        f"cannot open the catalog {self.catalog_path}: {_one_line(exc)}"
                     ) from None
-                time.sleep(pause)
-                pause = min(pause * 2, 0.5)
+                if "permission denied" in text:
+                    raise self._access_fault(exc, "write" if write else "read") from None
+                raise self._damaged_catalog(exc) from None
+            except duckdb.Error as exc:
+                raise self._damaged_catalog(exc) from None
         try:
-            if write:
-                cols = ", ".join(f"{k} {t}" for k, t in _COLUMNS.items())
-                con.execute(f"CREATE TABLE IF NOT EXISTS experiments ({cols})")
-                have = {r[0] for r in con.execute("DESCRIBE experiments").fetchall()}
-                for k, t in _COLUMNS.items():
-                    if k not in have:
-                        con.execute(f"ALTER TABLE experiments ADD COLUMN {k} {t.split()[0]}")
-            yield con
+            try:
+                if write:
+                    _ensure_schema(con)
+                yield con
+            except duckdb.Error as exc:
+                raise self._damaged_catalog(exc) from None
         finally:
             con.close()
 
-    def _rows(
-        self, where: str = "", params: builtins.list[Any] | None = None
-    ) -> builtins.list[dict[str, Any]]:
+    def _damaged_catalog(self, exc: BaseException) -> StoreFault:
+        return StoreFault(
+            f"the catalog {self.catalog_path} is damaged ({_one_line(exc)}); "
+            + REBUILD_HINT.format(_store_flag(self.path))
+        )
+
+    def _access_fault(self, exc: OSError | duckdb.Error, doing: str) -> StoreFault:
+        why = getattr(exc, "strerror", None) or _one_line(exc)
+        return StoreFault(
+            f"cannot {doing} the store {self.path}: {why}; check its permissions "
+            "(ls -l), or give another store with --store DIR"
+        )
+
+    def _tables(self, con: duckdb.DuckDBPyConnection) -> set[str]:
+        return {r[0] for r in con.execute("SHOW TABLES").fetchall()}
+
+    def _rows(self, exp_id: str | None = None) -> builtins.list[dict[str, Any]]:
+        """Manifests (of one experiment, or all) with their true status and runs done."""
         if not self.catalog_path.exists():
             return []
+        where, params = ("WHERE id = ?", [exp_id]) if exp_id is not None else ("", [])
         with self._catalog() as con:
-            tables = {r[0] for r in con.execute("SHOW TABLES").fetchall()}
+            tables = self._tables(con)
             if "experiments" not in tables:
                 return []
-            cur = con.execute(f"SELECT * FROM experiments {where} ORDER BY id", params or [])
+            cur = con.execute(f"SELECT * FROM experiments {where} ORDER BY id", params)
             names = [d[0] for d in cur.description]
             rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+            records = self._records(con, tables, exp_id)
         for row in rows:
             row["overrides"] = json.loads(row["overrides"] or "{}")
+            mine = records.get(row["id"], {})
+            good, bad = self._quick_check(row, mine)
             row["status"] = self._effective_status(row["id"], row["status"])
-            row["runs_done"] = self._runs_done(row)
+            if bad or (row["status"] == "complete" and len(good) < self._total(row)):
+                row["status"] = "damaged"
+            runs, size = int(row["runs"]), int(row["chunk_size"])
+            row["runs_done"] = sum(len(range(*chunk_runs(runs, size, i))) for i in good)
         return rows
+
+    def _records(
+        self, con: duckdb.DuckDBPyConnection, tables: set[str], exp_id: str | None = None
+    ) -> dict[str, dict[int, ChunkRecord]]:
+        """The catalog's chunk records, by experiment and chunk index."""
+        out: dict[str, dict[int, ChunkRecord]] = {}
+        if "chunks" not in tables:
+            return out
+        where, params = ("WHERE experiment = ?", [exp_id]) if exp_id else ("", [])
+        names = ", ".join(_CHUNK_COLUMNS)
+        for row in con.execute(f"SELECT {names} FROM chunks {where}", params).fetchall():
+            rec = ChunkRecord(*row)
+            out.setdefault(rec.experiment, {})[rec.chunk] = rec
+        return out
+
+    @staticmethod
+    def _total(manifest: dict[str, Any]) -> int:
+        return chunk_count(int(manifest["runs"]), int(manifest["chunk_size"]))
+
+    def _quick_check(
+        self, manifest: dict[str, Any], records: dict[int, ChunkRecord]
+    ) -> tuple[set[int], set[int]]:
+        """Chunks whose file is there with its recorded size, and chunks recorded whose file
+        is missing or has another size (cheap: only an unrecorded chunk's footer is read, to
+        see that it is this chunk; :meth:`verify` reads every file whole)."""
+        present = self._files(manifest["id"])
+        good: set[int] = set()
+        bad: set[int] = set()
+        for index, rec in records.items():
+            path = present.get(index)
+            try:
+                size = path.stat().st_size if path is not None else -1
+            except OSError:
+                size = -1
+            (good if size == rec.bytes else bad).add(index)
+        total = self._total(manifest)
+        for index in set(present) - set(records):
+            if index < total and _footer_says(present[index], manifest["id"], index):
+                good.add(index)  # written by a writer killed before it recorded the chunk
+        return good, bad
 
     def create(self, manifest: dict[str, Any]) -> str:
         """Register a new experiment; returns its id. ``manifest`` needs at least
@@ -253,7 +411,7 @@ class Store:
 
     def manifest(self, exp_id: str) -> dict[str, Any]:
         """The manifest of experiment ``exp_id`` (exact id; see :meth:`resolve` for prefixes)."""
-        rows = self._rows("WHERE id = ?", [exp_id])
+        rows = self._rows(exp_id)
         if not rows:
             raise StoreError(f"no experiment '{exp_id}' in the store {self.path}")
         return rows[0]
@@ -311,6 +469,7 @@ class Store:
                 raise StoreError(
                     f"experiment {exp_id} is being run by another process right now"
                 ) from None
+            self._record_unrecorded(exp_id)
             yield
         finally:
             os.close(fd)
@@ -337,25 +496,77 @@ class Store:
         return status
 
     # -- chunks ---------------------------------------------------------------------------
+    def _identity(self, exp_id: str) -> dict[str, Any]:
+        """The manifest fields every chunk of ``exp_id`` carries (cached: they never change)."""
+        cache: dict[str, dict[str, Any]] = self.__dict__.setdefault("_identities", {})
+        if exp_id not in cache:
+            m = self.manifest(exp_id)
+            cache[exp_id] = {k: m.get(k) for k in _IDENTITY}
+        return cache[exp_id]
+
     def write_chunk(self, exp_id: str, chunk_index: int, table: pa.Table) -> Path:
-        """Write one chunk atomically (temporary name, fsync, rename, fsync the directory)."""
+        """Write one chunk atomically (temporary name, fsync, rename, fsync the directory),
+        with its manifest in the file's metadata, then record its checksum in the catalog.
+        A bad file already in its place is moved to ``quarantine/``, not overwritten."""
+        ident = self._identity(exp_id)
+        start, stop = chunk_runs(int(ident["runs"]), int(ident["chunk_size"]), chunk_index)
+        if table.num_rows != stop - start:
+            raise StoreError(
+                f"chunk {chunk_index} of {exp_id} needs runs {start}..{stop - 1}, "
+                f"got {table.num_rows} rows"
+            )
+        written = now_iso()
+        meta = {"format": 1, "manifest": ident, "chunk": chunk_index, "first_run": start}
+        meta.update(stop_run=stop, rows=table.num_rows, written=written)
+        tagged = table.replace_schema_metadata(
+            {**(table.schema.metadata or {}), CHUNK_META_KEY: json.dumps(meta, default=str)}
+        )
+        sink = pa.BufferOutputStream()
+        pq.write_table(tagged, sink, compression="zstd")
+        data = sink.getvalue().to_pybytes()
         final = self.chunk_path(exp_id, chunk_index)
-        final.parent.mkdir(parents=True, exist_ok=True)
-        tmp = final.with_name(f".{final.name}.{os.getpid()}.tmp")
-        with open(tmp, "wb") as fh:
-            pq.write_table(table, fh, compression="zstd")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, final)
-        _fsync_dir(final.parent)
+        try:
+            final.parent.mkdir(parents=True, exist_ok=True)
+            if final.exists():
+                self._quarantine(exp_id, final)
+            tmp = final.with_name(f".{final.name}.{os.getpid()}.tmp")
+            with open(tmp, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, final)
+            _fsync_dir(final.parent)
+        except PermissionError as exc:
+            raise self._access_fault(exc, "write") from None
+        record = ChunkRecord(
+            exp_id, chunk_index, start, stop, table.num_rows, len(data), _sha(data), written
+        )
+        with self._catalog(write=True) as con:
+            _record(con, record)
         return final
 
-    def done_chunks(self, exp_id: str) -> set[int]:
-        """Indices of the chunks written (a file present is a complete chunk)."""
+    def _quarantine(self, exp_id: str, path: Path) -> Path:
+        """Move a file that is no good chunk out of the way (kept, for whoever wants it)."""
+        folder = self.path / QUARANTINE / f"experiment={exp_id}"
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
+        target = folder / f"{path.name}.{stamp}"
+        os.replace(path, target)
+        return target
+
+    def _files(self, exp_id: str) -> dict[int, Path]:
         folder = self.experiment_dir(exp_id)
-        if not folder.is_dir():
-            return set()
-        return {int(m.group(1)) for p in folder.iterdir() if (m := _CHUNK.match(p.name))}
+        try:
+            names = [p.name for p in folder.iterdir()] if folder.is_dir() else []
+        except OSError as exc:
+            raise self._access_fault(exc, "read") from None
+        return {int(m.group(1)): folder / n for n in names if (m := _CHUNK.match(n))}
+
+    def done_chunks(self, exp_id: str) -> set[int]:
+        """Indices of the chunks written and verified: the file is there and matches the
+        catalog's record (size and sha256). A missing, truncated, swapped or foreign file is
+        not done, so resuming recomputes it."""
+        return set(self.verify(exp_id).good)
 
     def clean_partial(self, exp_id: str) -> int:
         """Remove temporary files left by a killed writer; returns how many."""
@@ -367,19 +578,109 @@ class Store:
                 gone += 1
         return gone
 
-    def _runs_done(self, manifest: dict[str, Any]) -> int:
-        runs, size = int(manifest["runs"]), int(manifest["chunk_size"])
-        return sum(max(0, min(size, runs - i * size)) for i in self.done_chunks(manifest["id"]))
-
     def chunk_files(self, exp_id: str) -> builtins.list[Path]:
+        """The files of the verified chunks, in run order."""
         return [self.chunk_path(exp_id, i) for i in sorted(self.done_chunks(exp_id))]
+
+    def _chunk_records(self, exp_id: str) -> dict[int, ChunkRecord]:
+        if not self.catalog_path.exists():
+            return {}
+        with self._catalog() as con:
+            return self._records(con, self._tables(con), exp_id).get(exp_id, {})
+
+    def verify(self, exp_id: str) -> Verdict:
+        """Read every chunk file of ``exp_id`` and compare it with its record and its own
+        manifest: which chunks are good, and what is wrong with the others."""
+        m = self.manifest(exp_id)
+        total = self._total(m)
+        records = self._chunk_records(exp_id)
+        files = self._files(exp_id)
+        good: set[int] = set()
+        unrecorded: list[int] = []
+        problems: list[ChunkProblem] = []
+        for index in sorted(set(records) | {i for i in files if i < total}):
+            kind, detail = _check_chunk(exp_id, index, m, records.get(index), files.get(index))
+            if kind in ("", "unrecorded"):  # unrecorded: its own manifest and runs check out
+                good.add(index)
+                if kind:
+                    unrecorded.append(index)
+            else:
+                start, stop = chunk_runs(int(m["runs"]), int(m["chunk_size"]), index)
+                problems.append(ChunkProblem(index, kind, detail, start, stop))
+        if m["status"] == "complete":
+            for index in sorted(set(range(total)) - good - {p.chunk for p in problems}):
+                start, stop = chunk_runs(int(m["runs"]), int(m["chunk_size"]), index)
+                detail = "the experiment is complete but this chunk was never recorded"
+                problems.append(ChunkProblem(index, "missing", detail, start, stop))
+        strays = tuple(files[i].name for i in sorted(files) if i >= total)
+        problems.sort(key=lambda p: p.chunk)
+        return Verdict(exp_id, total, frozenset(good), tuple(problems), strays, tuple(unrecorded))
+
+    def read_chunk(
+        self,
+        exp_id: str,
+        index: int,
+        record: ChunkRecord,
+        columns: builtins.list[str] | None = None,
+    ) -> pa.Table:
+        """One chunk's table (or some of its columns), checked against its record as read."""
+        path = self.chunk_path(exp_id, index)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            data = None
+        except OSError as exc:
+            raise self._access_fault(exc, "read") from None
+        if data is None or len(data) != record.bytes or _sha(data) != record.sha256:
+            m = self.manifest(exp_id)
+            kind, detail = _check_chunk(exp_id, index, m, record, path if data else None)
+            raise StoreFault(
+                f"experiment {exp_id}, chunk {index} (runs {record.first_run:,}.."
+                f"{record.stop_run - 1:,}) is {kind or 'altered'}: {detail}; "
+                f"`escalade experiments verify {exp_id} --repair{_store_flag(self.path)}` "
+                "recomputes it"
+            )
+        return _without_chunk_meta(pq.read_table(pa.BufferReader(data), columns=columns))
 
     def iter_chunks(
         self, exp_id: str, columns: builtins.list[str] | None = None
     ) -> Iterator[pa.Table]:
-        """The outcome chunks in run order, one table at a time (memory stays bounded)."""
-        for path in self.chunk_files(exp_id):
-            yield pq.read_table(path, columns=columns)
+        """The outcome chunks in run order, one table at a time (memory stays bounded); each
+        is checked against its record, and a damaged one is a :class:`StoreFault`."""
+        m = self.manifest(exp_id)
+        records = self._chunk_records(exp_id)
+        total = self._total(m)
+        if m["status"] == "damaged":
+            verdict = self.verify(exp_id)
+            if verdict.problems:
+                raise StoreFault(
+                    f"experiment {exp_id} is damaged: {verdict.problems[0]}"
+                    + (
+                        f" (and {len(verdict.problems) - 1} more)"
+                        if len(verdict.problems) > 1
+                        else ""
+                    )
+                    + f"; `escalade experiments verify {exp_id} --repair"
+                    f"{_store_flag(self.path)}` recomputes what is wrong"
+                )
+        unrecorded = {i for i in self._files(exp_id) if i < total} - records.keys()
+        for index in sorted(records.keys() | unrecorded):
+            if index in records:
+                yield self.read_chunk(exp_id, index, records[index], columns)
+            else:  # no checksum yet: its own manifest and its runs are checked instead
+                table = self._read_unrecorded(exp_id, index, m)
+                yield table.select(columns) if columns is not None else table
+
+    def _read_unrecorded(self, exp_id: str, index: int, manifest: dict[str, Any]) -> pa.Table:
+        path = self.chunk_path(exp_id, index)
+        kind, detail = _check_chunk(exp_id, index, manifest, None, path)
+        if kind != "unrecorded":
+            raise StoreFault(
+                f"experiment {exp_id}, chunk {index} is {kind}: {detail}; "
+                f"`escalade experiments verify {exp_id} --repair{_store_flag(self.path)}` "
+                "recomputes it"
+            )
+        return _without_chunk_meta(pq.read_table(path))
 
     def outcomes(self, exp_id: str, columns: builtins.list[str] | None = None) -> pa.Table:
         """All outcome rows written for ``exp_id``, sorted by run."""
@@ -391,49 +692,401 @@ class Store:
         table = pa.concat_tables(tables, promote_options="permissive")
         return table.sort_by("run") if "run" in table.column_names else table
 
+    def orphans(self) -> builtins.list[str]:
+        """Ids of experiments with chunk files on disk but no row in the catalog (a lost or
+        replaced catalog): :meth:`rebuild` brings them back."""
+        known = {r["id"] for r in self._id_rows()}
+        out = []
+        if self.outcomes_root.is_dir():
+            for folder in sorted(self.outcomes_root.iterdir()):
+                m = _EXPERIMENT_DIR.match(folder.name)
+                if m and m.group(1) not in known and any(folder.glob("chunk-*.parquet")):
+                    out.append(m.group(1))
+        return out
+
+    def rebuild(self) -> dict[str, Any]:
+        """Rebuild the catalog from the chunks' own manifests. A readable catalog's rows are
+        kept (chunks are re-recorded); a damaged one is moved aside to ``*.damaged-<time>``.
+        Returns what was done: ``experiments``, ``chunks``, ``skipped`` (file, reason),
+        ``moved`` (where the damaged catalog went, or None)."""
+        old_rows: dict[str, dict[str, Any]] = {}
+        moved: str | None = None
+        if self.catalog_path.exists():
+            try:
+                with self._catalog() as con:
+                    if "experiments" in self._tables(con):
+                        cur = con.execute("SELECT * FROM experiments")
+                        names = [d[0] for d in cur.description]
+                        for r in cur.fetchall():
+                            row = dict(zip(names, r, strict=True))
+                            old_rows[row["id"]] = row
+            except StoreFault as exc:
+                if "damaged" not in str(exc):
+                    raise
+                moved = str(self._move_catalog_aside())
+        found, skipped = self._scan_chunks()
+        for exp_id in sorted(set(found) | set(old_rows)):
+            if self._is_running(exp_id):
+                raise StoreError(f"experiment {exp_id} is running; rebuild once it has stopped")
+        tmp = self.catalog_path.with_name(f".{CATALOG}.{os.getpid()}.rebuild")
+        for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+        self.path.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(str(tmp))
+        chunks = 0
+        try:
+            _ensure_schema(con)
+            for exp_id in sorted(set(found) | set(old_rows)):
+                records = found.get(exp_id, {})
+                row = old_rows.get(exp_id) or _row_from_chunks(records)
+                _insert_experiment(con, row)
+                for rec, _ in records.values():
+                    _record(con, rec)
+                    chunks += 1
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        os.replace(tmp, self.catalog_path)
+        self.catalog_path.with_name(CATALOG + ".wal").unlink(missing_ok=True)
+        _fsync_dir(self.path)
+        return {
+            "experiments": sorted(set(found) | set(old_rows)),
+            "recovered": sorted(set(found) - set(old_rows)),
+            "chunks": chunks,
+            "skipped": skipped,
+            "moved": moved,
+        }
+
+    def _move_catalog_aside(self) -> Path:
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        target = self.catalog_path.with_name(f"{CATALOG}.damaged-{stamp}")
+        os.replace(self.catalog_path, target)
+        wal = self.catalog_path.with_name(CATALOG + ".wal")
+        if wal.exists():
+            os.replace(wal, target.with_name(target.name + ".wal"))
+        return target
+
+    def _scan_chunks(
+        self,
+    ) -> tuple[dict[str, dict[int, tuple[ChunkRecord, dict[str, Any]]]], builtins.list[Any]]:
+        """Every chunk file whose own manifest says it is where it belongs, with its record;
+        and the files skipped, with why."""
+        found: dict[str, dict[int, tuple[ChunkRecord, dict[str, Any]]]] = {}
+        skipped: builtins.list[tuple[str, str]] = []
+        if not self.outcomes_root.is_dir():
+            return found, skipped
+        for folder in sorted(self.outcomes_root.iterdir()):
+            dir_match = _EXPERIMENT_DIR.match(folder.name)
+            if not dir_match or not folder.is_dir():
+                continue
+            exp_id = dir_match.group(1)
+            for path in sorted(folder.glob("chunk-*.parquet")):
+                name_match = _CHUNK.match(path.name)
+                if not name_match:
+                    continue
+                index = int(name_match.group(1))
+                data = path.read_bytes()
+                meta, why = _read_meta(data)
+                if meta is None:
+                    skipped.append((str(path), why))
+                    continue
+                ident = meta["manifest"]
+                kind, detail = _check_chunk(exp_id, index, ident, None, path)
+                if kind != "unrecorded":  # foreign, duplicated, cut short: not this chunk
+                    skipped.append((str(path), f"{kind}: {detail}"))
+                    continue
+                rec = _record_of(exp_id, index, meta, data)
+                found.setdefault(exp_id, {})[index] = (rec, ident)
+        return found, skipped
+
+    def record_existing(self, exp_id: str, index: int) -> None:
+        """Record a chunk file that was written but not recorded (its writer was killed
+        between the rename and the record), once its content checks out."""
+        m = self.manifest(exp_id)
+        path = self.chunk_path(exp_id, index)
+        kind, detail = _check_chunk(exp_id, index, m, None, path)
+        if kind != "unrecorded":
+            raise StoreError(f"chunk {index} of {exp_id} cannot be recorded: {kind}: {detail}")
+        data = path.read_bytes()
+        meta, _ = _read_meta(data)
+        assert meta is not None
+        with self._catalog(write=True) as con:
+            _record(con, _record_of(exp_id, index, meta, data))
+
+    def _record_unrecorded(self, exp_id: str) -> None:
+        """Record the good chunks a killed writer left unrecorded (under the run's lock)."""
+        if not self._files(exp_id):
+            return
+        with contextlib.suppress(StoreError):  # a good chunk never fails; others stay as they are
+            for index in self.verify(exp_id).unrecorded:
+                self.record_existing(exp_id, index)
+
+    def quarantine_strays(self, exp_id: str) -> builtins.list[Path]:
+        """Move the files of ``exp_id``'s folder that are no chunk of it to ``quarantine/``."""
+        total = self._total(self.manifest(exp_id))
+        files = self._files(exp_id)
+        return [self._quarantine(exp_id, files[i]) for i in sorted(files) if i >= total]
+
     # -- queries --------------------------------------------------------------------------
-    def connect(self) -> duckdb.DuckDBPyConnection:
+    def _verified_files(self, manifests: builtins.list[dict[str, Any]]) -> builtins.list[Path]:
+        """The chunk files of every experiment, each checked; a damaged experiment stops the
+        query with what to do rather than giving silently wrong rows."""
+        files: builtins.list[Path] = []
+        for m in manifests:
+            verdict = self.verify(m["id"])
+            if verdict.problems:
+                raise StoreFault(
+                    f"experiment {m['id']} is damaged ({verdict.problems[0]}); "
+                    f"`escalade experiments verify {m['id']} --repair{_store_flag(self.path)}` "
+                    "recomputes what is wrong"
+                )
+            files += [self.chunk_path(m["id"], i) for i in sorted(verdict.good)]
+        return files
+
+    def connect(self, unsafe: bool = False) -> duckdb.DuckDBPyConnection:
         """An in-memory DuckDB connection with two views: ``outcomes`` (every experiment's
-        rows, with an ``experiment`` column) and ``experiments`` (the manifests)."""
-        con = duckdb.connect()
+        checked rows, with an ``experiment`` column) and ``experiments`` (the manifests).
+
+        Unless ``unsafe``, the connection cannot reach files, the network or extensions, and
+        its configuration is locked: the views are all it can read."""
         manifests = self.list()
+        files = self._verified_files(manifests)
+        con = duckdb.connect() if unsafe else duckdb.connect(":memory:", config=SAFE_CONFIG)
         rows = [
             {**m, "overrides": json.dumps(m["overrides"], sort_keys=True, default=str)}
             for m in manifests
         ]
         con.register("_experiments", pa.Table.from_pylist(rows, schema=_MANIFEST_SCHEMA))
         con.execute("CREATE VIEW experiments AS SELECT * FROM _experiments")
-        if any(self.chunk_files(m["id"]) for m in manifests):
-            pattern = str(self.outcomes_root / "experiment=*" / "chunk-*.parquet")
-            pattern = pattern.replace("'", "''")
+        if files and unsafe:
+            listed = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
             con.execute(
-                "CREATE VIEW outcomes AS SELECT * FROM read_parquet("
-                f"'{pattern}', hive_partitioning = true, "
-                "hive_types = {'experiment': VARCHAR}, union_by_name = true)"
+                f"CREATE VIEW outcomes AS SELECT * FROM read_parquet([{listed}], "
+                "hive_partitioning = true, hive_types = {'experiment': VARCHAR}, "
+                "union_by_name = true)"
             )
+        elif files:  # read by pyarrow, not by DuckDB's file system (which is switched off)
+            schema = pa.unify_schemas(
+                [pq.read_schema(f) for f in files], promote_options="permissive"
+            )
+            dataset = ds.dataset(
+                [str(f) for f in files],
+                schema=schema.append(pa.field("experiment", pa.string())),
+                format="parquet",
+                partitioning=ds.partitioning(
+                    pa.schema([("experiment", pa.string())]), flavor="hive"
+                ),
+                partition_base_dir=str(self.outcomes_root),
+            )
+            con.register("_outcomes", dataset)
+            con.execute("CREATE VIEW outcomes AS SELECT * FROM _outcomes")
         else:
             con.register("_no_outcomes", _empty_outcomes())
             con.execute(
                 "CREATE VIEW outcomes AS SELECT *, NULL::VARCHAR AS experiment FROM _no_outcomes"
             )
+        if not unsafe:
+            con.execute("SET lock_configuration = true")
         return con
 
-    def query(self, sql: str) -> pa.Table:
-        """Run SQL over the views ``outcomes`` and ``experiments``; the result as Arrow."""
+    def query(self, sql: str, unsafe: bool = False) -> pa.Table:
+        """Run SQL over the views ``outcomes`` and ``experiments``; the result as Arrow.
+
+        Only ``SELECT`` (and ``EXPLAIN``) is allowed, on a connection that cannot read or
+        write files; ``unsafe=True`` gives the full DuckDB (files, ``COPY``, extensions)."""
         if not sql.strip():
             raise StoreError("the query is empty")
-        con = self.connect()
+        con = self.connect(unsafe)
         try:
+            if not unsafe:
+                for statement in con.extract_statements(sql):
+                    if statement.type not in _READ_ONLY_STATEMENTS:
+                        kind = (statement.query.split() or ["this statement"])[0].upper()
+                        raise StoreError(
+                            f"query failed: {kind} is not allowed; `escalade query` runs "
+                            f"SELECT only, over the views outcomes and experiments {UNSAFE_HINT}"
+                        )
             relation = con.sql(sql)
             if relation is None:
                 return pa.table({})
             table = relation.to_arrow_table()
             return table.rename_columns(_unique_names(table.column_names))
+        except duckdb.PermissionException:
+            raise StoreError(
+                "query failed: reading or writing files, or loading extensions, is not allowed "
+                f"in `escalade query`; the views outcomes and experiments hold the store's data "
+                f"{UNSAFE_HINT}"
+            ) from None
         except duckdb.Error as exc:
-            message = " ".join(str(exc).split())
-            raise StoreError(f"query failed: {message}") from None
+            raise StoreError(f"query failed: {_one_line(exc)}") from None
         finally:
             con.close()
+
+
+SAFE_CONFIG: dict[str, str | bool | int | float | builtins.list[str]] = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "allow_community_extensions": False,
+}
+"""DuckDB settings of ``escalade query``'s connection (then ``lock_configuration``)."""
+_READ_ONLY_STATEMENTS = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
+UNSAFE_HINT = "(--unsafe opens the full DuckDB, with access to files)"
+
+
+@dataclass(frozen=True)
+class ChunkRecord:
+    """The catalog's record of one chunk file (a row of table ``chunks``)."""
+
+    experiment: str
+    chunk: int
+    first_run: int
+    stop_run: int
+    rows: int
+    bytes: int
+    sha256: str
+    written: str
+
+
+def _without_chunk_meta(table: pa.Table) -> pa.Table:
+    meta = {k: v for k, v in (table.schema.metadata or {}).items() if k != CHUNK_META_KEY}
+    return table.replace_schema_metadata(meta or None)
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def _store_flag(path: Path) -> str:
+    return "" if path == Path(DEFAULT_STORE) else f" --store {path}"
+
+
+def _ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    cols = ", ".join(f"{k} {t}" for k, t in _COLUMNS.items())
+    con.execute(f"CREATE TABLE IF NOT EXISTS experiments ({cols})")
+    have = {r[0] for r in con.execute("DESCRIBE experiments").fetchall()}
+    for k, t in _COLUMNS.items():
+        if k not in have:
+            con.execute(f"ALTER TABLE experiments ADD COLUMN {k} {t.split()[0]}")
+    chunk_cols = ", ".join(f"{k} {t}" for k, t in _CHUNK_COLUMNS.items())
+    con.execute(
+        f"CREATE TABLE IF NOT EXISTS chunks ({chunk_cols}, PRIMARY KEY (experiment, chunk))"
+    )
+
+
+def _record_of(exp_id: str, index: int, meta: dict[str, Any], data: bytes) -> ChunkRecord:
+    """The record of a chunk file (``data``) from its own manifest (``meta``)."""
+    return ChunkRecord(
+        exp_id,
+        index,
+        int(meta["first_run"]),
+        int(meta["stop_run"]),
+        int(meta["rows"]),
+        len(data),
+        _sha(data),
+        str(meta.get("written") or now_iso()),
+    )
+
+
+def _record(con: duckdb.DuckDBPyConnection, rec: ChunkRecord) -> None:
+    values = [getattr(rec, k) for k in _CHUNK_COLUMNS]
+    con.execute(
+        f"INSERT OR REPLACE INTO chunks ({', '.join(_CHUNK_COLUMNS)}) "
+        f"VALUES ({', '.join('?' for _ in values)})",
+        values,
+    )
+
+
+def _insert_experiment(con: duckdb.DuckDBPyConnection, row: dict[str, Any]) -> None:
+    names = [n for n in _COLUMNS if n in row]
+    con.execute(
+        f"INSERT INTO experiments ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
+        [row[n] for n in names],
+    )
+
+
+def _row_from_chunks(chunks: dict[int, tuple[ChunkRecord, dict[str, Any]]]) -> dict[str, Any]:
+    """An experiment's catalog row from its chunks' own manifests (the newest chunk's)."""
+    newest = max(chunks.values(), key=lambda c: c[0].written)
+    row: dict[str, Any] = {k: None for k in _COLUMNS}
+    row.update({k: v for k, v in newest[1].items() if k in _COLUMNS})
+    row["overrides"] = json.dumps(row.get("overrides") or {}, sort_keys=True, default=str)
+    total = chunk_count(int(row["runs"]), int(row["chunk_size"]))
+    complete = set(chunks) == set(range(total))
+    row["status"] = "complete" if complete else "interrupted"
+    row["finished"] = newest[0].written if complete else None
+    return row
+
+
+def _footer_says(path: Path, exp_id: str, index: int) -> bool:
+    """Whether the file's own manifest says it is chunk ``index`` of ``exp_id``."""
+    try:
+        meta = _chunk_meta(pq.read_schema(path))
+    except (pa.ArrowException, OSError):
+        return False
+    if meta is None or not isinstance(meta.get("manifest"), dict):
+        return False
+    return bool(meta.get("chunk") == index and meta["manifest"].get("id") == exp_id)
+
+
+def _read_meta(data: bytes) -> tuple[dict[str, Any] | None, str]:
+    """A chunk file's own manifest, or None and why it has none."""
+    if not data:
+        return None, "empty: the file has 0 bytes"
+    try:
+        schema = pq.read_schema(pa.BufferReader(data))
+    except (pa.ArrowException, OSError) as exc:
+        return None, f"truncated: not a readable Parquet file ({_one_line(exc)})"
+    meta = _chunk_meta(schema)
+    if meta is None or not isinstance(meta.get("manifest"), dict):
+        return None, "foreign: a Parquet file that carries no escalade chunk manifest"
+    return meta, ""
+
+
+def _check_chunk(
+    exp_id: str,
+    index: int,
+    manifest: dict[str, Any],
+    record: ChunkRecord | None,
+    path: Path | None,
+) -> tuple[str, str]:
+    """``("", "")`` for a good chunk, else its problem's kind and a sentence about it."""
+    if path is None or not path.exists():
+        return "missing", "the file is gone"
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return "truncated", f"the file cannot be read ({exc.strerror or exc})"
+    if record is not None and len(data) == record.bytes and _sha(data) == record.sha256:
+        return "", ""
+    size = f" ({len(data):,} of {record.bytes:,} bytes)" if record is not None else ""
+    meta, why = _read_meta(data)
+    if meta is None:
+        kind, _, detail = why.partition(": ")
+        return ("truncated", f"{detail}{size}") if kind == "empty" else (kind, detail + size)
+    owner = meta["manifest"].get("id")
+    if owner != exp_id:
+        return "foreign", f"a chunk of experiment {owner}, not of this one"
+    if meta.get("chunk") != index:
+        first, stop = meta.get("first_run", 0), meta.get("stop_run", 0)
+        return "duplicated", (
+            f"a copy of chunk {meta.get('chunk')} (runs {first:,}..{stop - 1:,}), "
+            "whose runs would count twice"
+        )
+    start, stop = chunk_runs(int(manifest["runs"]), int(manifest["chunk_size"]), index)
+    try:
+        runs = pq.read_table(pa.BufferReader(data), columns=["run"])["run"].to_pylist()
+    except (pa.ArrowException, OSError, KeyError) as exc:
+        return "truncated", f"its data cannot be read ({_one_line(exc)}){size}"
+    if runs != list(range(start, stop)):
+        return "truncated", f"it holds {len(runs):,} of its {stop - start:,} runs{size}"
+    if record is None:
+        return "unrecorded", "written but not recorded in the catalog (its runs check out)"
+    return "altered", "its content differs from the checksum recorded when it was written"
 
 
 def _unique_names(names: list[str]) -> list[str]:
@@ -469,11 +1122,16 @@ def _fsync_dir(path: Path) -> None:
 
 
 __all__ = [
+    "CHUNK_META_KEY",
     "DEFAULT_STORE",
     "MANIFEST_KEYS",
     "STORE_ENV",
+    "ChunkProblem",
+    "ChunkRecord",
     "Store",
     "StoreError",
+    "StoreFault",
+    "Verdict",
     "chunk_count",
     "chunk_runs",
     "default_store_path",

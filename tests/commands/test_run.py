@@ -212,7 +212,7 @@ def test_numbers_out_of_range_exit_2_without_a_traceback(
 
 
 def test_a_chunk_holds_what_the_memory_budget_allows(app: typer.Typer, store: Path) -> None:
-    from escalade.ensemble import bytes_per_run
+    from escalade.budget import bytes_per_run
     from escalade.scenario.load import load_scenario
 
     per_run = bytes_per_run(load_scenario(DUEL))
@@ -250,7 +250,8 @@ def test_planning_does_not_grow_with_the_number_of_runs(tmp_path: Path) -> None:
     (an up-front list of 10^12 tasks or a set of every chunk would not fit this machine)."""
     import tracemalloc
 
-    from escalade.ensemble import MAX_RUNS, run_experiment
+    from escalade.budget import MAX_RUNS
+    from escalade.ensemble import run_experiment
 
     def stop(n: int) -> None:
         raise KeyboardInterrupt
@@ -268,3 +269,10 @@ def test_planning_does_not_grow_with_the_number_of_runs(tmp_path: Path) -> None:
     assert (m["runs"], m["runs_done"], m["status"]) == (MAX_RUNS, 1, "interrupted")
     with pytest.raises(ValueError, match="runs must be at most 1,000,000,000,000"):
         run_experiment(DUEL, runs=MAX_RUNS + 1, store=tmp_path)
+
+
+def test_a_chunk_size_beyond_the_default_budget_is_refused(app: typer.Typer, store: Path) -> None:
+    res = cli(app, "run", DUEL, "--chunk-size", "1000000000000", "-w", "1",
+              "--store", str(store))  # fmt: skip
+    one_line_error(res, "--chunk-size 1,000,000,000,000 needs about", "the default budget")
+    assert Store(store).list() == []

@@ -108,7 +108,7 @@ def test_same_seed_same_numbers_and_warning_matters(app: typer.Typer, scenario_f
     b = json.loads(run(app, str(scenario_file), *BASE, "--warning-days", "3", "--json").stdout)
     cold = json.loads(run(app, str(scenario_file), *BASE, "--json").stdout)
     assert a == {**b}
-    assert cold["warned"] is False and cold["warning_days"] == 0
+    assert cold["warned"] is False and cold["warning_hours"] == 0
     assert cold["totals"]["hits"]["mean"] > a["totals"]["hits"]["mean"]
 
 
@@ -271,3 +271,93 @@ def test_april_2024_builtin(app: typer.Typer) -> None:
     )
     assert res.exit_code == 0, res.output
     assert json.loads(res.stdout)["totals"]["interception_rate"]["median"] >= 0.9
+
+
+def test_ctrl_c_is_one_line_and_exit_130(
+    app: typer.Typer, scenario_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from escalade.commands import salvo as cmd
+
+    def ctrl_c(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt  # as if the user pressed Ctrl-C mid-salvo
+
+    monkeypatch.setattr(cmd, "run_salvo", ctrl_c)
+    res = run(app, str(scenario_file), *BASE)
+    assert res.exit_code == 130
+    assert res.stderr.strip() == "interrupted: nothing was kept"
+
+
+def test_warning_in_hours_partners_interval_and_json_per_layer(
+    app: typer.Typer, scenario_file: Path
+) -> None:
+    def out(*extra: str) -> Any:
+        res = run(app, str(scenario_file), *BASE, *extra, "--json")
+        assert res.exit_code == 0, res.output
+        return json.loads(res.stdout)
+
+    two_days = out("--warning", "2d", "--interval", "80")
+    assert two_days["warning_hours"] == 48.0 and two_days["interval"] == 80.0
+    assert out("--warning-days", "2", "--interval", "80") == two_days  # same lead, same numbers
+    for la in two_days["layers"]:
+        for key in ("engaged", "intercepted", "interceptors_fired", "cost_usd"):
+            assert {"median", "lo", "hi", "mean"} <= set(la[key])
+        assert la["cost_usd"]["mean"] > 0
+    # an 80% interval lies inside the 90% one of the same runs
+    ninety = out("--warning", "2d")
+    for k in ("hits", "defence_cost_usd"):
+        assert ninety["totals"][k]["lo"] <= two_days["totals"][k]["lo"]
+        assert two_days["totals"][k]["hi"] <= ninety["totals"][k]["hi"]
+    # hours matter between 0 and full readiness (24 h by default): 3 h leaks more than 2 d
+    assert out("--warning", "3h")["totals"]["hits"]["mean"] > two_days["totals"]["hits"]["mean"]
+    alone = out("--warning", "2d", "--no-partners")
+    assert {la["name"]: la["joined_share"] for la in alone["layers"]}["jets"] == 0.0
+    assert alone["partners"] == []
+    named = out("--warning", "2d", "--partners", "GOLD")
+    assert named["layers"] == ninety["layers"]  # the only partner named: as if all
+
+
+def test_campaign_carries_stocks_over_waves(app: typer.Typer, scenario_file: Path) -> None:
+    res = run(
+        app,
+        str(scenario_file),
+        *BASE,
+        "--warning",
+        "2d",
+        "--waves",
+        "4",
+        "--every",
+        "24h",
+        "--json",
+    )
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    waves = out["wave_table"]
+    assert [w["wave"] for w in waves] == [1, 2, 3, 4] and waves[3]["hour"] == 72.0
+    # "upper" holds 100 interceptors, 2 a missile: stock falls wave by wave, never below 0
+    left = [w["stock_left"]["upper"]["median"] for w in waves]
+    assert left == sorted(left, reverse=True) and left[-1] >= 0 and left[0] < 100
+    assert waves[-1]["hits"]["mean"] > waves[0]["hits"]["mean"]
+    table = run(app, str(scenario_file), *BASE, "--waves", "3", "--every", "12h")
+    assert table.exit_code == 0 and "Waves" in table.stdout
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--warning", "3 weeks"], "--warning: a duration must be"),
+        (["--warning", "2d", "--warning-days", "2"], "give the warning once"),
+        (["--partners", "NOPE"], "--partners: unknown actor 'NOPE'"),
+        (["--partners", "RED"], "--partners: RED has no air-defence layer over BLUE"),
+        (["--partners", "GOLD", "--no-partners"], "--partners or --no-partners"),
+        (["--waves", "0"], "--waves must be between"),
+        (["--waves", "2", "--every", "0h"], "--every must be more than 0"),
+        (["--every", "soon"], "--every: a duration must be"),
+        (["--interval", "100"], "--interval must be a percentage"),
+    ],
+)
+def test_bad_campaign_options_give_one_line(
+    app: typer.Typer, scenario_file: Path, extra: list[str], message: str
+) -> None:
+    res = run(app, str(scenario_file), *BASE, *extra)
+    assert res.exit_code == 2
+    assert message in res.output and "Traceback" not in res.output

@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from escalade.commands.run import read_overlay
 from escalade.ingest.events import Event
 from escalade.ingest.overlay import build_overlay, diff_lines, overlay_yaml
-from escalade.scenario.load import load_scenario
+from escalade.scenario.load import load_scenario, read_overlay
 
 
 def ev(actor: str | None, target: str | None, kind: str, date: str | None, **kw: object) -> Event:

@@ -21,13 +21,16 @@ from escalade.scenario.schema import Source
 
 CUTOFF = dt.date(2024, 8, 31)
 
-_LATER_NUMBERS = (
-    "takes packages, kill probabilities and casualty rates from Oct 2024 - Jun 2025 reports; "
-    "re-sourcing it changes its pinned outputs (left to the lead, issue 9)"
+_DEFENCE_ONLY = (
+    "every other number is re-sourced to the record up to Aug 2024; the late sources still listed "
+    "({}) are cited only by the defence layers and the munitions block, which are being re-sourced "
+    "with the air-defence rebuild: drop this entry when that lands"
 )
 LATE_BUILTINS = {
-    "april-2024": _LATER_NUMBERS,
-    "january-2020": _LATER_NUMBERS,
+    "april-2024": _DEFENCE_ONLY.format(
+        "sm3_cost, defenseone_oct1, oct26_2024, midnight_hammer, june2025_casualties"
+    ),
+    "january-2020": _DEFENCE_ONLY.format("oct26_2024, midnight_hammer, june2025_casualties"),
 }
 """Built-ins known to break the rule: their test is an expected failure (strict: it must fail)."""
 
@@ -100,6 +103,41 @@ def test_every_builtin_source_has_a_date(name: str) -> None:
 @pytest.mark.parametrize("name", _builtin_params())
 def test_no_builtin_source_is_dated_after_the_cutoff(name: str) -> None:
     assert late_sources(load_scenario(name).sources) == []
+
+
+def outside_defence(text: str) -> str:
+    """The text of a scenario file without its ``munitions:`` block and ``defence:`` sections."""
+    kept: list[str] = []
+    skip_deeper_than: int | None = None
+    for line in text.splitlines():
+        indent = len(line) - len(line.lstrip())
+        if skip_deeper_than is not None:
+            if not line.strip() or line.lstrip().startswith("#") or indent > skip_deeper_than:
+                continue
+            skip_deeper_than = None
+        if re.match(r"\s*(munitions|defence):\s*(#.*)?$", line):
+            skip_deeper_than = indent
+            continue
+        kept.append(line)
+    return "\n".join(kept)
+
+
+def test_outside_defence_drops_the_munitions_block_and_defence_sections() -> None:
+    text = (
+        "munitions:\n  a: 1  # src: m1\n\n# note\ntarget_classes:\n  x: 1  # src: t1\n"
+        "actors:\n  A:\n    defence:\n      layers:\n        - k: 1  # src: d1\n"
+        "    stakes:\n      s: 1  # src: s1\n"
+    )
+    assert cited_ids(outside_defence(text)) == {"t1", "s1"}
+
+
+@pytest.mark.parametrize("name", builtin_names())
+def test_late_sources_are_cited_only_in_the_defence_layers_and_munitions(name: str) -> None:
+    """Packages, target classes, arsenals, stakes, leaders and the rest are re-sourced; the
+    defence and munitions sections of LATE_BUILTINS still wait for the air-defence rebuild."""
+    late = set(late_sources(load_scenario(name).sources))
+    text = builtin_path(name).read_text(encoding="utf-8")
+    assert sorted(cited_ids(outside_defence(text)) & late) == []
 
 
 @pytest.mark.parametrize(

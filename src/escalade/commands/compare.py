@@ -21,6 +21,7 @@ from rich.table import Table
 
 from escalade.analysis.compare import Difference, compare
 from escalade.api import simulate
+from escalade.budget import MAX_RUNS_IN_MEMORY
 from escalade.cli_common import (
     DaysOpt,
     JsonOpt,
@@ -83,7 +84,10 @@ def compare_cmd(
         str | None,
         typer.Argument(help="Arm B: a scenario file or built-in name (default: arm A again)"),
     ] = None,
-    runs: Annotated[int, typer.Option("--runs", "-n", help="Runs per arm", min=2)] = 1000,
+    runs: Annotated[
+        int,
+        typer.Option("--runs", "-n", help="Runs per arm", min=2, max=MAX_RUNS_IN_MEMORY),
+    ] = 1000,
     seed: SeedOpt = 0,
     days: DaysOpt = None,
     set_a: SetAOpt = None,

@@ -1,4 +1,5 @@
-"""``escalade experiments list|show`` and ``escalade query``: what the store holds."""
+"""``escalade experiments list|show|verify|rebuild`` and ``escalade query``: what the store
+holds, whether it can be trusted, and how to repair it."""
 
 from __future__ import annotations
 
@@ -16,8 +17,8 @@ from rich.markup import escape
 from rich.table import Column, Table
 from rich.text import Text
 
-from escalade.cli_common import JsonOpt, console, summary_table, user_errors
-from escalade.store import DEFAULT_STORE, STORE_ENV, Store
+from escalade.cli_common import JsonOpt, console, err, summary_table, user_errors
+from escalade.store import DEFAULT_STORE, STORE_ENV, Store, StoreError, Verdict, now_iso
 
 StoreOpt = Annotated[
     Path,
@@ -46,8 +47,10 @@ MAX_ROWS = 100
 """Rows ``escalade query`` prints as a table (``--json`` prints every row)."""
 
 experiments_app = typer.Typer(
-    help="The experiments in a store: list them, show one.", no_args_is_help=True
+    help="The experiments in a store: list, show, verify and repair them, rebuild the catalog.",
+    no_args_is_help=True,
 )
+STATUS_COLOURS = {"complete": "green", "running": "yellow", "interrupted": "red", "damaged": "red"}
 
 
 def store_flag(store: Path) -> str:
@@ -116,12 +119,17 @@ def list_cmd(
 ) -> None:
     """The experiments in the store, oldest first."""
     with user_errors():
-        rows = Store(store).list()
+        st = Store(store)
+        rows = st.list()
+        lost = st.orphans()
     if as_json:
         sys.stdout.write(json.dumps([_public(m) for m in rows], default=str) + "\n")
+        _warn_orphans(lost, store)
         return
     if not rows:
-        console.print(f"no experiments in {store} yet; `escalade run SCENARIO` makes one")
+        if not lost:
+            console.print(f"no experiments in {store} yet; `escalade run SCENARIO` makes one")
+        _warn_orphans(lost, store)
         return
     table = Table(
         Column("id", no_wrap=True),
@@ -136,7 +144,7 @@ def list_cmd(
     for m in rows:
         done = m["runs_done"]
         runs = f"{m['runs']:,}" if done == m["runs"] else f"{done:,}/{m['runs']:,}"
-        colour = {"complete": "green", "running": "yellow", "interrupted": "red"}.get(m["status"])
+        colour = STATUS_COLOURS.get(m["status"])
         status = f"[{colour}]{m['status']}[/]" if colour else m["status"]
         table.add_row(
             m["id"],
@@ -147,6 +155,27 @@ def list_cmd(
             took(m["started"], m["finished"]),
         )
     console.print(table)
+    if any(m["status"] == "damaged" for m in rows):
+        console.print(
+            f"damaged: some chunks are missing or cannot be trusted; "
+            f"`escalade experiments verify{store_flag(store)}` says which",
+            highlight=False,
+            markup=False,
+        )
+    _warn_orphans(lost, store)
+
+
+def _warn_orphans(lost: list[str], store: Path) -> None:
+    if lost:
+        shown = ", ".join(lost[:3]) + (", ..." if len(lost) > 3 else "")
+        err.print(
+            f"warning: {len(lost)} experiment(s) have chunks in {store} but no row in its "
+            f"catalog ({shown}); `escalade experiments rebuild{store_flag(store)}` brings "
+            "them back",
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
+        )
 
 
 @experiments_app.command("show")
@@ -164,7 +193,8 @@ def show(
         if yaml:
             sys.stdout.write(m["scenario_yaml"])
             return
-        result = experiment_summary(st, exp_id, m)
+        damaged = m["status"] == "damaged"
+        result = None if damaged else experiment_summary(st, exp_id, m)
     if as_json:
         sys.stdout.write(
             json.dumps({"manifest": _public(m), "summary": result}, default=str) + "\n"
@@ -190,6 +220,16 @@ def show(
     ):
         info.add_row(key, value)
     console.print(info)
+    repair = f"escalade experiments verify {exp_id} --repair{store_flag(store)}"
+    if damaged:
+        console.print(
+            f"damaged: some chunks are missing or cannot be trusted, so no summary; "
+            f"`{repair}` says which and recomputes them",
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(1)
     if result is None:
         console.print("no runs written yet")
     else:
@@ -198,6 +238,183 @@ def show(
         console.print(summary_table(result, title))
     if m["status"] != "complete":
         console.print(f"resume it with:  escalade run --resume {exp_id}{store_flag(store)}")
+
+
+@experiments_app.command("verify")
+def verify(
+    experiment: Annotated[
+        str | None, typer.Argument(help="Experiment id or unique prefix (default: every one)")
+    ] = None,
+    store: StoreOpt = DEFAULT_STORE_PATH,
+    repair: Annotated[
+        bool,
+        typer.Option(
+            "--repair", help="Recompute exactly the chunks that are missing or cannot be trusted"
+        ),
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Read every chunk and check it against the catalog and its own manifest.
+
+    Reports missing, truncated, duplicated, foreign and altered chunks; exit code 1 while any
+    remains. With --repair the bad files are moved to quarantine/ and exactly those chunks are
+    recomputed, identical to an uninterrupted run.
+    """
+    with user_errors():
+        st = Store(store)
+        ids = [st.resolve(experiment)] if experiment is not None else [m["id"] for m in st.list()]
+        reports = []
+        for exp_id in ids:
+            verdict = st.verify(exp_id)
+            repaired: list[int] = []
+            if repair and not verdict.ok:
+                repaired = repair_experiment(st, exp_id, verdict)
+                verdict = st.verify(exp_id)
+            reports.append((st.manifest(exp_id), verdict, repaired))
+        lost = st.orphans() if experiment is None else []
+    if as_json:
+        sys.stdout.write(json.dumps([_verdict_json(*r) for r in reports]) + "\n")
+    else:
+        if not reports and not lost:
+            console.print(f"no experiments in {store}")
+        for m, verdict, repaired in reports:
+            _print_verdict(m, verdict, repaired, store)
+    _warn_orphans(lost, store)
+    if any(not v.ok for _, v, _ in reports) or lost:
+        raise typer.Exit(1)
+
+
+def repair_experiment(st: Store, exp_id: str, verdict: Verdict) -> list[int]:
+    """Recompute the bad chunks of ``exp_id`` (bad files go to ``quarantine/``, never lost);
+    returns their indices. Unrecorded good chunks are recorded, stray files moved aside."""
+    from escalade import __version__
+    from escalade.ensemble import Job, simulate_chunk
+    from escalade.store import sha256_text
+
+    m = st.manifest(exp_id)
+    if m["version"] != __version__:
+        raise StoreError(
+            f"cannot repair {exp_id}: it was written by escalade {m['version']}, this is "
+            f"{__version__}; recomputed chunks would mix two versions of the model"
+        )
+    if sha256_text(m["scenario_yaml"]) != m["scenario_sha256"]:
+        raise StoreError(
+            f"cannot repair {exp_id}: the scenario stored in the catalog does not match its "
+            "sha256; start a new experiment"
+        )
+    job = Job(
+        scenario_yaml=m["scenario_yaml"],
+        source=str(m.get("scenario_source") or m["scenario_name"]),
+        overrides_json=json.dumps(m["overrides"], sort_keys=True),
+        seed=int(m["seed"]),
+        days=int(m["days"]),
+    )
+    redo = list(verdict.problems)
+    with st.running(exp_id):  # no runner meanwhile; records the unrecorded good chunks
+        st.quarantine_strays(exp_id)
+        for problem in redo:
+            table = simulate_chunk(job, problem.first_run, problem.stop_run)
+            st.write_chunk(exp_id, problem.chunk, table)
+        after = st.verify(exp_id)
+        if after.ok and len(after.good) == after.chunks:
+            st.update(exp_id, status="complete", finished=m["finished"] or now_iso())
+    return [p.chunk for p in redo]
+
+
+def _verdict_json(m: dict[str, Any], v: Verdict, repaired: list[int]) -> dict[str, Any]:
+    return {
+        "id": v.experiment,
+        "status": m["status"],
+        "ok": v.ok,
+        "chunks": v.chunks,
+        "good": sorted(v.good),
+        "problems": [
+            {
+                "chunk": p.chunk,
+                "kind": p.kind,
+                "detail": p.detail,
+                "first_run": p.first_run,
+                "stop_run": p.stop_run,
+            }
+            for p in v.problems
+        ],
+        "strays": list(v.strays),
+        "unrecorded": list(v.unrecorded),
+        "repaired": repaired,
+    }
+
+
+def _print_verdict(m: dict[str, Any], v: Verdict, repaired: list[int], store: Path) -> None:
+    exp_id = v.experiment
+    out = console.print
+    if repaired:
+        chunks = ", ".join(map(str, repaired))
+        out(
+            f"{exp_id}  repaired: recomputed chunk(s) {chunks}; the bad files are in "
+            f"{store / 'quarantine' / f'experiment={exp_id}'}",
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
+        )
+    runs = f"{m['runs_done']:,} of {m['runs']:,} runs"
+    if v.ok:
+        line = f"{exp_id}  ok: {len(v.good)} of {v.chunks} chunks, {runs}"
+        if len(v.good) < v.chunks:
+            line += f" ({m['status']}; `escalade run --resume {exp_id}{store_flag(store)}`)"
+        out(line, highlight=False, markup=False, soft_wrap=True)
+        return
+    bad = len(v.problems) + len(v.strays)
+    out(
+        f"{exp_id}  damaged: {bad} problem(s), {len(v.good)} of {v.chunks} chunks good",
+        highlight=False,
+        markup=False,
+    )
+    for problem in v.problems:
+        out(f"  {problem}", highlight=False, markup=False, soft_wrap=True)
+    for name in v.strays:
+        out(
+            f"  {name}: not a chunk of this experiment (it has {v.chunks})",
+            highlight=False,
+            markup=False,
+        )
+    out(
+        f"  repair with: escalade experiments verify {exp_id} --repair{store_flag(store)}",
+        highlight=False,
+        markup=False,
+        soft_wrap=True,
+    )
+
+
+@experiments_app.command("rebuild")
+def rebuild(store: StoreOpt = DEFAULT_STORE_PATH, as_json: JsonOpt = False) -> None:
+    """Rebuild a lost or damaged catalog from the chunks' own manifests.
+
+    A readable catalog keeps its rows (its chunk records are recomputed); a damaged one is
+    moved aside to catalog.duckdb.damaged-<time>, never deleted.
+    """
+    with user_errors():
+        done = Store(store).rebuild()
+    if as_json:
+        sys.stdout.write(json.dumps(done) + "\n")
+        return
+    if done["moved"]:
+        console.print(f"the damaged catalog was moved to {done['moved']}", highlight=False)
+    console.print(
+        f"rebuilt {store / 'catalog.duckdb'}: {len(done['experiments'])} experiment(s), "
+        f"{done['chunks']} chunk(s) recorded, {len(done['recovered'])} recovered from their "
+        "chunks",
+        highlight=False,
+        markup=False,
+        soft_wrap=True,
+    )
+    for path, why in done["skipped"]:
+        console.print(f"  skipped {path}: {why}", highlight=False, markup=False, soft_wrap=True)
+    if done["recovered"]:
+        console.print(
+            f"`escalade experiments verify{store_flag(store)}` checks them",
+            highlight=False,
+            markup=False,
+        )
 
 
 def _cell(value: Any) -> Text:
@@ -218,13 +435,22 @@ def query(
     max_rows: Annotated[
         int, typer.Option("--max-rows", help="Rows printed in the table (not with --json)", min=1)
     ] = MAX_ROWS,
+    unsafe: Annotated[
+        bool,
+        typer.Option(
+            "--unsafe",
+            help="Full DuckDB: any statement, files, COPY, extensions (for power users)",
+        ),
+    ] = False,
 ) -> None:
     """Query the outcomes of every experiment with SQL (DuckDB).
 
     `outcomes` has one row per run and an `experiment` column; `experiments` has the manifests.
+    Only SELECT is allowed, on a connection that cannot read or write files or load
+    extensions; --unsafe lifts that.
     """
     with user_errors():
-        result = Store(store).query(sql)
+        result = Store(store).query(sql, unsafe=unsafe)
     if as_json:
         sys.stdout.write(json.dumps(result.to_pylist(), default=str) + "\n")
         return
@@ -274,4 +500,11 @@ def register(app: typer.Typer) -> None:
         app.command("query")(query)
 
 
-__all__ = ["StoreOpt", "experiment_summary", "experiments_app", "query", "register"]
+__all__ = [
+    "StoreOpt",
+    "experiment_summary",
+    "experiments_app",
+    "query",
+    "register",
+    "repair_experiment",
+]

@@ -26,6 +26,7 @@ from rich.table import Table
 
 from escalade.analysis import calibrate as cal
 from escalade.analysis import hindcast as hc
+from escalade.budget import MAX_RUNS_IN_MEMORY
 from escalade.cli_common import (
     JsonOpt,
     SchedulerOpt,
@@ -82,7 +83,8 @@ SmoothingOpt = Annotated[
 def hindcast(
     episodes: EpisodesArg = None,
     runs: Annotated[
-        int, typer.Option("--runs", "-n", help="Runs per episode", min=1, max=1_000_000)
+        int,
+        typer.Option("--runs", "-n", help="Runs per episode", min=1, max=MAX_RUNS_IN_MEMORY),
     ] = hc.DEFAULT_RUNS,
     seed: SeedOpt = 0,
     episodes_dir: EpisodesDirOpt = None,
@@ -236,7 +238,9 @@ def calibrate(
     ] = None,
     runs: Annotated[
         int,
-        typer.Option("--runs", "-n", help="Runs per episode per evaluation", min=1, max=1_000_000),
+        typer.Option(
+            "--runs", "-n", help="Runs per episode per evaluation", min=1, max=MAX_RUNS_IN_MEMORY
+        ),
     ] = cal.DEFAULT_RUNS,
     seed: SeedOpt = 0,
     out: Annotated[

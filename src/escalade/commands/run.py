@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from escalade.analysis.stats import summary
+from escalade.budget import DEFAULT_CHUNK, MAX_RUNS, MAX_SEED, MEMORY_FRACTION, parse_memory
 from escalade.cli_common import (
     DaysOpt,
     JsonOpt,
@@ -32,16 +33,7 @@ from escalade.commands.experiments import (
     StoreOpt,
     store_flag,
 )
-from escalade.ensemble import (
-    DEFAULT_CHUNK,
-    DEFAULT_RUNS,
-    MAX_RUNS,
-    MAX_SEED,
-    MEMORY_FRACTION,
-    EnsembleError,
-    parse_memory,
-    run_experiment,
-)
+from escalade.ensemble import DEFAULT_RUNS, EnsembleError, run_experiment
 from escalade.store import Store
 
 

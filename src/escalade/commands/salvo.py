@@ -3,7 +3,9 @@
 Example::
 
     escalade salvo april-2024 --from IRN --at ISR --fire shahed_136=170 --fire paveh=30 \\
-        --fire emad=120 --target-class air_base --warning-days 14 --runs 10000 --seed 1
+        --fire emad=120 --target-class air_base --warning 14d --runs 10000 --seed 1
+    escalade salvo april-2024 --from IRN --at ISR --fire shahed_136=100 --waves 12 \\
+        --every 24h --partners USA,GBR,JOR --interval 80
 
 The command is thin: it parses the options, calls :func:`escalade.salvos.salvo` and prints
 the summary (rich tables, or JSON).
@@ -46,16 +48,39 @@ def _usd(x: float) -> str:
 
 
 def _cell(s: dict[str, float], fmt: Callable[[float], str] = _num) -> str:
-    return f"{fmt(s['median'])} [{fmt(s['p05'])}–{fmt(s['p95'])}]"
+    return f"{fmt(s['median'])} [{fmt(s['lo'])}–{fmt(s['hi'])}]"
+
+
+def _lead(hours: float) -> str:
+    if hours >= 24 and hours % 24 == 0:
+        return f"{hours / 24:g} d"
+    return f"{hours:g} h"
+
+
+def _pct_bounds(interval: float) -> str:
+    tail = (100.0 - interval) / 2.0
+    return f"{tail:g}%–{100 - tail:g}%"
 
 
 def render(summary: dict[str, Any], console: Console) -> None:
     """Print the summary as rich tables."""
-    warn = f"warned {summary['warning_days']} d ahead" if summary["warned"] else "no warning"
+    hours = summary["warning_hours"]
+    warn = f"warned {_lead(hours)} ahead" if summary["warned"] else "no warning"
+    partners = summary.get("partners")
+    who = (
+        ""
+        if partners is None
+        else "; no partners"
+        if not partners
+        else f"; partners {', '.join(partners)}"
+    )
+    waves = summary.get("waves", 1)
+    camp = "" if waves == 1 else f"; {waves} waves every {_lead(summary['every_hours'])}"
+    bounds = _pct_bounds(summary["interval"])
     console.print(
         f"[bold]{summary['scenario']}[/]: {summary['attacker']} → {summary['defended']}"
-        f" ({summary['target_class'] or 'default target'}), {warn}; "
-        f"{summary['runs']:,} runs, seed {summary['seed']}.  Cells: median [5%–95%]."
+        f" ({summary['target_class'] or 'default target'}), {warn}{who}{camp}; "
+        f"{summary['runs']:,} runs, seed {summary['seed']}.  Cells: median [{bounds}]."
     )
     mt = Table(title="Munitions")
     for c in ("munition", "kind", "launched", "failed", "intercepted", "leaked"):
@@ -72,7 +97,16 @@ def render(summary: dict[str, Any], console: Console) -> None:
     console.print(mt)
     if summary["layers"]:
         lt = Table(title=f"Defence layers over {summary['defended']} (outer first)")
-        for c in ("layer", "owner", "joined", "engaged", "intercepted", "interceptors used"):
+        for c in (
+            "layer",
+            "owner",
+            "joined",
+            "engaged",
+            "intercepted",
+            "interceptors fired",
+            "cost",
+            "stock left",
+        ):
             lt.add_column(c, justify="left" if c in ("layer", "owner") else "right")
         for la in summary["layers"]:
             lt.add_row(
@@ -81,15 +115,31 @@ def render(summary: dict[str, Any], console: Console) -> None:
                 f"{100 * la['joined_share']:.0f}%",
                 _cell(la["engaged"]),
                 _cell(la["intercepted"]),
-                _cell(la["interceptors_used"]),
+                _cell(la["interceptors_fired"]),
+                _cell(la["cost_usd"], _usd),
+                f"{_num(la['stock_end']['median'])} of {la['stock_start']:,}",
             )
         console.print(lt)
     else:
         console.print(f"{summary['defended']} has no air-defence layers in this scenario.")
     t = summary["totals"]
-    tt = Table(title="Outcome")
+    if summary.get("wave_table"):
+        wt = Table(title="Waves")
+        for c in ("wave", "hour", "interception rate", "hits", "deaths", "defence cost"):
+            wt.add_column(c, justify="right")
+        for w in summary["wave_table"]:
+            wt.add_row(
+                str(w["wave"]),
+                f"{w['hour']:g}",
+                _cell(w["interception_rate"], lambda x: "–" if math.isnan(x) else f"{x:.1%}"),
+                _cell(w["hits"]),
+                _cell(w["deaths"]),
+                _cell(w["defence_cost_usd"], _usd),
+            )
+        console.print(wt)
+    tt = Table(title="Outcome" if waves == 1 else "Outcome over the campaign")
     tt.add_column("measure")
-    tt.add_column("median [5%–95%]", justify="right")
+    tt.add_column(f"median [{bounds}]", justify="right")
     tt.add_column("mean", justify="right")
 
     def pct(x: float) -> str:
@@ -100,7 +150,9 @@ def render(summary: dict[str, Any], console: Console) -> None:
 
     rows: list[tuple[str, dict[str, float], Callable[[float], str]]] = [
         ("interception rate", t["interception_rate"], pct),
-        ("hits", t["hits"], _num),
+        ("hits on the aim point", t["hits"], _num),
+        ("leakers in open ground", t["open_ground"], _num),
+        ("debris impacts", t["debris"], _num),
         ("deaths", t["deaths"], _num),
         ("damage (units)", t["damage"], lambda x: _num(x, 1)),
         ("attack cost", t["attack_cost_usd"], _usd),
@@ -141,10 +193,28 @@ def salvo(
     target_class: str | None = typer.Option(
         None, "--target-class", help="Target class hit by leakers (default: the first listed)"
     ),
-    warning_days: int = typer.Option(
-        0,
-        "--warning-days",
-        help="Days of warning the defenders had (>= 1: warned, partners in place; 0: none)",
+    warning: str | None = typer.Option(
+        None,
+        "--warning",
+        help="Lead time the defenders had: hours or 3h, 2d, 90min (readiness rises with it; "
+        "default 0: none)",
+    ),
+    warning_days: float | None = typer.Option(
+        None, "--warning-days", help="Lead time in days (older spelling of --warning)"
+    ),
+    partners: str | None = typer.Option(
+        None,
+        "--partners",
+        help="Comma-separated partners whose layers may join (e.g. USA,GBR,JOR; default: all "
+        "per the scenario's alliances)",
+    ),
+    no_partners: bool = typer.Option(
+        False, "--no-partners", help="The defended actor's own layers only"
+    ),
+    waves: int = typer.Option(1, "--waves", help="Salvos in the campaign (stocks carried over)"),
+    every: str = typer.Option("24h", "--every", help="Time between waves (e.g. 24h, 2d)"),
+    interval: float = typer.Option(
+        90.0, "--interval", help="Central interval to report, percent (e.g. 80)"
     ),
     runs: int = typer.Option(10_000, "--runs", help="Number of seeded runs"),
     seed: SeedOpt = 1,
@@ -157,14 +227,22 @@ def salvo(
         for problem in exc.problems:
             typer.echo(str(problem), err=True)
         raise typer.Exit(2) from None
+    if no_partners and partners is not None:
+        typer.echo("Error: give --partners or --no-partners, not both", err=True)
+        raise typer.Exit(2)
     request: dict[str, Any] = {
         "target_class": target_class,
+        "warning": warning,
         "warning_days": warning_days,
+        "partners": [] if no_partners else None if partners is None else partners.split(","),
+        "waves": waves,
+        "every": every,
+        "interval": interval,
         "runs": runs,
         "seed": seed,
     }
     try:
-        if runs > CHUNK:
+        if runs * waves > CHUNK:
             with Progress(
                 TextColumn("salvo"),
                 BarColumn(),
@@ -173,7 +251,7 @@ def salvo(
                 console=Console(stderr=True),
                 transient=True,
             ) as progress:
-                task = progress.add_task("runs", total=runs)
+                task = progress.add_task("runs", total=runs)  # counted per chunk of runs
                 summary = run_salvo(
                     scen,
                     attacker,
@@ -187,6 +265,9 @@ def salvo(
     except SalvoError as exc:
         typer.echo(f"Error: {exc}", err=True)
         raise typer.Exit(2) from None
+    except KeyboardInterrupt:
+        typer.echo("interrupted: nothing was kept", err=True)
+        raise typer.Exit(130) from None
     if as_json:
         typer.echo(json.dumps(_clean(summary), indent=2, default=_json_default))
         return

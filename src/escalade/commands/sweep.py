@@ -27,6 +27,7 @@ from escalade.analysis.sensitivity import (
     run_sweep,
     tornado,
 )
+from escalade.budget import MAX_RUNS_IN_MEMORY
 from escalade.cli_common import (
     DaysOpt,
     JsonOpt,
@@ -69,7 +70,14 @@ def sweep_cmd(
         ),
     ] = None,
     runs_per_point: Annotated[
-        int, typer.Option("--runs-per-point", "-r", help="Runs at each design point", min=1)
+        int,
+        typer.Option(
+            "--runs-per-point",
+            "-r",
+            help="Runs at each design point",
+            min=1,
+            max=MAX_RUNS_IN_MEMORY,
+        ),
     ] = DEFAULT_RUNS_PER_POINT,
     seed: SeedOpt = 0,
     days: DaysOpt = None,

@@ -165,7 +165,7 @@ def carry_out(
                 sub,
                 int(t),
                 launched[at],
-                warned[at],
+                np.where(warned[at], 24.0 * lead[at], 0.0),  # M3: lead in hours
                 int(cat.target_class[k]),
                 tag,
             )

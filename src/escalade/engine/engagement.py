@@ -87,6 +87,9 @@ class MunitionTable:
     failure_rate: Floats  # (R, M) drawn per run
     unit_cost: Floats  # (M,) US dollars
     flight_time_hours: Floats  # (M,)
+    arrival_spread_hours: Floats  # (M,) threats of a type arrive evenly over this span
+    accuracy: Floats  # (M,) share of leakers on the aim point (mean)
+    debris_share: Floats  # (M,) share of intercepts whose debris falls in the defended area
 
     def index(self, name: str) -> int:
         return self.names.index(name)
@@ -116,6 +119,10 @@ class DefenceTable:
     unwarned_readiness: Floats  # (R, L) drawn per run
     defend: Floats  # (R, L) owner's chance of joining: 1 own, alliance `defend` drawn per run,
     #                 0 for a partner without an alliance with the defended actor
+    full_readiness_hours: Floats  # (L,) lead time at which a layer is fully in place (M3)
+    resupply_per_day: Floats  # (L,) interceptors delivered per day (mean)
+    reserve: Floats  # (L,) share of the starting stock held back (ration policy, mean)
+    window_hours: float | None = None  # engagement window; None: one window per salvo
 
     @property
     def layers(self) -> int:
@@ -159,6 +166,15 @@ def munition_table(
         ),
         flight_time_hours=np.array(
             [mean_of(m.flight_time_hours) for m in scenario.munitions.values()], dtype=np.float64
+        ),
+        arrival_spread_hours=np.array(
+            [m.arrival_spread_hours for m in scenario.munitions.values()], dtype=np.float64
+        ),
+        accuracy=np.array(
+            [mean_of(m.accuracy) for m in scenario.munitions.values()], dtype=np.float64
+        ),
+        debris_share=np.array(
+            [mean_of(m.debris_share) for m in scenario.munitions.values()], dtype=np.float64
         ),
     )
 
@@ -218,13 +234,38 @@ def defence_table(scenario: Scenario, defended: str, streams: Streams) -> Defenc
         unit_cost=np.array([mean_of(la.unit_cost_usd) for la in layers], dtype=np.float64),
         unwarned_readiness=np.clip(ready, 0.0, 1.0),
         defend=np.clip(defend, 0.0, 1.0),
+        full_readiness_hours=np.array([la.full_readiness_hours for la in layers], dtype=float),
+        resupply_per_day=np.array([mean_of(la.resupply_per_day) for la in layers], dtype=float),
+        reserve=np.clip(np.array([mean_of(la.reserve) for la in layers], dtype=float), 0, 1),
+        window_hours=scenario.actors[defended].defence.window_hours,
     )
 
 
+def without_partners(table: DefenceTable, keep: Iterable[str] | None) -> DefenceTable:
+    """The table with every partner's layers out except those of the owners in ``keep``
+    (``None``: all partners as the scenario says; ``[]``: the defended actor alone). A layer
+    out of the defence never joins (its ``defend`` is 0); the defended actor's own layers
+    always stay."""
+    if keep is None:
+        return table
+    kept = set(keep) | {table.defended}
+    out = [i for i, o in enumerate(table.owners) if o not in kept]
+    if not out:
+        return table
+    defend = table.defend.copy()
+    defend[:, out] = 0.0
+    return replace(table, defend=defend)
+
+
 def target_effects(
-    scenario: Scenario, target_class: str | None, streams: Streams
+    scenario: Scenario,
+    target_class: str | None,
+    streams: Streams,
+    lead_hours: Floats | float | None = None,
 ) -> tuple[Floats, Floats]:
-    """Per-run ``(damage_per_hit, casualties_per_hit)`` of a target class (M6).
+    """Per-run ``(damage_per_hit, casualties_per_hit)`` of a target class (M6), after the
+    shelter and dispersal the warning allowed (M3, :func:`sheltered_factors`; ``lead_hours``
+    None: no adjustment).
 
     ``None`` (or a scenario without target classes) takes the schema's defaults.
     """
@@ -232,10 +273,31 @@ def target_effects(
         tc, path = TargetClass(), "target_classes.<default>"
     else:
         tc, path = scenario.target_classes[target_class], f"target_classes.{target_class}"
-    return (
-        draw_param(streams, tc.damage_per_hit, f"{path}.damage_per_hit"),
-        draw_param(streams, tc.casualties_per_hit, f"{path}.casualties_per_hit"),
+    dmg = draw_param(streams, tc.damage_per_hit, f"{path}.damage_per_hit")
+    cas = draw_param(streams, tc.casualties_per_hit, f"{path}.casualties_per_hit")
+    if lead_hours is None:
+        return dmg, cas
+    fd, fc = sheltered_factors(
+        np.broadcast_to(np.asarray(lead_hours, dtype=np.float64), (streams.runs,)),
+        tc.shelter_hours,
+        mean_of(tc.dispersed_damage_factor),
+        mean_of(tc.sheltered_casualty_factor),
     )
+    return dmg * fd, cas * fc
+
+
+def sheltered_factors(
+    lead_hours: Floats, shelter_hours: float, damage_factor: float, casualty_factor: float
+) -> tuple[Floats, Floats]:
+    """Multipliers of damage and deaths per hit after ``lead_hours`` of warning (M3).
+
+    The sheltered (and dispersed) share is ``s = min(1, lead_hours / shelter_hours)`` (1 when
+    ``shelter_hours`` is 0); damage per hit is multiplied by ``1 - s (1 - damage_factor)`` and
+    deaths per hit by ``1 - s (1 - casualty_factor)``.
+    """
+    h = np.asarray(lead_hours, dtype=np.float64)
+    s = np.ones_like(h) if shelter_hours <= 0 else np.clip(h / shelter_hours, 0.0, 1.0)
+    return 1.0 - s * (1.0 - damage_factor), 1.0 - s * (1.0 - casualty_factor)
 
 
 # --------------------------------------------------------------------------------------------
@@ -243,8 +305,39 @@ def target_effects(
 # --------------------------------------------------------------------------------------------
 
 
-def layers_joined(table: DefenceTable, streams: Streams, day: int, warned: Bools) -> Bools:
+def lead_hours_of(warning: Any, runs: int) -> Floats:
+    """Lead time in hours, (R,), from hours (numbers) or from the old warned flags (booleans:
+    warned = unlimited lead time, i.e. full readiness; not warned = 0 h)."""
+    w = np.asarray(warning)
+    if w.dtype == np.bool_:
+        w = np.where(w, np.inf, 0.0)
+    h = np.broadcast_to(w.astype(np.float64), (runs,))
+    if np.any(h < 0) or np.any(np.isnan(h)):
+        raise ValueError("lead time must be >= 0 hours")
+    return h
+
+
+def readiness(table: DefenceTable, lead_hours: Floats) -> Floats:
+    """Share of each layer in place after ``lead_hours`` of warning, (R, L) (M3).
+
+    ``readiness = r0 + (1 - r0) * min(1, lead_hours / full_readiness_hours)``, with ``r0`` the
+    layer's ``unwarned_readiness`` (drawn per run): alert and manning of the fire units, their
+    dispersal and, for a partner, its ships and aircraft moved on station. A layer with
+    ``full_readiness_hours`` 0 is always fully in place.
+    """
+    h = np.asarray(lead_hours, dtype=np.float64)[:, None]
+    full = table.full_readiness_hours[None, :]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ramp = np.where(full > 0, np.clip(h / np.where(full > 0, full, 1.0), 0.0, 1.0), 1.0)
+    r0 = table.unwarned_readiness
+    return r0 + (1.0 - r0) * ramp
+
+
+def layers_joined(table: DefenceTable, streams: Streams, day: int, warned: Any) -> Bools:
     """Which layers take part in the defence, per run: (R, L) bool (M6, M3).
+
+    ``warned`` is the lead time in hours (R,) — or, as before, booleans (True: fully warned,
+    False: 0 h); see :func:`lead_hours_of`.
 
     - The defended actor's own layers always take part.
     - A partner's layers take part only if an ``alliance`` relation ``between: [partner,
@@ -252,15 +345,15 @@ def layers_joined(table: DefenceTable, streams: Streams, day: int, warned: Bools
       per run when the table was compiled (:func:`defence_table`, ``table.defend``). One
       uniform ``u`` is drawn per run, day and partner (stream
       ``engagement:join:<defended>:<partner>``) and shared by all the partner's layers.
-    - Warned (the warning arrived in time): a partner's layer joins when ``u < defend``, so a
-      partner joins as a whole.
-    - Unwarned: it joins when ``u < defend * unwarned_readiness[layer]``: the partner must be
-      both willing and have that layer in place without notice (less ready layers join only
-      in runs where the readier ones do). Its capacity is then reduced further by
-      :func:`effective_capacity`, like the defender's own layers.
+    - A partner's layer joins when ``u < defend * readiness[layer]`` (:func:`readiness` at the
+      lead time): fully warned, ``u < defend``, so a partner joins as a whole; with no
+      warning, ``u < defend * unwarned_readiness``: the partner must be both willing and have
+      that layer in place (less ready layers join only in runs where the readier ones do).
+      Its capacity is then reduced further by :func:`effective_capacity`, like the defender's
+      own layers.
     """
     runs = streams.runs
-    warned_b = np.broadcast_to(np.asarray(warned, dtype=np.bool_), (runs,))
+    ready = readiness(table, lead_hours_of(warned, runs))
     joined = np.ones((runs, table.layers), dtype=np.bool_)
     for owner in dict.fromkeys(table.owners):
         if owner == table.defended:
@@ -271,22 +364,88 @@ def layers_joined(table: DefenceTable, streams: Streams, day: int, warned: Bools
             continue
         u = streams.uniform(day, f"engagement:join:{table.defended}:{owner}")
         for c in cols:
-            factor = np.where(warned_b, 1.0, table.unwarned_readiness[:, c])
-            joined[:, c] = u < table.defend[:, c] * factor
+            joined[:, c] = u < table.defend[:, c] * ready[:, c]
     return joined
 
 
-def effective_capacity(defence: DefenceTable, joined: Bools, warned: Bools) -> Ints:
-    """Threats each layer can engage in this salvo, (R, L) (M3, M6).
+def effective_capacity(defence: DefenceTable, joined: Bools, warned: Any) -> Ints:
+    """Threats each layer can engage in one window, (R, L) (M3, M6).
 
-    Full ``capacity_per_wave`` when warned; ``round(capacity * unwarned_readiness)`` when not
-    (the share of fire units manned and in place without notice); zero when not joined.
+    ``round(capacity_per_wave * readiness)`` at the lead time ``warned`` (hours, or booleans
+    as in :func:`lead_hours_of`): full capacity when fully warned, ``round(capacity *
+    unwarned_readiness)`` at 0 h (the share of fire units manned and in place without
+    notice); zero when not joined.
     """
     runs = joined.shape[0]
-    warned_b = np.broadcast_to(np.asarray(warned, dtype=np.bool_), (runs,))
-    ready = np.where(warned_b[:, None], 1.0, defence.unwarned_readiness)
+    ready = readiness(defence, lead_hours_of(warned, runs))
     cap = np.rint(defence.capacity[None, :] * ready).astype(np.int64)
     return np.where(joined, cap, 0)
+
+
+def arrival_windows(
+    munitions: MunitionTable, window_hours: float | None
+) -> list[tuple[float, Floats]]:
+    """The engagement windows of a salvo launched at hour 0 (M6): ``[(start_hour, weights)]``
+    in time order, ``weights`` (M,) the share of each munition type arriving in that window.
+
+    Type ``m`` arrives evenly over ``[flight_time, flight_time + arrival_spread]`` hours
+    (all at ``flight_time`` when the spread is 0); window ``k`` covers
+    ``[k * window_hours, (k + 1) * window_hours)``. ``window_hours`` None: one window at
+    hour 0 holding everything (the whole salvo meets the layers together).
+    """
+    n = len(munitions.names)
+    if window_hours is None or window_hours <= 0:
+        return [(0.0, np.ones(n))]
+    w = float(window_hours)
+    start = munitions.flight_time_hours
+    spread = munitions.arrival_spread_hours
+    weights: dict[int, Floats] = {}
+    for m in range(n):
+        a, span = float(start[m]), float(spread[m])
+        if span <= 0:
+            k = int(np.floor(a / w))
+            weights.setdefault(k, np.zeros(n))[m] += 1.0
+            continue
+        k0, k1 = int(np.floor(a / w)), int(np.floor((a + span) / w))
+        for k in range(k0, k1 + 1):
+            lo, hi = max(a, k * w), min(a + span, (k + 1) * w)
+            if hi > lo:
+                weights.setdefault(k, np.zeros(n))[m] += (hi - lo) / span
+    return [(k * w, weights[k]) for k in sorted(weights)]
+
+
+def split_counts(counts: Ints, weights: Floats) -> Ints:
+    """Split per-run counts (R,) over windows by fixed ``weights`` (K,) summing to 1, exactly:
+    ``floor(n w_k)`` each, the leftover to the largest remainders (ties to the earlier
+    window). Returns (K, R) summing to ``counts``; deterministic (no draw)."""
+    n = np.asarray(counts, dtype=np.int64)
+    w = np.asarray(weights, dtype=np.float64)
+    exact = n[None, :] * w[:, None]
+    base = np.floor(exact + 1e-9).astype(np.int64)
+    left = n - base.sum(axis=0)
+    frac = exact - base
+    rank = np.argsort(np.argsort(-frac, axis=0, kind="stable"), axis=0, kind="stable")
+    return base + (rank < left[None, :]).astype(np.int64)
+
+
+def resupply(defence: DefenceTable, stock: Ints, from_day: float, to_day: float) -> Ints:
+    """Stock after the deliveries between ``from_day`` and ``to_day`` (M6 campaigns):
+    ``floor(rate * to_day) - floor(rate * from_day)`` interceptors per layer, never raising a
+    layer above its starting stock (a layer already above it keeps what it has)."""
+    rate = defence.resupply_per_day
+    if not np.any(rate > 0):
+        return stock
+    add = (np.floor(rate * to_day + 1e-9) - np.floor(rate * from_day + 1e-9)).astype(np.int64)
+    cap = np.maximum(defence.initial_stock[None, :], stock)
+    return np.minimum(stock + add[None, :], cap)
+
+
+def resupply_interceptors(engagement: EngagementParams, arsenals: Arsenals, day: int) -> None:
+    """Day hook (M6): every defended actor's layers receive their ``resupply_per_day`` for
+    ``day`` (see :func:`resupply`), in place. Nothing happens when no layer is resupplied."""
+    for a, table in enumerate(engagement.defences):
+        if table.layers and np.any(table.resupply_per_day > 0):
+            arsenals.interceptors[a] = resupply(table, arsenals.interceptors[a], day, day + 1)
 
 
 def share_budget(eligible: Ints, budget: Ints) -> Ints:
@@ -325,16 +484,19 @@ class SalvoResult:
 
     launched: Ints  # (R, M)
     failed: Ints  # (R, M)
-    leaked: Ints  # (R, M)
+    leaked: Ints  # (R, M) threats alive after the last layer (aim point + open ground)
     engaged: Ints  # (R, L, M) threats engaged (first shot) by each layer
     intercepted: Ints  # (R, L, M) threats killed by each layer
     interceptors_used: Ints  # (R, L)
-    hits: Ints  # (R,) leakers striking the target class
+    hits: Ints  # (R,) leakers striking the aim point (the target class)
     damage: Floats  # (R,) damage units
     deaths: Ints  # (R,)
     attack_cost: Floats  # (R,) US dollars
     defence_cost: Floats  # (R,) US dollars
     stock_after: Ints  # (R, L) interceptors left; pass it to the next salvo
+    open_ground: Ints | None = None  # (R,) leakers falling in open ground (missed the aim point)
+    debris: Ints | None = None  # (R,) intercepted threats whose debris fell in the defended area
+    layer_cost: Floats | None = None  # (R, L) US dollars of interceptors fired by each layer
 
     @property
     def interception_rate(self) -> Floats:
@@ -362,7 +524,7 @@ def resolve_salvo(
     munitions: MunitionTable,
     defence: DefenceTable,
     joined: Bools,
-    warned: Bools,
+    warned: Any,
     stock: Ints,
     damage_per_hit: Floats,
     casualties_per_hit: Floats,
@@ -370,11 +532,12 @@ def resolve_salvo(
     """Resolve one salvo against a layered defence, for every run at once (M6, M3).
 
     ``launched`` (R, M) munitions fired; ``joined`` (R, L) from :func:`layers_joined`;
-    ``warned`` (R,) whether the defenders had warning (full capacity); ``stock`` (R, L)
-    interceptors available (not modified; the remainder is ``result.stock_after``);
-    ``damage_per_hit`` and ``casualties_per_hit`` (R,) from :func:`target_effects`.
-    The stages (failure, layers outer first, capacity and stock, shoot-shoot or
-    shoot-look-shoot kills, leakers, effects, costs) are described in the module docstring.
+    ``warned`` (R,) the defenders' lead time in hours (or booleans: True fully warned,
+    False 0 h; :func:`lead_hours_of`); ``stock`` (R, L) interceptors available (not modified;
+    the remainder is ``result.stock_after``); ``damage_per_hit`` and ``casualties_per_hit``
+    (R,) from :func:`target_effects`. The stages (failure, arrival windows, layers outer
+    first, capacity and stock, shoot-shoot or shoot-look-shoot kills, leakers on the aim
+    point or in open ground, debris, effects, costs) are described in the module docstring.
     ``tag`` names this salvo in the random streams: use a different tag for every salvo resolved
     on the same day.
     """
@@ -386,7 +549,7 @@ def resolve_salvo(
     stock = np.asarray(stock, dtype=np.int64)
     if stock.shape != (runs, n_lay):
         raise ValueError(f"stock must have shape {(runs, n_lay)}, got {stock.shape}")
-    warned_b = np.broadcast_to(np.asarray(warned, dtype=np.bool_), (runs,))
+    lead = lead_hours_of(warned, runs)
     base = f"engagement:{tag}"
     names = munitions.names
     # Internally arrays are munition- or layer-major (M, R), (L, M, R): every per-type column
@@ -404,51 +567,89 @@ def resolve_salvo(
     intercepted = np.zeros((n_lay, n_mun, runs), dtype=np.int64)
     used = np.zeros((n_lay, runs), dtype=np.int64)
     stock_left = np.array(stock.T, dtype=np.int64, order="C", copy=True)  # never the caller's
-    capacity = np.ascontiguousarray(effective_capacity(defence, joined, warned_b).T)
+    floor = np.floor(defence.reserve * defence.initial_stock + 1e-9).astype(np.int64)
     keys = defence.keys()
 
-    for lay in range(n_lay):
-        cols = [int(c) for c in np.flatnonzero(defence.engages[lay]) if alive[c].any()]
-        if not cols or not capacity[lay].any():
+    windows = arrival_windows(munitions, defence.window_hours if n_lay else None)
+    flying_types = np.flatnonzero(alive.any(axis=1))
+    if len(windows) == 1:
+        parts = {0: alive}
+    else:
+        parts = {k: np.zeros_like(alive) for k in range(len(windows))}
+        for m in flying_types:
+            w = np.array([float(win[1][m]) for win in windows])
+            split = split_counts(alive[m], w)
+            for k in range(len(windows)):
+                parts[k][m] = split[k]
+    for k, (start, _) in enumerate(windows):
+        arriving = parts[k]
+        if not arriving.any():
             continue
-        shots = int(defence.shots_per_threat[lay])
-        pk = defence.kill_probability[:, lay]
-        left = stock_left[lay]
-        eligible = alive[cols]
-        if defence.look_shoot[lay]:
-            eng = _share(eligible, np.minimum(capacity[lay], left))
-            killed = np.zeros_like(eng)
-            fired_total = np.zeros(runs, dtype=np.int64)
-            flying = eng.copy()
-            for rnd in range(shots):
-                fire = flying.copy() if rnd == 0 else _share(flying, left - fired_total)
+        wbase = base if len(windows) == 1 else f"{base}:w{k}"
+        # Tactical warning: threats arriving `start` hours after launch were seen coming.
+        capacity = np.ascontiguousarray(effective_capacity(defence, joined, lead + start).T)
+        for lay in range(n_lay):
+            cols = [int(c) for c in np.flatnonzero(defence.engages[lay]) if arriving[c].any()]
+            if not cols or not capacity[lay].any():
+                continue
+            shots = int(defence.shots_per_threat[lay])
+            pk = defence.kill_probability[:, lay]
+            left = np.maximum(stock_left[lay] - floor[lay], 0)
+            eligible = arriving[cols]
+            if defence.look_shoot[lay]:
+                eng = _share(eligible, np.minimum(capacity[lay], left))
+                killed = np.zeros_like(eng)
+                fired_total = np.zeros(runs, dtype=np.int64)
+                flying = eng.copy()
+                for rnd in range(shots):
+                    fire = flying.copy() if rnd == 0 else _share(flying, left - fired_total)
+                    for j, col in enumerate(cols):
+                        kk = _binomial(
+                            streams,
+                            day,
+                            f"{wbase}:kill:{keys[lay]}:{names[col]}:{rnd + 1}",
+                            fire[j],
+                            pk,
+                        )
+                        killed[j] += kk
+                        flying[j] -= kk
+                    fired_total += fire.sum(axis=0)
+                fired = fired_total
+            else:
+                eng = _share(eligible, np.minimum(capacity[lay], left // shots))
+                p_kill = 1.0 - (1.0 - pk) ** shots
+                killed = np.zeros_like(eng)
                 for j, col in enumerate(cols):
-                    k = _binomial(
-                        streams,
-                        day,
-                        f"{base}:kill:{keys[lay]}:{names[col]}:{rnd + 1}",
-                        fire[j],
-                        pk,
+                    killed[j] = _binomial(
+                        streams, day, f"{wbase}:kill:{keys[lay]}:{names[col]}", eng[j], p_kill
                     )
-                    killed[j] += k
-                    flying[j] -= k
-                fired_total += fire.sum(axis=0)
-            used[lay] = fired_total
-        else:
-            eng = _share(eligible, np.minimum(capacity[lay], left // shots))
-            p_kill = 1.0 - (1.0 - pk) ** shots
-            killed = np.zeros_like(eng)
-            for j, col in enumerate(cols):
-                killed[j] = _binomial(
-                    streams, day, f"{base}:kill:{keys[lay]}:{names[col]}", eng[j], p_kill
-                )
-            used[lay] = eng.sum(axis=0) * shots
-        engaged[lay, cols] = eng
-        intercepted[lay, cols] = killed
-        alive[cols] -= killed
-        stock_left[lay] -= used[lay]
+                fired = eng.sum(axis=0) * shots
+            engaged[lay, cols] += eng
+            intercepted[lay, cols] += killed
+            arriving[cols] -= killed
+            used[lay] += fired
+            stock_left[lay] -= fired
+    alive = np.sum(np.stack(list(parts.values())), axis=0) if len(parts) > 1 else parts[0]
 
-    hits = alive.sum(axis=0)
+    on_target = alive
+    open_ground = np.zeros(runs, dtype=np.int64)
+    debris = np.zeros(runs, dtype=np.int64)
+    for m in flying_types:
+        acc = float(munitions.accuracy[m])
+        if acc < 1.0 and alive[m].any():
+            if on_target is alive:
+                on_target = alive.copy()
+            on_target[m] = _binomial(
+                streams, day, f"{base}:aim:{names[m]}", alive[m], np.full(runs, acc)
+            )
+            open_ground += alive[m] - on_target[m]
+        share = float(munitions.debris_share[m])
+        if share > 0:
+            killed_m = intercepted[:, m].sum(axis=0)  # only for types that leave debris
+            debris += _binomial(
+                streams, day, f"{base}:debris:{names[m]}", killed_m, np.full(runs, share)
+            )
+    hits = on_target.sum(axis=0)
     dph = np.broadcast_to(np.asarray(damage_per_hit, dtype=np.float64), (runs,))
     cph = np.broadcast_to(np.asarray(casualties_per_hit, dtype=np.float64), (runs,))
     lam = hits * cph
@@ -470,6 +671,9 @@ def resolve_salvo(
         attack_cost=cost_per_run(launched_t, munitions.unit_cost),
         defence_cost=cost_per_run(used, defence.unit_cost),
         stock_after=stock_left.T,
+        open_ground=open_ground,
+        debris=debris,
+        layer_cost=(used * defence.unit_cost[:, None]).T,
     )
 
 
@@ -489,13 +693,21 @@ __all__ = [
     "DefenceTable",
     "MunitionTable",
     "SalvoResult",
+    "arrival_windows",
     "defence_table",
     "effective_capacity",
     "layers_joined",
+    "lead_hours_of",
     "munition_table",
+    "readiness",
     "resolve_salvo",
+    "resupply",
+    "resupply_interceptors",
     "share_budget",
+    "sheltered_factors",
+    "split_counts",
     "target_effects",
+    "without_partners",
 ]
 
 
@@ -519,6 +731,8 @@ class EngagementParams:
     target_casualties: Floats  # (R, C) deaths per hit, by target class
     default_damage: float  # per hit, for an action without a target class (schema default)
     default_casualties: float
+    target_shelter: Floats  # (C, 3) shelter_hours, dispersed_damage_factor,
+    #                         sheltered_casualty_factor by target class (M3)
 
     @classmethod
     def compile(
@@ -552,6 +766,17 @@ class EngagementParams:
             target_casualties=per_class("casualties_per_hit"),
             default_damage=float(mean_of(fallback.damage_per_hit)),
             default_casualties=float(mean_of(fallback.casualties_per_hit)),
+            target_shelter=np.array(
+                [
+                    [
+                        c.shelter_hours,
+                        mean_of(c.dispersed_damage_factor),
+                        mean_of(c.sheltered_casualty_factor),
+                    ]
+                    for c in scenario.target_classes.values()
+                ],
+                dtype=np.float64,
+            ).reshape(-1, 3),
         )
 
 
@@ -587,20 +812,25 @@ def strike_defences(
     runs: Ints,
     target: int,
     launched: Ints,
-    warned: Bools,
+    lead_hours: Floats,
     target_class: int,
     tag: str,
 ) -> SalvoResult:
-    """M6 with M3: the target's layers (partners joining if warned) meet a salvo in ``runs``;
-    leakers hit ``target_class`` (the schema's default effects when -1). Interceptors used are
+    """M6 with M3: the target's layers (partners joining per their readiness) meet a salvo in
+    ``runs`` after ``lead_hours`` (R,) of warning (0 when the warning did not arrive; the
+    engine passes 24 x the telegraphed lead in days); leakers hit ``target_class`` (the
+    schema's default effects when -1), sheltered per the lead time. Interceptors used are
     taken from the target's stock."""
     defence = subset_rows(engagement.defences[target], runs)
     munitions = subset_rows(engagement.munitions, runs)
     sub_streams = streams.subset(runs)
-    joined = layers_joined(defence, sub_streams, day, warned)
+    lead = lead_hours_of(lead_hours, len(runs))
+    joined = layers_joined(defence, sub_streams, day, lead)
     if target_class >= 0:
-        dmg = engagement.target_damage[runs, target_class]
-        cas = engagement.target_casualties[runs, target_class]
+        hours, fd, fc = engagement.target_shelter[target_class]
+        f_dmg, f_cas = sheltered_factors(lead, float(hours), float(fd), float(fc))
+        dmg = engagement.target_damage[runs, target_class] * f_dmg
+        cas = engagement.target_casualties[runs, target_class] * f_cas
     else:
         dmg = np.full(len(runs), engagement.default_damage)
         cas = np.full(len(runs), engagement.default_casualties)
@@ -612,7 +842,7 @@ def strike_defences(
         munitions,
         defence,
         joined,
-        warned,
+        lead,
         arsenals.interceptors[target][runs],
         dmg,
         cas,

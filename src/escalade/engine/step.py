@@ -13,6 +13,7 @@ from escalade.engine import ending
 from escalade.engine.backing import statements_in_force
 from escalade.engine.blows import land_due_strikes, land_triggers, proxy_strikes
 from escalade.engine.choices import decide
+from escalade.engine.engagement import resupply_interceptors
 from escalade.engine.factions import hardliner_relaxation
 from escalade.engine.proxies import proxy_initiative
 from escalade.engine.retaliation import convenes, decay_grievance
@@ -28,6 +29,7 @@ def step(state: State, world: World, day: int, log: EventLog) -> None:
     if day in p.change_days:
         statements_in_force(state, p, day)  # M7
         inducements_in_force(state, p, day)  # M10
+    resupply_interceptors(p.engagement, state.arsenals, day)  # M6: deliveries of the day
     land_triggers(state, world, day, log)  # the trigger: M1, M8, M9, M11
     land_due_strikes(state, world, day, log)  # answers land: M6, M1, M13
     proxies, initiative = proxy_initiative(state, p, streams, day)  # M5

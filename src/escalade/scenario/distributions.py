@@ -35,7 +35,7 @@ def beta_quantile(a: float, b: float, u: NDArray[np.float64]) -> NDArray[np.floa
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Pert(_Strict):
@@ -46,8 +46,13 @@ class Pert(_Strict):
     @model_validator(mode="after")
     def _ordered(self) -> Pert:
         lo, mode, hi = self.pert
-        if not lo <= mode <= hi or lo == hi:
-            raise ValueError(f"pert needs min <= mode <= max and min < max, got {list(self.pert)}")
+        got = f"got [min, mode, max] = {list(self.pert)}"
+        if lo > hi:
+            raise ValueError(f"pert min {lo} is greater than max {hi}; {got}")
+        if lo == hi:
+            raise ValueError(f"pert min and max are both {lo} (a fixed value is a plain number)")
+        if not lo <= mode <= hi:
+            raise ValueError(f"pert mode {mode} is outside [min, max] = [{lo}, {hi}]; {got}")
         return self
 
     @property
@@ -97,7 +102,7 @@ class Uniform(_Strict):
     @model_validator(mode="after")
     def _ordered(self) -> Uniform:
         if not self.uniform[0] < self.uniform[1]:
-            raise ValueError(f"uniform needs lo < hi, got {list(self.uniform)}")
+            raise ValueError(f"uniform lo {self.uniform[0]} must be below hi {self.uniform[1]}")
         return self
 
     @property
@@ -117,12 +122,25 @@ Distribution = Pert | Beta | Uniform
 Param = float | Pert | Beta | Uniform
 
 
+MAX_AMOUNT = 1e12
+"""Largest value of any non-negative quantity (costs, damage, weights, ...): ample for real
+crises, and small enough that sums and products over a run's salvos stay finite."""
+
+
+def _num(x: float) -> str:
+    return f"{x:g}" if abs(x) >= 1e6 else str(x)
+
+
 def _within(lo: float, hi: float) -> Any:
     def check(value: Param) -> Param:
         a, b = (value, value) if isinstance(value, float | int) else value.bounds
         if a < lo or b > hi:
-            shown = value if isinstance(value, float | int) else f"a distribution over [{a}, {b}]"
-            raise ValueError(f"must lie in [{lo}, {hi}], got {shown}")
+            shown = (
+                _num(value)
+                if isinstance(value, float | int)
+                else f"a distribution over [{_num(a)}, {_num(b)}]"
+            )
+            raise ValueError(f"must lie in [{_num(lo)}, {_num(hi)}], got {shown}")
         return value
 
     return AfterValidator(check)
@@ -130,10 +148,10 @@ def _within(lo: float, hi: float) -> Any:
 
 Probability = Annotated[Param, _within(0.0, 1.0)]
 """A probability or share in [0, 1], fixed or uncertain."""
-NonNegative = Annotated[Param, _within(0.0, float("inf"))]
-"""A non-negative quantity, fixed or uncertain."""
-Positive = Annotated[Param, _within(1e-9, float("inf"))]
-"""A strictly positive quantity (a scale), fixed or uncertain."""
+NonNegative = Annotated[Param, _within(0.0, MAX_AMOUNT)]
+"""A non-negative quantity up to :data:`MAX_AMOUNT`, fixed or uncertain."""
+Positive = Annotated[Param, _within(1e-9, MAX_AMOUNT)]
+"""A strictly positive quantity (a scale) up to :data:`MAX_AMOUNT`, fixed or uncertain."""
 
 
 def mean_of(value: Param) -> float:

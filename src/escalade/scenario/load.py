@@ -8,18 +8,20 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import math
 import types
 import typing
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.reader import ReaderError
 
 from escalade.scenario.schema import Origin, Scenario
 
@@ -34,6 +36,16 @@ _PARAM_HINT = (
     "expected a number or a distribution: {pert: [min, mode, max]}, {beta: [a, b]} "
     "or {uniform: [lo, hi]}"
 )
+
+_FILE_HINT = "give the path of a .yaml file, or a built-in name: escalade scenarios list"
+
+_DISTRIBUTIONS = {"pert": "Pert", "beta": "Beta", "uniform": "Uniform"}
+"""Key of each distribution form and the name of its model class."""
+_DISTRIBUTIONS_FORM = {
+    "pert": "[min, mode, max]",
+    "beta": "[a, b] with a, b > 0",
+    "uniform": "[lo, hi] with lo < hi",
+}
 
 
 @dataclass(frozen=True)
@@ -78,6 +90,14 @@ def resolve_source(spec: str | Path) -> Path:
     if path.suffix in {".yaml", ".yml"} or path.exists():
         if not path.exists():
             raise ScenarioError([Problem(str(path), 1, 1, "", "file not found")])
+        if path.is_dir():
+            raise ScenarioError(
+                [Problem(str(path), 0, 0, "", "is a directory, not a scenario file", _FILE_HINT)]
+            )
+        if not path.is_file():
+            raise ScenarioError(
+                [Problem(str(path), 0, 0, "", "is not a regular file (a device or a pipe?)")]
+            )
         return path
     if str(spec) in builtin_names():
         return builtin_path(str(spec))
@@ -136,7 +156,13 @@ def scenario_text(spec: str | Path) -> str:
 def read_yaml(path: Path) -> Any:
     """Parse a YAML file safely, with limits on size and alias expansion."""
     name = str(path)
-    size = path.stat().st_size
+    try:
+        size = path.stat().st_size
+        raw = path.read_bytes() if size <= MAX_FILE_BYTES else b""
+    except OSError as exc:
+        why = exc.strerror or type(exc).__name__
+        hint = _FILE_HINT if isinstance(exc, IsADirectoryError) else ""
+        raise ScenarioError([Problem(name, 0, 0, "", f"cannot read it: {why}", hint)]) from None
     if size > MAX_FILE_BYTES:
         raise ScenarioError(
             [
@@ -150,24 +176,15 @@ def read_yaml(path: Path) -> Any:
                 )
             ]
         )
-    raw = path.read_bytes()
     try:
         text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise ScenarioError(
-            [
-                Problem(
-                    name,
-                    line,
-                    col,
-                    "",
-                    f"byte 0x{raw[exc.start]:02x} is not valid UTF-8",
-                    "save the file as UTF-8",
-                )
-            ]
-        ) from None
+    except UnicodeDecodeError as exc:  # latin-1 maps bytes to characters one to one
+        _refuse(
+            name,
+            _line_column(raw.decode("latin-1"), exc.start),
+            f"byte 0x{raw[exc.start]:02x} is not valid UTF-8",
+            "save the file as UTF-8",
+        )
     return parse_yaml(text, name)
 
 
@@ -181,8 +198,16 @@ def parse_yaml(text: str, name: str = "<string>") -> Any:
         raise ScenarioError(
             [Problem(name, line, col, "", f"YAML syntax error: {exc.problem or exc.context}")]
         ) from None
+    except ReaderError as exc:  # a control character: located by its offset in the text
+        _refuse(
+            name,
+            _line_column(text, exc.position),
+            f"character U+{exc.character:04X} is not allowed in YAML",
+            "remove it, or write it as an escape such as \\x07 inside double quotes",
+        )
     except Exception as exc:  # ruamel raises a few unmarked errors (bad tags, duplicates)
-        raise ScenarioError([Problem(name, 1, 1, "", f"YAML error: {exc}")]) from None
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ScenarioError([Problem(name, 1, 1, "", f"YAML error: {first}")]) from None
     nodes = _expanded_size(data, {})
     if nodes > MAX_NODES:
         raise ScenarioError(
@@ -289,6 +314,16 @@ def read_overlay(path: str | Path) -> Overlay:
     return Overlay(name, dict(data), at)
 
 
+def _refuse(name: str, at: tuple[int, int], message: str, hint: str = "") -> NoReturn:
+    raise ScenarioError([Problem(name, at[0], at[1], "", message, hint)]) from None
+
+
+def _line_column(text: str, position: int) -> tuple[int, int]:
+    """1-based line and column of character ``position`` of ``text``."""
+    before = text[:position]
+    return before.count("\n") + 1, position - (before.rfind("\n") + 1) + 1
+
+
 def _expanded_size(node: Any, memo: dict[int, int]) -> int:
     """Nodes in the tree once every alias is expanded (computed on the shared DAG)."""
     if not isinstance(node, dict | list):
@@ -313,6 +348,7 @@ def apply_overrides(data: Any, overrides: dict[str, Any], name: str) -> Any:
     for dotted, value in overrides.items():
         node = data
         parts = dotted.split(".")
+        _known_entry(data, parts, dotted, name)
         for part in parts[:-1]:
             if isinstance(node, dict):
                 node = node.setdefault(part, {})
@@ -337,6 +373,34 @@ def apply_overrides(data: Any, overrides: dict[str, Any], name: str) -> Any:
 CHECKED_AFTER_LOADING = (("actors", "*", "policy", "name"),)
 """Fields checked when a scenario is compiled (policy names live in a registry outside the
 scenario package): their positions are kept so those problems are located too."""
+
+
+_REGISTRIES = {"actors": "actor", "munitions": "munition"}
+"""Top-level mappings an override may change but not add to (an entry needs many fields)."""
+
+
+def _known_entry(data: Any, parts: list[str], dotted: str, name: str) -> None:
+    """``actors.XXX.resolve=0.5`` names an actor the scenario lacks: say so, with a guess."""
+    if len(parts) < 3 or parts[0] not in _REGISTRIES or not isinstance(data, dict):
+        return
+    entries = data.get(parts[0])
+    if not isinstance(entries, dict) or parts[1] in entries:
+        return
+    known = sorted(map(str, entries))
+    close = difflib.get_close_matches(parts[1], known, n=1)
+    hint = f"did you mean '{close[0]}'?" if close else f"known: {', '.join(known) or 'none'}"
+    raise ScenarioError(
+        [
+            Problem(
+                f"override {dotted}",
+                0,
+                0,
+                ".".join(parts[:2]),
+                f"unknown {_REGISTRIES[parts[0]]} '{parts[1]}' in {name}",
+                hint,
+            )
+        ]
+    )
 
 
 def validate(data: Any, name: str = "<string>") -> Scenario:
@@ -391,9 +455,18 @@ def located_problems(
                     out.append(problem)
             continue
         found = _existing_prefix(data, loc)
+        if len(found) < len(loc) and _is_param_union(found, root):
+            key = ".".join(map(str, found))
+            if key not in seen:  # one problem per parameter, not one per union member
+                seen.add(key)
+                message, hint = _param_problem(_get(data, found), exc.errors(), found)
+                out.append(locate(data, found, name, message, hint))
+            continue
         partial = len(found) < len(loc) and err["type"] != "missing"
         message = err["msg"].removeprefix("Value error, ")
         hint = ""
+        if err["type"] == "finite_number":
+            message = f"must be a finite number, got {_shown(err['input'])}"
         sub, colon, rest = message.partition(": ")
         if err["type"] == "value_error" and colon and sub.isidentifier():
             loc = found = (*loc, sub)
@@ -425,6 +498,34 @@ def located_problems(
             )
         )
     return out
+
+
+def _param_problem(value: Any, errors: list[Any], at: tuple[Any, ...]) -> tuple[str, str]:
+    """The message for a bad uncertain parameter (a number or a distribution) at ``at``:
+    what is wrong with the form the user chose, not with every form it could have had."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"must be a finite number, got {_shown(value)}", ""
+    if isinstance(value, dict) and len(value) == 1:
+        kind = next(iter(value))
+        if kind in _DISTRIBUTIONS:
+            cls = _DISTRIBUTIONS[kind]
+            mine = [
+                e
+                for e in errors
+                if tuple(e["loc"][: len(at)]) == at
+                and len(e["loc"]) > len(at)
+                and str(e["loc"][len(at)]).endswith(f", {cls}]")
+            ]
+            for e in mine:
+                if e["type"] == "value_error":
+                    return e["msg"].removeprefix("Value error, "), ""
+            if any(e["type"] == "finite_number" for e in mine):
+                return f"{kind} needs finite numbers, got {_shown(value[kind])}", ""
+            return f"{kind} expects {_DISTRIBUTIONS_FORM[kind]}, got {_shown(value[kind])}", ""
+        close = difflib.get_close_matches(str(kind), list(_DISTRIBUTIONS), n=1)
+        hint = f"did you mean '{close[0]}'?" if close else ""
+        return f"unknown distribution '{kind}'; {_PARAM_HINT}", hint
+    return f"{_PARAM_HINT}, got {_shown(value)}", ""
 
 
 def _shown(value: Any) -> str:

@@ -53,7 +53,13 @@ prints a complete, sourced example.
 number or as `{pert: [min, mode, max]}`, `{beta: [a, b]}` or `{uniform: [lo, hi]}`. It is drawn
 once per run (keyed by seed, run number and the field's path), so parameter uncertainty flows
 into the ensemble and a run replays identically. *Probability* fields must lie in [0, 1]
-(for a distribution, its whole support).
+and other *number or distribution* fields in [0, 10^12] (for a distribution, its whole
+support); every number must be finite (`.nan` and `.inf` are refused).
+
+**Errors.** A mistake is reported with its file, line and column, the field and what was
+expected, e.g. for a reversed pert:
+`april.yaml:71:5: munitions.shahed_136.failure_rate: pert min 0.55 is greater than max 0.3;
+got [min, mode, max] = [0.55, 0.4, 0.3]`, and exit code 2.
 
 **Sources.** Every number should carry its source: list them under `sources:` and put
 `# src: <id>` beside the number (the built-in scenarios do).

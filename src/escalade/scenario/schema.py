@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
 
 from escalade.ladder import DEFAULT_ACTIONS, DEFAULT_LADDER, ActionSpec, Rung
 from escalade.scenario.distributions import NonNegative, Param, Positive, Probability, mean_of
@@ -22,9 +23,40 @@ RungLevel = Annotated[int, Field(ge=0, le=99)]
 """A rung of the scenario's ladder (checked against the ladder's length when set)."""
 ActorId = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_\-]{0,31}$")]
 
+_DURATION_UNITS = {"min": 1.0 / 60.0, "m": 1.0 / 60.0, "h": 1.0, "d": 24.0}
+MAX_DURATION_HOURS = 24.0 * 3650
+"""Longest duration accepted (ten years), in hours."""
+
+
+def parse_duration_hours(value: object) -> float:
+    """A duration in hours from a number (hours) or a text ``"3h"``, ``"2d"``, ``"90min"``,
+    ``"1.5 h"`` (M3 lead times, M6 readiness and timing). Raises ``ValueError`` with the
+    accepted forms on anything else, on a negative value, or beyond ten years."""
+    if isinstance(value, bool):
+        raise ValueError(f"a duration must be hours or a text like '3h' or '2d', got {value!r}")
+    if isinstance(value, int | float):
+        hours = float(value)
+    elif isinstance(value, str):
+        m = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*(min|m|h|d)?\s*", value.lower())
+        if m is None:
+            raise ValueError(
+                f"a duration must be a number of hours or a text like '3h', '2d' or '90min', "
+                f"got '{value}'"
+            )
+        hours = float(m.group(1)) * _DURATION_UNITS[m.group(2) or "h"]
+    else:
+        raise ValueError(f"a duration must be hours or a text like '3h' or '2d', got {value!r}")
+    if not 0.0 <= hours <= MAX_DURATION_HOURS or hours != hours:
+        raise ValueError(f"a duration must be between 0 and 10 years, got {value!r}")
+    return hours
+
+
+Hours = Annotated[float, BeforeValidator(parse_duration_hours)]
+"""A duration in hours: a number (hours) or a text with a unit, ``"3h"``, ``"2d"``, ``"90min"``."""
+
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)  # finite numbers only
 
 
 class Role(StrEnum):
@@ -114,12 +146,31 @@ class Layer(Model):
         default="shoot-shoot",
         description="Fire all shots at once, or look after each shot and fire again on a miss",
     )
-    capacity_per_wave: Count = Field(description="Threats the layer can engage in one salvo")
+    capacity_per_wave: Count = Field(
+        description="Threats the layer can engage in one engagement window (the whole salvo "
+        "when the defence sets no `window_hours`)"
+    )
     stock: Count = Field(description="Interceptors available at the start")
     unit_cost_usd: NonNegative = Field(description="Cost of one interceptor, US dollars")
     unwarned_readiness: Probability = Field(
         default=0.5,
-        description="Share of capacity in place with no warning; full capacity when warned (M3)",
+        description="Share of capacity in place with no warning (0 h of lead time) (M3)",
+    )
+    full_readiness_hours: Hours = Field(
+        default=24.0,
+        description="Hours of warning after which the layer is fully in place: readiness "
+        "rises linearly from `unwarned_readiness` at 0 h to 1 at this lead time (alert, "
+        "manning and dispersal of fire units; for a partner, assets moved on station) (M3)",
+    )
+    resupply_per_day: NonNegative = Field(
+        default=0.0,
+        description="Interceptors added to the stock per day (deliveries, reloads), never "
+        "above the starting stock (M6 campaigns)",
+    )
+    reserve: Probability = Field(
+        default=0.0,
+        description="The defender's ration policy: share of the starting stock held back; "
+        "the layer fires only the interceptors above it (M6 campaigns)",
     )
     source: str | None = Field(default=None, description="Source id for the numbers")
 
@@ -129,6 +180,12 @@ class Defence(Model):
 
     layers: list[Layer] = Field(
         default_factory=list, description="Layers, outer first (engaged in this order)"
+    )
+    window_hours: Hours | None = Field(
+        default=None,
+        description="Engagement window: threats arriving within the same window of this many "
+        "hours share each layer's `capacity_per_wave` (saturation by simultaneity); the "
+        "capacity is renewed in the next window. None: the whole salvo is one window (M6)",
     )
 
 
@@ -199,6 +256,21 @@ class Munition(Model):
     warhead: Literal["light", "medium", "heavy"] = Field(
         default="medium", description="Warhead class"
     )
+    arrival_spread_hours: Hours = Field(
+        default=0.0,
+        description="The threats of this type in one salvo arrive spread evenly over this "
+        "many hours after the first (launches spread over time) (M6)",
+    )
+    accuracy: Probability = Field(
+        default=1.0,
+        description="Share of leakers that hit the aim point (the target class); the others "
+        "fall in open ground (M6)",
+    )
+    debris_share: Probability = Field(
+        default=0.0,
+        description="Share of intercepted threats whose debris falls in the defended area "
+        "(counted as debris impacts, reported separately) (M6)",
+    )
     source: str | None = Field(default=None, description="Source id for the numbers")
 
 
@@ -210,6 +282,21 @@ class TargetClass(Model):
     )
     casualties_per_hit: NonNegative = Field(
         default=0.1, description="Mean deaths per leaking munition (Poisson)"
+    )
+    shelter_hours: Hours = Field(
+        default=1.0,
+        description="Hours of warning needed to shelter people and disperse assets fully; "
+        "the sheltered share rises linearly from 0 at 0 h (M3)",
+    )
+    sheltered_casualty_factor: Probability = Field(
+        default=1.0,
+        description="Deaths per hit when fully sheltered, as a share of `casualties_per_hit` "
+        "(1: shelters make no difference) (M3)",
+    )
+    dispersed_damage_factor: Probability = Field(
+        default=1.0,
+        description="Damage per hit when assets are fully dispersed, as a share of "
+        "`damage_per_hit` (1: no difference) (M3)",
     )
     source: str | None = Field(default=None, description="Source id for the numbers")
 
