@@ -133,7 +133,7 @@ def test_the_worked_numbers_of_the_symbolic_strike() -> None:
 
 
 def test_a_target_believed_yielding_is_expected_to_counter_escalate_less() -> None:
-    b, a = appraise()
+    b, _ = appraise()
     blue, red = b.ix("BLUE"), b.ix("RED")
     b.state.resolve_belief[:, blue, red] = [1.0, 0.0]
     again = answer_utility(b.state, b.params, b.runs, blue, np.full(2, red), np.full(2, GRIEVANCE))

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from escalade.engine.channels import arrival_day, channel_delivery
+from escalade.scenario.load import ScenarioError
 from tests.engine.mechanisms.tiny import batch, binomial_tolerance
 
 WITH_MEDIATOR: dict[str, Any] = {
@@ -56,7 +57,7 @@ def test_messages_arrive_with_the_channels_fidelity() -> None:
     "min_lag, expected",
     [
         (1, [6, 6, 8]),  # day 5 + max(delay, 1): delays 0, 1, 3 land on days 6, 6, 8
-        (0, [5, 6, 8]),  # a lag of 0 lets a public message land the same day
+        (2, [7, 7, 8]),  # day 5 + max(delay, 2): delays 0, 1, 3 land on days 7, 7, 8
     ],
 )
 def test_a_message_lands_no_sooner_than_the_minimum_message_lag(
@@ -64,6 +65,11 @@ def test_a_message_lands_no_sooner_than_the_minimum_message_lag(
 ) -> None:
     b = batch(runs=3, model={"min_message_lag_days": min_lag})
     assert arrival_day(b.params, 5, np.array([0, 1, 3])).tolist() == expected
+
+
+def test_no_message_lands_the_day_it_is_sent() -> None:
+    with pytest.raises(ScenarioError, match="min_message_lag_days"):
+        batch(runs=1, model={"min_message_lag_days": 0})
 
 
 def test_where_several_channels_join_a_pair_the_fastest_counts() -> None:
