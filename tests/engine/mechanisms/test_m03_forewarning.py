@@ -88,6 +88,19 @@ def test_a_partner_pledged_to_defend_the_target_passes_the_warning_on() -> None:
     assert received(channels, [2, 2], relations=no_pledge) == [False, False]
 
 
+def test_a_partner_without_its_own_channel_to_the_sender_is_not_told() -> None:
+    # BLUE's channel fails; GOLD, pledged to defend BLUE, has no channel with RED: the public
+    # notice reaches only a target without a channel, never a partner.
+    channels = [{"between": ["RED", "BLUE"], "delay_days": 1, "fidelity": 0.0}]
+    pledge = [{"kind": "alliance", "between": ["GOLD", "BLUE"], "defend": 0.9}]
+    assert received(channels, [2, 2], relations=pledge, public_delivery=1.0) == [False, False]
+
+
+def test_a_target_with_a_channel_does_not_also_hear_publicly() -> None:
+    channel = [{"between": ["RED", "BLUE"], "delay_days": 1, "fidelity": 0.0}]
+    assert received(channel, [2, 2], public_delivery=1.0) == [False, False]
+
+
 def test_a_notice_arrives_with_the_channels_fidelity() -> None:
     n = 4000
     channel = [{"between": ["RED", "BLUE"], "delay_days": 1, "fidelity": 0.7}]
