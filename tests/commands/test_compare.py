@@ -22,7 +22,8 @@ def app() -> typer.Typer:
 
 
 def run(app: typer.Typer, *args: str) -> Any:
-    return CliRunner().invoke(app, ["compare", *args])
+    # A terminal wide enough for the whole table (costs in the millions widen it).
+    return CliRunner().invoke(app, ["compare", *args], env={"COLUMNS": "120"})
 
 
 def test_one_scenario_with_and_without_an_override(app: typer.Typer) -> None:

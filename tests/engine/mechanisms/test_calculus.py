@@ -1,6 +1,12 @@
 """The calculus of an answer (engine/calculus.py): answer_utility adds up the terms of M2, M3,
-M5, M7, M8, M9, M10 and M14. One hand-made situation, every term switched on, each utility
-worked out by hand."""
+M5, M7, M8, M9, M10, M11 and M14:
+
+    U = felt x (resolve x signal - overshoot)
+        - felt x war cost x risk x (1 - proxy deniability) x allies x belief share
+        - audience cost owed - inducements forfeited
+
+for each action owned (unwarned), telegraphed, or carried out unacknowledged. One hand-made
+situation, every term switched on, each utility worked out by hand."""
 
 from __future__ import annotations
 
@@ -11,7 +17,7 @@ import pytest
 
 from escalade.engine.backing import statements_in_force
 from escalade.engine.calculus import answer_utility, available_actions
-from escalade.engine.decision import Appraisal
+from escalade.engine.decision import OWNED, TELEGRAPHED, UNACKNOWLEDGED, Appraisal
 from escalade.engine.stakes import inducements_in_force
 from tests.engine.mechanisms.tiny import Batch, batch
 
@@ -31,9 +37,11 @@ MODEL: dict[str, Any] = {
     "war_cost": 40.0,
     "escalation_convexity": 1.0,
     "initial_interception_belief": 0.5,
-    "interception_signal_loss": 0.3,
-    "forewarning_signal_discount": 0.1,
-    "forewarning_risk_discount": 0.6,
+    "intercepted_weight": 0.4,
+    "resolve_prior": 0.5,
+    "yielding_risk": 0.4,
+    "unacknowledged_signal_discount": 0.4,
+    "unacknowledged_risk_discount": 0.5,
     "obligation_pressure": 0.35,
     "proxy_deniability": 0.6,
     "restraint_weight": 1.0,
@@ -45,7 +53,8 @@ GRIEVANCE = 5.0
 def appraise() -> tuple[Batch, Appraisal]:
     """BLUE, with a grievance of 5 rungs against RED, which has crossed BLUE's red line
     (committing it to rung 8 at an audience cost of 2); the US urges restraint (strength 0.5);
-    an inducement worth 1.5 is forfeited above rung 7."""
+    an inducement worth 0.15 of BLUE's war cost is forfeited above rung 7; RED has air
+    defences over it, half of them in place without warning."""
     b = batch(
         runs=2,
         actors=ACTORS,
@@ -59,37 +68,51 @@ def appraise() -> tuple[Batch, Appraisal]:
             },
         ],
         statements=[{"by": "USA", "kind": "restraint", "toward": "BLUE", "strength": 0.5}],
-        inducements=[{"to": "BLUE", "kind": "talks", "value": 1.5, "above_rung": 7}],
+        inducements=[{"to": "BLUE", "kind": "talks", "value": 0.15, "above_rung": 7}],
     )
     statements_in_force(b.state, b.params, 0)
     inducements_in_force(b.state, b.params, 0)
     b.state.red_crossed[:, 0] = True
     blue, red = b.ix("BLUE"), b.ix("RED")
+    b.params.forewarning.defended[red] = True
+    b.params.forewarning.unwarned_share[:, red] = 0.5
     a = answer_utility(b.state, b.params, b.runs, blue, np.full(2, red), np.full(2, GRIEVANCE))
     return b, a
 
 
 # Shared by every answer: the war would cost BLUE 40 x stakes 1 x aversion 0.5 x (1 - risk
 # tolerance 0.5) = 10; the counter-escalation risk of rung r is (r / 13) ^ 1 (top rung 13);
-# an answer below rung 8 owes the audience cost 2; a strike on territory keeps
-# 1 - 0.3 x 0.5 = 0.85 of its signal value (M14).
-EXPECTED: dict[str, tuple[float, float]] = {
-    # threaten (rung 1, talk): 0.6 x 0.7 x 1 - 10 x 1/13 - 2 = 0.42 - 0.7692 - 2; no telegraph.
-    "threaten": (0.42 - 10 / 13 - 2.0, -np.inf),
-    # proxy_attack (rung 4, via HEZ): 0.6 x 0.7 x 4 - 10 x 4/13 x (1 - 0.6 deniability) - 2
-    # = 1.68 - 1.2308 - 2 = -1.5508 (M5); not a strike: no telegraph.
-    "proxy_attack": (1.68 - 10 * 4 / 13 * 0.4 - 2.0, -np.inf),
-    # targeted_killing_abroad (rung 6, abroad): 0.6 x 0.7 x 5 - 0.3 x (6 - 5) = 1.8 of value,
-    # less 10 x 6/13 = 4.6154 and 2; it cannot be telegraphed (forewarnable: false).
-    "targeted_killing_abroad": (2.1 - 0.3 - 60 / 13 - 2.0, -np.inf),
-    # symbolic_strike (rung 7, on soil): value 0.6 x 0.7 x 5 x 0.85 - 0.3 x 2 = 1.785 - 0.6 =
-    # 1.185; cost 10 x 7/13 = 5.3846; below the commitment: 2. Unwarned 1.185 - 5.3846 - 2;
-    # telegraphed 1.185 x (1 - 0.1) - 5.3846 x (1 - 0.6) - 2 = 1.0665 - 2.1538 - 2 (M3).
-    "symbolic_strike": (1.185 - 70 / 13 - 2.0, 1.185 * 0.9 - 70 / 13 * 0.4 - 2.0),
-    # large_salvo (rung 8, on soil): value 1.785 - 0.3 x 3 = 0.885; cost 10 x 8/13 x (1 + 1 x
-    # 0.5 restraint) = 9.2308 (M7); meets the commitment (no audience cost) but forfeits the
-    # inducement 1.5 (M10). Unwarned 0.885 - 9.2308 - 1.5; telegraphed 0.7965 - 3.6923 - 1.5.
-    "large_salvo": (0.885 - 120 / 13 - 1.5, 0.885 * 0.9 - 120 / 13 * 0.4 - 1.5),
+# BLUE believes RED resolute with the prior 0.5 and expects 0.5 + 0.5 x yielding_risk 0.4 =
+# 0.7 of a resolute adversary's risk (M14); an answer below rung 8 owes the audience cost 2.
+# Felt (M3/M6/M14): a strike on RED's soil meets its defences, which BLUE expects to stop 0.5:
+# unwarned (half ready) 0.4 + 0.6 x (1 - 0.5 x 0.5) = 0.85, telegraphed (all ready)
+# 0.4 + 0.6 x (1 - 0.5) = 0.7; every other answer is felt in full.
+# Unacknowledged (M11): 1 - 0.4 of the value, 1 - 0.5 of the risk, felt as if unwarned.
+NA = -np.inf
+EXPECTED: dict[str, tuple[float, float, float]] = {
+    # threaten (rung 1, talk): 0.6 x 0.7 x 1 - 10 x 1/13 x 0.7 - 2 = 0.42 - 0.5385 - 2;
+    # not a strike: no telegraph; not deniable.
+    "threaten": (0.42 - 7 / 13 - 2.0, NA, NA),
+    # proxy_attack (rung 4, via HEZ): 0.6 x 0.7 x 4 - 10 x 4/13 x (1 - 0.6 deniability) x 0.7
+    # - 2 = 1.68 - 0.8615 - 2 (M5).
+    "proxy_attack": (1.68 - 11.2 / 13 - 2.0, NA, NA),
+    # targeted_killing_abroad (rung 6, abroad, felt in full): 0.6 x 0.7 x 5 - 0.3 x (6 - 5) =
+    # 1.8 of value, less 10 x 6/13 x 0.7 = 3.2308 and 2; not forewarnable; deniable:
+    # 1.8 x 0.6 - 3.2308 x 0.5 - 2 = 1.08 - 1.6154 - 2.
+    "targeted_killing_abroad": (1.8 - 42 / 13 - 2.0, NA, 1.08 - 21 / 13 - 2.0),
+    # symbolic_strike (rung 7, on soil): value 2.1 - 0.3 x 2 = 1.5; risk 10 x 7/13 x 0.7 =
+    # 3.7692; below the commitment: 2. Owned 0.85 x (1.5 - 3.7692) - 2 = -3.9288; telegraphed
+    # 0.7 x (1.5 - 3.7692) - 2 = -3.5885; unacknowledged 0.85 x (0.9 - 1.8846) - 2 = -2.8369.
+    "symbolic_strike": (
+        0.85 * (1.5 - 49 / 13) - 2.0,
+        0.7 * (1.5 - 49 / 13) - 2.0,
+        0.85 * (0.9 - 24.5 / 13) - 2.0,
+    ),
+    # large_salvo (rung 8, on soil): value 2.1 - 0.3 x 3 = 1.2; risk 10 x 8/13 x (1 + 1 x 0.5
+    # restraint) x 0.7 = 6.4615 (M7); meets the commitment (no audience cost) but forfeits the
+    # inducement, 0.15 x war cost 10 = 1.5 (M10). Owned 0.85 x (1.2 - 6.4615) - 1.5;
+    # telegraphed 0.7 x (1.2 - 6.4615) - 1.5; not deniable.
+    "large_salvo": (0.85 * (1.2 - 84 / 13) - 1.5, 0.7 * (1.2 - 84 / 13) - 1.5, NA),
 }
 
 
@@ -97,9 +120,37 @@ EXPECTED: dict[str, tuple[float, float]] = {
 def test_each_answer_adds_up_its_terms(action: str) -> None:
     b, a = appraise()
     k = b.params.catalog.find(action)
-    unwarned, warned = EXPECTED[action]
-    assert a.act[:, k, 0] == pytest.approx([unwarned] * 2)
-    assert a.act[:, k, 1] == pytest.approx([warned] * 2)
+    owned, telegraphed, unacknowledged = EXPECTED[action]
+    assert a.act[:, k, OWNED] == pytest.approx([owned] * 2)
+    assert a.act[:, k, TELEGRAPHED] == pytest.approx([telegraphed] * 2)
+    assert a.act[:, k, UNACKNOWLEDGED] == pytest.approx([unacknowledged] * 2)
+
+
+def test_the_worked_numbers_of_the_symbolic_strike() -> None:
+    b, a = appraise()
+    k = b.params.catalog.find("symbolic_strike")
+    assert a.act[0, k] == pytest.approx([-3.9288, -3.5885, -2.8369], abs=1e-4)
+
+
+def test_a_target_believed_yielding_is_expected_to_counter_escalate_less() -> None:
+    b, _ = appraise()
+    blue, red = b.ix("BLUE"), b.ix("RED")
+    b.state.resolve_belief[:, blue, red] = [1.0, 0.0]
+    again = answer_utility(b.state, b.params, b.runs, blue, np.full(2, red), np.full(2, GRIEVANCE))
+    k = b.params.catalog.find("targeted_killing_abroad")
+    # Risk 10 x 6/13 x belief share: x 1 if resolute, x 0.4 if yielding: 1.8 - 4.6154 - 2 and
+    # 1.8 - 1.8462 - 2.
+    assert again.act[:, k, OWNED] == pytest.approx([1.8 - 60 / 13 - 2.0, 1.8 - 24 / 13 - 2.0])
+
+
+def test_an_actor_that_may_not_telegraph_has_no_telegraphed_option() -> None:
+    actors = {**ACTORS, "BLUE": {**ACTORS["BLUE"], "policy": {"may_telegraph": False}}}
+    b = batch(runs=1, actors=actors, model=MODEL)
+    a = answer_utility(
+        b.state, b.params, b.runs, b.ix("BLUE"), np.array([b.ix("RED")]), np.array([GRIEVANCE])
+    )
+    assert (a.act[:, :, TELEGRAPHED] == -np.inf).all()
+    assert np.isfinite(a.act[:, b.params.catalog.find("symbolic_strike"), OWNED]).all()
 
 
 def test_waiting_costs_the_obligation_and_the_red_line() -> None:
@@ -125,7 +176,7 @@ def test_closed_answers_are_minus_infinity_and_not_available() -> None:
     assert a.available[:, b.params.catalog.find("symbolic_strike")].all()
     # Every open action is finite unwarned; the utilities put waiting first.
     assert np.isfinite(a.act[:, :, 0][a.available]).all()
-    assert a.utilities().shape == (2, 1 + 2 * b.params.catalog.size)
+    assert a.utilities().shape == (2, 1 + 3 * b.params.catalog.size)
     assert a.utilities()[:, 0] == pytest.approx(a.wait)
 
 

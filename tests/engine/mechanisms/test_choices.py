@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from escalade.engine.choices import act, decide, grudge_target
-from escalade.engine.decision import NO_ACTION, Choice, Situation
+from escalade.engine.decision import NO_ACTION, Choice, Situation, option_choice
 from escalade.engine.world import World
 from tests.engine.mechanisms.tiny import Batch, batch, binomial_tolerance, events
 
@@ -160,6 +160,18 @@ def test_a_threat_is_carried_out_at_once_and_discharges_its_rung() -> None:
     assert st["rung"].tolist() == [1, 1]
 
 
+def test_talk_is_cheap_and_moves_its_targets_belief_a_little() -> None:
+    b, _ = deciding(Scripted("threaten"), [5.0, 5.0], model={"belief_talk": 0.05})
+    blue, red = b.ix("BLUE"), b.ix("RED")
+    # RED's odds that BLUE is resolute, 1 at the prior 0.5, times exp(0.05 x rung 1):
+    # e^0.05 / (1 + e^0.05) = 0.5125; the statement carries it.
+    expected = np.exp(0.05) / (1.0 + np.exp(0.05))
+    assert expected == pytest.approx(0.5125, abs=1e-4)
+    assert b.state.resolve_belief[:, red, blue] == pytest.approx([expected] * 2)
+    assert events(b.log, "statement")["belief"] == pytest.approx([expected] * 2)
+    assert b.state.resolve_belief[:, blue, red] == pytest.approx([0.5, 0.5])  # BLUE's unmoved
+
+
 def test_declaring_the_round_concluded_drops_the_grievance_and_sends_the_declaration() -> None:
     b, _ = deciding(Scripted("declare_concluded"), [5.0, 5.0])
     blue, red = b.ix("BLUE"), b.ix("RED")
@@ -177,5 +189,38 @@ def test_act_carries_out_only_runs_that_chose_something() -> None:
     blue, red = b.ix("BLUE"), b.ix("RED")
     k = b.params.catalog.find("symbolic_strike")
     action = np.array([k, NO_ACTION, k])
-    act(b.state, world(b), 0, b.log, blue, b.runs, np.full(3, red), action, np.zeros(3, bool))
+    no = np.zeros(3, bool)
+    act(b.state, world(b), 0, b.log, blue, b.runs, np.full(3, red), action, no, no)
     assert b.state.orders.day[:, blue].tolist() == [1, -1, 1]
+
+
+def test_a_strike_chosen_unacknowledged_is_scheduled_so() -> None:
+    b = batch(runs=3, actors=THREE)
+    blue, red = b.ix("BLUE"), b.ix("RED")
+    k = b.params.catalog.find("symbolic_strike")
+    denied = np.array([True, False, True])
+    act(
+        b.state, world(b), 0, b.log, blue, b.runs, np.full(3, red), np.full(3, k),
+        np.zeros(3, bool), denied,
+    )  # fmt: skip
+    assert b.state.orders.unacknowledged[:, blue].tolist() == [True, False, True]
+    assert b.state.orders.action[:, blue].tolist() == [k] * 3
+
+
+# --- option_choice ---------------------------------------------------------------------------
+
+
+def test_option_choice_reads_the_index_of_utilities_as_action_and_variant() -> None:
+    # utilities() is (n, 1 + 3K): 0 waits; 1 + 3k + v is action k carried out owned (v = 0),
+    # telegraphed (1) or unacknowledged (2).
+    pick = np.array([0, 1, 2, 3, 1 + 3 * 7 + 2])
+    c = option_choice(pick)
+    assert c.action.tolist() == [NO_ACTION, 0, 0, 0, 7]
+    assert c.warned.tolist() == [False, False, True, False, False]
+    assert c.denied.tolist() == [False, False, False, True, True]
+
+
+def test_a_choice_that_says_nothing_of_owning_is_owned() -> None:
+    c = Choice.unwarned(np.array([3, NO_ACTION]))
+    assert c.unacknowledged is None
+    assert c.denied.tolist() == [False, False]

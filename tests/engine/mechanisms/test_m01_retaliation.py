@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from escalade.engine.retaliation import (
+    answered_share,
     blow_grievance,
     convenes,
     decay_grievance,
@@ -75,16 +76,53 @@ def test_an_unacknowledged_blow_by_a_state_is_felt_at_deniable_weight() -> None:
     assert share == pytest.approx([0.3, 1.0])
 
 
-def test_an_answer_discharges_discharge_times_its_rung_and_never_below_zero() -> None:
+def test_talk_discharges_discharge_times_its_rung_and_never_below_zero() -> None:
     b = batch(runs=3, model={"discharge": 0.5})
     red, blue = b.ix("RED"), b.ix("BLUE")
-    b.state.grievances.grievance[:, blue, red] = [8.75, 2.0, 8.75]
+    b.state.grievances.grievance[:, blue, red] = [8.75, 0.4, 8.75]
+    b.state.grievances.felt[:, blue, red] = 7.0
     discharge_obligation(
-        b.state, b.params, b.runs[:2], blue, np.array([red, red]), np.array([7, 7])
+        b.state, b.params, b.runs[:2], blue, np.array([red, red]), np.array([1, 1]), attack=False
     )
-    # 8.75 - 0.5 x 7 = 5.25; 2 - 3.5 < 0 leaves 0; run 2 was not answered: 8.75 stays.
-    assert b.state.grievances.grievance[:, blue, red] == pytest.approx([5.25, 0.0, 8.75])
+    # A threat (rung 1): 8.75 - 0.5 x 1 = 8.25; 0.4 - 0.5 < 0 leaves 0; run 2 was not answered.
+    assert b.state.grievances.grievance[:, blue, red] == pytest.approx([8.25, 0.0, 8.75])
     assert b.state.grievances.grievance[:, red, blue] == pytest.approx([0.0, 0.0, 0.0])
+
+
+def test_talk_never_settles_the_account_however_high_its_rung() -> None:
+    b = batch(runs=1, model={"discharge": 0.5, "settle_ratio": 0.0})
+    red, blue = b.ix("RED"), b.ix("BLUE")
+    b.state.grievances.grievance[:, blue, red] = 8.75
+    discharge_obligation(b.state, b.params, b.runs, blue, np.array([red]), np.array([2]), False)
+    # Settling takes an attack: talk at rung 2 only discharges 0.5 x 2 = 1: 7.75 left.
+    assert b.state.grievances.grievance[0, blue, red] == pytest.approx(7.75)
+
+
+def test_an_attack_of_settle_ratio_times_the_felt_rung_settles_the_account() -> None:
+    b = batch(runs=3, model={"discharge": 0.5, "settle_ratio": 0.8})
+    red, blue = b.ix("RED"), b.ix("BLUE")
+    b.state.grievances.grievance[:, blue, red] = 8.75
+    b.state.grievances.felt[:, blue, red] = [7.0, 7.0, 10.0]
+    discharge_obligation(
+        b.state, b.params, b.runs, blue, np.array([red] * 3), np.array([6, 5, 7]), attack=True
+    )
+    # Settled at 0.8 x 7 = 5.6 rungs or more: rung 6 settles (0); rung 5 falls short and
+    # discharges 0.5 x 5 = 2.5: 6.25 left; after a blow felt at 10 (settle at 8), rung 7
+    # discharges 3.5: 5.25 left.
+    assert b.state.grievances.grievance[:, blue, red] == pytest.approx([0.0, 6.25, 5.25])
+
+
+def test_an_answer_no_bigger_than_expected_weighs_answered_weight_on_the_first_striker() -> None:
+    b = batch(runs=4, model={"answered_weight": 0.25, "answered_margin": 1.0})
+    red, blue = b.ix("RED"), b.ix("BLUE")
+    # RED struck BLUE at rung 7 (runs 0-2); in run 3 RED never struck BLUE.
+    b.state.grievances.received_rung[:, blue, red] = [7, 7, 7, 0]
+    share = answered_share(
+        b.state, b.params, b.runs, np.array([red] * 4), np.array([blue] * 4), np.array([7, 8, 9, 7])
+    )
+    # BLUE answers RED: at 7 or 8 (at most 7 + 1) it was expected and weighs 0.25 on RED;
+    # at 9 it is felt in full; an answer to nothing (run 3) is a first blow, felt in full.
+    assert share == pytest.approx([0.25, 0.25, 1.0, 1.0])
 
 
 def test_an_unanswered_grievance_fades_by_grievance_decay_a_day() -> None:

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from escalade.engine.forewarning import landing_day, lead_time, warning_received
+from escalade.engine.forewarning import expected_felt, landing_day, lead_time, warning_received
 from tests.engine.mechanisms.tiny import batch, binomial_tolerance
 
 THREE: dict[str, Any] = {
@@ -88,6 +88,19 @@ def test_a_partner_pledged_to_defend_the_target_passes_the_warning_on() -> None:
     assert received(channels, [2, 2], relations=no_pledge) == [False, False]
 
 
+def test_a_partner_without_its_own_channel_to_the_sender_is_not_told() -> None:
+    # BLUE's channel fails; GOLD, pledged to defend BLUE, has no channel with RED: the public
+    # notice reaches only a target without a channel, never a partner.
+    channels = [{"between": ["RED", "BLUE"], "delay_days": 1, "fidelity": 0.0}]
+    pledge = [{"kind": "alliance", "between": ["GOLD", "BLUE"], "defend": 0.9}]
+    assert received(channels, [2, 2], relations=pledge, public_delivery=1.0) == [False, False]
+
+
+def test_a_target_with_a_channel_does_not_also_hear_publicly() -> None:
+    channel = [{"between": ["RED", "BLUE"], "delay_days": 1, "fidelity": 0.0}]
+    assert received(channel, [2, 2], public_delivery=1.0) == [False, False]
+
+
 def test_a_notice_arrives_with_the_channels_fidelity() -> None:
     n = 4000
     channel = [{"between": ["RED", "BLUE"], "delay_days": 1, "fidelity": 0.7}]
@@ -107,3 +120,34 @@ def test_a_notice_is_a_message_and_lands_no_sooner_than_the_minimum_message_lag(
     # A public notice sent with 3 days' lead, when no message lands sooner than 5 days on:
     # it lands on day 5, after the strike (day 3): the defence is not warned in time.
     assert received([], [3], public_delivery=1.0, min_message_lag_days=5) == [False]
+
+
+def test_a_warned_defence_takes_what_the_attacker_has_learnt_an_unwarned_one_less() -> None:
+    b = batch(runs=1, model={"intercepted_weight": 0.4})
+    red, blue = b.ix("RED"), b.ix("BLUE")
+    fw = b.params.forewarning
+    # BLUE's defence: layers over it, half of them in place without warning.
+    fw.defended[blue] = True
+    fw.unwarned_share[:, blue] = 0.5
+    b.state.belief_interception[0, red] = 0.8
+    target = np.array([blue])
+    warned = expected_felt(b.state, b.params, b.runs, red, target, warned=True)[0]
+    unwarned = expected_felt(b.state, b.params, b.runs, red, target, warned=False)[0]
+    cat = b.params.catalog
+    meets = cat.strike & cat.soil
+    # Warned: 0.4 + 0.6 x (1 - 0.8) = 0.52; unwarned: 0.4 + 0.6 x (1 - 0.5 x 0.8) = 0.76.
+    assert warned[meets] == pytest.approx([0.52] * int(meets.sum()))
+    assert unwarned[meets] == pytest.approx([0.76] * int(meets.sum()))
+    # Answers that meet no defence (a killing abroad, sabotage, a threat) are felt in full.
+    assert warned[~meets] == pytest.approx([1.0] * int((~meets).sum()))
+    assert meets[cat.find("symbolic_strike")]
+    assert not meets[cat.find("targeted_killing_abroad")]
+
+
+def test_a_target_without_defences_feels_every_strike_in_full() -> None:
+    b = batch(runs=1)
+    red, blue = b.ix("RED"), b.ix("BLUE")
+    assert not b.params.forewarning.defended[blue]  # the tiny scenario has no layers
+    b.state.belief_interception[0, red] = 0.9
+    felt = expected_felt(b.state, b.params, b.runs, red, np.array([blue]), warned=True)
+    assert felt == pytest.approx(np.ones_like(felt))

@@ -57,7 +57,7 @@ def test_messages_arrive_with_the_channels_fidelity() -> None:
     "min_lag, expected",
     [
         (1, [6, 6, 8]),  # day 5 + max(delay, 1): delays 0, 1, 3 land on days 6, 6, 8
-        (2, [7, 7, 8]),  # day 5 + max(delay, 2): the minimum lag holds back the fast ones
+        (2, [7, 7, 8]),  # day 5 + max(delay, 2): delays 0, 1, 3 land on days 7, 7, 8
     ],
 )
 def test_a_message_lands_no_sooner_than_the_minimum_message_lag(
@@ -67,8 +67,7 @@ def test_a_message_lands_no_sooner_than_the_minimum_message_lag(
     assert arrival_day(b.params, 5, np.array([0, 1, 3])).tolist() == expected
 
 
-def test_a_minimum_message_lag_of_zero_is_refused() -> None:
-    # A message sent today must land on a later day: delivery runs before the day's decisions.
+def test_no_message_lands_the_day_it_is_sent() -> None:
     with pytest.raises(ScenarioError, match="min_message_lag_days"):
         batch(runs=1, model={"min_message_lag_days": 0})
 

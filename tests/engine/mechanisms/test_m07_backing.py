@@ -8,7 +8,12 @@ from typing import Any
 import numpy as np
 import pytest
 
-from escalade.engine.backing import alliance_obligation, ally_effect, statements_in_force
+from escalade.engine.backing import (
+    alliance_obligation,
+    ally_effect,
+    backing_in_force,
+    statements_in_force,
+)
 from tests.engine.mechanisms.tiny import batch
 
 ACTORS: dict[str, Any] = {
@@ -37,10 +42,10 @@ def test_statements_count_from_the_day_they_are_made() -> None:
     assert bk.join_offensive[:, usa, isr] == pytest.approx([0.2, 0.2])
     assert bk.restraint[:, irn] == pytest.approx([0.0, 0.0])
     statements_in_force(b.state, b.params, day=5)
-    # Day 5: backing 0.5; restraint stays the strongest so far, max(0.6, Russia's 0.4) = 0.6;
+    # Day 5: backing 0.5; restraint statements add up: the US's 0.6 + Russia's 0.4 = 1.0;
     # Russia is no ally of Israel's, so the US share stays 0.2.
     assert bk.backing[:, isr] == pytest.approx([0.5, 0.5])
-    assert bk.restraint[:, isr] == pytest.approx([0.6, 0.6])
+    assert bk.restraint[:, isr] == pytest.approx([1.0, 1.0])
     assert bk.join_offensive[:, usa, isr] == pytest.approx([0.2, 0.2])
 
 
@@ -108,3 +113,28 @@ def test_restraint_makes_high_rungs_dearer_and_backing_every_rung_cheaper() -> N
 def test_without_statements_the_cost_of_every_answer_is_unchanged() -> None:
     b = batch(runs=2, actors=ACTORS)
     assert ally_effect(b.state, b.params, b.runs, b.ix("ISR")) == pytest.approx(1.0)
+
+
+def test_backing_statements_compose_as_one_minus_the_product_of_what_is_left() -> None:
+    two = [
+        {"by": "USA", "kind": "backing", "toward": "ISR", "strength": 0.5},
+        {"by": "RUS", "kind": "backing", "toward": "ISR", "strength": 0.4},
+    ]
+    b = batch(runs=1, actors=ACTORS, statements=two)
+    statements_in_force(b.state, b.params, day=0)
+    # 1 - (1 - 0.5) x (1 - 0.4) = 1 - 0.3 = 0.7: it saturates at 1, never adds past it.
+    assert b.state.backing.backing[0, b.ix("ISR")] == pytest.approx(0.7)
+
+
+def test_backing_in_force_counts_the_allies_commitment_to_join_an_offensive() -> None:
+    backing = [{"by": "USA", "kind": "backing", "toward": "ISR", "strength": 0.5, "from_day": 5}]
+    b = batch(runs=1, actors=ACTORS, relations=ALLIANCE, statements=backing)
+    isr, irn = b.ix("ISR"), b.ix("IRN")
+    statements_in_force(b.state, b.params, day=0)
+    # No promise yet, but the US would join an offensive at 0.5: 1 - (1 - 0) x (1 - 0.5) = 0.5.
+    assert backing_in_force(b.state, b.runs, isr) == pytest.approx([0.5])
+    statements_in_force(b.state, b.params, day=5)
+    # With the promise of 0.5: 1 - (1 - 0.5) x (1 - 0.5) = 0.75.
+    assert backing_in_force(b.state, b.runs, isr) == pytest.approx([0.75])
+    # Iran has neither promise nor ally.
+    assert backing_in_force(b.state, b.runs, irn) == pytest.approx([0.0])

@@ -70,6 +70,21 @@ def test_an_answer_at_the_committed_rung_against_the_crosser_honours_the_line() 
     honour_red_lines(b.state, b.params, b.runs, isr, target, rung)
     # Rung 7 or 10 against Iran discharges it; rung 6 falls short; striking the US does not count.
     assert b.state.red_crossed[:, 0].tolist() == [False, True, True, False]
+    assert b.state.red_honoured[:, 0].tolist() == [True, False, False, True]
+
+
+def test_a_line_honoured_once_is_not_crossed_again() -> None:
+    b = batch(runs=2, actors=ACTORS, red_lines=LINES[:1])
+    irn, isr = b.ix("IRN"), b.ix("ISR")
+    both = np.array([irn, irn]), np.array([isr, isr]), np.array([7, 7])
+    cross_red_lines(b.state, b.params, 3, b.runs, *both)
+    # Run 0: Israel answers at rung 7 and honours its line; run 1: it does not answer.
+    honour_red_lines(b.state, b.params, b.runs[:1], isr, np.array([irn]), np.array([7]))
+    assert b.state.red_crossed[:, 0].tolist() == [False, True]
+    # Iran strikes again at rung 8: the honoured line is discharged for good and stays so.
+    cross_red_lines(b.state, b.params, 4, b.runs, both[0], both[1], np.array([8, 8]))
+    assert b.state.red_crossed[:, 0].tolist() == [False, True]
+    assert b.state.red_honoured[:, 0].tolist() == [True, False]
 
 
 def test_only_the_holder_honours_its_line() -> None:

@@ -1,14 +1,21 @@
-"""M10 Stakes and inducements: inducements on offer add up from their day, the war cost
-weighs stakes, war aversion and risk tolerance, and striking above an inducement's rung
-forfeits it."""
+"""M10 Stakes and inducements: inducements are at stake from their day (until delivered, if
+conditional), their values are shares of the receiver's war cost, the war cost weighs stakes,
+war aversion, risk tolerance and the days already at war, and striking above an inducement's
+rung forfeits it for good."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pytest
 
-from escalade.engine.stakes import NO_RUNG_LIMIT, forfeit, inducements_in_force, war_cost_scale
+from escalade.engine.stakes import (
+    forfeit,
+    forfeit_inducements,
+    inducements_in_force,
+    war_cost_scale,
+)
 from tests.engine.mechanisms.tiny import batch
 
 ACTORS: dict[str, Any] = {
@@ -20,36 +27,55 @@ ACTORS: dict[str, Any] = {
     "ISR": {"role": "state"},
 }
 INDUCEMENTS = [
-    {"to": "IRN", "kind": "gaza_ceasefire", "value": 2.0, "above_rung": 7},
-    {"to": "IRN", "kind": "nuclear_talks", "value": 3.0, "above_rung": 6, "from_day": 4},
+    {"to": "IRN", "kind": "gaza_ceasefire", "value": 0.2, "above_rung": 7},
+    {"to": "IRN", "kind": "nuclear_talks", "value": 0.3, "above_rung": 6, "from_day": 4},
 ]
 
 
-def test_inducements_add_up_from_their_day_and_the_lowest_rung_forfeits_them() -> None:
+def test_inducements_are_at_stake_from_their_day() -> None:
     b = batch(runs=2, actors=ACTORS, inducements=INDUCEMENTS)
-    irn, isr = b.ix("IRN"), b.ix("ISR")
-    offer = b.state.on_offer
     inducements_in_force(b.state, b.params, day=0)
-    assert offer.value[:, irn] == pytest.approx([2.0, 2.0])
-    assert offer.forfeit_above[irn] == 7
+    assert b.state.on_offer.active.tolist() == [[True, False]] * 2
     inducements_in_force(b.state, b.params, day=4)
-    # Day 4: 2 + 3 = 5 on offer, forfeited above min(7, 6) = rung 6.
-    assert offer.value[:, irn] == pytest.approx([5.0, 5.0])
-    assert offer.forfeit_above[irn] == 6
-    # Nothing is offered to Israel: no strike of its forfeits anything.
-    assert offer.value[:, isr] == pytest.approx([0.0, 0.0])
-    assert offer.forfeit_above[isr] == NO_RUNG_LIMIT
+    assert b.state.on_offer.active.tolist() == [[True, True]] * 2
+    assert not b.state.on_offer.lost.any()
 
 
-def test_striking_above_the_inducements_rung_forfeits_its_value() -> None:
+def test_a_conditional_offer_is_delivered_after_hold_days_and_no_longer_at_stake() -> None:
+    ind = [{"to": "IRN", "kind": "talks", "value": 0.2, "above_rung": 7, "from_day": 2,
+            "hold_days": 5}]  # fmt: skip
+    b = batch(runs=1, actors=ACTORS, inducements=ind)
+    assert b.params.stakes.inducements.until_day.tolist() == [7]  # 2 + 5
+    for day, expected in [(1, False), (2, True), (6, True), (7, False)]:
+        inducements_in_force(b.state, b.params, day=day)
+        assert b.state.on_offer.active[0, 0] == expected, day
+
+
+def test_striking_above_the_rung_forfeits_the_inducement_for_good() -> None:
+    b = batch(runs=3, actors=ACTORS, inducements=INDUCEMENTS)
+    irn = b.ix("IRN")
+    inducements_in_force(b.state, b.params, day=4)
+    forfeit_inducements(b.state, b.params, b.runs, irn, np.array([8, 7, 6]))
+    # Rung 8 is above both rungs (7, 6); rung 7 above the talks' 6 only; rung 6 above neither.
+    assert b.state.on_offer.lost.tolist() == [[True, True], [False, True], [False, False]]
+    assert b.state.on_offer.active.tolist() == [[False, False], [True, False], [True, True]]
+    inducements_in_force(b.state, b.params, day=5)  # what is lost is not offered again
+    assert b.state.on_offer.active.tolist() == [[False, False], [True, False], [True, True]]
+    forfeit_inducements(b.state, b.params, b.runs, b.ix("ISR"), np.array([13, 13, 13]))
+    assert b.state.on_offer.lost[2].tolist() == [False, False]  # nothing offered to Israel
+
+
+def test_an_answer_forfeits_the_value_at_stake_in_units_of_the_war_cost() -> None:
     b = batch(runs=1, actors=ACTORS, inducements=INDUCEMENTS)
-    inducements_in_force(b.state, b.params, day=0)
-    lost = forfeit(b.state, b.params, b.runs, b.ix("IRN"))[0]
+    inducements_in_force(b.state, b.params, day=4)
+    lost = forfeit(b.state, b.params, b.runs, b.ix("IRN"), np.array([10.0]))[0]
     rung = b.params.catalog.rung
-    # On offer: 2, forfeited by any answer above rung 7 (large salvo and up).
-    assert lost[rung > 7] == pytest.approx([2.0] * int((rung > 7).sum()))
-    assert lost[rung <= 7] == pytest.approx([0.0] * int((rung <= 7).sum()))
-    assert forfeit(b.state, b.params, b.runs, b.ix("ISR")) == pytest.approx(0.0)
+    # War cost 10: above rung 7 both are lost, (0.2 + 0.3) x 10 = 5; at rung 7, the talks:
+    # 0.3 x 10 = 3; at rung 6 and below nothing.
+    assert lost[rung > 7] == pytest.approx([5.0] * int((rung > 7).sum()))
+    assert lost[rung == 7] == pytest.approx([3.0] * int((rung == 7).sum()))
+    assert lost[rung <= 6] == pytest.approx([0.0] * int((rung <= 6).sum()))
+    assert forfeit(b.state, b.params, b.runs, b.ix("ISR"), np.array([10.0])) == pytest.approx(0.0)
 
 
 def test_a_war_costs_war_cost_x_stakes_x_aversion_x_the_risk_not_tolerated() -> None:
@@ -61,6 +87,14 @@ def test_a_war_costs_war_cost_x_stakes_x_aversion_x_the_risk_not_tolerated() -> 
     assert war_cost_scale(b.state, b.params, b.runs, irn) == pytest.approx([27.84, 27.84])
     # Israel at the defaults: 40 x 1 x 0.7 x (1 - 0.4) = 16.8.
     assert war_cost_scale(b.state, b.params, b.runs, isr) == pytest.approx([16.8, 16.8])
+
+
+def test_each_day_at_war_makes_more_war_cost_more() -> None:
+    model = {"war_cost": 40.0, "oil_stakes_weight": 0.3, "war_weariness": 0.05}
+    b = batch(runs=2, actors=ACTORS, model=model)
+    b.state.war_days[:] = [0, 10]
+    # 27.84 x (1 + 0.05 x 10) = 41.76 after ten days at war.
+    assert war_cost_scale(b.state, b.params, b.runs, b.ix("IRN")) == pytest.approx([27.84, 41.76])
 
 
 def test_hardliners_who_tolerate_more_risk_make_war_look_cheaper() -> None:
