@@ -15,10 +15,12 @@ The commands are thin: :mod:`escalade.analysis.hindcast` and
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, cast
+from typing import Annotated, Any, cast
 
 import typer
 from rich import box
@@ -26,6 +28,7 @@ from rich.table import Table
 
 from escalade.analysis import calibrate as cal
 from escalade.analysis import hindcast as hc
+from escalade.analysis import yardstick as ys
 from escalade.cli_common import (
     JsonOpt,
     SchedulerOpt,
@@ -66,6 +69,48 @@ OverlayOpt = Annotated[
         dir_okay=False,
     ),
 ]
+ReferenceOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--reference",
+        help="Build the baselines from these episodes (ids or files; repeatable, or "
+        "comma-separated), which must exclude the scored ones; default: leave-one-out",
+        show_default=False,
+    ),
+]
+TrainUntilOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--train-until",
+        help="Temporal split (YYYY-MM-DD): episodes dated on or before it are the reference "
+        "(hindcast) or the fitting set (calibrate); those after are scored",
+        show_default=False,
+    ),
+]
+
+
+def parse_date(text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"--train-until: expected a date YYYY-MM-DD, got '{text}'") from None
+
+
+def episode_done_reporter(bar: Any, task: Any, total: int) -> Callable[[str], None]:
+    """Advance the bar; when stderr is not a terminal, also print a line per finished episode."""
+    done = [0]
+
+    def report(ep_id: str) -> None:
+        done[0] += 1
+        bar.advance(task, 1)
+        if not err.is_terminal:
+            err.print(f"episode {ep_id} done ({done[0]} of {total})", highlight=False)
+
+    return report
+
+
 SmoothingOpt = Annotated[
     float,
     typer.Option(
@@ -96,6 +141,16 @@ def hindcast(
         Path | None,
         typer.Option("--html", help="Also write a standalone HTML page here", dir_okay=False),
     ] = None,
+    paths: Annotated[
+        bool,
+        typer.Option(
+            "--paths",
+            help="Also score the whole paths (direct blows, highest rung, state at the horizon) "
+            "and all five baselines; adds the key 'paths' to --json",
+        ),
+    ] = False,
+    reference: ReferenceOpt = None,
+    train_until: TrainUntilOpt = None,
 ) -> None:
     """Score the model against the historical episodes E1-E9 (log and Brier scores).
 
@@ -110,9 +165,30 @@ def hindcast(
     """
     with user_errors():
         eps = hc.select_episodes(episodes, episodes_dir)
+        until = parse_date(train_until)
+        ref: list[hc.EpisodeFile] | None = None
+        if reference:
+            if until is not None:
+                raise ValueError("give --reference or --train-until, not both")
+            specs = [s.strip() for r in reference for s in r.split(",") if s.strip()]
+            ref = hc.select_episodes(specs, episodes_dir)
+            chosen = {e.id for e in ref}
+            if not episodes:  # scored: every episode not in the reference
+                eps = [e for e in eps if e.id not in chosen]
+        elif until is not None:
+            ref, eps = ys.split_by_date(eps, until)
+            if not ref or not eps:
+                raise ValueError(
+                    f"--train-until {until}: {len(ref)} episodes on or before it and "
+                    f"{len(eps)} after; both sides need at least one"
+                )
+        if not eps:
+            raise ValueError("no episodes left to score")
         extra, ov = read_overrides(overlay, sets)
         with blamed_on(ov, sets):
-            hc.prepare_all(eps, extra)  # located problems before any simulation
+            cases = hc.prepare_all(eps, extra)  # located problems before any simulation
+        if ref is not None:
+            hc.check_disjoint(cases, ref)
         bar = progress_bar()
         with bar:
             task = bar.add_task(f"hindcast: {len(eps)} episodes x {runs:,} runs", total=len(eps))
@@ -123,17 +199,38 @@ def hindcast(
                 overrides=extra,
                 workers=workers,
                 alpha=smoothing,
-                on_done=lambda _id: bar.advance(task, 1),
+                on_done=episode_done_reporter(bar, task, len(eps)),
                 scheduler=scheduler,
+                reference=ref,
             )
     data = result.to_dict()
+    yard = ys.yardstick(result.cases, result.forecasts, ref, smoothing) if paths else None
+    if ref is not None or paths:
+        data["reference"] = {
+            "rule": ys.LOO if ref is None else ys.REFERENCE,
+            "episodes": None if ref is None else [e.id for e in ref],
+            "train_until": None if until is None else until.isoformat(),
+        }
+    if yard is not None:
+        data["paths"] = yard.to_dict()
     if html is not None:
         with user_errors():
-            write_hindcast_html(html, result)
+            write_hindcast_html(html, result, yard)
     if as_json:
         sys.stdout.write(json.dumps(finite(data), default=str, allow_nan=False) + "\n")
         return
     render_hindcast(result)
+    rule = (
+        "Baselines: leave-one-out (each episode's climatology is the other scored episodes)."
+        if ref is None
+        else "Baselines: from the reference set "
+        + ", ".join(e.id for e in ref)
+        + (f" (episodes dated on or before {until})" if until else "")
+        + "; it excludes the scored episodes."
+    )
+    console.print(rule, highlight=False)
+    if yard is not None:
+        render_paths(yard)
     if html is not None:
         console.print(f"wrote {html}", highlight=False)
 
@@ -217,6 +314,51 @@ def render_hindcast(result: hc.HindcastResult) -> None:
             b.label, str(b.n), fmt_p(b.mean_predicted), fmt_p(b.observed_frequency), str(b.hits)
         )
     console.print(rel)
+
+
+def render_paths(yard: ys.Yardstick) -> None:
+    """Per quantity, the mean scores of the model and every baseline; per episode, the model's
+    probability of what happened; the PIT of the direct blows."""
+    summary = yard.summary()
+    for metric, arrow in (("log", "↑"), ("rps", "↓"), ("brier", "↓")):
+        t = _table(f"\nMean {metric} score {arrow} per quantity ({yard.rule_text()})")
+        t.add_column("forecaster", no_wrap=True)
+        qs = yard.quantities()
+        for q in qs:
+            t.add_column(ys.QUANTITY_NAMES[q], justify="right")
+        for who, label in ys.FORECASTERS.items():
+            t.add_row(label, *(fmt_s(summary[who][q][metric]) for q in qs))
+        console.print(t)
+    b = _table("\nMean Brier score ↓ of binary events")
+    b.add_column("forecaster", no_wrap=True)
+    for k in pq_binary():
+        b.add_column(k, justify="right")
+    for who, label in ys.FORECASTERS.items():
+        b.add_row(label, *(fmt_s(yard.mean_binary(who, k)) for k in pq_binary()))
+    console.print(b)
+    e = _table("\nModel: P(what happened) per episode and quantity")
+    e.add_column("ep", no_wrap=True)
+    qs = yard.quantities()
+    for q in qs:
+        e.add_column(ys.QUANTITY_NAMES[q], justify="right")
+    e.add_column("PIT blows", justify="right", no_wrap=True)
+    for ep in yard.episodes:
+        m = ep.scores["model"]
+        pit = "—" if ep.pit is None else f"{ep.pit[0]:.2f}–{ep.pit[1]:.2f}"
+        e.add_row(ep.id, *(fmt_p(m[q].p) if q in m else "—" for q in qs), pit)
+    console.print(e)
+    hist = ", ".join(f"{h:.2f}" for h in yard.pit_histogram())
+    console.print(
+        f"PIT of direct blows in {len(yard.pit_histogram())} bins (calibrated: "
+        f"{1 / len(yard.pit_histogram()):.2f} each): {hist}",
+        highlight=False,
+    )
+
+
+def pq_binary() -> list[str]:
+    from escalade.analysis.paths import BINARY
+
+    return list(BINARY)
 
 
 # --------------------------------------------------------------------------- calibrate
