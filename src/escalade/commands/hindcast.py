@@ -566,12 +566,12 @@ def render_calibration(result: cal.CalibrationResult) -> None:
     if result.temporal is not None:
         tm = result.temporal
         for who, scores in (("default, after", tm.default), ("fitted, after", tm.fitted)):
-            vals = list(scores.values())
+            got = list(scores.values())
             s.add_row(
                 f"{who} {tm.until}",
-                fmt_s(float(sum(v.log_rung for v in vals) / len(vals))),
-                fmt_s(float(sum(v.log_lag for v in vals) / len(vals))),
-                fmt_s(float(sum(v.brier_rung for v in vals) / len(vals))),
+                fmt_s(float(sum(v.log_rung for v in got) / len(got))),
+                fmt_s(float(sum(v.log_lag for v in got) / len(got))),
+                fmt_s(float(sum(v.brier_rung for v in got) / len(got))),
             )
     console.print(s)
     if not result.loo:
