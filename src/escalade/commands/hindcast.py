@@ -8,6 +8,10 @@ Examples::
     escalade calibrate --param model.war_cost=10:60 --param model.restraint_weight=0:3 \\
         --out fitted.yaml
     escalade hindcast --overlay fitted.yaml    # score the fitted model
+    escalade hindcast --paths --html h.html    # whole paths too, against five baselines
+    escalade hindcast E15 E16 --reference E13,E14 --paths   # baselines from a reference set
+    escalade hindcast --train-until 2020-12-31 --paths      # temporal split
+    escalade calibrate --train-until 2020-12-31 --out fitted.yaml   # --force if it loses
 
 The commands are thin: :mod:`escalade.analysis.hindcast` and
 :mod:`escalade.analysis.calibrate` do the work.
@@ -152,7 +156,7 @@ def hindcast(
     reference: ReferenceOpt = None,
     train_until: TrainUntilOpt = None,
 ) -> None:
-    """Score the model against the historical episodes E1-E9 (log and Brier scores).
+    """Score the model against the historical episodes (log and Brier scores).
 
     Per episode: the predicted distribution of the responder's first answer (rung and lag
     buckets), the probability given to what happened, log and Brier scores; overall, the mean
@@ -161,7 +165,12 @@ def hindcast(
 
     The first answer is the responder's first strike or statement at rung >= 2 against the
     trigger's actor or its patron; none within the horizon counts in the rung bucket 0–1.
-    See docs/validation.md.
+
+    --paths also scores the whole path (direct blows between the principals, the highest
+    rung, the state at the horizon: log, RPS and Brier scores, PIT) against five baselines
+    (uniform, climatology, answer in kind, last round repeats, persistence). The baselines see
+    the other scored episodes (leave-one-out) unless --reference TRAIN or --train-until DATE
+    gives a reference set that excludes the scored ones. See docs/validation.md.
     """
     with user_errors():
         eps = hc.select_episodes(episodes, episodes_dir)
@@ -347,6 +356,20 @@ def render_paths(yard: ys.Yardstick) -> None:
         pit = "—" if ep.pit is None else f"{ep.pit[0]:.2f}–{ep.pit[1]:.2f}"
         e.add_row(ep.id, *(fmt_p(m[q].p) if q in m else "—" for q in qs), pit)
     console.print(e)
+    rel = _table("\nReliability of the path forecasts: predicted (episodes x buckets) vs observed")
+    for col in ("quantity", "predicted", "n", "mean predicted", "observed freq."):
+        rel.add_column(col, justify="left" if col in ("quantity", "predicted") else "right")
+    for q in (q for q in ys.PATH_QUANTITIES if q in qs):
+        for b in yard.reliability(q):
+            if b.n:
+                rel.add_row(
+                    ys.QUANTITY_NAMES[q],
+                    b.label,
+                    str(b.n),
+                    fmt_p(b.mean_predicted),
+                    fmt_p(b.observed_frequency),
+                )
+    console.print(rel)
     hist = ", ".join(f"{h:.2f}" for h in yard.pit_histogram())
     console.print(
         f"PIT of direct blows in {len(yard.pit_histogram())} bins (calibrated: "
