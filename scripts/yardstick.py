@@ -84,9 +84,9 @@ def main(argv: list[str] | None = None) -> int:
                     }
                 )
             doc["calibration"] = {
-                "command": f"escalade calibrate --train-until {until} --seed {a.seed} "
-                f"(defaults: {cal.DEFAULT_RUNS} runs, design {cal.DEFAULT_DESIGN}, "
-                f"iters {cal.DEFAULT_ITERS}; parameters {', '.join(cal.DEFAULT_PARAMS)})",
+                "command": f"escalade calibrate --train-until {until} --seed {a.seed}",
+                "settings": f"its defaults: {cal.DEFAULT_RUNS} runs, design {cal.DEFAULT_DESIGN}, "
+                f"iters {cal.DEFAULT_ITERS}; parameters {', '.join(cal.DEFAULT_PARAMS)}",
                 "rows": rows,
             }
         DATA.write_text(json.dumps(finite(doc), indent=1) + "\n", encoding="utf-8")
