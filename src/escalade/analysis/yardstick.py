@@ -418,8 +418,9 @@ def markdown_tables(doc: dict[str, Any]) -> str:
         lines += [
             "#### The fit out of sample (`escalade calibrate`)",
             "",
-            f"Measured with `{cal['command']}` ({cal.get('settings', '')}). Loss = minus the mean log score of the first "
-            "answer's rung and lag buckets (lower is better).",
+            f"Measured with `{cal['command']}` ({cal.get('settings', '')}). "
+            "Loss = minus the mean log score of the first answer's rung and lag buckets "
+            "(lower is better).",
             "",
             "| protocol | episodes scored | fitted | shipped defaults |",
             "|---|---:|---:|---:|",
