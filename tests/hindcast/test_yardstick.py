@@ -349,3 +349,14 @@ def test_a_line_per_finished_episode_off_a_terminal(app: typer.Typer, path_dir: 
     assert res.exit_code == 0, res.output
     for i in ("P1", "P2", "P3"):
         assert f"episode {i} done" in res.output
+
+
+@pytest.mark.slow
+def test_path_scores_do_not_depend_on_the_worker_count(path_dir: Path) -> None:
+    eps = hc.load_episodes(path_dir)
+    one = hc.run_hindcast(eps, runs=30, seed=4, workers=1)
+    two = hc.run_hindcast(eps, runs=30, seed=4, workers=2)
+    a = ys.yardstick(one.cases, one.forecasts).to_dict()
+    b = ys.yardstick(two.cases, two.forecasts).to_dict()
+    assert a == b
+    assert all(f.path is not None and f.path.runs == 30 for f in one.forecasts.values())
