@@ -53,7 +53,7 @@ def test_a_tiny_fit_writes_an_overlay_the_loader_accepts(
     params = [parse_param("model.war_cost=10:80"), parse_param("model.obligation_pressure")]
     seen: list[Evaluation] = []
     result = calibrate(eps, params, runs=30, seed=2, design=3, iters=3, on_eval=seen.append)
-    assert 1 + 3 <= len(seen) <= planned_evaluations(3, 3, 0, 2)
+    assert 1 + 3 <= len(seen) <= planned_evaluations(3, 3, 3, 2)  # each fold re-fits
     assert seen[0].point is None and seen[0].stage == "default"
     assert result.loss_best <= result.loss_default
     values = result.values()
@@ -79,7 +79,8 @@ def test_cli_calibrate_json_and_out(app: typer.Typer, episodes_dir: Path, tmp_pa
     res = CliRunner().invoke(
         app,
         ["calibrate", "--episodes", str(episodes_dir), "-p", "model.war_cost=10:80", "-n", "20",
-         "--design", "2", "--iters", "1", "-w", "1", "--out", str(out), "--json"],
+         "--design", "2", "--iters", "1", "--loo-refine", "0", "-w", "1", "--out", str(out),
+         "--json", "--force"],
     )  # fmt: skip
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
@@ -102,3 +103,73 @@ def test_cli_calibrate_refuses_a_bad_param(app: typer.Typer, episodes_dir: Path)
     )
     assert res.exit_code == 2 and "Traceback" not in res.output
     assert res.stderr.startswith("error: --param model.war_cost: the range must be low:high")
+
+
+def test_every_fold_repeats_the_whole_fit_without_its_episode(episodes_dir: Path) -> None:
+    import numpy as np
+
+    eps = load_episodes(episodes_dir)
+    params = [parse_param("model.war_cost=10:80")]
+    result = calibrate(eps, params, runs=20, seed=1, design=3, iters=0)
+    candidates = [e for e in result.evaluations if e.stage in ("default", "design")]
+
+    def loss(ev: Evaluation, ids: list[str]) -> float:
+        return float(np.mean([-(ev.scores[i].log_rung + ev.scores[i].log_lag) for i in ids]))
+
+    for fold in result.loo:
+        rest = [e.id for e in eps if e.id != fold.id]
+        best = min(candidates, key=lambda ev: loss(ev, rest))
+        if loss(result.default, rest) <= loss(best, rest):
+            best = result.default
+        assert fold.point == best.point
+        assert fold.fitted == best.scores[fold.id]
+    assert result.out_of_sample is not None
+    assert result.out_of_sample["default"] == pytest.approx(
+        np.mean([-(h.default.log_rung + h.default.log_lag) for h in result.loo])
+    )
+
+
+def test_temporal_split_fits_before_the_date_and_scores_after(
+    episodes_dir: Path, tmp_path: Path
+) -> None:
+    import datetime as dt
+
+    for name, date in (("T1", "2020-01-01"), ("T2", "2022-01-01")):
+        f = episodes_dir / f"{name}.yaml"
+        f.write_text(f.read_text().replace("date: 2024-01-06", f"date: {date}"))
+    eps = load_episodes(episodes_dir)
+    params = [parse_param("model.war_cost=10:80")]
+    result = calibrate(eps, params, runs=20, seed=1, design=2, iters=0,
+                       train_until=dt.date(2021, 1, 1))  # fmt: skip
+    tm = result.temporal
+    assert tm is not None and tm.train == ["T1"] and tm.test == ["T2"]
+    assert set(tm.fitted) == {"T2"} and tm.default["T2"] == result.default.scores["T2"]
+    assert result.to_dict()["temporal_split"]["until"] == "2021-01-01"
+    with pytest.raises(ValueError, match="both sides need at least one"):
+        calibrate(eps, params, runs=5, design=1, iters=0, train_until=dt.date(2030, 1, 1))
+
+
+def test_an_overlay_worse_out_of_sample_is_not_written_without_force(
+    app: typer.Typer, episodes_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from escalade.analysis import calibrate as cal
+
+    real = cal.calibrate
+
+    def worse(*args: object, **kwargs: object) -> cal.CalibrationResult:
+        result = real(*args, **kwargs)  # type: ignore[arg-type]
+        result.out_of_sample = {"fitted": 9.0, "default": 1.0}
+        return result
+
+    monkeypatch.setattr(cal, "calibrate", worse)
+    out = tmp_path / "fitted.yaml"
+    args = ["calibrate", "--episodes", str(episodes_dir), "-p", "model.war_cost=10:80",
+            "-n", "5", "--design", "1", "-w", "1", "--out", str(out)]  # fmt: skip
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 1
+    assert not out.exists()
+    assert "not written" in res.output and "--force" in res.output
+    assert "WORSE than the shipped defaults" in res.output
+    res = CliRunner().invoke(app, [*args, "--force"])
+    assert res.exit_code == 0, res.output
+    assert out.exists()

@@ -32,6 +32,7 @@ The scoring rule, in full (``docs/validation.md`` explains the choices):
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import math
@@ -49,6 +50,7 @@ import pyarrow.compute as pc
 from numpy.typing import ArrayLike, NDArray
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from escalade.analysis.paths import PathForecast, path_quantities, sides_of
 from escalade.api import simulate
 from escalade.executor import Executor
 from escalade.scenario.load import (
@@ -720,6 +722,7 @@ class Forecast:
     joint: NDArray[np.int64]  # (K, L)
     by_rung: dict[int, int]  # first-answer rung -> runs (0: no answer)
     median_lag: float  # over runs that answered; nan if none did
+    path: PathForecast | None = None  # the path quantities (episodes with a ``path:`` block)
 
     @classmethod
     def from_answers(cls, rung: NDArray[np.int64], lag: NDArray[np.int64]) -> Forecast:
@@ -747,7 +750,18 @@ def forecast(case: Case, runs: int, seed: int) -> Forecast:
     rung, lag = first_answers(
         ens.events, run_ids, case.responder, case.trigger.side, case.trigger.day
     )
-    return Forecast.from_answers(rung, lag)
+    found = Forecast.from_answers(rung, lag)
+    record = case.ep.episode.path
+    if record is None:
+        return found
+    q = path_quantities(
+        ens.events,
+        ens.outcomes,
+        record.principals,
+        record.horizon_days,
+        sides_of(case.scenario, record.principals),
+    )
+    return dataclasses.replace(found, path=PathForecast.from_quantities(q))
 
 
 def _forecast_item(runs: int, seed: int, case: Case) -> Forecast:
@@ -843,6 +857,8 @@ class HindcastResult:
     overrides: dict[str, Any]
     episodes: list[EpisodeResult]
     reliability: list[ReliabilityBin]
+    cases: list[Case] = field(default_factory=list, repr=False, compare=False)
+    forecasts: dict[str, Forecast] = field(default_factory=dict, repr=False, compare=False)
 
     def mean(self, who: str, metric: str) -> float | None:
         values = [getattr(e.scores[who], metric) for e in self.episodes]
@@ -978,13 +994,24 @@ def score(
     seed: int,
     alpha: float = SMOOTHING,
     overrides: dict[str, Any] | None = None,
+    reference: Sequence[EpisodeFile] | None = None,
 ) -> HindcastResult:
-    """Score each episode's forecast, and the baselines, against what happened."""
+    """Score each episode's forecast, and the baselines, against what happened.
+
+    The climatology baseline is leave-one-out over ``cases`` unless ``reference`` (episodes
+    that are not scored) is given: then it is the reference episodes' observed buckets."""
     k, lk = len(RUNG_BUCKETS), len(LAG_LABELS)
     rung_obs = [rung_bucket(c.ep.episode.observed.rung) for c in cases]
     lag_obs = [lag_bucket(c.ep.episode.observed.lag_days) for c in cases]
-    clim_rung = climatology_loo(rung_obs, k, alpha)
-    clim_lag = climatology_loo(lag_obs, lk, alpha)
+    if reference is None:
+        clim_rung = climatology_loo(rung_obs, k, alpha)
+        clim_lag = climatology_loo(lag_obs, lk, alpha)
+    else:
+        check_disjoint(cases, reference)
+        ref_rung = [rung_bucket(e.episode.observed.rung) for e in reference]
+        ref_lag = [lag_bucket(e.episode.observed.lag_days) for e in reference]
+        clim_rung = [smoothed(np.bincount(ref_rung, minlength=k), alpha)] * len(cases)
+        clim_lag = [smoothed(np.bincount(ref_lag, minlength=lk), alpha)] * len(cases)
     results = []
     model_rung = []
     for i, c in enumerate(cases):
@@ -1034,6 +1061,29 @@ def score(
     )
 
 
+def check_disjoint(cases: Sequence[Case], reference: Sequence[EpisodeFile]) -> None:
+    """A reference set must not contain a scored episode (located error otherwise)."""
+    if not reference:
+        raise ScenarioError(
+            [Problem("--reference", 1, 1, "", "the reference set is empty", "name episodes")]
+        )
+    scored = {c.id for c in cases}
+    both = [e for e in reference if e.id in scored]
+    if both:
+        raise ScenarioError(
+            [
+                locate(
+                    e.raw,
+                    ("id",),
+                    str(e.path),
+                    f"episode '{e.id}' is both scored and in the reference set",
+                    "a reference set must exclude the scored episodes",
+                )
+                for e in both
+            ]
+        )
+
+
 def run_hindcast(
     episodes: Sequence[EpisodeFile],
     runs: int = DEFAULT_RUNS,
@@ -1043,6 +1093,7 @@ def run_hindcast(
     alpha: float = SMOOTHING,
     on_done: Callable[[str], None] | None = None,
     scheduler: str | None = None,
+    reference: Sequence[EpisodeFile] | None = None,
 ) -> HindcastResult:
     """Simulate every episode (``runs`` runs, ``seed``) and score the model and the baselines.
 
@@ -1058,9 +1109,12 @@ def run_hindcast(
     if not episodes:
         raise ValueError("no episodes to score")
     cases = prepare_all(episodes, overrides)
+    if reference is not None:
+        check_disjoint(cases, reference)
     with Executor(workers, scheduler) as ex:
         found = forecasts(cases, runs, seed, ex, on_done)
-    return score(cases, found, runs, seed, alpha, overrides)
+    result = score(cases, found, runs, seed, alpha, overrides, reference)
+    return dataclasses.replace(result, cases=cases, forecasts=found)
 
 
 __all__ = [

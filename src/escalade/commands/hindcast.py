@@ -8,6 +8,10 @@ Examples::
     escalade calibrate --param model.war_cost=10:60 --param model.restraint_weight=0:3 \\
         --out fitted.yaml
     escalade hindcast --overlay fitted.yaml    # score the fitted model
+    escalade hindcast --paths --html h.html    # whole paths too, against five baselines
+    escalade hindcast E15 E16 --reference E13,E14 --paths   # baselines from a reference set
+    escalade hindcast --train-until 2020-12-31 --paths      # temporal split
+    escalade calibrate --train-until 2020-12-31 --out fitted.yaml   # --force if it loses
 
 The commands are thin: :mod:`escalade.analysis.hindcast` and
 :mod:`escalade.analysis.calibrate` do the work.
@@ -15,10 +19,12 @@ The commands are thin: :mod:`escalade.analysis.hindcast` and
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, cast
+from typing import Annotated, Any, cast
 
 import typer
 from rich import box
@@ -26,6 +32,7 @@ from rich.table import Table
 
 from escalade.analysis import calibrate as cal
 from escalade.analysis import hindcast as hc
+from escalade.analysis import yardstick as ys
 from escalade.budget import MAX_RUNS_IN_MEMORY
 from escalade.cli_common import (
     JsonOpt,
@@ -67,6 +74,48 @@ OverlayOpt = Annotated[
         dir_okay=False,
     ),
 ]
+ReferenceOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--reference",
+        help="Build the baselines from these episodes (ids or files; repeatable, or "
+        "comma-separated), which must exclude the scored ones; default: leave-one-out",
+        show_default=False,
+    ),
+]
+TrainUntilOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--train-until",
+        help="Temporal split (YYYY-MM-DD): episodes dated on or before it are the reference "
+        "(hindcast) or the fitting set (calibrate); those after are scored",
+        show_default=False,
+    ),
+]
+
+
+def parse_date(text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"--train-until: expected a date YYYY-MM-DD, got '{text}'") from None
+
+
+def episode_done_reporter(bar: Any, task: Any, total: int) -> Callable[[str], None]:
+    """Advance the bar; when stderr is not a terminal, also print a line per finished episode."""
+    done = [0]
+
+    def report(ep_id: str) -> None:
+        done[0] += 1
+        bar.advance(task, 1)
+        if not err.is_terminal:
+            err.print(f"episode {ep_id} done ({done[0]} of {total})", highlight=False)
+
+    return report
+
+
 SmoothingOpt = Annotated[
     float,
     typer.Option(
@@ -98,8 +147,18 @@ def hindcast(
         Path | None,
         typer.Option("--html", help="Also write a standalone HTML page here", dir_okay=False),
     ] = None,
+    paths: Annotated[
+        bool,
+        typer.Option(
+            "--paths",
+            help="Also score the whole paths (direct blows, highest rung, state at the horizon) "
+            "and all five baselines; adds the key 'paths' to --json",
+        ),
+    ] = False,
+    reference: ReferenceOpt = None,
+    train_until: TrainUntilOpt = None,
 ) -> None:
-    """Score the model against the historical episodes E1-E9 (log and Brier scores).
+    """Score the model against the historical episodes (log and Brier scores).
 
     Per episode: the predicted distribution of the responder's first answer (rung and lag
     buckets), the probability given to what happened, log and Brier scores; overall, the mean
@@ -108,13 +167,39 @@ def hindcast(
 
     The first answer is the responder's first strike or statement at rung >= 2 against the
     trigger's actor or its patron; none within the horizon counts in the rung bucket 0–1.
-    See docs/validation.md.
+
+    --paths also scores the whole path (direct blows between the principals, the highest
+    rung, the state at the horizon: log, RPS and Brier scores, PIT) against five baselines
+    (uniform, climatology, answer in kind, last round repeats, persistence). The baselines see
+    the other scored episodes (leave-one-out) unless --reference TRAIN or --train-until DATE
+    gives a reference set that excludes the scored ones. See docs/validation.md.
     """
     with user_errors():
         eps = hc.select_episodes(episodes, episodes_dir)
+        until = parse_date(train_until)
+        ref: list[hc.EpisodeFile] | None = None
+        if reference:
+            if until is not None:
+                raise ValueError("give --reference or --train-until, not both")
+            specs = [s.strip() for r in reference for s in r.split(",") if s.strip()]
+            ref = hc.select_episodes(specs, episodes_dir)
+            chosen = {e.id for e in ref}
+            if not episodes:  # scored: every episode not in the reference
+                eps = [e for e in eps if e.id not in chosen]
+        elif until is not None:
+            ref, eps = ys.split_by_date(eps, until)
+            if not ref or not eps:
+                raise ValueError(
+                    f"--train-until {until}: {len(ref)} episodes on or before it and "
+                    f"{len(eps)} after; both sides need at least one"
+                )
+        if not eps:
+            raise ValueError("no episodes left to score")
         extra, ov = read_overrides(overlay, sets)
         with blamed_on(ov, sets):
-            hc.prepare_all(eps, extra)  # located problems before any simulation
+            cases = hc.prepare_all(eps, extra)  # located problems before any simulation
+        if ref is not None:
+            hc.check_disjoint(cases, ref)
         bar = progress_bar()
         with bar:
             task = bar.add_task(f"hindcast: {len(eps)} episodes x {runs:,} runs", total=len(eps))
@@ -125,17 +210,38 @@ def hindcast(
                 overrides=extra,
                 workers=workers,
                 alpha=smoothing,
-                on_done=lambda _id: bar.advance(task, 1),
+                on_done=episode_done_reporter(bar, task, len(eps)),
                 scheduler=scheduler,
+                reference=ref,
             )
     data = result.to_dict()
+    yard = ys.yardstick(result.cases, result.forecasts, ref, smoothing) if paths else None
+    if ref is not None or paths:
+        data["reference"] = {
+            "rule": ys.LOO if ref is None else ys.REFERENCE,
+            "episodes": None if ref is None else [e.id for e in ref],
+            "train_until": None if until is None else until.isoformat(),
+        }
+    if yard is not None:
+        data["paths"] = yard.to_dict()
     if html is not None:
         with user_errors():
-            write_hindcast_html(html, result)
+            write_hindcast_html(html, result, yard)
     if as_json:
         sys.stdout.write(json.dumps(finite(data), default=str, allow_nan=False) + "\n")
         return
     render_hindcast(result)
+    rule = (
+        "Baselines: leave-one-out (each episode's climatology is the other scored episodes)."
+        if ref is None
+        else "Baselines: from the reference set "
+        + ", ".join(e.id for e in ref)
+        + (f" (episodes dated on or before {until})" if until else "")
+        + "; it excludes the scored episodes."
+    )
+    console.print(rule, highlight=False)
+    if yard is not None:
+        render_paths(yard)
     if html is not None:
         console.print(f"wrote {html}", highlight=False)
 
@@ -221,6 +327,65 @@ def render_hindcast(result: hc.HindcastResult) -> None:
     console.print(rel)
 
 
+def render_paths(yard: ys.Yardstick) -> None:
+    """Per quantity, the mean scores of the model and every baseline; per episode, the model's
+    probability of what happened; the PIT of the direct blows."""
+    summary = yard.summary()
+    for metric, arrow in (("log", "↑"), ("rps", "↓"), ("brier", "↓")):
+        t = _table(f"\nMean {metric} score {arrow} per quantity ({yard.rule_text()})")
+        t.add_column("forecaster", no_wrap=True)
+        qs = yard.quantities()
+        for q in qs:
+            t.add_column(ys.QUANTITY_NAMES[q], justify="right")
+        for who, label in ys.FORECASTERS.items():
+            t.add_row(label, *(fmt_s(summary[who][q][metric]) for q in qs))
+        console.print(t)
+    b = _table("\nMean Brier score ↓ of binary events")
+    b.add_column("forecaster", no_wrap=True)
+    for k in pq_binary():
+        b.add_column(k, justify="right")
+    for who, label in ys.FORECASTERS.items():
+        b.add_row(label, *(fmt_s(yard.mean_binary(who, k)) for k in pq_binary()))
+    console.print(b)
+    e = _table("\nModel: P(what happened) per episode and quantity")
+    e.add_column("ep", no_wrap=True)
+    qs = yard.quantities()
+    for q in qs:
+        e.add_column(ys.QUANTITY_NAMES[q], justify="right")
+    e.add_column("PIT blows", justify="right", no_wrap=True)
+    for ep in yard.episodes:
+        m = ep.scores["model"]
+        pit = "—" if ep.pit is None else f"{ep.pit[0]:.2f}–{ep.pit[1]:.2f}"
+        e.add_row(ep.id, *(fmt_p(m[q].p) if q in m else "—" for q in qs), pit)
+    console.print(e)
+    rel = _table("\nReliability of the path forecasts: predicted (episodes x buckets) vs observed")
+    for col in ("quantity", "predicted", "n", "mean predicted", "observed freq."):
+        rel.add_column(col, justify="left" if col in ("quantity", "predicted") else "right")
+    for q in (q for q in ys.PATH_QUANTITIES if q in qs):
+        for b in yard.reliability(q):
+            if b.n:
+                rel.add_row(
+                    ys.QUANTITY_NAMES[q],
+                    b.label,
+                    str(b.n),
+                    fmt_p(b.mean_predicted),
+                    fmt_p(b.observed_frequency),
+                )
+    console.print(rel)
+    hist = ", ".join(f"{h:.2f}" for h in yard.pit_histogram())
+    console.print(
+        f"PIT of direct blows in {len(yard.pit_histogram())} bins (calibrated: "
+        f"{1 / len(yard.pit_histogram()):.2f} each): {hist}",
+        highlight=False,
+    )
+
+
+def pq_binary() -> list[str]:
+    from escalade.analysis.paths import BINARY
+
+    return list(BINARY)
+
+
 # --------------------------------------------------------------------------- calibrate
 
 
@@ -264,14 +429,23 @@ def calibrate(
         typer.Option("--iters", help="Nelder–Mead evaluations after the design (0: none)", min=0),
     ] = cal.DEFAULT_ITERS,
     loo_refine: Annotated[
-        int,
+        int | None,
         typer.Option(
             "--loo-refine",
-            help="Nelder–Mead evaluations per leave-one-out fold (0: choose among the design "
-            "points only; each costs one evaluation)",
+            help="Nelder–Mead evaluations per leave-one-out fold (default: --iters, so each "
+            "fold repeats the whole fit; each costs one evaluation of every episode)",
             min=0,
+            show_default=False,
         ),
-    ] = 0,
+    ] = None,
+    train_until: TrainUntilOpt = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Write --out even when the fit scores worse out of sample than the defaults",
+        ),
+    ] = False,
     lag: Annotated[
         bool, typer.Option("--lag/--no-lag", help="Fit the lag bucket as well as the rung")
     ] = True,
@@ -285,24 +459,41 @@ def calibrate(
 
     Every candidate is simulated with the same seed (common random numbers). The search: the
     model as it ships, a Latin hypercube design in the ranges, then Nelder–Mead from the best
-    point. Leave-one-out (choose on the other episodes, score the held-out one) shows whether
-    the fit generalises. The result is a YAML overlay of dotted paths to values, for
-    `escalade run --overlay` and `escalade hindcast --overlay`.
+    point. Out of sample: leave-one-out repeats the whole fit without each episode and scores
+    it on that one; --train-until DATE fits on the episodes dated up to DATE and scores those
+    after. A fit that scores worse out of sample than the shipped defaults is not written to
+    --out without --force (exit code 1).
+
+    The defaults are small so that a run over the 21 shipped episodes finishes in a few
+    minutes on 2 cores (100 runs, 6 design points, no Nelder–Mead: 7 evaluations of about
+    half a minute each); raise --design, --iters and --runs for a serious fit (--iters N costs
+    N evaluations per leave-one-out fold as well). The result is a YAML overlay of dotted
+    paths to values, for `escalade run --overlay` and `escalade hindcast --overlay`.
     """
     with user_errors():
         if method not in cal.METHODS:
             raise ValueError(f"--method: unknown '{method}'; known: {', '.join(cal.METHODS)}")
         params = [cal.parse_param(s) for s in (param or cal.DEFAULT_PARAMS)]
         eps = hc.select_episodes(episodes, episodes_dir)
+        until = parse_date(train_until)
         hc.prepare_all(eps)
         cal.check_ranges(params, eps[0])
-        total = cal.planned_evaluations(design, iters, loo_refine, len(eps))
+        fold_iters = iters if loo_refine is None else loo_refine
+        total = cal.planned_evaluations(design, iters, fold_iters, len(eps), until is not None)
         bar = progress_bar()
         with bar:
-            task = bar.add_task("calibrate", total=total)
+            task = bar.add_task(
+                f"calibrate: ≤{total} evaluations x {len(eps)} episodes", total=total * len(eps)
+            )
+            evals = [0]
+
+            def on_episode(ep_id: str) -> None:
+                bar.advance(task, 1)
+                if not err.is_terminal:
+                    err.print(f"evaluation {evals[0] + 1}: episode {ep_id} done", highlight=False)
 
             def on_eval(ev: cal.Evaluation) -> None:
-                bar.advance(task, 1)
+                evals[0] += 1
 
             result = cal.calibrate(
                 eps,
@@ -318,6 +509,8 @@ def calibrate(
                 alpha=smoothing,
                 on_eval=on_eval,
                 scheduler=scheduler,
+                train_until=until,
+                on_episode=on_episode,
             )
         command = " ".join(
             [
@@ -325,23 +518,36 @@ def calibrate(
                 *(episodes or []),
                 *(f"--param {p}" for p in params),
                 f"--runs {runs} --seed {seed} --method {method} --design {design} --iters {iters}",
-                *([f"--loo-refine {loo_refine}"] if loo_refine else []),
+                *([f"--loo-refine {loo_refine}"] if loo_refine is not None else []),
+                *([f"--train-until {until}"] if until else []),
                 *([] if lag else ["--no-lag"]),
             ]
         )
         text = cal.overlay_text(result, command)
-        if out is not None:
+        refused = out is not None and result.worse_out_of_sample and not force
+        if out is not None and not refused:
             try:
                 out.write_text(text, encoding="utf-8")
             except OSError as exc:
                 raise ValueError(f"--out {out}: cannot write it: {exc.strerror or exc}") from None
+    refusal = (
+        f"not written: {out} (the fit scores worse out of sample than the shipped defaults; "
+        "--force writes it anyway)"
+    )
     if as_json:
         data = result.to_dict()
         data["overlay"] = text
-        data["out"] = None if out is None else str(out)
+        data["out"] = None if out is None or refused else str(out)
         sys.stdout.write(json.dumps(finite(data), default=str, allow_nan=False) + "\n")
+        if refused:
+            err.print(refusal, highlight=False)
+            raise typer.Exit(1)
         return
     render_calibration(result)
+    console.print(result.gate_text(), highlight=False)
+    if refused:
+        err.print(refusal, highlight=False)
+        raise typer.Exit(1)
     if out is not None:
         console.print(f"wrote {out}", highlight=False)
     else:
@@ -383,6 +589,16 @@ def render_calibration(result: cal.CalibrationResult) -> None:
                 fmt_s(result.loo_mean(who, "log_rung")),
                 fmt_s(result.loo_mean(who, "log_lag")),
                 "",
+            )
+    if result.temporal is not None:
+        tm = result.temporal
+        for who, scores in (("default, after", tm.default), ("fitted, after", tm.fitted)):
+            got = list(scores.values())
+            s.add_row(
+                f"{who} {tm.until}",
+                fmt_s(float(sum(v.log_rung for v in got) / len(got))),
+                fmt_s(float(sum(v.log_lag for v in got) / len(got))),
+                fmt_s(float(sum(v.brier_rung for v in got) / len(got))),
             )
     console.print(s)
     if not result.loo:

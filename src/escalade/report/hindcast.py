@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from escalade.analysis import hindcast as hc
+from escalade.analysis import yardstick as ys
 from escalade.report.page import esc, figure, page, table
 
 
@@ -33,8 +34,15 @@ def fmt_s(x: float | None) -> str:
     return "—" if x is None or x != x else f"{x:.2f}"
 
 
-def write_hindcast_html(path: Path, result: hc.HindcastResult) -> None:
-    """A standalone page (plotly inlined, no network) with the tables and two charts."""
+WIDE = '<div class="wide" style="overflow-x: auto; max-width: 100%;">{}</div>'
+"""A table wider than the page scrolls inside its box instead of overflowing the page."""
+
+
+def write_hindcast_html(
+    path: Path, result: hc.HindcastResult, paths: ys.Yardstick | None = None
+) -> None:
+    """A standalone page (plotly inlined, no network) with the tables and two charts; with
+    ``paths``, the whole-path scores of the model and every baseline as well."""
     import plotly.graph_objects as go
 
     summary = result.summary()
@@ -91,26 +99,30 @@ def write_hindcast_html(path: Path, result: hc.HindcastResult) -> None:
     sections.append(
         (
             "Episodes",
-            table(
-                [
-                    "id",
-                    "title",
-                    "responder ← trigger",
-                    "observed",
-                    "confidence",
-                    "P(rung)",
-                    "P(lag)",
-                    "log (rung)",
-                    "Brier (rung)",
-                    "log (lag)",
-                    "climatology P",
-                    "in-kind P",
-                ],
-                ep_rows,
-                numeric=[False] * 5 + [True] * 7,
+            WIDE.format(
+                table(
+                    [
+                        "id",
+                        "title",
+                        "responder ← trigger",
+                        "observed",
+                        "confidence",
+                        "P(rung)",
+                        "P(lag)",
+                        "log (rung)",
+                        "Brier (rung)",
+                        "log (lag)",
+                        "climatology P",
+                        "in-kind P",
+                    ],
+                    ep_rows,
+                    numeric=[False] * 5 + [True] * 7,
+                )
             ),
         )
     )
+    if paths is not None:
+        sections.append(("Path scores", path_section(paths)))
     ids = [e.id for e in result.episodes]
     for title, lab, probs, obs in (
         (
@@ -190,7 +202,7 @@ def write_hindcast_html(path: Path, result: hc.HindcastResult) -> None:
     sections.append(
         (
             "Reliability",
-            figure(fig, "reliability", height=420)
+            figure(fig, "reliability-chart", height=420)
             + table(
                 ["predicted", "n", "mean predicted", "observed frequency", "hits"],
                 [
@@ -230,6 +242,50 @@ def write_hindcast_html(path: Path, result: hc.HindcastResult) -> None:
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise ValueError(f"--html {path}: cannot write it: {exc.strerror or exc}") from None
+
+
+def path_section(yard: ys.Yardstick) -> str:
+    """Mean scores per quantity of the model and the baselines, and per episode the model's
+    probability of what happened (the whole path, issue 9)."""
+    summary = yard.summary()
+    qs = yard.quantities()
+    parts = [f"<p>{esc(yard.rule_text())}.</p>"]
+    for metric, arrow in (("log", "↑"), ("rps", "↓"), ("brier", "↓")):
+        rows = [
+            [label, *(fmt_s(summary[who][q][metric]) for q in qs)]
+            for who, label in ys.FORECASTERS.items()
+        ]
+        parts.append(f"<h3>Mean {esc(metric)} score {arrow}</h3>")
+        parts.append(
+            WIDE.format(
+                table(
+                    ["forecaster", *(ys.QUANTITY_NAMES[q] for q in qs)],
+                    rows,
+                    numeric=[False] + [True] * len(qs),
+                )
+            )
+        )
+    rows = []
+    for e in yard.episodes:
+        m = e.scores["model"]
+        pit = "—" if e.pit is None else f"{e.pit[0]:.2f}–{e.pit[1]:.2f}"
+        rows.append([e.id, *(fmt_p(m[q].p) if q in m else "—" for q in qs), pit])
+    parts.append("<h3>Model: probability of what happened</h3>")
+    parts.append(
+        WIDE.format(
+            table(
+                ["episode", *(ys.QUANTITY_NAMES[q] for q in qs), "PIT (direct blows)"],
+                rows,
+                numeric=[False] + [True] * (len(qs) + 1),
+            )
+        )
+    )
+    hist = ", ".join(fmt_s(h) for h in yard.pit_histogram())
+    parts.append(
+        f'<p class="note">PIT of the direct blows, 5 bins (0.20 each if calibrated): '
+        f"{esc(hist)}.</p>"
+    )
+    return "".join(parts)
 
 
 def anchor_id(title: str) -> str:
