@@ -85,6 +85,7 @@ def land_triggers(state: State, world: World, day: int, log: EventLog) -> None:
             senior=int(tr.senior[i]),
             damage=damage,
             belief=belief,
+            owned=int(not tr.deniable[i]),
         )
 
 
