@@ -12,13 +12,17 @@ from rich.table import Table
 
 from escalade.api import replay
 from escalade.cli_common import (
+    AddOpt,
     DaysOpt,
+    DropOpt,
     JsonOpt,
+    LeverOpt,
     RunIdOpt,
     ScenarioArg,
     SeedOpt,
     SetOpt,
     console,
+    fail,
     load,
     user_errors,
 )
@@ -50,8 +54,13 @@ def main(
 @app.command()
 def validate(file: Annotated[Path, typer.Argument(help="Scenario YAML file to check")]) -> None:
     """Check a scenario file; print every problem with file:line:column (exit code 2)."""
+    from escalade.scenario.levers import lever_problems
+
     with user_errors():
         sc = load_scenario(file)
+        problems = lever_problems(file, sc)
+    if problems:
+        fail([str(p) for p in problems])
     console.print(
         f"[green]ok[/green] {file}: scenario '{sc.name}' with {len(sc.actors)} actors, "
         f"{sc.horizon_days} days"
@@ -98,11 +107,14 @@ def replay_cmd(
     seed: SeedOpt = 0,
     days: DaysOpt = None,
     sets: SetOpt = None,
+    adds: AddOpt = None,
+    drops: DropOpt = None,
+    levers: LeverOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Replay one run of an ensemble as a dated narrative (the same run as in the ensemble)."""
     with user_errors():
-        sc = load(scenario, sets)
+        sc = load(scenario, sets, adds, drops, levers)
         ens = replay(sc, seed=seed, run=run_id, days=days)
     assert ens.events is not None
     if as_json:
@@ -142,6 +154,7 @@ def _register_commands() -> None:
         compare,
         experiments,
         hindcast,
+        levers,
         play,
         report,
         run,
@@ -149,7 +162,7 @@ def _register_commands() -> None:
         sweep,
     )
 
-    for module in (run, experiments, compare, sweep, report, salvo, hindcast, play):
+    for module in (run, experiments, compare, sweep, levers, report, salvo, hindcast, play):
         module.register(app)
 
 

@@ -11,8 +11,11 @@ import typer
 
 from escalade.analysis.stats import summary
 from escalade.cli_common import (
+    AddOpt,
     DaysOpt,
+    DropOpt,
     JsonOpt,
+    LeverOpt,
     OverlayOpt,
     SchedulerOpt,
     SetOpt,
@@ -68,6 +71,9 @@ def run(
     ] = None,
     days: DaysOpt = None,
     sets: SetOpt = None,
+    adds: AddOpt = None,
+    drops: DropOpt = None,
+    levers: LeverOpt = None,
     overlay: OverlayOpt = None,
     workers: WorkersOpt = None,
     chunk_size: Annotated[
@@ -114,7 +120,7 @@ def run(
     with user_errors():
         if scenario is None and resume is None:
             raise ValueError("give a scenario (a file or a built-in name), or --resume ID")
-        overrides, ov = read_overrides(overlay, sets)
+        overrides, ov = read_overrides(overlay, sets, adds, drops, levers, scenario)
         budget = parse_memory(memory) if memory is not None else None
         if scheduler is not None and workers is not None:
             err.print("note: --workers is ignored with --scheduler (the cluster has its own)")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -22,22 +22,26 @@ from escalade.analysis.sensitivity import (
     DEFAULT_SAMPLES,
     OUTCOMES,
     Design,
+    Param,
     design_points,
     parse_param,
     run_sweep,
     tornado,
 )
 from escalade.cli_common import (
+    AddOpt,
     DaysOpt,
+    DropOpt,
     JsonOpt,
+    LeverOpt,
     ScenarioArg,
     SchedulerOpt,
     SeedOpt,
     SetOpt,
     WorkersOpt,
+    all_overrides,
     console,
     err,
-    parse_sets,
     user_errors,
     with_progress,
 )
@@ -51,7 +55,8 @@ def sweep_cmd(
         typer.Option(
             "--param",
             "-p",
-            help="A field to sweep: path=low:high (integer fields in whole numbers), repeatable",
+            help="A field to sweep: path=low:high (items by id, integer fields in whole "
+            "numbers), or LEVER=low:high for a lever that takes a value; repeatable",
         ),
     ],
     design: Annotated[
@@ -74,6 +79,9 @@ def sweep_cmd(
     seed: SeedOpt = 0,
     days: DaysOpt = None,
     sets: SetOpt = None,
+    adds: AddOpt = None,
+    drops: DropOpt = None,
+    levers: LeverOpt = None,
     workers: WorkersOpt = None,
     scheduler: SchedulerOpt = None,
     out: Annotated[
@@ -89,10 +97,10 @@ def sweep_cmd(
     mean deaths.
     """
     with user_errors():
-        plist = [parse_param(p) for p in params]
+        base = all_overrides(scenario, sets, adds, drops, levers)
+        plist = [_lever_param(scenario, p, base) for p in params]
         n = DEFAULT_SAMPLES[design] if samples is None else samples
         x = design_points(plist, design, n, seed)
-        base = parse_sets(sets)
         result = with_progress(
             len(x),
             f"{design} sweep: {len(x)} points × {runs_per_point} runs",
@@ -145,6 +153,24 @@ def sweep_cmd(
         console.print(f"wrote {written}", highlight=False)
     else:
         err.print("add --out sweep.html for the tornado chart", highlight=False)
+
+
+def _lever_param(scenario: str, text: str, base: dict[str, Any]) -> Param:
+    """``--param PATH=low:high``, or ``--param LEVER=low:high`` for a lever of the scenario
+    that takes a value (its other changes are added to ``base``)."""
+    name = text.partition("=")[0].strip()
+    if "." in name or not name:
+        return parse_param(text)
+    from escalade.simulation import load_scenario
+
+    lever = load_scenario(scenario).levers.get(name)
+    if lever is None:
+        return parse_param(text)
+    target = lever.value or next(iter(lever.changes), None)
+    if target is None:
+        raise ValueError(f"--param {name}: the lever sets no path, so it cannot be swept")
+    base.update({k: v for k, v in lever.overrides().items() if k != target})
+    return parse_param(target + text[text.index("=") :])
 
 
 def register(app: typer.Typer) -> None:
