@@ -67,7 +67,7 @@ def test_replay_tells_the_run_as_a_dated_narrative() -> None:
     )
     assert result.exit_code == 0
     assert "Day 0 (2024-04-02): Israel: targeted killing abroad" in result.stdout
-    assert "Highest rung:" in result.stdout
+    assert "After the trigger: highest rung" in result.stdout and "killed" in result.stdout
 
 
 def test_replay_json_is_the_event_log_of_that_run() -> None:

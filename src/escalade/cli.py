@@ -26,7 +26,7 @@ from escalade.cli_common import (
     load,
     user_errors,
 )
-from escalade.narrative import narrative
+from escalade.narrative import closing, narrative
 from escalade.scenario.load import builtin_names, scenario_text
 from escalade.scenario.schema import Scenario
 from escalade.simulation import load_scenario
@@ -130,10 +130,7 @@ def replay_cmd(
     for line in narrative(ens.events, sc):
         console.print(line, highlight=False)
     out = ens.outcomes.to_pylist()[0]
-    console.print(
-        f"[bold]Highest rung:[/bold] {out['max_rung']}  [bold]ended:[/bold] "
-        f"{out['ended']} (day {out['end_day']})  [bold]deaths:[/bold] {out['deaths']}"
-    )
+    console.print(f"[bold]{closing(out, ens.events)}[/bold]", highlight=False)
 
 
 @app.command()

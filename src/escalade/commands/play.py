@@ -20,7 +20,7 @@ from escalade.cli_common import (
     user_errors,
 )
 from escalade.engine.decision import NO_ACTION, Situation, option_choice
-from escalade.narrative import narrative
+from escalade.narrative import closing, narrative
 from escalade.policies.human import Human
 from escalade.policies.retaliation import CalibratedRetaliation
 from escalade.scenario.schema import Role, Scenario
@@ -107,10 +107,7 @@ def play(
     for line in narrative(batch.events, sc):
         console.print(line, highlight=False)
     out = batch.outcomes.to_pylist()[0]
-    console.print(
-        f"[bold]Highest rung:[/bold] {out['max_rung']}  [bold]ended:[/bold] "
-        f"{out['ended']} (day {out['end_day']})  [bold]deaths:[/bold] {out['deaths']}"
-    )
+    console.print(f"[bold]{closing(out, batch.events)}[/bold]", highlight=False)
 
 
 def register(app: typer.Typer) -> None:

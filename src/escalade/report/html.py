@@ -31,7 +31,7 @@ from escalade.analysis.stats import (
     threshold_probabilities,
 )
 from escalade.api import replay
-from escalade.narrative import narrative
+from escalade.narrative import narrative, trigger_deaths
 from escalade.outcomes import BY_NAME, DISTRIBUTIONS
 from escalade.report.charts import ladder_chart, survival_chart
 from escalade.report.page import (
@@ -306,6 +306,7 @@ def _narrative_block(
     ens = replay(scenario, seed=seed, run=run, days=days)
     assert ens.events is not None
     lines = narrative(ens.events, scenario)
+    own = trigger_deaths(ens.events)
     events = ens.events.select(["kind", "rung"]).to_pylist()
     out = ens.outcomes.to_pylist()[0]
     check = ""
@@ -330,7 +331,9 @@ def _narrative_block(
     return (
         f"<h3>Run {run}: {esc(why)}</h3>"
         f'<p class="note">Highest rung {esc(out["max_rung"])}, ended {esc(out["ended"])} on day '
-        f"{esc(out['end_day'])}, {esc(out['deaths'])} killed, {len(lines)} events (strikes "
+        f"{esc(out['end_day'])}, {esc(out['deaths'])} killed after the trigger"
+        + (f" (its own {own} not included)" if own else "")
+        + f", {len(lines)} events (strikes "
         f"at rung ≥ {direct} in bold, proxy harassment in grey). Replay it with "
         f"<code>{esc(replay_command(scenario, seed, run, days, overrides))}</code>.</p>"
         f'{check}<ul class="narrative">{items}</ul>'
