@@ -189,3 +189,30 @@ def test_cli_lever_add_drop_on_compare_and_replay() -> None:
     assert dropped.exit_code == 0, dropped.stderr
     bad = runner.invoke(app, ["replay", "april-2024", "--drop", "statements.zzz"])
     assert bad.exit_code == 2 and "override --drop statements.zzz" in bad.stderr
+
+
+def test_sweep_a_lever_by_name_labels_it_by_name() -> None:
+    result = runner.invoke(
+        app,
+        [
+            "sweep",
+            "august-2024",
+            "--param",
+            "us_no_offensive=0:1",
+            "--design",
+            "grid",
+            "--samples",
+            "2",
+            "--runs-per-point",
+            "10",
+            "--workers",
+            "1",
+            "--json",
+        ],
+    )
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    path = "statements.us_restraint_isr.strength"
+    assert data["params"][0]["path"] == path
+    assert data["labels"][path].startswith("us_no_offensive")
+    assert data["centre"] is not None

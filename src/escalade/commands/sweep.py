@@ -98,12 +98,14 @@ def sweep_cmd(
     """
     with user_errors():
         base = all_overrides(scenario, sets, adds, drops, levers)
-        plist = [_lever_param(scenario, p, base) for p in params]
+        labels: dict[str, str] = {}
+        plist = [_lever_param(scenario, p, base, labels) for p in params]
         n = DEFAULT_SAMPLES[design] if samples is None else samples
         x = design_points(plist, design, n, seed)
         result = with_progress(
-            len(x),
-            f"{design} sweep: {len(x)} points × {runs_per_point} runs",
+            len(x) + 1 + 2 * len(plist),
+            f"{design} sweep: {len(x)} points (+ {1 + 2 * len(plist)} for the tornado) × "
+            f"{runs_per_point} runs",
             lambda tick: run_sweep(
                 scenario,
                 plist,
@@ -119,6 +121,7 @@ def sweep_cmd(
                 scheduler=scheduler,
             ),
         )
+    result.labels = labels
     if out is not None:
         written = write_sweep_html(result, out)
     if as_json:
@@ -138,15 +141,14 @@ def sweep_cmd(
         cols = INDEX_COLUMNS[design]
         for c, conf in cols:
             table.add_column(c + (" ± 95%" if conf else ""), justify="right", no_wrap=True)
-        table.add_column("low → high", justify="right", no_wrap=True)
-        by_param = {s.param: s for s in swings[key]}
-        rows = sorted(result.indices[key], key=lambda r: -by_param[str(r["param"])].width)
-        for r in rows:
-            s = by_param[str(r["param"])]
+        table.add_column("at low → scenario → at high", justify="right", no_wrap=True)
+        by_param = {str(r["param"]): r for r in result.indices[key]}
+        for s in swings[key]:  # in the order of the index (the tornado's order)
+            r = by_param[s.param]
             table.add_row(
-                str(r["param"]),
+                result.label(s.param),
                 *(fmt_index(r[c], r[conf] if conf else None) for c, conf in cols),
-                f"{s.low_mean:.3f} → {s.high_mean:.3f}",
+                f"{s.low_mean:.3f} → {s.baseline:.3f} → {s.high_mean:.3f}",
             )
         console.print(table)
     if out is not None:
@@ -155,7 +157,7 @@ def sweep_cmd(
         err.print("add --out sweep.html for the tornado chart", highlight=False)
 
 
-def _lever_param(scenario: str, text: str, base: dict[str, Any]) -> Param:
+def _lever_param(scenario: str, text: str, base: dict[str, Any], labels: dict[str, str]) -> Param:
     """``--param PATH=low:high``, or ``--param LEVER=low:high`` for a lever of the scenario
     that takes a value (its other changes are added to ``base``)."""
     name = text.partition("=")[0].strip()
@@ -170,6 +172,7 @@ def _lever_param(scenario: str, text: str, base: dict[str, Any]) -> Param:
     if target is None:
         raise ValueError(f"--param {name}: the lever sets no path, so it cannot be swept")
     base.update({k: v for k, v in lever.overrides().items() if k != target})
+    labels[target] = f"{name} ({target})"
     return parse_param(target + text[text.index("=") :])
 
 
