@@ -29,6 +29,9 @@ def test_help_lists_every_command() -> None:
         "salvo",
         "hindcast",
         "calibrate",
+        "levers",
+        "threshold",
+        "discover",
         "policies",
     ):
         assert command in result.stdout

@@ -149,6 +149,7 @@ def policies() -> None:
 def _register_commands() -> None:
     from escalade.commands import (
         compare,
+        discover,
         experiments,
         hindcast,
         levers,
@@ -157,9 +158,22 @@ def _register_commands() -> None:
         run,
         salvo,
         sweep,
+        threshold,
     )
 
-    for module in (run, experiments, compare, sweep, levers, report, salvo, hindcast, play):
+    for module in (
+        run,
+        experiments,
+        compare,
+        sweep,
+        discover,
+        threshold,
+        levers,
+        report,
+        salvo,
+        hindcast,
+        play,
+    ):
         module.register(app)
 
 

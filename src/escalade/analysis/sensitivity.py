@@ -235,12 +235,15 @@ def run_sweep(
     x: np.ndarray | None = None,
     workers: int | None = 1,
     scheduler: str | None = None,
+    analysed: bool = True,
 ) -> Sweep:
     """Simulate every design point (same seed and run ids at each) and analyse the outcomes.
 
     The points run on ``workers`` local processes (None: the CPUs available) or the Dask
     cluster at ``scheduler`` (:class:`escalade.executor.Executor`); the results do not depend
     on where. ``x`` gives the design matrix directly (else it is drawn from ``design``).
+    ``analysed=False`` skips the indices and the tornado's points (only the design's outcomes,
+    e.g. for scenario discovery).
     """
     if runs_per_point < 1:
         raise ValueError(f"runs per point must be at least 1, got {runs_per_point}")
@@ -254,9 +257,10 @@ def run_sweep(
             load_scenario(spec, {**base, p.path: p.value(v)})
     jobs = [{**base, **{p.path: p.value(v) for p, v in zip(params, row, strict=True)}} for row in x]
     # The tornado's points: the scenario itself, then each parameter alone at each bound.
-    jobs.append(base)
-    for p in params:
-        jobs += [{**base, p.path: p.value(p.low)}, {**base, p.path: p.value(p.high)}]
+    if analysed:
+        jobs.append(base)
+        for p in params:
+            jobs += [{**base, p.path: p.value(p.low)}, {**base, p.path: p.value(p.high)}]
     results: list[dict[str, float] | None] = [None] * len(jobs)
     with Executor(worker_count(workers, len(jobs)), scheduler) as ex:
         item = partial(_point_item, spec, runs_per_point, seed, days)
@@ -279,6 +283,8 @@ def run_sweep(
         x,
         {k: np.asarray(v) for k, v in ys.items()},
     )
+    if not analysed:
+        return sweep
     sweep.indices = analyse(sweep)
     sweep.centre = extra[0]
     sweep.one_at_a_time = [(extra[1 + 2 * i], extra[2 + 2 * i]) for i in range(len(params))]
