@@ -42,11 +42,27 @@ def options(situation: Situation, row: int) -> list[tuple[int, bool, float, floa
     ]
 
 
+HELP = (
+    "Type the number of a choice (0 waits). '?' shows this help, the rungs of the ladder and "
+    "the model's advice; 'q' hands your actor to the model for the rest of the crisis and "
+    "shows the story (so does Ctrl-C)."
+)
+
+
 def asker(scenario: Scenario, actor: str) -> Human:
-    """A :class:`Human` policy that asks at the terminal."""
+    """A :class:`Human` policy that asks at the terminal.
+
+    A choice is a number, asked again until it is one on the list; ``?`` prints help, the
+    ladder and the model's advice; ``q`` (or Ctrl-C) hands the actor to the model, which then
+    takes its most likely choice each day, so the story always runs to its end."""
+    handed_over = {"yes": False}
 
     def ask(situation: Situation, row: int) -> tuple[int, bool]:
         p = situation.params
+        choices = options(situation, row)
+        if handed_over["yes"]:
+            best = max(range(len(choices)), key=lambda i: choices[i][3])
+            return choices[best][0], choices[best][1]
         day = situation.day
         date = scenario.start + dt.timedelta(days=day)
         target = p.actors[int(situation.target[row])]
@@ -57,18 +73,37 @@ def asker(scenario: Scenario, actor: str) -> Human:
             f"blow against you was rung {situation.received_rung[row]}.",
             highlight=False,
         )
-        choices = options(situation, row)
         table = Table("#", "choice", "rung", "telegraphed", "utility", "model would")
         for i, (k, warned, u, prob) in enumerate(choices):
             label = "wait" if k == NO_ACTION else p.catalog.names[k].replace("_", " ")
             rung = "" if k == NO_ACTION else str(p.catalog.rung[k])
             table.add_row(str(i), label, rung, "yes" if warned else "", f"{u:+.2f}", f"{prob:.0%}")
         console.print(table)
-        pick = typer.prompt("Your choice", default=0, type=int)
-        if not 0 <= pick < len(choices):
-            console.print(f"No option {pick}: you wait.")
-            pick = 0
-        return choices[pick][0], choices[pick][1]
+        while True:
+            try:
+                raw = typer.prompt("Your choice (number, ? for help, q to hand over)", default="0")
+            except (KeyboardInterrupt, typer.Abort, EOFError):
+                raw = "q"
+            answer = str(raw).strip().lower()
+            if answer == "?":
+                console.print(HELP, highlight=False)
+                for step in scenario.ladder:
+                    console.print(f"  rung {step.level}: {step.name}", highlight=False)
+                best = max(range(len(choices)), key=lambda i: choices[i][3])
+                console.print(f"The model would most likely choose {best}.", highlight=False)
+                continue
+            if answer == "q":
+                console.print("The model plays your actor from here on.", highlight=False)
+                handed_over["yes"] = True
+                best = max(range(len(choices)), key=lambda i: choices[i][3])
+                return choices[best][0], choices[best][1]
+            if answer.isdigit() and int(answer) < len(choices):
+                pick = int(answer)
+                return choices[pick][0], choices[pick][1]
+            console.print(
+                f"'{raw}' is not a choice: type a number from 0 to {len(choices) - 1}, ? or q.",
+                highlight=False,
+            )
 
     return Human(ask)
 
