@@ -20,6 +20,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from escalade.analysis.briefing import definitions
 from escalade.analysis.compare import Difference, compare
 from escalade.api import simulate
 from escalade.cli_common import (
@@ -35,6 +36,7 @@ from escalade.cli_common import (
     user_errors,
     with_progress,
 )
+from escalade.outcomes import THRESHOLDS
 from escalade.scenario.schema import Scenario
 
 SetAOpt = Annotated[
@@ -158,6 +160,8 @@ def compare_cmd(
     console.print(f"[bold]A:[/bold] {desc_a}", highlight=False)
     console.print(f"[bold]B:[/bold] {desc_b}", highlight=False)
     console.print(render(rows, f"B − A, {runs:,} paired runs, seed {seed}"))
+    for line in definitions(tuple(c for c in THRESHOLDS.values() if c != "first_combat_day")):
+        console.print(f"  [dim]{line}[/dim]", highlight=False)
 
 
 def register(app: typer.Typer) -> None:
