@@ -29,6 +29,9 @@ def test_help_lists_every_command() -> None:
         "salvo",
         "hindcast",
         "calibrate",
+        "levers",
+        "threshold",
+        "discover",
         "policies",
     ):
         assert command in result.stdout
@@ -67,7 +70,7 @@ def test_replay_tells_the_run_as_a_dated_narrative() -> None:
     )
     assert result.exit_code == 0
     assert "Day 0 (2024-04-02): Israel: targeted killing abroad" in result.stdout
-    assert "Highest rung:" in result.stdout
+    assert "After the trigger: highest rung" in result.stdout and "killed" in result.stdout
 
 
 def test_replay_json_is_the_event_log_of_that_run() -> None:

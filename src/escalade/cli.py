@@ -12,17 +12,21 @@ from rich.table import Table
 
 from escalade.api import replay
 from escalade.cli_common import (
+    AddOpt,
     DaysOpt,
+    DropOpt,
     JsonOpt,
+    LeverOpt,
     RunIdOpt,
     ScenarioArg,
     SeedOpt,
     SetOpt,
     console,
+    fail,
     load,
     user_errors,
 )
-from escalade.narrative import narrative
+from escalade.narrative import closing, narrative
 from escalade.scenario.load import builtin_names, scenario_text
 from escalade.scenario.schema import Scenario
 from escalade.simulation import load_scenario
@@ -50,8 +54,13 @@ def main(
 @app.command()
 def validate(file: Annotated[Path, typer.Argument(help="Scenario YAML file to check")]) -> None:
     """Check a scenario file; print every problem with file:line:column (exit code 2)."""
+    from escalade.scenario.levers import lever_problems
+
     with user_errors():
         sc = load_scenario(file)
+        problems = lever_problems(file, sc)
+    if problems:
+        fail([str(p) for p in problems])
     console.print(
         f"[green]ok[/green] {file}: scenario '{sc.name}' with {len(sc.actors)} actors, "
         f"{sc.horizon_days} days"
@@ -98,11 +107,14 @@ def replay_cmd(
     seed: SeedOpt = 0,
     days: DaysOpt = None,
     sets: SetOpt = None,
+    adds: AddOpt = None,
+    drops: DropOpt = None,
+    levers: LeverOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Replay one run of an ensemble as a dated narrative (the same run as in the ensemble)."""
     with user_errors():
-        sc = load(scenario, sets)
+        sc = load(scenario, sets, adds, drops, levers)
         ens = replay(sc, seed=seed, run=run_id, days=days)
     assert ens.events is not None
     if as_json:
@@ -118,10 +130,7 @@ def replay_cmd(
     for line in narrative(ens.events, sc):
         console.print(line, highlight=False)
     out = ens.outcomes.to_pylist()[0]
-    console.print(
-        f"[bold]Highest rung:[/bold] {out['max_rung']}  [bold]ended:[/bold] "
-        f"{out['ended']} (day {out['end_day']})  [bold]deaths:[/bold] {out['deaths']}"
-    )
+    console.print(f"[bold]{closing(out, ens.events)}[/bold]", highlight=False)
 
 
 @app.command()
@@ -140,17 +149,33 @@ def policies() -> None:
 def _register_commands() -> None:
     from escalade.commands import (
         compare,
+        discover,
         experiments,
         hindcast,
+        levers,
         play,
         report,
         run,
         salvo,
         sweep,
+        threshold,
     )
     from escalade.ingest import command as ingest  # escalade ingest (issue 15)
 
-    for module in (run, experiments, compare, sweep, report, salvo, hindcast, play, ingest):
+    for module in (
+        run,
+        experiments,
+        compare,
+        sweep,
+        discover,
+        threshold,
+        levers,
+        report,
+        salvo,
+        hindcast,
+        play,
+        ingest,
+    ):
         module.register(app)
 
 

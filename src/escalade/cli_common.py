@@ -69,6 +69,29 @@ SetOpt = Annotated[
     list[str] | None,
     typer.Option("--set", help="Override a scenario field: path=value (YAML value), repeatable"),
 ]
+AddOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--add",
+        help="Append an item to a list: path=ITEM (YAML), e.g. "
+        "statements='{by: USA, kind: restraint, toward: ISR}', repeatable",
+    ),
+]
+DropOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--drop", help="Remove a list item by id, name or index, e.g. statements.usa_backing_isr"
+    ),
+]
+LeverOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--lever",
+        "-l",
+        help="Apply a lever the scenario declares: NAME or NAME=VALUE (escalade levers "
+        "SCENARIO lists them), repeatable",
+    ),
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON")]
 
 
@@ -99,28 +122,90 @@ def user_errors() -> Iterator[None]:
 
 def parse_sets(values: list[str] | None) -> dict[str, Any]:
     """``path=value`` pairs, the value read as YAML (numbers, lists, mappings)."""
+    return dict(_pairs(values, "--set"))
+
+
+def _pairs(values: list[str] | None, flag: str) -> list[tuple[str, Any]]:
+    """``path=value`` pairs in order, each value read as YAML (else kept as text)."""
     from escalade.scenario.load import parse_yaml
 
-    out: dict[str, Any] = {}
+    out: list[tuple[str, Any]] = []
     for item in values or []:
         path, sep, raw = item.partition("=")
         if not sep or not path:
-            raise ValueError(f"--set expects path=value, got '{item}'")
+            raise ValueError(f"{flag} expects path=value, got '{item}'")
         try:
-            out[path] = parse_yaml(f"v: {raw}", "--set")["v"]
+            out.append((path, parse_yaml(f"v: {raw}", flag)["v"]))
         except ScenarioError:
-            out[path] = raw
+            out.append((path, raw))
+    return out
+
+
+def parse_changes(
+    sets: list[str] | None, adds: list[str] | None = None, drops: list[str] | None = None
+) -> dict[str, Any]:
+    """``--drop``, ``--add`` and ``--set`` as one ordered overrides mapping (``-path``,
+    ``+path`` and ``path`` keys, see :func:`escalade.scenario.load.resolve_overrides`)."""
+    out: dict[str, Any] = {}
+    for path in drops or []:
+        if not path or "=" in path:
+            raise ValueError(f"--drop expects a path to a list item, got '{path}'")
+        out[f"-{path}"] = True
+    for path, item in _pairs(adds, "--add"):  # repeated paths collect their items
+        items = out.setdefault(f"+{path}", [])
+        items.extend(item if isinstance(item, list) else [item])
+    out.update(parse_sets(sets))
+    return out
+
+
+def lever_overrides(scenario: Scenario, levers: list[str] | None) -> dict[str, Any]:
+    """The overrides of ``--lever NAME[=VALUE]`` options, from the levers ``scenario``
+    declares (an unknown name is an error with a suggestion)."""
+    import difflib
+
+    from escalade.scenario.load import parse_yaml
+
+    out: dict[str, Any] = {}
+    for spec in levers or []:
+        name, sep, raw = spec.partition("=")
+        lever = scenario.levers.get(name)
+        if lever is None:
+            known = sorted(scenario.levers)
+            close = difflib.get_close_matches(name, known, n=1)
+            tip = (
+                f"did you mean '{close[0]}'?"
+                if close
+                else (f"known: {', '.join(known)}" if known else "it declares no levers")
+            )
+            raise ValueError(
+                f"--lever {name}: scenario '{scenario.name}' has no such lever ({tip})"
+            )
+        value = parse_yaml(f"v: {raw}", "--lever")["v"] if sep else None
+        try:
+            out.update(lever.overrides(value))
+        except ValueError as exc:
+            raise ValueError(f"--lever {spec}: {exc}") from None
     return out
 
 
 def read_overrides(
-    overlay: Path | None, sets: list[str] | None
+    overlay: Path | None,
+    sets: list[str] | None,
+    adds: list[str] | None = None,
+    drops: list[str] | None = None,
+    levers: list[str] | None = None,
+    spec: str | None = None,
 ) -> tuple[dict[str, Any], Overlay | None]:
-    """The overlay file's overrides, then ``--set``'s (a later value of a path wins)."""
+    """The levers' overrides, the overlay file's, then ``--drop``, ``--add`` and ``--set``'s
+    (a later value of a path wins)."""
     out: dict[str, Any] = {}
+    if levers:
+        if spec is None:
+            raise ValueError("--lever needs the scenario that declares it")
+        out.update(lever_overrides(load_scenario(spec), levers))
     ov = read_overlay(overlay) if overlay is not None else None
     out.update(ov or {})
-    out.update(parse_sets(sets))
+    out.update(parse_changes(sets, adds, drops))
     return out, ov
 
 
@@ -135,8 +220,32 @@ def blamed_on(overlay: Overlay | None, sets: list[str] | None = None) -> Iterato
         raise ScenarioError(overlay.blame(exc.problems, parse_sets(sets))) from None
 
 
-def load(spec: str, sets: list[str] | None = None) -> Scenario:
-    return load_scenario(spec, parse_sets(sets))
+def load(
+    spec: str,
+    sets: list[str] | None = None,
+    adds: list[str] | None = None,
+    drops: list[str] | None = None,
+    levers: list[str] | None = None,
+) -> Scenario:
+    """A scenario with its levers, then ``--drop``, ``--add`` and ``--set`` applied."""
+    return load_scenario(spec, all_overrides(spec, sets, adds, drops, levers) or None)
+
+
+def all_overrides(
+    spec: str | None,
+    sets: list[str] | None = None,
+    adds: list[str] | None = None,
+    drops: list[str] | None = None,
+    levers: list[str] | None = None,
+) -> dict[str, Any]:
+    """The overrides of the levers (read from the scenario), then of --drop, --add, --set."""
+    out: dict[str, Any] = {}
+    if levers:
+        if spec is None:
+            raise ValueError("--lever needs the scenario that declares it")
+        out.update(lever_overrides(load_scenario(spec), levers))
+    out.update(parse_changes(sets, adds, drops))
+    return out
 
 
 def progress_bar() -> Progress:

@@ -22,7 +22,10 @@ def sentence(ev: dict[str, object], scenario: Scenario) -> str:
     via = f" through {_who(scenario, str(ev['channel']))}" if ev["channel"] else " publicly"
     if kind == "trigger":
         dead = f"; {ev['deaths']} killed ({ev['senior_killed']} senior)" if ev["deaths"] else ""
-        return f"{who}: {action} against {target} (rung {rung}){dead}."
+        return (
+            f"{who}: {action} against {target} (rung {rung}){dead} — the trigger; its deaths, "
+            "damage and rung are not counted in the run's outcomes."
+        )
     if kind in ("strike", "harassment"):
         own = " on its own initiative" if kind == "harassment" else ""
         size = f" with {ev['size']} munitions" if ev["size"] else ""
@@ -60,3 +63,19 @@ def narrative(events: pa.Table, scenario: Scenario) -> list[str]:
     return [
         f"Day {ev['day']} ({ev['date']}): {sentence(ev, scenario)}" for ev in events.to_pylist()
     ]
+
+
+def trigger_deaths(events: pa.Table) -> int:
+    """Deaths of the trigger's events (which the outcome columns do not include)."""
+    return sum(int(ev["deaths"] or 0) for ev in events.to_pylist() if ev["kind"] == "trigger")
+
+
+def closing(outcome: dict[str, object], events: pa.Table) -> str:
+    """The run's outcome in one line, saying that it counts what followed the trigger (the
+    outcome columns exclude the trigger's deaths, damage and rung; see escalade.outcomes)."""
+    own = trigger_deaths(events)
+    return (
+        f"After the trigger: highest rung {outcome['max_rung']}, ended {outcome['ended']} "
+        f"(day {outcome['end_day']}), {outcome['deaths']} killed"
+        + (f" (the trigger's own {own} not included)." if own else ".")
+    )

@@ -144,7 +144,7 @@ def test_sweep_results_do_not_depend_on_the_number_of_workers() -> None:
     ticks: list[int] = []
     one = run_sweep(DUEL, params, **kw, on_point=ticks.append)  # type: ignore[arg-type]
     two = run_sweep(DUEL, params, **kw, workers=2)  # type: ignore[arg-type]
-    assert sum(ticks) == 4
+    assert sum(ticks) == 4 + 1 + 2  # the design, the scenario, the parameter at each bound
     for key in one.y:
         assert np.array_equal(one.y[key], two.y[key])
 
@@ -152,3 +152,21 @@ def test_sweep_results_do_not_depend_on_the_number_of_workers() -> None:
 def test_a_bad_path_is_reported_before_any_simulation() -> None:
     with pytest.raises(ScenarioError):
         run_sweep(DUEL, [Param("actors.NOBODY.resolve", 0, 1)], Design.LHS, 4, 10)
+
+
+def test_the_tornado_is_centred_on_the_scenario_and_ordered_by_the_index() -> None:
+    """Issue 13: the bars start from the scenario's own outcome (not the mean of the design
+    points) and list the parameters in the order of the index shown beside them."""
+    from escalade.analysis.sensitivity import RANKED_BY, simulate_point
+
+    params = [Param("actors.RED.resolve", 0.2, 1.0), Param("model.war_cost", 5.0, 60.0)]
+    s = run_sweep(DUEL, params, Design.MORRIS, samples=4, runs_per_point=30, seed=6)
+    assert s.centre == simulate_point(DUEL, {}, 30, 6, None)
+    low = simulate_point(DUEL, {"actors.RED.resolve": 0.2}, 30, 6, None)
+    for key, bars in tornado(s).items():
+        assert all(b.baseline == s.centre[key] for b in bars)
+        bar = next(b for b in bars if b.param == "actors.RED.resolve")
+        assert bar.low_mean == low[key]
+        index = {str(r["param"]): float(r[RANKED_BY[s.design]]) for r in s.indices[key]}
+        ranked = [index[b.param] for b in bars]
+        assert ranked == sorted(ranked, reverse=True), key

@@ -67,3 +67,20 @@ def test_unknown_experiment_exits_2(app: typer.Typer, store: tuple[Path, str]) -
     res = run(app, "nope", "--store", str(store[0]))
     assert res.exit_code == 2
     assert "no experiment 'nope'" in res.output and "Traceback" not in res.output
+
+
+def test_the_report_opens_with_a_headline_and_defines_its_outcomes(
+    app: typer.Typer, store: tuple[Path, str], tmp_path: Path
+) -> None:
+    from escalade.outcomes import BY_NAME
+
+    path, exp_id = store
+    out = tmp_path / "h.html"
+    assert run(app, exp_id, "--store", str(path), "--out", str(out)).exit_code == 0
+    html = out.read_text(encoding="utf-8")
+    head = html.index('class="headline"')
+    assert "Within 30 days of the trigger (duel, 120 runs)" in html[head:]
+    assert head < html.index("95% Wilson")  # the sentence comes before the tables
+    for col in ("first_war_day", "first_direct_day", "deaths"):
+        assert BY_NAME[col].label in html
+    assert "the trigger&#x27;s own deaths" in html or "the trigger's own deaths" in html

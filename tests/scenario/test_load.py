@@ -151,7 +151,7 @@ def test_override_of_a_misspelt_path_is_reported_with_a_suggestion(write) -> Non
 def test_override_into_a_missing_list_item_is_refused(write) -> None:
     with pytest.raises(ScenarioError) as info:
         load_scenario(write(BASE), {"relations.3.defend": 0.5})
-    assert "override path not found at '3'" in str(info.value)
+    assert "no item '3' in relations" in str(info.value)
 
 
 def test_override_creates_an_optional_block(write) -> None:

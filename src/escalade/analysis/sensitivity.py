@@ -180,6 +180,16 @@ class Sweep:
     x: np.ndarray
     y: dict[str, np.ndarray]
     indices: dict[str, list[dict[str, float | str]]] = field(default_factory=dict)
+    centre: dict[str, float] | None = None
+    """The outcomes at the scenario's own values (no swept parameter changed)."""
+    one_at_a_time: list[tuple[dict[str, float], dict[str, float]]] | None = None
+    """Per parameter, the outcomes with it alone at its low and at its high bound (the others
+    at the scenario's own values): the tornado's bars."""
+    labels: dict[str, str] = field(default_factory=dict)
+    """Readable names of parameters (e.g. the lever a path belongs to), by path."""
+
+    def label(self, path: str) -> str:
+        return self.labels.get(path, path)
 
     @property
     def points(self) -> int:
@@ -200,6 +210,8 @@ class Sweep:
             "outcomes": OUTCOMES,
             "indices": self.indices,
             "tornado": {k: [t.as_dict() for t in v] for k, v in tornado(self).items()},
+            "centre": self.centre,
+            "labels": self.labels,
             "points": [
                 {
                     "x": {p.path: p.value(v) for p, v in zip(self.params, row, strict=True)},
@@ -223,12 +235,15 @@ def run_sweep(
     x: np.ndarray | None = None,
     workers: int | None = 1,
     scheduler: str | None = None,
+    analysed: bool = True,
 ) -> Sweep:
     """Simulate every design point (same seed and run ids at each) and analyse the outcomes.
 
     The points run on ``workers`` local processes (None: the CPUs available) or the Dask
     cluster at ``scheduler`` (:class:`escalade.executor.Executor`); the results do not depend
     on where. ``x`` gives the design matrix directly (else it is drawn from ``design``).
+    ``analysed=False`` skips the indices and the tornado's points (only the design's outcomes,
+    e.g. for scenario discovery).
     """
     if runs_per_point < 1:
         raise ValueError(f"runs per point must be at least 1, got {runs_per_point}")
@@ -241,6 +256,11 @@ def run_sweep(
         for v in (p.low, p.high):
             load_scenario(spec, {**base, p.path: p.value(v)})
     jobs = [{**base, **{p.path: p.value(v) for p, v in zip(params, row, strict=True)}} for row in x]
+    # The tornado's points: the scenario itself, then each parameter alone at each bound.
+    if analysed:
+        jobs.append(base)
+        for p in params:
+            jobs += [{**base, p.path: p.value(p.low)}, {**base, p.path: p.value(p.high)}]
     results: list[dict[str, float] | None] = [None] * len(jobs)
     with Executor(worker_count(workers, len(jobs)), scheduler) as ex:
         item = partial(_point_item, spec, runs_per_point, seed, days)
@@ -248,7 +268,9 @@ def run_sweep(
             results[i] = y
             if on_point is not None:
                 on_point(1)
-    ys = {k: [r[k] for r in results if r is not None] for k in OUTCOMES}
+    design_y = results[: len(x)]
+    extra = [r for r in results[len(x) :] if r is not None]
+    ys = {k: [r[k] for r in design_y if r is not None] for k in OUTCOMES}
     name = load_scenario(spec, base or None).name
     sweep = Sweep(
         name,
@@ -261,7 +283,11 @@ def run_sweep(
         x,
         {k: np.asarray(v) for k, v in ys.items()},
     )
+    if not analysed:
+        return sweep
     sweep.indices = analyse(sweep)
+    sweep.centre = extra[0]
+    sweep.one_at_a_time = [(extra[1 + 2 * i], extra[2 + 2 * i]) for i in range(len(params))]
     return sweep
 
 
@@ -356,16 +382,28 @@ class Swing:
         }
 
 
-def tornado(sweep: Sweep, quarter: float = 0.25) -> dict[str, list[Swing]]:
-    """Per outcome, each parameter's swing (widest first): a tornado chart's bars.
+RANKED_BY = {Design.SOBOL: "ST", Design.MORRIS: "mu_star", Design.LHS: "S1", Design.GRID: "S1"}
+"""The index that orders the tornado's bars and the index tables (so the two agree)."""
 
-    A point counts as "low" for parameter i when x_i lies in the bottom ``quarter`` of its
-    range, "high" in the top one. With a grid or Morris design the extreme levels qualify.
+
+def tornado(sweep: Sweep, quarter: float = 0.25) -> dict[str, list[Swing]]:
+    """Per outcome, each parameter's swing: a tornado chart's bars, in the order of the
+    design's sensitivity index (:data:`RANKED_BY`, largest first; then widest swing).
+
+    The bars are centred on the scenario's own outcome: each is the outcome with that
+    parameter alone at its low and at its high bound, the others at the scenario's values,
+    simulated with the same seed and run ids (``sweep.one_at_a_time``). A sweep without those
+    points (built by hand) falls back to the design's points: "low" for parameter i when x_i
+    lies in the bottom ``quarter`` of its range, "high" in the top one, centred on their mean.
     """
     out: dict[str, list[Swing]] = {}
     for key, y in sweep.y.items():
         swings = []
         for i, p in enumerate(sweep.params):
+            if sweep.one_at_a_time is not None and sweep.centre is not None:
+                lo_y, hi_y = sweep.one_at_a_time[i]
+                swings.append(Swing(p.path, lo_y[key], hi_y[key], sweep.centre[key]))
+                continue
             u = (sweep.x[:, i] - p.low) / (p.high - p.low)
             lo, hi = u <= quarter + 1e-9, u >= 1 - quarter - 1e-9
             swings.append(
@@ -376,5 +414,17 @@ def tornado(sweep: Sweep, quarter: float = 0.25) -> dict[str, list[Swing]]:
                     float(y.mean()),
                 )
             )
-        out[key] = sorted(swings, key=lambda s: -s.width if math.isfinite(s.width) else 0.0)
+        rank = {
+            str(r["param"]): _finite(r.get(RANKED_BY[sweep.design], 0.0))
+            for r in sweep.indices.get(key, [])
+        }
+        out[key] = sorted(
+            swings,
+            key=lambda s: (-rank.get(s.param, 0.0), -s.width if math.isfinite(s.width) else 0.0),
+        )
     return out
+
+
+def _finite(value: Any) -> float:
+    f = float(value)
+    return f if math.isfinite(f) else 0.0

@@ -2,7 +2,8 @@
 
 Examples::
 
-    escalade compare april-2024 --set statements.0.strength=0 --runs 2000
+    escalade compare april-2024 --lever no_us_restraint --runs 2000
+    escalade compare april-2024 --set statements.us_no_offensive.strength=0 --runs 2000
     escalade compare april-2024 my-variant.yaml --runs 2000 --seed 3 --json
 
 Both arms are simulated with the same seed and the same run ids, so run K draws the same
@@ -19,12 +20,16 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from escalade.analysis.briefing import definitions
 from escalade.analysis.compare import Difference, compare
 from escalade.api import simulate
 from escalade.budget import MAX_RUNS_IN_MEMORY
 from escalade.cli_common import (
+    AddOpt,
     DaysOpt,
+    DropOpt,
     JsonOpt,
+    LeverOpt,
     ScenarioArg,
     SeedOpt,
     console,
@@ -32,6 +37,7 @@ from escalade.cli_common import (
     user_errors,
     with_progress,
 )
+from escalade.outcomes import THRESHOLDS
 from escalade.scenario.schema import Scenario
 
 SetAOpt = Annotated[
@@ -93,6 +99,9 @@ def compare_cmd(
     set_a: SetAOpt = None,
     set_b: SetBOpt = None,
     sets: SetOpt = None,
+    adds: AddOpt = None,
+    drops: DropOpt = None,
+    levers: LeverOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Compare two scenarios, or one with and without overrides, run by run (B − A).
@@ -104,12 +113,12 @@ def compare_cmd(
     """
     with user_errors():
         overrides_b = (set_b or []) + (sets or [])
-        if scenario_b is None and not overrides_b and not set_a:
+        if scenario_b is None and not (overrides_b or set_a or adds or drops or levers):
             raise ValueError(
                 "nothing to compare: give a second scenario, or overrides with --set path=value"
             )
         arm_a: Scenario = load(scenario_a, set_a)
-        arm_b: Scenario = load(scenario_b or scenario_a, overrides_b)
+        arm_b: Scenario = load(scenario_b or scenario_a, overrides_b, adds, drops, levers)
 
         ens = with_progress(
             2 * runs,
@@ -122,7 +131,13 @@ def compare_cmd(
         watch = arm_a.model.combat_watch or arm_b.model.combat_watch
         rows = compare(ens[0].outcomes, ens[1].outcomes, paired=True, watch=watch)
     desc_a = scenario_a + "".join(f" {s}" for s in set_a or [])
-    desc_b = (scenario_b or scenario_a) + "".join(f" {s}" for s in overrides_b)
+    changes_b = (
+        [f"--lever {x}" for x in levers or []]
+        + [f"--drop {x}" for x in drops or []]
+        + [f"--add {x}" for x in adds or []]
+        + overrides_b
+    )
+    desc_b = (scenario_b or scenario_a) + "".join(f" {s}" for s in changes_b)
     if as_json:
         sys.stdout.write(
             json.dumps(
@@ -132,6 +147,9 @@ def compare_cmd(
                         "scenario": arm_b.name,
                         "spec": scenario_b or scenario_a,
                         "overrides": overrides_b,
+                        "levers": levers or [],
+                        "add": adds or [],
+                        "drop": drops or [],
                     },
                     "runs": runs,
                     "seed": seed,
@@ -146,6 +164,8 @@ def compare_cmd(
     console.print(f"[bold]A:[/bold] {desc_a}", highlight=False)
     console.print(f"[bold]B:[/bold] {desc_b}", highlight=False)
     console.print(render(rows, f"B − A, {runs:,} paired runs, seed {seed}"))
+    for line in definitions(tuple(c for c in THRESHOLDS.values() if c != "first_combat_day")):
+        console.print(f"  [dim]{line}[/dim]", highlight=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -20,7 +20,7 @@ from escalade.cli_common import (
     user_errors,
 )
 from escalade.engine.decision import NO_ACTION, Situation, option_choice
-from escalade.narrative import narrative
+from escalade.narrative import closing, narrative
 from escalade.policies.human import Human
 from escalade.policies.retaliation import CalibratedRetaliation
 from escalade.scenario.schema import Role, Scenario
@@ -49,11 +49,27 @@ def options(situation: Situation, row: int) -> list[tuple[int, bool, bool, float
     ]
 
 
+HELP = (
+    "Type the number of a choice (0 waits). '?' shows this help, the rungs of the ladder and "
+    "the model's advice; 'q' hands your actor to the model for the rest of the crisis and "
+    "shows the story (so does Ctrl-C)."
+)
+
+
 def asker(scenario: Scenario, actor: str) -> Human:
-    """A :class:`Human` policy that asks at the terminal."""
+    """A :class:`Human` policy that asks at the terminal.
+
+    A choice is a number, asked again until it is one on the list; ``?`` prints help, the
+    ladder and the model's advice; ``q`` (or Ctrl-C) hands the actor to the model, which then
+    takes its most likely choice each day, so the story always runs to its end."""
+    handed_over = {"yes": False}
 
     def ask(situation: Situation, row: int) -> tuple[int, bool, bool]:
         p = situation.params
+        choices = options(situation, row)
+        if handed_over["yes"]:
+            best = max(range(len(choices)), key=lambda i: choices[i][4])
+            return choices[best][0], choices[best][1], choices[best][2]
         day = situation.day
         date = scenario.start + dt.timedelta(days=day)
         target = p.actors[int(situation.target[row])]
@@ -64,7 +80,6 @@ def asker(scenario: Scenario, actor: str) -> Human:
             f"blow against you was rung {situation.received_rung[row]}.",
             highlight=False,
         )
-        choices = options(situation, row)
         table = Table("#", "choice", "rung", "how", "utility", "model would")
         for i, (k, warned, denied, u, prob) in enumerate(choices):
             label = "wait" if k == NO_ACTION else p.catalog.names[k].replace("_", " ")
@@ -72,11 +87,31 @@ def asker(scenario: Scenario, actor: str) -> Human:
             how = "telegraphed" if warned else "unacknowledged" if denied else ""
             table.add_row(str(i), label, rung, how, f"{u:+.2f}", f"{prob:.0%}")
         console.print(table)
-        pick = typer.prompt("Your choice", default=0, type=int)
-        if not 0 <= pick < len(choices):
-            console.print(f"No option {pick}: you wait.")
-            pick = 0
-        return choices[pick][0], choices[pick][1], choices[pick][2]
+        while True:
+            try:
+                raw = typer.prompt("Your choice (number, ? for help, q to hand over)", default="0")
+            except (KeyboardInterrupt, typer.Abort, EOFError):
+                raw = "q"
+            answer = str(raw).strip().lower()
+            if answer == "?":
+                console.print(HELP, highlight=False)
+                for step in scenario.ladder:
+                    console.print(f"  rung {step.level}: {step.name}", highlight=False)
+                best = max(range(len(choices)), key=lambda i: choices[i][4])
+                console.print(f"The model would most likely choose {best}.", highlight=False)
+                continue
+            if answer == "q":
+                console.print("The model plays your actor from here on.", highlight=False)
+                handed_over["yes"] = True
+                best = max(range(len(choices)), key=lambda i: choices[i][4])
+                return choices[best][0], choices[best][1], choices[best][2]
+            if answer.isdigit() and int(answer) < len(choices):
+                pick = int(answer)
+                return choices[pick][0], choices[pick][1], choices[pick][2]
+            console.print(
+                f"'{raw}' is not a choice: type a number from 0 to {len(choices) - 1}, ? or q.",
+                highlight=False,
+            )
 
     return Human(ask)
 
@@ -115,10 +150,7 @@ def play(
     for line in narrative(batch.events, sc):
         console.print(line, highlight=False)
     out = batch.outcomes.to_pylist()[0]
-    console.print(
-        f"[bold]Highest rung:[/bold] {out['max_rung']}  [bold]ended:[/bold] "
-        f"{out['ended']} (day {out['end_day']})  [bold]deaths:[/bold] {out['deaths']}"
-    )
+    console.print(f"[bold]{closing(out, batch.events)}[/bold]", highlight=False)
 
 
 def register(app: typer.Typer) -> None:

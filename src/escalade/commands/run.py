@@ -8,12 +8,24 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.table import Table
 
+from escalade.analysis.briefing import (
+    HEADLINE_COLUMNS,
+    Driver,
+    definitions,
+    drivers,
+    headline,
+    points,
+)
 from escalade.analysis.stats import summary
 from escalade.budget import DEFAULT_CHUNK, MAX_RUNS, MAX_SEED, MEMORY_FRACTION, parse_memory
 from escalade.cli_common import (
+    AddOpt,
     DaysOpt,
+    DropOpt,
     JsonOpt,
+    LeverOpt,
     OverlayOpt,
     SchedulerOpt,
     SetOpt,
@@ -26,6 +38,7 @@ from escalade.cli_common import (
     read_overrides,
     summary_table,
     user_errors,
+    with_progress,
 )
 from escalade.commands.experiments import (
     DEFAULT_STORE_PATH,
@@ -34,6 +47,9 @@ from escalade.commands.experiments import (
     store_flag,
 )
 from escalade.ensemble import DEFAULT_RUNS, EnsembleError, run_experiment
+from escalade.outcomes import BY_NAME
+from escalade.scenario.load import load_scenario_text
+from escalade.scenario.schema import Scenario
 from escalade.store import Store
 
 
@@ -60,6 +76,9 @@ def run(
     ] = None,
     days: DaysOpt = None,
     sets: SetOpt = None,
+    adds: AddOpt = None,
+    drops: DropOpt = None,
+    levers: LeverOpt = None,
     overlay: OverlayOpt = None,
     workers: WorkersOpt = None,
     chunk_size: Annotated[
@@ -85,6 +104,23 @@ def run(
         typer.Option("--resume", help="Finish an interrupted experiment (id or unique prefix)"),
     ] = None,
     store: StoreOpt = DEFAULT_STORE_PATH,
+    with_drivers: Annotated[
+        bool,
+        typer.Option(
+            "--drivers",
+            help="Also measure what moves the answer: each declared lever's paired effect on "
+            "P(sustained war) and P(direct exchange) (escalade levers SCENARIO lists them)",
+        ),
+    ] = False,
+    drivers_runs: Annotated[
+        int | None,
+        typer.Option(
+            "--drivers-runs",
+            help="Runs per arm for --drivers (default: the experiment's runs, at most 2,000)",
+            min=2,
+            max=MAX_RUNS,
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Simulate an ensemble into the experiment store and print its summary.
@@ -106,7 +142,7 @@ def run(
     with user_errors():
         if scenario is None and resume is None:
             raise ValueError("give a scenario (a file or a built-in name), or --resume ID")
-        overrides, ov = read_overrides(overlay, sets)
+        overrides, ov = read_overrides(overlay, sets, adds, drops, levers, scenario)
         budget = parse_memory(memory) if memory is not None else None
         if scheduler is not None and workers is not None:
             err.print("note: --workers is ignored with --scheduler (the cluster has its own)")
@@ -140,9 +176,20 @@ def run(
         outcomes = exp.outcomes(columns=SUMMARY_COLUMNS)
     result = summary(outcomes, top=len(exp.scenario.ladder) - 1)
     m = exp.manifest
+    found: list[Driver] = []
+    if with_drivers:
+        with user_errors():
+            found = _drivers(m, exp.scenario, drivers_runs)
+        result["drivers"] = [d.as_dict() for d in found]
     if as_json:
         _write_json(exp.store, m, result)
         return
+    horizon = m.get("days") or exp.scenario.horizon_days
+    console.print(headline(result, m["scenario_name"], int(horizon)), highlight=False)
+    for line in definitions():
+        console.print(f"  [dim]{line}[/dim]", highlight=False)
+    if with_drivers:
+        console.print(drivers_table(found, m["scenario_name"]))
     console.print(
         summary_table(result, f"{m['scenario_name']}: {m['runs']:,} runs, seed {m['seed']}")
     )
@@ -156,6 +203,39 @@ def run(
         soft_wrap=True,
         markup=False,
     )
+
+
+def _drivers(m: dict[str, Any], scenario: Scenario, runs: int | None) -> list[Driver]:
+    """Each declared lever's paired effect, on the experiment's scenario and overrides."""
+    n = runs or min(int(m["runs"]), 2000)
+    if not scenario.levers:
+        err.print(f"scenario '{scenario.name}' declares no levers: no drivers to measure")
+        return []
+    total = n * (len(scenario.levers) + 1)
+    base = dict(m.get("overrides") or {})
+
+    def with_lever(extra: dict[str, Any]) -> Scenario:
+        return load_scenario_text(m["scenario_yaml"], m["scenario_source"], {**base, **extra})
+
+    return with_progress(
+        total,
+        f"drivers: {len(scenario.levers)} levers × {n:,} paired runs",
+        lambda tick: drivers(scenario, n, int(m["seed"]), m.get("days"), with_lever, tick),
+    )
+
+
+def drivers_table(found: list[Driver], name: str) -> Table:
+    """What moves it: each lever's paired effect, in percentage points with 95% intervals."""
+    table = Table(title=f"What moves it ({name}): with the lever − without, paired runs")
+    table.add_column("lever", no_wrap=True)
+    cols = HEADLINE_COLUMNS[::-1]  # war first: the rows are sorted by it
+    for col in cols:
+        table.add_column(BY_NAME[col].short + ", 95%", justify="right", no_wrap=True)
+    for d in found:
+        table.add_row(d.lever, *(points(d.effects[c]) for c in cols))
+    table.caption = "\n".join(f"{d.lever}: {d.description}" for d in found)
+    table.caption_justify = "left"
+    return table
 
 
 def _stopped(store: Path, started: dict[str, Any], why: str) -> None:

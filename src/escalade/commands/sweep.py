@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -22,6 +22,7 @@ from escalade.analysis.sensitivity import (
     DEFAULT_SAMPLES,
     OUTCOMES,
     Design,
+    Param,
     design_points,
     parse_param,
     run_sweep,
@@ -29,16 +30,19 @@ from escalade.analysis.sensitivity import (
 )
 from escalade.budget import MAX_RUNS_IN_MEMORY
 from escalade.cli_common import (
+    AddOpt,
     DaysOpt,
+    DropOpt,
     JsonOpt,
+    LeverOpt,
     ScenarioArg,
     SchedulerOpt,
     SeedOpt,
     SetOpt,
     WorkersOpt,
+    all_overrides,
     console,
     err,
-    parse_sets,
     user_errors,
     with_progress,
 )
@@ -52,7 +56,8 @@ def sweep_cmd(
         typer.Option(
             "--param",
             "-p",
-            help="A field to sweep: path=low:high (integer fields in whole numbers), repeatable",
+            help="A field to sweep: path=low:high (items by id, integer fields in whole "
+            "numbers), or LEVER=low:high for a lever that takes a value; repeatable",
         ),
     ],
     design: Annotated[
@@ -82,6 +87,9 @@ def sweep_cmd(
     seed: SeedOpt = 0,
     days: DaysOpt = None,
     sets: SetOpt = None,
+    adds: AddOpt = None,
+    drops: DropOpt = None,
+    levers: LeverOpt = None,
     workers: WorkersOpt = None,
     scheduler: SchedulerOpt = None,
     out: Annotated[
@@ -97,13 +105,15 @@ def sweep_cmd(
     mean deaths.
     """
     with user_errors():
-        plist = [parse_param(p) for p in params]
+        base = all_overrides(scenario, sets, adds, drops, levers)
+        labels: dict[str, str] = {}
+        plist = [_lever_param(scenario, p, base, labels) for p in params]
         n = DEFAULT_SAMPLES[design] if samples is None else samples
         x = design_points(plist, design, n, seed)
-        base = parse_sets(sets)
         result = with_progress(
-            len(x),
-            f"{design} sweep: {len(x)} points × {runs_per_point} runs",
+            len(x) + 1 + 2 * len(plist),
+            f"{design} sweep: {len(x)} points (+ {1 + 2 * len(plist)} for the tornado) × "
+            f"{runs_per_point} runs",
             lambda tick: run_sweep(
                 scenario,
                 plist,
@@ -119,6 +129,7 @@ def sweep_cmd(
                 scheduler=scheduler,
             ),
         )
+    result.labels = labels
     if out is not None:
         written = write_sweep_html(result, out)
     if as_json:
@@ -138,21 +149,39 @@ def sweep_cmd(
         cols = INDEX_COLUMNS[design]
         for c, conf in cols:
             table.add_column(c + (" ± 95%" if conf else ""), justify="right", no_wrap=True)
-        table.add_column("low → high", justify="right", no_wrap=True)
-        by_param = {s.param: s for s in swings[key]}
-        rows = sorted(result.indices[key], key=lambda r: -by_param[str(r["param"])].width)
-        for r in rows:
-            s = by_param[str(r["param"])]
+        table.add_column("at low → scenario → at high", justify="right", no_wrap=True)
+        by_param = {str(r["param"]): r for r in result.indices[key]}
+        for s in swings[key]:  # in the order of the index (the tornado's order)
+            r = by_param[s.param]
             table.add_row(
-                str(r["param"]),
+                result.label(s.param),
                 *(fmt_index(r[c], r[conf] if conf else None) for c, conf in cols),
-                f"{s.low_mean:.3f} → {s.high_mean:.3f}",
+                f"{s.low_mean:.3f} → {s.baseline:.3f} → {s.high_mean:.3f}",
             )
         console.print(table)
     if out is not None:
         console.print(f"wrote {written}", highlight=False)
     else:
         err.print("add --out sweep.html for the tornado chart", highlight=False)
+
+
+def _lever_param(scenario: str, text: str, base: dict[str, Any], labels: dict[str, str]) -> Param:
+    """``--param PATH=low:high``, or ``--param LEVER=low:high`` for a lever of the scenario
+    that takes a value (its other changes are added to ``base``)."""
+    name = text.partition("=")[0].strip()
+    if "." in name or not name:
+        return parse_param(text)
+    from escalade.simulation import load_scenario
+
+    lever = load_scenario(scenario).levers.get(name)
+    if lever is None:
+        return parse_param(text)
+    target = lever.value or next(iter(lever.changes), None)
+    if target is None:
+        raise ValueError(f"--param {name}: the lever sets no path, so it cannot be swept")
+    base.update({k: v for k, v in lever.overrides().items() if k != target})
+    labels[target] = f"{name} ({target})"
+    return parse_param(target + text[text.index("=") :])
 
 
 def register(app: typer.Typer) -> None:

@@ -126,14 +126,15 @@ def _outcome_grid(keys: list[str]) -> go.Figure:
 
 
 def tornado_chart(sweep: Sweep) -> go.Figure:
-    """Per outcome, the mean outcome with each parameter low vs high (widest bar on top)."""
+    """Per outcome, the outcome with each parameter alone at its low and high bound, centred
+    on the scenario's own value (bars in the order of the sensitivity index, largest on top)."""
     swings = tornado(sweep)
     keys = list(OUTCOMES)
     fig = _outcome_grid(keys)
     for n, key in enumerate(keys):
         row, col = n // 2 + 1, n % 2 + 1
         bars = swings[key][::-1]  # plotly draws the first category at the bottom
-        names = [s.param for s in bars]
+        names = [sweep.label(s.param) for s in bars]
         base = bars[0].baseline if bars else 0.0
         for label, attr, colour in (
             ("parameter low", "low_mean", "#2f5d8a"),
@@ -159,8 +160,8 @@ def tornado_chart(sweep: Sweep) -> go.Figure:
         fig.add_vline(x=base, line_width=1, line_color="#444", row=row, col=col)
     fig.update_layout(
         title=(
-            "Tornado: mean outcome with each parameter in the bottom (blue) vs top (red) "
-            "quarter of its range"
+            "Tornado: the outcome with each parameter alone at its low (blue) and high (red) "
+            "bound, centred on the scenario's own value; bars in the order of the index"
         ),
         barmode="overlay",
         legend={"orientation": "h", "y": -0.12},

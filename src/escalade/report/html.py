@@ -13,6 +13,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from escalade.analysis.briefing import headline
 from escalade.analysis.pathways import NO_ACTION, Move, common_pathways, describe, parse_pathway
 from escalade.analysis.stats import (
     THRESHOLDS,
@@ -27,9 +28,11 @@ from escalade.analysis.stats import (
     runs_for_half_width,
     survival_curve,
     threshold_by_days,
+    threshold_probabilities,
 )
 from escalade.api import replay
-from escalade.narrative import narrative
+from escalade.narrative import narrative, trigger_deaths
+from escalade.outcomes import BY_NAME, DISTRIBUTIONS
 from escalade.report.charts import ladder_chart, survival_chart
 from escalade.report.page import (
     Section,
@@ -144,7 +147,19 @@ def _summary_section(outcomes: pa.Table, scenario: Scenario, horizon: int) -> st
         dist_rows,
         numeric=[False] + [True] * 8,
     )
+    shown: dict[str, Any] = {
+        "runs": outcomes.num_rows,
+        "thresholds": [p.as_dict() for p in threshold_probabilities(outcomes)],
+    }
+    words = "".join(
+        f"<dt>{esc(BY_NAME[col].label)}</dt><dd>{esc(BY_NAME[col].definition)}</dd>"
+        for col in [*thresholds_of(scenario).values(), *DISTRIBUTIONS.values()]
+    )
     return (
+        f'<p class="headline"><b>{esc(headline(shown, scenario.name, horizon))}</b></p>'
+        + f"<details open><summary>What the outcomes mean</summary><dl>{words}</dl>"
+        "<p>Every outcome counts what happened after the trigger: the trigger's own deaths, "
+        "damage and rung are not included.</p></details>"
         f"<p>{outcomes.num_rows:,} runs over {horizon} days. Probabilities carry 95% Wilson "
         "score intervals (the uncertainty from a finite number of runs, not from the model's "
         "assumptions).</p>"
@@ -291,6 +306,7 @@ def _narrative_block(
     ens = replay(scenario, seed=seed, run=run, days=days)
     assert ens.events is not None
     lines = narrative(ens.events, scenario)
+    own = trigger_deaths(ens.events)
     events = ens.events.select(["kind", "rung"]).to_pylist()
     out = ens.outcomes.to_pylist()[0]
     check = ""
@@ -315,7 +331,9 @@ def _narrative_block(
     return (
         f"<h3>Run {run}: {esc(why)}</h3>"
         f'<p class="note">Highest rung {esc(out["max_rung"])}, ended {esc(out["ended"])} on day '
-        f"{esc(out['end_day'])}, {esc(out['deaths'])} killed, {len(lines)} events (strikes "
+        f"{esc(out['end_day'])}, {esc(out['deaths'])} killed after the trigger"
+        + (f" (its own {own} not included)" if own else "")
+        + f", {len(lines)} events (strikes "
         f"at rung ≥ {direct} in bold, proxy harassment in grey). Replay it with "
         f"<code>{esc(replay_command(scenario, seed, run, days, overrides))}</code>.</p>"
         f'{check}<ul class="narrative">{items}</ul>'

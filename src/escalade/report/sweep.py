@@ -42,16 +42,21 @@ def fmt_index(value: float | str, conf: float | str | None) -> str:
 def index_rows(sweep: Sweep, key: str) -> tuple[list[str], list[list[str]]]:
     """Headers and rows of the index table of one outcome (with the tornado's swing)."""
     cols = INDEX_COLUMNS[sweep.design]
-    swings = {s.param: s for s in tornado(sweep)[key]}
-    headers = ["parameter", *(c for c, _ in cols), "low → high (mean outcome)"]
+    by_param = {str(r["param"]): r for r in sweep.indices[key]}
+    headers = [
+        "parameter",
+        *(c for c, _ in cols),
+        "at low → scenario → at high" if sweep.centre else "low → high (mean outcome)",
+    ]
     rows = []
-    for r in sweep.indices[key]:
-        s = swings[str(r["param"])]
+    for s in tornado(sweep)[key]:  # the tornado's order: by the index
+        r = by_param[s.param]
+        middle = f" → {s.baseline:.3f}" if sweep.centre else ""
         rows.append(
             [
-                str(r["param"]),
+                sweep.label(s.param),
                 *(fmt_index(r[c], r[conf] if conf else None) for c, conf in cols),
-                f"{s.low_mean:.3f} → {s.high_mean:.3f}",
+                f"{s.low_mean:.3f}{middle} → {s.high_mean:.3f}",
             ]
         )
     return headers, rows

@@ -114,22 +114,29 @@ def load_scenario(spec: str | Path, overrides: dict[str, Any] | None = None) -> 
     data = read_yaml(path)
     if not overrides:
         return validate(data, str(path))
-    data = apply_overrides(data, overrides, str(path))
+    touched = resolve_overrides(data, overrides, str(path))
     try:
         scenario = validate(data, str(path))
     except ScenarioError as exc:
-        raise ScenarioError([_blame_override(p, overrides) for p in exc.problems]) from None
+        raise ScenarioError(
+            [_blame_override(p, overrides, touched) for p in exc.problems]
+        ) from None
     if scenario._origin is not None:
         scenario._origin = replace(scenario._origin, overrides=dict(overrides))
     return scenario
 
 
-def _blame_override(problem: Problem, overrides: dict[str, Any]) -> Problem:
-    """A problem in a value set by an override is reported against the override, not the file."""
-    for key in overrides:
-        if problem.path == key or problem.path.startswith(key + "."):
+def _blame_override(
+    problem: Problem, overrides: dict[str, Any], touched: dict[str, list[str]] | None = None
+) -> Problem:
+    """A problem in a value set by an override is reported against the override, not the file
+    (``touched``: the index paths each override changed, from :func:`resolve_overrides`)."""
+    for key in reversed(list(overrides)):  # a later override of a path wins
+        paths = (touched or {}).get(key, [key])
+        if any(problem.path == p or problem.path.startswith(p + ".") for p in paths):
+            flag = {"+": "--add ", "-": "--drop "}.get(key[:1], "")
             return Problem(
-                f"override {key}={overrides[key]!r}",
+                f"override {flag}{key.lstrip('+-')}={overrides[key]!r}",
                 0,
                 0,
                 problem.path,
@@ -339,35 +346,137 @@ def _expanded_size(node: Any, memo: dict[int, int]) -> int:
 
 
 def apply_overrides(data: Any, overrides: dict[str, Any], name: str) -> Any:
-    """Set ``a.b.c=value`` paths in the raw data (list items by index).
+    """Apply overrides to the raw data, in order; see :func:`resolve_overrides`."""
+    resolve_overrides(data, overrides, name)
+    return data
 
+
+def resolve_overrides(data: Any, overrides: dict[str, Any], name: str) -> dict[str, list[str]]:
+    """Apply overrides to the raw data, in order, and return the index path(s) each one
+    touched (for blaming a problem on the override that caused it).
+
+    A key ``a.b.c`` sets a value (``--set``); ``+a.b`` appends an item, or a list of items,
+    to the list at ``a.b`` (``--add``); ``-a.b.c`` removes the list item ``a.b.c``
+    (``--drop``). List items are addressed by index (``statements.0``), by id
+    (``statements.usa_restraint_isr``: the item's own id or the one derived from it, see
+    :mod:`escalade.scenario.ids`) or by name (``actors.ISR.defence.layers.arrow_3``).
     Missing mapping levels are created (``model.war_cost=30`` works on a scenario without a
-    ``model:`` block); the result is validated like any scenario, so a wrong path is reported
-    as an unknown key with a suggestion.
+    ``model:`` block); the result is validated like any scenario, so a wrong field name is
+    reported as an unknown key with a suggestion.
     """
-    for dotted, value in overrides.items():
-        node = data
+    touched: dict[str, list[str]] = {}
+    for key, value in overrides.items():
+        op, dotted = (key[0], key[1:]) if key[:1] in "+-" else ("=", key)
         parts = dotted.split(".")
+        if not dotted or not all(parts):
+            raise ScenarioError([_override_problem(key, "", f"'{dotted}' is not a dotted path")])
         _known_entry(data, parts, dotted, name)
-        for part in parts[:-1]:
-            if isinstance(node, dict):
-                node = node.setdefault(part, {})
-            elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-                node = node[int(part)]
-            else:
+        if op == "+":
+            node, steps = _walk(data, parts, key, create=True)
+            last = parts[-1]
+            if not isinstance(node, dict):
+                raise ScenarioError([_override_problem(key, dotted, f"cannot add under '{last}'")])
+            target = node.setdefault(last, [])
+            if not isinstance(target, list):
                 raise ScenarioError(
-                    [Problem(name, 1, 1, dotted, f"override path not found at '{part}'")]
+                    [
+                        _override_problem(
+                            key,
+                            dotted,
+                            f"'{dotted}' is not a list",
+                            "--add adds items to a list, e.g. --add statements='{by: USA, ...}'",
+                        )
+                    ]
                 )
+            items = value if isinstance(value, list) else [value]
+            start = len(target)
+            target.extend(items)
+            base = ".".join([*steps, last])
+            touched[key] = [f"{base}.{i}" for i in range(start, len(target))]
+            continue
+        node, steps = _walk(data, parts, key, create=op == "=")
         last = parts[-1]
-        if isinstance(node, list) and last.isdigit() and int(last) < len(node):
-            node[int(last)] = value
-        elif isinstance(node, dict):
+        if isinstance(node, list):
+            idx = _index(node, parts, len(parts) - 1, key)
+            if op == "-":
+                del node[idx]
+            else:
+                node[idx] = value
+            touched[key] = [".".join([*steps, str(idx)])]
+        elif isinstance(node, dict) and op == "=":
             node[last] = value
+            touched[key] = [".".join([*steps, last])]
+        elif isinstance(node, dict) and last in node:
+            raise ScenarioError(
+                [
+                    _override_problem(
+                        key,
+                        dotted,
+                        f"'{dotted}' is not a list item",
+                        "--drop removes an item of a list, e.g. --drop statements.usa_backing_isr",
+                    )
+                ]
+            )
         else:
             raise ScenarioError(
-                [Problem(name, 1, 1, dotted, f"override path not found at '{last}'")]
+                [_override_problem(key, dotted, f"override path not found at '{last}'")]
             )
-    return data
+    return touched
+
+
+def _override_problem(key: str, path: str, message: str, hint: str = "") -> Problem:
+    flag = {"+": "--add ", "-": "--drop "}.get(key[:1], "--set ")
+    return Problem(f"override {flag}{key.lstrip('+-')}", 0, 0, "", message, hint)
+
+
+def _walk(data: Any, parts: list[str], key: str, create: bool) -> tuple[Any, list[str]]:
+    """The node holding ``parts[-1]`` and the index path to it (ids turned into indices)."""
+    node = data
+    steps: list[str] = []
+    for i, part in enumerate(parts[:-1]):
+        if isinstance(node, dict):
+            if part not in node and not create:
+                raise ScenarioError(
+                    [
+                        _override_problem(
+                            key, ".".join(parts), f"override path not found at '{part}'"
+                        )
+                    ]
+                )
+            node = node.setdefault(part, {})
+            steps.append(part)
+        elif isinstance(node, list):
+            idx = _index(node, parts, i, key)
+            node = node[idx]
+            steps.append(str(idx))
+        else:
+            raise ScenarioError(
+                [_override_problem(key, ".".join(parts), f"override path not found at '{part}'")]
+            )
+    return node, steps
+
+
+def _index(items: list[Any], parts: list[str], i: int, key: str) -> int:
+    """Index of the item ``parts[i]`` names in ``items`` (by index, id or name)."""
+    from escalade.scenario.ids import find_index, names_in
+
+    list_name = parts[i - 1] if i == 1 else None
+    part = parts[i]
+    idx = find_index(list_name, items, part)
+    if idx is not None:
+        return idx
+    where = ".".join(parts[:i])
+    names = names_in(list_name, items)
+    close = difflib.get_close_matches(part, names, n=1)
+    if close:
+        hint = f"did you mean '{close[0]}'?"
+    elif names:
+        hint = f"known: {', '.join(names)}"
+    else:
+        hint = f"give an index, 0 to {len(items) - 1}" if items else "the list is empty"
+    raise ScenarioError(
+        [_override_problem(key, ".".join(parts), f"no item '{part}' in {where}", hint)]
+    )
 
 
 CHECKED_AFTER_LOADING = (("actors", "*", "policy", "name"),)

@@ -35,6 +35,7 @@ SECTIONS: tuple[type[BaseModel], ...] = (
     schema.Statement,
     schema.Inducement,
     schema.InitialEvent,
+    schema.Lever,
     schema.Casualties,
     schema.ModelParameters,
     Rung,
@@ -66,7 +67,20 @@ got [min, mode, max] = [0.55, 0.4, 0.3]`, and exit code 2.
 
 **Overrides.** `--set path=value` on the command line (and `load_scenario(spec, overrides)`)
 sets any field by its dotted path, e.g. `--set model.war_cost=30` or
-`--set actors.IRN.resolve=0.9`; list items are addressed by index (`statements.0.strength`).
+`--set actors.IRN.resolve=0.9`. List items are addressed by id, name or index:
+`--set statements.us_no_offensive.strength=0`, `actors.ISR.defence.layers.arrow_3.stock`,
+`statements.0.strength`. `--add statements='{by: USA, kind: backing, toward: ISR}'` appends
+an item and `--drop statements.us_no_offensive` removes one.
+
+**Ids.** Statements, inducements, channels, red lines and relations carry an `id`, unique in
+its list. Left out, it is derived from the item (a statement's is `{by}_{kind}_{toward}`, e.g.
+`usa_restraint_isr`; see each section below); two items written with the same id are an
+error. Ids only name items: random draws stay keyed by position (`statements.0.strength`).
+
+**Levers.** `levers:` names interventions: a description and the changes they make
+(`changes` like `--set`, `add`, `drop`). `escalade levers SCENARIO` lists them and
+`escalade run|compare|sweep|replay SCENARIO --lever NAME[=VALUE]` applies one (see
+`docs/levers.md`).
 
 This page is generated from the code (`escalade schema --markdown`); do not edit it by hand.
 """

@@ -17,6 +17,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr,
 
 from escalade.ladder import DEFAULT_ACTIONS, DEFAULT_LADDER, ActionSpec, Rung
 from escalade.scenario.distributions import NonNegative, Param, Positive, Probability, mean_of
+from escalade.scenario.ids import DERIVED, DERIVED_FORM, ID_PATTERN, duplicate_ids, item_ids
 
 Count = Annotated[int, Field(ge=0, le=10_000_000)]
 RungLevel = Annotated[int, Field(ge=0, le=99)]
@@ -304,6 +305,12 @@ class TargetClass(Model):
 class Relation(Model):
     """Alliance, patronage or hostility between two actors."""
 
+    id: Annotated[str, Field(pattern=ID_PATTERN)] | None = Field(
+        default=None,
+        description="Name for --set/--drop and levers, unique in the list (default: "
+        + DERIVED_FORM["relations"]
+        + ")",
+    )
     kind: Literal["alliance", "patronage", "hostility"] = Field(description="Kind of relation")
     between: tuple[ActorId, ActorId] = Field(
         description="The two actors (alliance: [ally, protégé])"
@@ -321,6 +328,12 @@ class Relation(Model):
 class Channel(Model):
     """A message channel between two actors, possibly through a mediator (M4)."""
 
+    id: Annotated[str, Field(pattern=ID_PATTERN)] | None = Field(
+        default=None,
+        description="Name for --set/--drop and levers, unique in the list (default: "
+        + DERIVED_FORM["channels"]
+        + ")",
+    )
     between: tuple[ActorId, ActorId] = Field(description="The two actors it links")
     via: ActorId | None = Field(default=None, description="Mediator carrying the messages")
     delay_days: Annotated[int, Field(ge=0, le=60)] = Field(default=1, description="Days in transit")
@@ -335,6 +348,12 @@ class RedLineTrigger(Model):
 class RedLine(Model):
     """A declared threshold with its commitment (M8)."""
 
+    id: Annotated[str, Field(pattern=ID_PATTERN)] | None = Field(
+        default=None,
+        description="Name for --set/--drop and levers, unique in the list (default: "
+        + DERIVED_FORM["red_lines"]
+        + ")",
+    )
     holder: ActorId = Field(description="Actor that declared the red line")
     trigger: RedLineTrigger = Field(alias="if", description="What crosses the line")
     commits_to_rung: RungLevel = Field(description="Rung the holder has committed to answer with")
@@ -352,6 +371,12 @@ class RedLine(Model):
 class Statement(Model):
     """A restraint or backing statement by one actor about another (M7)."""
 
+    id: Annotated[str, Field(pattern=ID_PATTERN)] | None = Field(
+        default=None,
+        description="Name for --set/--drop and levers, unique in the list (default: "
+        + DERIVED_FORM["statements"]
+        + ")",
+    )
     by: ActorId = Field(description="Actor making the statement")
     kind: Literal["restraint", "backing"] = Field(
         description="restraint: will not join an offensive; backing: will defend"
@@ -367,6 +392,12 @@ class Statement(Model):
 class Inducement(Model):
     """Something on offer for restraint (M10): forfeited by striking above `above_rung`."""
 
+    id: Annotated[str, Field(pattern=ID_PATTERN)] | None = Field(
+        default=None,
+        description="Name for --set/--drop and levers, unique in the list (default: "
+        + DERIVED_FORM["inducements"]
+        + ")",
+    )
     to: ActorId = Field(description="Actor offered the inducement")
     kind: str = Field(description="e.g. gaza_ceasefire, nuclear_talks")
     value: NonNegative = Field(
@@ -631,6 +662,44 @@ class ModelParameters(Model):
     )
 
 
+LeverName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+
+
+class Lever(Model):
+    """A named intervention: what it means in words and the changes it makes to the scenario.
+
+    ``escalade levers SCENARIO`` lists them; ``run``, ``compare`` and ``sweep`` apply one with
+    ``--lever NAME`` (``--lever NAME=VALUE`` puts VALUE at the path named by ``value``)."""
+
+    description: str = Field(description="The intervention in words, for tables and reports")
+    changes: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Fields it sets: dotted path (items by id) -> value, like --set",
+    )
+    add: dict[str, list[dict[str, Any]]] = Field(
+        default_factory=dict, description="Items it appends: list path -> items, like --add"
+    )
+    drop: list[str] = Field(
+        default_factory=list, description="Items it removes: paths by id, like --drop"
+    )
+    value: str | None = Field(
+        default=None,
+        description="Path that --lever NAME=VALUE sets (default: the first path of changes)",
+    )
+
+    def overrides(self, value: Any = None) -> dict[str, Any]:
+        """The lever as overrides (see :func:`escalade.scenario.load.apply_overrides`)."""
+        out: dict[str, Any] = {f"-{path}": True for path in self.drop}
+        out.update({f"+{path}": list(items) for path, items in self.add.items()})
+        out.update(self.changes)
+        if value is not None:
+            target = self.value or next(iter(self.changes), None)
+            if target is None:
+                raise ValueError("this lever sets no path, so it takes no value")
+            out[target] = value
+        return out
+
+
 @dataclass(frozen=True)
 class Origin:
     """The file a scenario was read from, the positions of the fields checked after loading
@@ -681,6 +750,10 @@ class Scenario(Model):
     )
     model: ModelParameters = Field(
         default_factory=ModelParameters, description="Mechanism parameters (see docs/model/)"
+    )
+    levers: dict[LeverName, Lever] = Field(
+        default_factory=dict,
+        description="Named interventions (escalade levers SCENARIO; run --lever NAME)",
     )
     _origin: Origin | None = PrivateAttr(default=None)
     """Where the scenario was read from, to locate problems found after loading."""
@@ -776,9 +849,22 @@ class Scenario(Model):
         dupes = {n for n in names if names.count(n) > 1}
         if dupes:
             problems.append(f"actions: duplicate action names {sorted(dupes)}")
+        problems += self._name_items()
         if problems:
             raise ValueError("\n".join(problems))
         return self
+
+    def _name_items(self) -> list[str]:
+        """Give every statement, inducement, channel, red line and relation its id (its own or
+        one derived from it); the ``path: message`` of each id written twice in one list."""
+        problems: list[str] = []
+        for list_name in DERIVED:
+            items = getattr(self, list_name)
+            raw = [it.model_dump(by_alias=True) for it in items]
+            problems += duplicate_ids(list_name, raw)
+            for item, name in zip(items, item_ids(list_name, raw), strict=True):
+                item.id = name
+        return problems
 
     def _rungs_set(self) -> list[tuple[str, int]]:
         """Rungs written in the scenario (not left at their defaults), with their paths."""

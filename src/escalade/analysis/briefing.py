@@ -1,0 +1,111 @@
+"""The answer an analyst can put in a briefing: one headline sentence and what moves it.
+
+:func:`headline` turns an ensemble's threshold probabilities into one sentence ("a direct
+exchange between states follows in 31% of runs (95% interval 29–33%) ..."), and
+:func:`definitions` gives the words of each outcome it names (from the outcome registry,
+:mod:`escalade.outcomes`). :func:`drivers` measures each lever a scenario declares: the
+scenario with and without the lever, run with the same seed and run ids (common random
+numbers, :mod:`escalade.analysis.compare`), and the paired difference in P(sustained war) and
+P(direct exchange) with Newcombe's paired 95% interval.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from escalade.analysis.compare import Difference, paired_proportion
+from escalade.analysis.stats import crossed
+from escalade.api import simulate
+from escalade.outcomes import BY_NAME, THRESHOLDS
+from escalade.scenario.schema import Scenario
+
+HEADLINE_COLUMNS = ("first_direct_day", "first_war_day")
+"""The thresholds the headline and the drivers table report: a direct exchange between states
+and sustained war (M12)."""
+
+
+def _pct(p: float) -> str:
+    value = 100.0 * p
+    if value == 0:
+        return "0%"
+    if value < 1:
+        return f"{value:.1f}%"
+    return f"{value:.0f}%"
+
+
+def headline(result: Mapping[str, Any], scenario: str, days: int) -> str:
+    """One sentence: the chance of a direct exchange and of sustained war within ``days``
+    days, with their 95% intervals (``result`` is :func:`escalade.analysis.stats.summary`)."""
+    by_label = {row["label"]: row for row in result["thresholds"]}
+    parts = []
+    for i, col in enumerate(HEADLINE_COLUMNS):
+        row = by_label[BY_NAME[col].label]
+        runs = " of runs" if i == 0 else ""
+        parts.append(
+            f"{BY_NAME[col].label} in {_pct(row['p'])}{runs} "
+            f"(95% interval {_pct(row['low'])}–{_pct(row['high'])})"
+        )
+    return (
+        f"Within {days} days of the trigger ({scenario}, {result['runs']:,} runs): "
+        + "; ".join(parts)
+        + "."
+    )
+
+
+def definitions(columns: tuple[str, ...] = HEADLINE_COLUMNS) -> list[str]:
+    """``label: definition`` lines for the outcomes named (from the outcome registry)."""
+    return [f"{BY_NAME[c].label}: {BY_NAME[c].definition}" for c in columns]
+
+
+@dataclass(frozen=True)
+class Driver:
+    """One lever's paired effect on the headline thresholds."""
+
+    lever: str
+    description: str
+    effects: dict[str, Difference]
+    """Outcome column -> B − A (B: with the lever)."""
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "lever": self.lever,
+            "description": self.description,
+            "effects": {col: d.as_dict() for col, d in self.effects.items()},
+        }
+
+
+def drivers(
+    scenario: Scenario,
+    runs: int,
+    seed: int,
+    days: int | None,
+    with_lever: Callable[[dict[str, Any]], Scenario],
+    on_chunk: Callable[[int], None] | None = None,
+) -> list[Driver]:
+    """Each lever ``scenario`` declares, measured by its paired effect (same seed and run ids
+    in both arms) on P(direct exchange) and P(sustained war); largest effect on war first.
+
+    ``with_lever(overrides)`` gives the scenario with a lever's overrides applied on top of
+    whatever made ``scenario`` (e.g. the experiment's own overrides)."""
+    a = simulate(scenario, runs=runs, seed=seed, days=days, on_chunk=on_chunk).outcomes
+    out = []
+    for name, lever in scenario.levers.items():
+        arm = with_lever(lever.overrides())
+        b = simulate(arm, runs=runs, seed=seed, days=days, on_chunk=on_chunk).outcomes
+        effects = {
+            col: paired_proportion(BY_NAME[col].short, crossed(a, col), crossed(b, col))
+            for col in HEADLINE_COLUMNS
+        }
+        out.append(Driver(name, lever.description, effects))
+    return sorted(out, key=lambda d: -abs(d.effects["first_war_day"].diff))
+
+
+def points(d: Difference) -> str:
+    """A paired difference in percentage points with its interval, e.g. ``-3.1 pp (-4.0 to
+    -2.2)``."""
+    return f"{100 * d.diff:+.1f} pp ({100 * d.low:+.1f} to {100 * d.high:+.1f})"
+
+
+__all__ = ["THRESHOLDS", "Driver", "definitions", "drivers", "headline", "points"]
