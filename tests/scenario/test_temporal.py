@@ -21,17 +21,7 @@ from escalade.scenario.schema import Source
 
 CUTOFF = dt.date(2024, 8, 31)
 
-_DEFENCE_ONLY = (
-    "every other number is re-sourced to the record up to Aug 2024; the late sources still listed "
-    "({}) are cited only by the defence layers and the munitions block, which are being re-sourced "
-    "with the air-defence rebuild: drop this entry when that lands"
-)
-LATE_BUILTINS = {
-    "april-2024": _DEFENCE_ONLY.format(
-        "sm3_cost, defenseone_oct1, oct26_2024, midnight_hammer, june2025_casualties"
-    ),
-    "january-2020": _DEFENCE_ONLY.format("oct26_2024, midnight_hammer, june2025_casualties"),
-}
+LATE_BUILTINS: dict[str, str] = {}
 """Built-ins known to break the rule: their test is an expected failure (strict: it must fail)."""
 
 LABEL_SOURCES: dict[str, set[str]] = {
