@@ -160,6 +160,7 @@ def compare_cmd(
                 "b": _arm(spec_b, all_overrides(spec_b, overrides_b, adds, drops, levers),
                           changes_b),
             }  # fmt: skip
+            arms["b"].update(levers=levers or [], add=adds or [], drop=drops or [])
             for arm in arms.values():  # located errors before anything is stored
                 load_scenario(arm["spec"], arm["overrides"] or None)
             ctx = analysis(st, "compare", scenario_a, arms["a"]["overrides"], seed, runs, days)
