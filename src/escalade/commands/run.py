@@ -193,7 +193,7 @@ def run(
         return
     horizon = m.get("days") or exp.scenario.horizon_days
     console.print(headline(result, m["scenario_name"], int(horizon)), highlight=False)
-    for line in definitions():
+    for line in definitions((*HEADLINE_COLUMNS, "deaths")):  # deaths: the trigger's excluded
         console.print(f"  [dim]{line}[/dim]", highlight=False)
     if with_drivers:
         console.print(drivers_table(found, m["scenario_name"]))

@@ -166,7 +166,9 @@ def _summary_section(outcomes: pa.Table, scenario: Scenario, horizon: int) -> st
         + "<h3>Casualties, damage and costs (distribution over runs)</h3>"
         + dist_table
         + '<p class="note">Quantiles describe the spread between runs; the interval of the '
-        "mean is the Student-t interval of its sampling error.</p>"
+        "mean is the Student-t interval of its sampling error. None of these numbers include "
+        "the trigger's own deaths, damage or costs; each narrative below says what the "
+        "trigger itself cost.</p>"
     )
 
 
