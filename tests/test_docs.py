@@ -12,14 +12,17 @@ The convention (docs/contributing.md repeats it for writers)
 * A ``python`` block is executed; a bare fenced block right after it is its quoted output
   (what it prints).
 * Every command of a page runs in one fresh directory of its own (so an experiment run in one
-  block is in the store of the next), in page order, in-process, with a terminal of
-  :data:`COLUMNS` columns. It must succeed, unless its quoted output starts with ``error:`` or
-  ``Usage:`` (an example of a mistake), in which case it must fail.
+  block is in the store of the next; ``docs/``, ``data/`` and ``tests/`` of the repository
+  are linked into it, so paths such as ``docs/examples/...`` work), in page order,
+  in-process, with a terminal of :data:`COLUMNS` columns. It must succeed, unless its quoted
+  output starts with ``error:``, ``Error:`` or ``Usage:`` (an example of a mistake), in which
+  case it must fail.
 * The quoted output is compared with what the command prints (stdout, then stderr) after
   normalising what changes from run to run (:func:`normalise`): experiment ids, the run's
   directory (printed as ``~/work``), durations and clock times, and runs of spaces or of
   table rules (so a wider column does not count). An experiment id quoted in an output and
-  used in a later command is replaced there by the id the test's own run produced.
+  used in a later command (whole, or its date and time as a prefix) is replaced there by the
+  id the test's own run produced.
 * A comment on the line before the block's fence changes that:
 
   ``<!-- docs-test: abridged -->``
@@ -29,6 +32,9 @@ The convention (docs/contributing.md repeats it for writers)
       The same, run with ``--runs``/``-n`` set to 200 (and ``runs=`` in Python to 200): for
       pages that quote a large ensemble. Only with ``abridged`` (the numbers would differ),
       or on a block that quotes no output (``<!-- docs-test: runs=200 -->``).
+  ``<!-- docs-test: output file=calm.yaml -->``
+      Before a ``yaml`` (or any) block: its text is written to that file in the page's
+      directory, for the commands after it to read.
   ``<!-- docs-test: skip covered-by=tests/test_store.py::test_name -->``
       Not run here (it needs a damaged store, a Ctrl-C, another user's permissions, ...):
       the test named must exist, and covers it.
@@ -65,15 +71,13 @@ PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")),
          *sorted((ROOT / "docs" / "model").glob("*.md"))]  # fmt: skip
 COLUMNS = 100
 """The terminal width the quoted outputs are written at."""
+REPO_LINKS = ("docs", "data", "tests")
+"""Folders of the repository linked into each page's directory (``docs/examples/...``)."""
 PENDING = {
     "docs/user-guide.md": "the 'Playing' section is being rewritten (issue 13, item 6)",
     "docs/ingest.md": "being edited with escalade ingest (issue 15)",
     "docs/web.md": "being written with the web interface",
     "docs/model/M6-engagement.md": "being edited with the salvo model",
-    "docs/validation.md": "quotes the yardstick's 500-run outputs; not yet converted",
-    "docs/scenario-format.md": "generated reference; its examples are not yet converted",
-    "docs/performance.md": "quotes benchmark timings (make bench), not yet converted",
-    "docs/experiments.md": "quotes 2,000-run outputs and damaged stores; not yet converted",
 }
 """Pages not yet written to the convention (others are editing them): their blocks are
 checked and expected to fail (xfail, not strict), so a page is done when it is removed here."""
@@ -201,6 +205,8 @@ class Session:
     def run(self, command: str) -> tuple[int, str]:
         for quoted, real in sorted(self.ids.items(), key=lambda kv: -len(kv[0])):
             command = command.replace(quoted, real)
+        for quoted, real in self.ids.items():  # a prefix: its date and time (15 characters)
+            command = command.replace(quoted[:15], real[:15])
         args = shlex.split(command, comments=True)[1:]
         with _cwd(self.workdir):
             res = CliRunner().invoke(app, args, env={"COLUMNS": str(COLUMNS)})
@@ -227,7 +233,7 @@ def _cwd(path: Path) -> Iterator[None]:
 
 def _expects_failure(shown: list[str]) -> bool:
     first = next((s.strip() for s in shown if s.strip()), "")
-    return first.startswith(("error:", "Usage:"))
+    return first.startswith(("error:", "Error:", "Usage:"))
 
 
 def check_output(block: Block, shown: list[str], printed: str, workdir: str) -> str:
@@ -277,6 +283,8 @@ def _covered(target: str) -> str:
 def check_page(page: Path, workdir: Path, update: bool = False) -> list[str]:
     """Run every block of ``page``; the problems found (with the page's line)."""
     problems: list[str] = []
+    for name in REPO_LINKS:  # paths relative to the repository work from the page's directory
+        (workdir / name).symlink_to(ROOT / name)
     session = Session(workdir)
     rewrites: list[tuple[int, int, str]] = []  # (first line index, lines, new text)
     for block in read_blocks(page):
@@ -292,6 +300,9 @@ def check_page(page: Path, workdir: Path, update: bool = False) -> list[str]:
             why = _covered(block.options.get("covered-by", ""))
             if why:
                 problems.append(f"{block.where}: skip needs covered-by=TEST ({why})")
+            continue
+        if "file" in block.options:  # a file the page's commands read (e.g. an overlay)
+            (workdir / block.options["file"]).write_text("\n".join(block.body) + "\n")
             continue
         if block.lang == "python":
             try:
