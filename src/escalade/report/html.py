@@ -288,8 +288,14 @@ def replay_command(
     parts = ["escalade", "replay", scenario.name, "--seed", str(seed), "--run", str(run)]
     if days:
         parts += ["--days", str(days)]
-    for path, value in overrides.items():
-        parts += ["--set", shlex.quote(f"{path}={json.dumps(value, default=str)}")]
+    for path, value in overrides.items():  # -path: --drop, +path: --add (cli_common)
+        if path.startswith("-"):
+            parts += ["--drop", shlex.quote(path[1:])]
+        elif path.startswith("+"):
+            for item in value:
+                parts += ["--add", shlex.quote(f"{path[1:]}={json.dumps(item, default=str)}")]
+        else:
+            parts += ["--set", shlex.quote(f"{path}={json.dumps(value, default=str)}")]
     return " ".join(parts)
 
 
