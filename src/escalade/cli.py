@@ -56,9 +56,10 @@ def validate(file: Annotated[Path, typer.Argument(help="Scenario YAML file to ch
     """Check a scenario file: every problem in one pass (schema, references, policies, levers,
     sources), each with file:line:column, sorted by line, then their count (exit code 2)."""
     from escalade.scenario.check import all_problems
+    from escalade.simulation import check_policies
 
     with user_errors():
-        sc, problems = all_problems(file)
+        sc, problems = all_problems(file, (check_policies,))
     if problems:
         count = f"{len(problems)} problem{'s' if len(problems) > 1 else ''} in {file}"
         fail([str(p) for p in problems] + [count])

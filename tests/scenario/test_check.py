@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from escalade.cli import app
 from escalade.scenario.check import all_problems
 from escalade.scenario.load import ScenarioError, builtin_names
+from escalade.simulation import check_policies
 
 # Problems of six kinds: a bad enum in a source, a schema error that sets an actor aside, a
 # value out of range, an unknown reference, an unknown policy, an unknown source id, a
@@ -44,7 +45,7 @@ levers:
 
 def test_every_kind_of_problem_is_found_in_one_pass(write) -> None:  # type: ignore[no-untyped-def]
     path = write(BAD)
-    scenario, problems = all_problems(path)
+    scenario, problems = all_problems(path, (check_policies,))
     assert scenario is None
     got = [(p.line, p.path, p.message.split(";")[0].split(" (")[0]) for p in problems]
     assert got == [
@@ -70,7 +71,7 @@ def test_a_set_aside_list_item_does_not_shift_the_indices_reported(write) -> Non
     text = BAD.replace(
         "statements:\n", "statements:\n  - {by: ISR, kind: nonsense_kind_with_no_default}\n"
     )
-    _, problems = all_problems(write(text))
+    _, problems = all_problems(write(text), (check_policies,))
     paths = [p.path for p in problems]
     # The broken first statement is set aside; the others keep their own indices (1, 2).
     assert "statements.1.strength" in paths and "statements.2.toward" in paths
@@ -93,7 +94,7 @@ def test_a_yaml_syntax_error_stops_it_with_its_position(write) -> None:  # type:
 
 @pytest.mark.parametrize("name", builtin_names())
 def test_the_builtins_have_no_problem(name: str) -> None:
-    scenario, problems = all_problems(name)
+    scenario, problems = all_problems(name, (check_policies,))
     assert problems == [] and scenario is not None and scenario.name == name
 
 

@@ -5,7 +5,8 @@ references, which hide the unknown policies and the levers that fail. :func:`all
 goes on: after each pass it sets aside what was wrong (an optional field goes back to its
 default; an item missing a required field, or of the wrong shape, leaves its list or mapping)
 and validates again, until the rest of the file validates; then it checks the policy names,
-applies each lever, and checks that every ``source:`` names a declared source. Problems are
+applies each lever, and checks that every ``source:`` names a declared source (and runs the
+checks it is given, e.g. the policy names'). Problems are
 located in the file as written (list items set aside do not shift the indices reported), and
 a problem that only follows from something set aside (a reference to an actor whose entry
 was invalid) is not reported twice. Only a YAML syntax error stops it: nothing past it can be
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -35,12 +37,16 @@ from escalade.scenario.schema import Scenario
 Steps = tuple[Any, ...]
 
 
-def all_problems(spec: str | Path) -> tuple[Scenario | None, list[Problem]]:
+def all_problems(
+    spec: str | Path, checks: Sequence[Callable[[Scenario], None]] = ()
+) -> tuple[Scenario | None, list[Problem]]:
     """The scenario (None if it does not validate) and every problem found in its file,
-    sorted by line and column. A YAML syntax error or an unreadable file is a
-    :class:`ScenarioError` (nothing else can be checked)."""
+    sorted by line and column. ``checks`` run on the scenario once the rest validates and
+    raise :class:`ScenarioError` with what they find (``escalade validate`` passes the policy
+    names' check, :func:`escalade.simulation.check_policies`, which this package cannot
+    import). A YAML syntax error or an unreadable file is a :class:`ScenarioError` (nothing
+    else can be checked)."""
     from escalade.scenario.levers import lever_problems
-    from escalade.simulation import check_policies
 
     path = resolve_source(spec)
     name = str(path)
@@ -70,10 +76,11 @@ def all_problems(spec: str | Path) -> tuple[Scenario | None, list[Problem]]:
             if not any(_set_aside(work, _steps(p.path), renumbered, dropped) for p in exc.problems):
                 break
     if scenario is not None:
-        try:
-            check_policies(scenario)
-        except ScenarioError as exc:
-            note(exc.problems)
+        for check in checks:
+            try:
+                check(scenario)
+            except ScenarioError as exc:
+                note(exc.problems)
         note(lever_problems(path, scenario, work))
     reported = {p.path for p in found.values()}
     note([p for p in source_problems(data, name) if p.path not in reported])
