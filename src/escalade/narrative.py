@@ -64,6 +64,8 @@ def event_sentence(ev: dict[str, object], scenario: Scenario) -> str:
         return f"{who} accepts {target}'s declaration that the round is over."
     if kind == "ceasefire":
         return f"A cease-fire is brokered by {who}."
+    if kind == "mediation":
+        return f"{who} brokers an end to the round."
     if kind == "end":
         reasons = {
             1: "The crisis goes quiet.",

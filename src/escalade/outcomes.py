@@ -168,8 +168,9 @@ OUTCOMES: tuple[Outcome, ...] = (
         pa.string(),
         "category",
         "How the run stood at its end: quiet (every grievance between states calm for "
-        "model.quiet_days, proxy fronts aside), ceasefire (brokered by a mediator, in peace "
-        "or in war), war (still at war at the horizon), or ongoing.",
+        "model.quiet_days, proxy fronts aside, or a calm round closed by a mediator), "
+        "ceasefire (a war ended by a mediator's cease-fire), war (still at war at the "
+        "horizon), or ongoing.",
     ),
     Outcome(
         "war_days",
