@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from escalade.game import Game, GameError, Turn, is_game_file
+from escalade.game import Game, GameError, Turn, briefing, is_game_file
 from escalade.narrative import closing, narrative
 from escalade.simulation import run_batch
 
@@ -97,6 +97,27 @@ def test_the_briefing_tells_what_happened_since_the_last_decision() -> None:
     assert turn is not None and turn.day > 0
     assert not any("targeted killing abroad" in line for line in turn.briefing)
     assert any("threaten against Israel" in line for line in turn.briefing)
+
+
+def test_others_messages_through_a_channel_stay_private_and_public_ones_are_told() -> None:
+    game = new(days=3)
+    events = game._state().events  # the trigger, as a row to copy
+    row = events.to_pylist()[0]
+    message = {**row, "kind": "warning", "action": "symbolic_strike", "warning_days": 2}
+    rows = [
+        {**message, "actor": "USA", "target": "ISR"},  # a direct USA-ISR channel: private
+        {**message, "actor": "ISR", "target": "HEZ"},  # no ISR-HEZ channel: public
+        {**message, "actor": "ISR", "target": "IRN", "channel": "TUR"},  # to IRN itself
+    ]
+    table = events.from_pylist(rows, schema=events.schema)
+    told = " ".join(briefing(table, game.scenario, "IRN", 2))
+    assert "United States signals" not in told
+    assert "Israel signals publicly a coming symbolic strike against Hezbollah" in told
+    assert "Israel signals through Turkey" in told
+    assert (
+        "nothing has happened so far"
+        in briefing(table.slice(0, 0), game.scenario, "IRN", 0, True)[0]
+    )
 
 
 def test_a_player_may_choose_another_open_target() -> None:

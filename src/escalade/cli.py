@@ -158,7 +158,7 @@ def replay_cmd(
 
 def replay_game(path: Path, as_json: bool) -> None:
     """Tell a saved game: its story (``--json``: the game file's data, outcome and events)."""
-    from escalade.game import Game
+    from escalade.game import Game, decisions
 
     game = Game.load(path)
     if as_json:
@@ -178,7 +178,7 @@ def replay_game(path: Path, as_json: bool) -> None:
     sc = game.scenario
     console.print(
         f"[bold]{sc.title or sc.name}[/bold] — a game of run {game.run}, seed {game.seed}: "
-        f"{', '.join(game.players)} played by people ({len(game.decisions)} decisions)",
+        f"{', '.join(game.players)} played by people ({decisions(len(game.decisions))})",
         highlight=False,
     )
     print_story(game.story())

@@ -156,8 +156,8 @@ class Game:
     levers: list[str] = field(default_factory=list)
     decisions: list[Decision] = field(default_factory=list)
     handed_over: list[str] = field(default_factory=list)
-    scenario: Scenario = field(init=False, repr=False)
-    _replay: _Replay | None = field(default=None, init=False, repr=False)
+    scenario: Scenario = field(init=False, repr=False, compare=False)
+    _replay: _Replay | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if "builtin" in self.source:
@@ -461,18 +461,21 @@ class Game:
                 return Pick(int(c.action[row]), bool(c.warned[row]), bool(c.denied[row]))
             events = events_table(log.arrays(), p, np.array([self.run]))
             since = events.slice(marks.get(actor, 0))
-            raise _Paused(self._turn(situation, row, actor, since), events)
+            turn = self._turn(situation, row, actor, since, actor not in marks)
+            raise _Paused(turn, events)
 
         return ask
 
-    def _turn(self, situation: Situation, row: int, actor: str, since: pa.Table) -> Turn:
+    def _turn(
+        self, situation: Situation, row: int, actor: str, since: pa.Table, first: bool
+    ) -> Turn:
         day = situation.day
         return Turn(
             actor=actor,
             day=day,
             date=self.scenario.start + dt.timedelta(days=day),
             knows=knowledge(situation, row),
-            briefing=briefing(since, self.scenario, actor, day),
+            briefing=briefing(since, self.scenario, actor, day, first),
             options=options(situation, row),
         )
 
@@ -597,29 +600,37 @@ def knowledge(situation: Situation, row: int) -> dict[str, Any]:
     return out
 
 
-_PRIVATE = ("warning", "declaration")
-"""Messages only their sender and recipient (and the mediator carrying them) know of."""
+_MESSAGES = ("warning", "declaration")
+"""Messages: one sent through a channel is known only to its sender, its recipient and the
+mediator carrying it; one without a channel is public (M4)."""
 
 
-def briefing(events: pa.Table, scenario: Scenario, actor: str, day: int) -> list[str]:
-    """What ``actor`` learns of ``events`` (everything since its last decision): the dated
-    story (others' messages to third parties left out) and a line of the casualties."""
-    rows = [
-        ev
-        for ev in events.to_pylist()
-        if ev["kind"] not in _PRIVATE or actor in (ev["actor"], ev["target"], ev["channel"])
-    ]
+def briefing(
+    events: pa.Table, scenario: Scenario, actor: str, day: int, first: bool = False
+) -> list[str]:
+    """What ``actor`` learns of ``events`` (everything since its last decision, or since the
+    start on its ``first``): the dated story, others' messages through channels left out, and
+    a line of the casualties."""
+    joined = {frozenset(ch.between) for ch in scenario.channels}
+
+    def known(ev: dict[str, Any]) -> bool:
+        if ev["kind"] not in _MESSAGES or actor in (ev["actor"], ev["target"], ev["channel"]):
+            return True
+        return frozenset((ev["actor"], ev["target"])) not in joined  # public
+
+    rows = [ev for ev in events.to_pylist() if known(ev)]
     lines = narrative(pa.Table.from_pylist(rows, schema=events.schema), scenario)
     blows = [ev for ev in rows if ev["kind"] in ("trigger", "strike", "harassment")]
     suffered = sum(int(ev["deaths"]) for ev in blows if ev["target"] == actor)
     inflicted = sum(int(ev["deaths"]) for ev in blows if ev["actor"] == actor)
     date = scenario.start + dt.timedelta(days=day)
+    since = "so far" if first else "since your last decision"
     if blows:
         lines.append(
-            f"Day {day} ({date}): since your last decision {suffered} of yours killed, "
-            f"{inflicted} killed by your strikes."
+            f"Day {day} ({date}): {since}, {suffered} of yours killed, {inflicted} killed by "
+            "your strikes."
         )
-    return lines or [f"Day {day} ({date}): nothing has happened since your last decision."]
+    return lines or [f"Day {day} ({date}): nothing has happened {since}."]
 
 
 # -- reading a saved game ------------------------------------------------------------------
@@ -712,6 +723,11 @@ def _strings(items: list[Any], where: str, name: str) -> list[str]:
         if not isinstance(item, str):
             raise GameError(f"{where}: {name}.{i}: expected text, got {item!r}")
     return items
+
+
+def decisions(n: int) -> str:
+    """``1 decision``, ``2 decisions``."""
+    return f"{n} decision" + ("" if n == 1 else "s")
 
 
 def is_game_file(path: Path) -> bool:

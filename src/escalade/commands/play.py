@@ -21,7 +21,7 @@ from escalade.cli_common import (
     print_story,
     user_errors,
 )
-from escalade.game import Game, Turn
+from escalade.game import Game, Turn, decisions
 
 HELP = (
     "Type the number of a choice (0 waits) and Enter. '?' shows this help, the rungs of the "
@@ -276,7 +276,7 @@ def start(
                 "(it carries its scenario, players, seed and run)"
             )
         game = Game.load(resume)
-        console.print(f"Resuming {resume}: {len(game.decisions)} decisions made.", highlight=False)
+        console.print(f"Resuming {resume}: {decisions(len(game.decisions))} made.", highlight=False)
         return game
     if scenario is None:
         raise ValueError("play: give a SCENARIO and --as ACTOR, or --resume FILE")
@@ -289,6 +289,7 @@ def stopped(game: Game, target: Path | None) -> None:
     """Ctrl-C or the end of the input: keep the story so far and save the game."""
     path = target or default_save(game)
     game.save(path)
+    console.print()  # after the ^C or the unanswered prompt
     tell(game)
     console.print(
         f"Stopped; the game is saved to {path}: resume with 'escalade play --resume {path}'.",
