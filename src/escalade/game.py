@@ -32,7 +32,14 @@ from escalade.analysis.stats import proportion
 from escalade.budget import MAX_RUNS, MAX_SEED
 from escalade.engine.choices import appraisal_against, open_targets
 from escalade.engine.compiled import ROLES
-from escalade.engine.decision import NO_ACTION, TELEGRAPHED, UNACKNOWLEDGED, VARIANTS, Situation
+from escalade.engine.decision import (
+    GRUDGE_TARGET,
+    NO_ACTION,
+    TELEGRAPHED,
+    UNACKNOWLEDGED,
+    VARIANTS,
+    Situation,
+)
 from escalade.engine.params import Params
 from escalade.engine.proxies import executor
 from escalade.engine.simulate import Batch
@@ -121,7 +128,7 @@ class Decision:
 
     def pick(self, params: Params) -> Pick:
         action = NO_ACTION if self.action is None else params.catalog.find(self.action)
-        target = -1 if self.target is None else params.actors.index(self.target)
+        target = GRUDGE_TARGET if self.target is None else params.actors.index(self.target)
         return Pick(action, self.how == "telegraphed", self.how == "unacknowledged", target)
 
 

@@ -42,7 +42,10 @@ class Human(Policy):
 
     def choose(self, situation: Situation) -> Choice:
         picks = [self.ask(situation, row) for row in range(situation.n)]
-        column = lambda i, dtype: np.array([p[i] for p in picks], dtype=dtype)  # noqa: E731
+
+        def column(i: int, dtype: type) -> np.ndarray:
+            return np.array([p[i] for p in picks], dtype=dtype)
+
         return Choice(
             action=column(0, np.int64),
             warned=column(1, np.bool_),
