@@ -394,8 +394,11 @@ class Game:
         """Write the game as JSON (atomically: a crash leaves the previous save whole)."""
         path = Path(path)
         tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(json.dumps(self.to_dict(), indent=1) + "\n", encoding="utf-8")
-        tmp.replace(path)
+        try:
+            tmp.write_text(json.dumps(self.to_dict(), indent=1) + "\n", encoding="utf-8")
+            tmp.replace(path)
+        except OSError as exc:
+            raise GameError(f"{path}: cannot save the game ({exc.strerror or exc})") from None
 
     @classmethod
     def load(cls, path: Path) -> Game:

@@ -129,6 +129,13 @@ def test_a_damaged_game_file_is_a_located_error(in_tmp: Path) -> None:
         assert "Traceback" not in result.output
 
 
+def test_a_save_file_that_cannot_be_written_fails_before_the_first_decision() -> None:
+    result = play("april-2024", "--as", "IRN", "--save", "no/such/dir/g.json", answers="")
+    assert result.exit_code == 2
+    assert "no/such/dir/g.json: cannot save the game (No such file or directory)" in result.output
+    assert "IRN decides" not in result.output
+
+
 def test_replay_of_a_game_refuses_run_options(in_tmp: Path) -> None:
     Game.new("april-2024", ["IRN"]).save(in_tmp / "g.json")
     result = CliRunner().invoke(app, ["replay", "g.json", "--run", "3"])

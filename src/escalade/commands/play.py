@@ -219,6 +219,8 @@ def play(
     with user_errors():
         game = start(scenario, actors, seed, run, days, sets, adds, drops, levers, resume)
         target = save or resume
+        if target is not None:
+            game.save(target)  # a path that cannot be written fails now, not after a decision
         try:
             while (turn := game.pending()) is not None:
                 show_turn(game, turn)
