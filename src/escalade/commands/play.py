@@ -213,8 +213,10 @@ def play(
     decision, what your actor knows, its arsenal and defences, and your options — with rung,
     target, how (telegraphed through which channel, or unacknowledged), the strike package,
     their utility under the default policy and how likely the model would take each; type a
-    number. Every other actor follows its policy, with the same random numbers as run K of an
-    ensemble. At the end the game is told as a story and set against the model's ensemble.
+    number (``?`` help and the model's advice, ``q`` hands the actor to the model, Ctrl-C
+    stops and saves). Every other actor follows its policy, with the same random numbers as run
+    K of an ensemble. At the end the game is told as a story and set against the model's
+    ensemble. ``escalade replay FILE.json`` tells a saved game again (docs/playing.md).
     """
     with user_errors():
         game = start(scenario, actors, seed, run, days, sets, adds, drops, levers, resume)
