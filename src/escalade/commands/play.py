@@ -29,6 +29,8 @@ HELP = (
     "crisis. Ctrl-C or the end of the input stops the game, tells the story so far and saves "
     "it (resume with 'escalade play --resume FILE')."
 )
+CHANNEL_WORDS = {"public": "publicly", "direct": "directly"}
+"""How an option's channel reads after its "how" (a mediator's id reads "via ID")."""
 ADVICE_SHOWN = 3
 """How many of the model's likeliest choices '?' lists."""
 
@@ -77,7 +79,7 @@ def show_turn(game: Game, turn: Turn) -> None:
     table.add_column("utility")
     table.add_column("model")
     for o in turn.options:
-        via = f"via {o.channel}" if o.channel else ""
+        via = CHANNEL_WORDS.get(o.channel or "", f"via {o.channel}") if o.channel else ""
         table.add_row(
             str(o.index),
             o.label,
