@@ -9,6 +9,7 @@ the same events on every machine.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -98,6 +99,8 @@ class Event:
     mentions: int = 1
     also_at: list[list[int]] = field(default_factory=list)
     sentences: list[str] = field(default_factory=list, repr=False)  # every mention's sentence
+    target_from_place: bool = field(default=False, repr=False)  # the target is where it fell
+    blow: BlowContext | None = field(default=None, repr=False)  # to re-rank once roles change
 
     @property
     def ladder(self) -> bool:
@@ -105,9 +108,23 @@ class Event:
 
     def as_dict(self) -> dict[str, Any]:
         d = asdict(self)
-        d.pop("sentences")
+        for private in ("sentences", "target_from_place", "blow"):
+            d.pop(private)
         d["ladder"] = self.ladder
         return d
+
+
+@dataclass(frozen=True)
+class BlowContext:
+    """What a sentence says about a blow besides who struck whom (see ``Extractor._blow_kind``)."""
+
+    labels: frozenset[str]
+    text: str
+    quantities: tuple[Any, ...]
+    place: Mention | None
+    person: bool
+    mentions: tuple[Mention, ...]
+    speaker: Mention | None
 
 
 @dataclass
@@ -176,6 +193,7 @@ class Extractor:
             )
             for e in doc.ents
         ]
+        mentions = self._anaphors(doc, mentions)
         triggers: dict[int, str] = {}
         for match_id, start, _end in self.matcher(doc):
             label = doc.vocab.strings[match_id]
@@ -200,6 +218,7 @@ class Extractor:
             if found and found[-1].actor:
                 last_actor = found[-1].actor
             events.extend(found)
+        self._complete(events)
         events = merge_events(events)
         notes = []
         if base is None:
@@ -310,14 +329,13 @@ class Extractor:
             person = any(
                 m.label == "people" and m.actor == target and m.tok > hits[0][0] for m in sms
             )
-            kind = (
-                "intercept"
-                if group == "intercept"
-                else self._blow_kind(
-                    labels, actor, target, text, quantities, blow_place, person, sms, speaker
-                )
+            context = BlowContext(
+                frozenset(labels), text, tuple(quantities), blow_place, person, tuple(sms), speaker
             )
+            kind = "intercept" if group == "intercept" else self._blow_kind(context, actor, target)
             ev = Event(actor=actor, target=target, kind=kind)
+            ev.target_from_place = fell_on
+            ev.blow = None if group == "intercept" else context
             ev.actor_text = _text_of(sms, actor)
             ev.target_text = _text_of(sms, target)
             out.append(common(ev))
@@ -330,18 +348,70 @@ class Extractor:
                 out.append(common(said))
         return out
 
-    def _blow_kind(
-        self,
-        labels: set[str],
-        actor: str | None,
-        target: str | None,
-        text: str,
-        quantities: list[Any],
-        place: Mention | None,
-        person: bool,
-        sms: list[Mention],
-        speaker: Mention | None = None,
-    ) -> str:
+    def _anaphors(self, doc: Any, mentions: list[Mention]) -> list[Mention]:
+        """The mentions plus anaphors resolved to the last actor named before them that fits:
+        "the group" or "the militia" a proxy, "the country" a state, "he" or "she" a person."""
+        found: list[Mention] = []
+        for tok in doc:
+            word = tok.lower_
+            if word in _PERSON_PRONOUNS:
+                size, wanted = 1, "people"
+            elif word == "the" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in _ANAPHORS:
+                size, wanted = 2, _ANAPHORS[doc[tok.i + 1].lower_]
+            else:
+                continue
+            antecedent = next(
+                (
+                    m
+                    for m in reversed(mentions)
+                    if m.tok < tok.i
+                    and m.actor
+                    and (m.label if wanted == "people" else self.dictionary.role(m.actor)) == wanted
+                ),
+                None,
+            )
+            if antecedent is not None:
+                span = doc[tok.i : tok.i + size]
+                at = (span.start_char, span.end_char)
+                found.append(
+                    Mention(*at, span.text, antecedent.actor, "anaphor", tok.i, tok.i + size)
+                )
+        return sorted(mentions + found, key=lambda m: m.tok)
+
+    def _complete(self, events: list[Event]) -> None:
+        """Fill what a sentence leaves out from the rest of the article, as a reader does: a
+        threat, red line, sanctions or blow without a target is aimed at the actor's opponent
+        in the article; a blow without a striker comes from its victim's opponent; a blow that
+        only names where it fell (a city of a third state) is aimed at the actor's opponent
+        there when that opponent is a proxy (Israeli jets over Beirut strike Hezbollah)."""
+        opponents = opponent_counts(events)
+
+        def opponent(actor: str | None, besides: str | None = None) -> str | None:
+            ranked = opponents.get(actor or "", Counter()).most_common()
+            return next((o for o, _ in ranked if o not in (actor, besides)), None)
+
+        for ev in events:
+            before = (ev.actor, ev.target)
+            if ev.kind in AIMED_KINDS or ev.blow is not None:
+                if ev.target is None and ev.actor is not None:
+                    ev.target = opponent(ev.actor)
+                elif ev.actor is None and ev.target is not None and ev.blow is not None:
+                    ev.actor = opponent(ev.target)
+                elif ev.target_from_place and ev.blow is not None:
+                    ranked = opponents.get(ev.actor or "", Counter())
+                    proxy = next(
+                        (o for o, _ in ranked.most_common() if self.dictionary.role(o) == "proxy"),
+                        None,
+                    )
+                    if proxy and ev.target not in ranked:
+                        ev.target = proxy
+            if ev.blow is not None and (ev.actor, ev.target) != before:
+                ev.kind = self._blow_kind(ev.blow, ev.actor, ev.target)
+                ev.rung = self.rungs.get(ev.kind)
+
+    def _blow_kind(self, c: BlowContext, actor: str | None, target: str | None) -> str:
+        labels, text, quantities, place, person = c.labels, c.text, c.quantities, c.place, c.person
+        sms, speaker = c.mentions, c.speaker
         munitions = max(
             (q.count for q in quantities if q.unit not in ("target", "site")), default=0
         )
@@ -363,7 +433,7 @@ class Extractor:
             actor_role=actor_role,
             target_role="proxy" if abroad else self.dictionary.role(target),
             killing="KILL" in labels or person,
-            senior=bool(SENIOR.search(text)),
+            senior=person or bool(SENIOR.search(text)),  # a leader of the dictionary is senior
             strategic=bool(STRATEGIC.search(text)) and not limited,
             campaign=(bool(CAMPAIGN.search(text)) or aircraft >= 20) and not limited,
             salvo=bool(SALVO.search(text)),
@@ -394,7 +464,7 @@ class Extractor:
         objs = [
             m
             for m in after
-            if roles[id(m)] in ("subject", "target", "addressee", "of")
+            if roles[id(m)] in ("subject", "object", "target", "addressee", "of")
             and m.label != "place"
             and m.actor
         ]
@@ -404,6 +474,8 @@ class Extractor:
             actor = agent.actor if agent else None
             return actor, (target if target != actor else None), False
         actor_m = _head_of_chain(subj[-1], sms, doc) if subj else agent
+        if agent is not None and agent.tok < tok and (not subj or agent.tok > subj[-1].tok):
+            actor_m = agent  # the accused, not the accuser
         actor = actor_m.actor if actor_m else None
         target = next((m.actor for m in objs if m.actor != actor), None)
         fallback = target is None
@@ -497,15 +569,21 @@ _CONJ = re.compile(
 
 
 def _statement_cues(text: str, off: int) -> list[tuple[str, int, re.Match[str]]]:
-    """The statement cues of a sentence: the first in priority order, and a second one of
-    another kind when a conjunction separates the two ("... concluded, but warned ...")."""
+    """The statement cues of a sentence: a red line if there is one (a conditional threat),
+    else the earliest cue (the main clause's verb comes first: "carried a message ... urging
+    restraint" is a message), and a second one of another kind when a conjunction separates
+    the two ("... concluded, but warned ...")."""
     found: list[tuple[str, int, re.Match[str]]] = []
-    for kind, pattern in STATEMENT_CUES:
-        m = pattern.search(text)
-        if m is None:
-            continue
+    hits = [(k, m) for k, p in STATEMENT_CUES if (m := p.search(text)) is not None]
+    if hits:  # a conditional threat is a red line wherever it stands; else the earliest cue
+        red = [i for i, (k, _) in enumerate(hits) if k == "red_line"]
+        pick = red[0] if red else min(range(len(hits)), key=lambda i: hits[i][1].start())
+        hits.insert(0, hits.pop(pick))
+    for kind, m in hits:
         if not found:
             found.append((kind, off + m.start(), m))
+            continue
+        if kind == found[0][0]:
             continue
         first = found[0][2]
         lo, hi = sorted([(first.start(), first.end()), (m.start(), m.end())])
@@ -544,7 +622,9 @@ def _prev_word(doc: Any, m: Mention) -> str:
 
 
 _DETERMINERS = {"the", "a", "an", "its", "their", "his", "her", "our", "'s", "’s", "both", "also",
-                "two", "several", "some", "all"}  # fmt: skip
+                "two", "several", "some", "all", "northern", "southern", "eastern", "western",
+                "central", "northeastern", "northwestern", "southeastern", "southwestern",
+                "north", "south", "east", "west"}  # fmt: skip
 _TITLE_WORDS = {"president", "prime", "minister", "foreign", "defense", "defence", "secretary",
                 "supreme", "leader", "general", "gen.", "brig.", "brigadier", "major", "commander",
                 "spokesman", "spokeswoman", "ayatollah", "king", "sheikh", "crown", "prince",
@@ -552,6 +632,17 @@ _TITLE_WORDS = {"president", "prime", "minister", "foreign", "defense", "defence
                 "military", "army", "top", "senior", "deputy", "vice", "mr.", "ms.", "dr.",
                 "national", "security", "adviser", "advisor", "envoy", "ambassador", "speaker",
                 "house", "press", "spokesperson", "interior", "intelligence"}  # fmt: skip
+_ANAPHORS = {"group": "proxy", "militia": "proxy", "movement": "proxy", "militants": "proxy",
+             "rebels": "proxy", "country": "state", "kingdom": "state"}  # fmt: skip
+"""Noun phrases after "the" that refer back to an actor, and the role that actor must have."""
+_PERSON_PRONOUNS = {"he", "she"}
+_ACCUSE_VERBS = {"accused", "accuses", "accusing", "blamed", "blames", "blaming"}
+_END_OF_SPEAKER = {"", ".", ",", ";", ":", ")", "on", "in", "late", "earlier", "later", "at",
+                   "after", "before", "during", "when", "as", "\n"}  # fmt: skip
+_CLAUSE_VERBS = {"warned", "cautioned", "vowed", "threatened", "promised", "believed", "feared",
+                 "added", "noted", "stressed", "signaled", "signalled", "indicated", "hoped",
+                 "expected", "argued", "suggested", "assessed", "judged", "concluded", "decided",
+                 "agreed", "denied", "alleged"}  # fmt: skip
 _ROLE_WORDS = {"spokesman", "spokeswoman", "spokesperson", "officials", "official", "minister",
                "ministry", "military", "army", "government", "leader", "president", "sources",
                "statement", "media", "mission", "secretary", "envoy", "office"}  # fmt: skip
@@ -580,8 +671,11 @@ def _role(doc: Any, sent: Any, m: Mention, sms: list[Mention], triggers: set[int
         or (len(nxt) > 2 and nxt[1] in _ROLE_WORDS and nxt[2] in SAY_VERBS)
     ):
         return "speaker"
-    if first in ("said", "says") or (first == "to" and second == "according"):
-        return "speaker"
+    after = nxt[0] if nxt else ""
+    if (first in ("said", "says") and after in _END_OF_SPEAKER) or (
+        first == "to" and second == "according"
+    ):
+        return "speaker"  # "..., said Iran's foreign minister." (not "said Iran would ...")
     if any(t in triggers for t in range(m.tok_end, min(m.tok_end + 3, sent.end))) and not (
         first in TARGET_PREPS or first in PLACE_PREPS or first == "of"
     ):
@@ -593,8 +687,8 @@ def _role(doc: Any, sent: Any, m: Mention, sms: list[Mention], triggers: set[int
         and doc[m.tok - 1].lower_ in ("a", "an")
     ):
         return "by"  # "in an Israeli strike", "killed in a U.S. drone strike"
-    if first == "by":
-        return "by"
+    if first == "by" or first in _ACCUSE_VERBS:
+        return "by"  # "claimed by Hamas", "Iran accused Israel of sabotaging ..."
     if first in ADDRESSEE_VERBS or (first == "on" and second == "called"):
         return "addressee"
     if first in TARGET_PREPS:
@@ -607,6 +701,8 @@ def _role(doc: Any, sent: Any, m: Mention, sms: list[Mention], triggers: set[int
         prev = [p for p in sms if p.tok_end <= m.tok and m.tok - p.tok_end <= 3 and p is not m]
         if prev:
             return _role(doc, sent, prev[-1], sms, triggers)
+    if first.endswith("ed") and first.isalpha() and first not in SAY_VERBS | _CLAUSE_VERBS:
+        return "object"  # "Iran accused Israel ...", "the strike killed Iranian officers"
     return "subject"
 
 
@@ -618,6 +714,23 @@ def _place_owner(dictionary: ActorDictionary, m: Mention) -> str | None:
 
 def _text_of(sms: list[Mention], actor: str | None) -> str:
     return next((m.text for m in sms if m.actor == actor), "") if actor else ""
+
+
+AIMED_KINDS = ("threaten", "red_line", "sanctions")
+"""Non-blow kinds aimed at an opponent: without a target named, the actor's opponent."""
+
+
+def opponent_counts(events: list[Event]) -> dict[str, Counter[str]]:
+    """Who is set against whom in an article: each hostile event (a blow, an interception, a
+    threat, a red line, sanctions) with both sides named counts for both."""
+    out: dict[str, Counter[str]] = {}
+    for ev in events:
+        if ev.actor and ev.target and (ev.ladder or ev.kind in (*AIMED_KINDS, "intercept")):
+            if ev.target_from_place:
+                continue
+            out.setdefault(ev.actor, Counter())[ev.target] += 1
+            out.setdefault(ev.target, Counter())[ev.actor] += 1
+    return out
 
 
 def merge_events(events: list[Event]) -> list[Event]:

@@ -28,11 +28,14 @@ BLOW_TRIGGERS: dict[str, list[str]] = {
         "attacked", "attacking", "bombed", "bombing", "bombings", "bombarded", "bombardment", "hit",
         "hits", "pounded", "shelled", "raided", "raid", "raids", "targeted", "launched", "launches",
         "launching", "fired", "fires", "firing", "barrage", "salvo", "retaliated", "assault",
+        "shelling", "pounding", "hitting", "bombarding", "raiding", "assaulted",
     ],
-    "KILL": ["killed", "kill", "kills", "killing", "assassinated", "assassination", "eliminated"],
+    "KILL": ["killed", "kill", "kills", "killing", "assassinated", "assassination", "eliminated",
+             "assassinating", "eliminating"],
     "SABOTAGE": [
         "sabotage", "sabotaged", "cyberattack", "cyberattacks", "cyber-attack", "explosion",
         "explosions", "blast", "hacked", "exploded", "detonated", "seized", "hijacked",
+        "sabotaging", "hacking", "seizing", "hijacking", "detonating",
     ],
     "INTERCEPT": ["intercepted", "intercept", "intercepting", "downed", "shot", "shooting"],
 }  # fmt: skip
@@ -72,7 +75,18 @@ COVERT = _rx(
 
 # ---- statements and other non-kinetic events, in priority order --------------------------------
 _ANY = r"[^.;]{0,80}"
+_URGE = r"\b(?:urg\w*|press\w*|ask\w*|call\w* (?:on|for)|appeal\w*|persuad\w*|counsel\w*)"
+_TO_STOP = (
+    r"\bto (?:stand down|halt|stop|cease|refrain|avoid|limit|hold back|calm|de-?escalat\w*|"
+    r"show restraint|exercise restraint)"
+)
+_CONDITIONAL_BLOW = (
+    r"\bif (?:the )?(?-i:(?:[A-Z][\w.'-]*\s+){1,3}|(?:it|they|he|we)\s+)(?:\w+ )?"
+    r"(?:attack|strike|struck|retaliat|respond|fire|launch|cross|violat|invad|escalat|harm|hit|"
+    r"target)\w*"
+)
 STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
+    ("restraint", re.compile(rf"{_URGE}{_ANY}(?:{_TO_STOP}|restraint|de-?escalation|calm)", re.I)),
     (
         "declare_concluded",
         re.compile(
@@ -103,9 +117,8 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
     (
         "red_line",
         re.compile(
-            r"(red line|if (?:iran|israel|tehran|the united states|washington|hezbollah|it|they) "
-            r"(?:attacks?|strikes?|retaliates?|fires?|launches?|crosses)|"
-            r"any (?:attack|aggression|strike|retaliation)[^.;]{0,60}will be (?:met|answered)|"
+            rf"(red line|{_CONDITIONAL_BLOW}|"
+            r"\bany\b[^.;]{0,60}\b(?:will|would) be (?:met|answered)|"
             r"(?:is|as) (?:an attack on|equal to|tantamount to)[^.;]{0,30}(?:soil|territory)|"
             r"any (?:attack|strike|aggression)\w* (?:on|against)[^.;]{0,40}(?:would|will) "
             r"(?:lead to|trigger|mean|bring|result in))",
@@ -138,7 +151,7 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             rf"call\w* (?:on|for){_ANY}(?:restraint|de-?escalation|calm)|show\w* restraint|"
             rf"take the win|exercis\w* restraint|"
             rf"press\w*{_ANY}(?:not to|to hold|to limit|restraint)|"
-            rf"refrain from|counsel\w* (?:restraint|caution)|restrain|"
+            rf"refrain from|counsel\w* (?:restraint|caution)|\brestrain(?:s|ed|ing)?\b|"
             rf"(?:does|did|do) not (?:seek|want) (?:a )?(?:wider )?(?:war|escalation|conflict))",
             re.I,
         ),
