@@ -206,8 +206,8 @@ class Extractor:
         last_actor: str | None = None
         title_end = _title_end(article.text)
         for sent in doc.sents:
-            if sent.start_char < title_end:
-                continue  # the headline repeats the story in the present tense
+            if sent.start_char < title_end or _headline(doc.user_data["text"], sent):
+                continue  # a headline repeats the story in the present tense
             sms = [m for m in mentions if sent.start <= m.tok < sent.end]
             sent_triggers = [(i, triggers[i]) for i in range(sent.start, sent.end) if i in triggers]
             found = self._sentence(doc, sent, sms, sent_triggers, base, last_actor, unknown)
@@ -282,7 +282,7 @@ class Extractor:
 
         # blows, unless reported inside a statement (a threat to strike is not a strike)
         first_cue = statements[0][1] if statements else None
-        groups: dict[str, list[tuple[int, str, str | None, str | None, bool]]] = {}
+        groups: dict[str, list[tuple[int, str, str | None, str | None, bool, bool]]] = {}
         live: list[tuple[int, str, str, bool]] = []
         for tok, label in sent_triggers:
             tok_char = doc[tok].idx
@@ -300,7 +300,7 @@ class Extractor:
             tok_char = doc[tok].idx
             if is_ref and label != "INTERCEPT":
                 continue  # "the strike", "in retaliation for the killing": named, not reported
-            actor, target, fallback = self._blow_roles(doc, sent, tok, sms, roles, label)
+            actor, target, fallback, passive = self._blow_roles(doc, sent, tok, sms, roles, label)
             tok_char = doc[tok].idx
             if actor is None and (
                 _PRONOUN_START.match(doc.user_data["text"][sent.start_char : tok_char])
@@ -310,9 +310,10 @@ class Extractor:
             if actor is None and label == "INTERCEPT" and speaker is not None:
                 actor = speaker.actor
             group = "intercept" if label == "INTERCEPT" else "blow"
-            groups.setdefault(group, []).append((tok, label, actor, target, fallback))
+            groups.setdefault(group, []).append((tok, label, actor, target, fallback, passive))
         for group, hits in groups.items():
-            actor = next((h[2] for h in hits if h[2]), None)
+            victims = {h[3] for h in hits if h[5]}  # "were killed in a drone attack on ..."
+            actor = next((h[2] for h in hits if h[2] and h[2] not in victims), None)
             target = next((h[3] for h in hits if h[3] and not h[4] and h[3] != actor), None)
             target = target or next((h[3] for h in hits if h[3] and h[3] != actor), None)
             fell_on = all(h[4] for h in hits if h[3])
@@ -384,11 +385,14 @@ class Extractor:
         in the article; a blow without a striker comes from its victim's opponent; a blow that
         only names where it fell (a city of a third state) is aimed at the actor's opponent
         there when that opponent is a proxy (Israeli jets over Beirut strike Hezbollah)."""
-        opponents = opponent_counts(events)
+        opponents = opponent_counts(events, self.dictionary)
+        named = opponent_counts([e for e in events if not e.target_from_place], self.dictionary)
 
-        def opponent(actor: str | None, besides: str | None = None) -> str | None:
-            ranked = opponents.get(actor or "", Counter()).most_common()
-            return next((o for o, _ in ranked if o not in (actor, besides)), None)
+        def opponent(actor: str, proxy: bool = False) -> str | None:
+            ranked = opponents.get(actor, Counter()).most_common()
+            return next(
+                (o for o, _ in ranked if not proxy or self.dictionary.role(o) == "proxy"), None
+            )
 
         for ev in events:
             before = (ev.actor, ev.target)
@@ -397,14 +401,13 @@ class Extractor:
                     ev.target = opponent(ev.actor)
                 elif ev.actor is None and ev.target is not None and ev.blow is not None:
                     ev.actor = opponent(ev.target)
-                elif ev.target_from_place and ev.blow is not None:
-                    ranked = opponents.get(ev.actor or "", Counter())
-                    proxy = next(
-                        (o for o, _ in ranked.most_common() if self.dictionary.role(o) == "proxy"),
-                        None,
-                    )
-                    if proxy and ev.target not in ranked:
-                        ev.target = proxy
+                elif (
+                    ev.target_from_place
+                    and ev.blow is not None
+                    and ev.actor is not None
+                    and ev.target not in named.get(ev.actor, ())
+                ):
+                    ev.target = opponent(ev.actor, proxy=True) or ev.target
             if ev.blow is not None and (ev.actor, ev.target) != before:
                 ev.kind = self._blow_kind(ev.blow, ev.actor, ev.target)
                 ev.rung = self.rungs.get(ev.kind)
@@ -451,8 +454,9 @@ class Extractor:
         sms: list[Mention],
         roles: dict[int, str],
         label: str,
-    ) -> tuple[str | None, str | None, bool]:
-        """(actor, target, whether the target is only where the blow fell) of one trigger."""
+    ) -> tuple[str | None, str | None, bool, bool]:
+        """(actor, target, whether the target is only where the blow fell, whether the trigger
+        is passive) of one trigger."""
         passive = bool(PASSIVE_BEFORE.search(doc.user_data["text"][sent.start_char : doc[tok].idx]))
         before = [m for m in sms if m.tok_end <= tok]
         after = [m for m in sms if m.tok > tok]
@@ -469,10 +473,12 @@ class Extractor:
             and m.actor
         ]
         if passive:
+            full = doc.user_data["text"]
+            subj = [m for m in subj if not _CONJ.search(full[m.end : doc[tok].idx])]  # its clause
             target = subj[-1].actor if subj else None
             agent = agent or next((m for m in after if roles[id(m)] == "by"), None)
             actor = agent.actor if agent else None
-            return actor, (target if target != actor else None), False
+            return actor, (target if target != actor else None), False, True
         actor_m = _head_of_chain(subj[-1], sms, doc) if subj else agent
         if agent is not None and agent.tok < tok and (not subj or agent.tok > subj[-1].tok):
             actor_m = agent  # the accused, not the accuser
@@ -486,7 +492,7 @@ class Extractor:
                 if m.label == "place" or roles[id(m)] == "place"
             ]
             target = next((p for p in placed if p and p != actor), None)
-        return actor, target, fallback
+        return actor, target, fallback, False
 
     def _statement(
         self,
@@ -614,6 +620,20 @@ def _title_end(text: str) -> int:
     return 0
 
 
+def _headline(text: str, sent: Any) -> bool:
+    """A headline: a line of its own, short, without a full stop (a page's title below its
+    menus, a section's heading)."""
+    raw = text[sent.start_char : sent.end_char]
+    line = raw.strip()
+    alone = (sent.start_char == 0 or text[sent.start_char - 1] == "\n") and (
+        sent.end_char >= len(text) or raw.rstrip(" \t").endswith("\n")
+    )
+    return alone and len(line) < 200 and not line.endswith(_SENTENCE_ENDS)
+
+
+_SENTENCE_ENDS = (".", "!", "?", '"', "”", ":", ")", "'", "’")
+
+
 def _prev_word(doc: Any, m: Mention) -> str:
     i = m.tok - 1
     while i >= 0 and doc[i].is_space:
@@ -720,16 +740,19 @@ AIMED_KINDS = ("threaten", "red_line", "sanctions")
 """Non-blow kinds aimed at an opponent: without a target named, the actor's opponent."""
 
 
-def opponent_counts(events: list[Event]) -> dict[str, Counter[str]]:
+def opponent_counts(events: list[Event], dictionary: ActorDictionary) -> dict[str, Counter[str]]:
     """Who is set against whom in an article: each hostile event (a blow, an interception, a
-    threat, a red line, sanctions) with both sides named counts for both."""
+    threat, a red line, sanctions) with both sides named counts for both, and for the actor
+    each side is part of (Kataib Hezbollah's opponent is the Iraqi militias' too)."""
     out: dict[str, Counter[str]] = {}
     for ev in events:
         if ev.actor and ev.target and (ev.ladder or ev.kind in (*AIMED_KINDS, "intercept")):
-            if ev.target_from_place:
-                continue
-            out.setdefault(ev.actor, Counter())[ev.target] += 1
-            out.setdefault(ev.target, Counter())[ev.actor] += 1
+            for one, other in ((ev.actor, ev.target), (ev.target, ev.actor)):
+                if one == other:
+                    continue
+                entry = dictionary.actors.get(one)
+                for side in {one, entry.part_of if entry else None} - {None}:
+                    out.setdefault(str(side), Counter())[other] += 1
     return out
 
 

@@ -85,6 +85,7 @@ _CONDITIONAL_BLOW = (
     r"(?:attack|strike|struck|retaliat|respond|fire|launch|cross|violat|invad|escalat|harm|hit|"
     r"target)\w*"
 )
+_MODAL = r"\b(?:will|would|shall)"  # reported speech turns "will" into "would"
 STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("restraint", re.compile(rf"{_URGE}{_ANY}(?:{_TO_STOP}|restraint|de-?escalation|calm)", re.I)),
     (
@@ -239,11 +240,12 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             rf"(\bvow(?:ed|s|ing)?\b|"
             rf"\bthreaten\w*|\bwarn\w*{_ANY}(?:respon\w*|retaliat\w*|consequences|punish\w*|"
             rf"\bpay\b|price|regret|crushing|decisive|war\b|strike|attack)|"
-            rf"will (?:be )?(?:punish\w*|pay|face|regret)|must (?:be punished|face|pay)|"
-            rf"unanswered|unpunished|"
+            rf"{_MODAL} (?:be )?(?:punish\w*|pay|face|regret)|must (?:be punished|face|pay)|"
+            rf"unanswered|unpunished|not hesitate to|"
             rf"promis\w*{_ANY}(?:revenge|retaliat\w*|respon\w*|punish\w*)|"
-            rf"(?:harsh|crushing|severe|decisive|painful) (?:response|retaliation|revenge)|"
-            rf"will (?:respond|retaliate|strike back|avenge))",
+            rf"(?:harsh|crushing|severe|decisive|painful|heavy) (?:response|retaliation|revenge|"
+            rf"consequences|price|punishment)|"
+            rf"{_MODAL} (?:respond|retaliate|strike back|avenge|answer))",
             re.I,
         ),
     ),
