@@ -18,9 +18,11 @@ from escalade.ingest.dates import find_dates
 from escalade.ingest.patterns import (
     BLOW_TRIGGERS,
     CAMPAIGN,
+    CLAIM,
     COVERT,
     IRREALIS,
     LIMITED,
+    NEGATED,
     NON_LADDER_KINDS,
     PASSIVE_BEFORE,
     PRONOUN_SUBJECT,
@@ -283,7 +285,7 @@ class Extractor:
         # blows, unless reported inside a statement (a threat to strike is not a strike)
         first_cue = statements[0][1] if statements else None
         groups: dict[str, list[tuple[int, str, str | None, str | None, bool, bool]]] = {}
-        live: list[tuple[int, str, str, bool]] = []
+        live: list[tuple[int, str, str, bool, bool]] = []
         for tok, label in sent_triggers:
             tok_char = doc[tok].idx
             if first_cue is not None and first_cue <= tok_char:
@@ -295,8 +297,12 @@ class Extractor:
             named = ref is not None and any(
                 m.start >= tok_char - len(before) + ref.start() and m.end <= tok_char for m in sms
             )
-            live.append((tok, label, before, ref is not None and not named))
-        for tok, label, before, is_ref in live:
+            claim = CLAIM.search(before)
+            claimed = claim is not None and not NEGATED.search(before[: claim.start()])
+            live.append(
+                (tok, label, before, ref is not None and not named and not claimed, claimed)
+            )
+        for tok, label, before, is_ref, claimed in live:
             tok_char = doc[tok].idx
             if is_ref and label != "INTERCEPT":
                 continue  # "the strike", "in retaliation for the killing": named, not reported
@@ -307,8 +313,8 @@ class Extractor:
                 or PRONOUN_SUBJECT.search(before)
             ):
                 actor = speaker.actor if speaker and PRONOUN_SUBJECT.search(before) else last_actor
-            if actor is None and label == "INTERCEPT" and speaker is not None:
-                actor = speaker.actor
+            if actor is None and (label == "INTERCEPT" or claimed) and speaker is not None:
+                actor = speaker.actor  # "Jordan said it intercepted", "Hamas claimed the attack"
             group = "intercept" if label == "INTERCEPT" else "blow"
             groups.setdefault(group, []).append((tok, label, actor, target, fallback, passive))
         for group, hits in groups.items():
@@ -384,7 +390,16 @@ class Extractor:
         threat, red line, sanctions or blow without a target is aimed at the actor's opponent
         in the article; a blow without a striker comes from its victim's opponent; a blow that
         only names where it fell (a city of a third state) is aimed at the actor's opponent
-        there when that opponent is a proxy (Israeli jets over Beirut strike Hezbollah)."""
+        there when that opponent is a proxy (Israeli jets over Beirut strike Hezbollah). First,
+        a blow told without its striker takes the actor of a blow told without its target (the
+        attack, then who claimed it)."""
+        unclaimed = [e for e in events if e.blow is not None and e.actor is None and e.target]
+        for claim in [e for e in events if e.blow is not None and e.actor and e.target is None]:
+            blow = next((e for e in unclaimed if e.actor is None and e.target != claim.actor), None)
+            if blow is not None:  # "Two rockets struck Ain al-Asad." + "The militia claimed ..."
+                blow.actor, claim.target = claim.actor, blow.target
+                self._rerank(blow)
+                self._rerank(claim)
         opponents = opponent_counts(events, self.dictionary)
         named = opponent_counts([e for e in events if not e.target_from_place], self.dictionary)
 
@@ -408,9 +423,14 @@ class Extractor:
                     and ev.target not in named.get(ev.actor, ())
                 ):
                     ev.target = opponent(ev.actor, proxy=True) or ev.target
-            if ev.blow is not None and (ev.actor, ev.target) != before:
-                ev.kind = self._blow_kind(ev.blow, ev.actor, ev.target)
-                ev.rung = self.rungs.get(ev.kind)
+            if (ev.actor, ev.target) != before:
+                self._rerank(ev)
+
+    def _rerank(self, ev: Event) -> None:
+        """Place a blow on the ladder again once its striker or target is known."""
+        if ev.blow is not None:
+            ev.kind = self._blow_kind(ev.blow, ev.actor, ev.target)
+            ev.rung = self.rungs.get(ev.kind)
 
     def _blow_kind(self, c: BlowContext, actor: str | None, target: str | None) -> str:
         labels, text, quantities, place, person = c.labels, c.text, c.quantities, c.place, c.person
@@ -425,12 +445,13 @@ class Extractor:
             and actor_role == "state"
             and self.dictionary.role(target) == "state"
             and _place_owner(self.dictionary, place) not in (None, target)
+            and target in self.dictionary.patrons()
             and any(
-                self.dictionary.role(m.actor) == "proxy"
+                self.dictionary.patron(m.actor) == target
                 or (m.label == "orgs" and m.actor == target and m is not speaker)
                 for m in sms
             )
-        )
+        )  # the Quds Force in Iraq, among the militias it backs; not U.S. troops in Iraq
         limited = bool(LIMITED.search(text))
         feats = BlowFeatures(
             actor_role=actor_role,
@@ -465,11 +486,20 @@ class Extractor:
             (m for m in reversed(before) if roles[id(m)] == "by" and tok - m.tok_end <= 4), None
         )
         subj = [m for m in before if roles[id(m)] == "subject" and m.label != "place" and m.actor]
+        places = self.dictionary.places
+
+        def placed_at(m: Mention) -> bool:  # "the suburbs of Beirut": a city, not Lebanon
+            return (
+                m.label == "place"
+                or roles[id(m)] == "place"
+                or (roles[id(m)] == "of" and m.text in places)
+            )
+
         objs = [
             m
             for m in after
             if roles[id(m)] in ("subject", "object", "target", "addressee", "of")
-            and m.label != "place"
+            and not placed_at(m)
             and m.actor
         ]
         if passive:
@@ -479,18 +509,14 @@ class Extractor:
             agent = agent or next((m for m in after if roles[id(m)] == "by"), None)
             actor = agent.actor if agent else None
             return actor, (target if target != actor else None), False, True
-        actor_m = _head_of_chain(subj[-1], sms, doc) if subj else agent
+        actor_m = _head_of_chain(_main(subj, doc[tok].idx, doc), sms, doc) if subj else agent
         if agent is not None and agent.tok < tok and (not subj or agent.tok > subj[-1].tok):
             actor_m = agent  # the accused, not the accuser
         actor = actor_m.actor if actor_m else None
         target = next((m.actor for m in objs if m.actor != actor), None)
         fallback = target is None
         if target is None:
-            placed = [
-                _place_owner(self.dictionary, m)
-                for m in after + before
-                if m.label == "place" or roles[id(m)] == "place"
-            ]
+            placed = [_place_owner(self.dictionary, m) for m in after + before if placed_at(m)]
             target = next((p for p in placed if p and p != actor), None)
         return actor, target, fallback, False
 
@@ -524,7 +550,9 @@ class Extractor:
         elif passive_threat:
             actor_m = speaker or (subjects[0] if subjects else None)
         else:
-            actor_m = _head_of_chain(subjects[-1], sms, doc) if subjects else speaker
+            actor_m = (
+                _head_of_chain(_main(subjects, cue_char, doc), sms, doc) if subjects else speaker
+            )
         actor = actor_m.actor if actor_m else None
         addressee = next(
             (m for m in usable if roles[id(m)] == "addressee" and m.actor != actor), None
@@ -597,6 +625,19 @@ def _statement_cues(text: str, off: int) -> list[tuple[str, int, re.Match[str]]]
             found.append((kind, off + m.start(), m))
             break
     return sorted(found, key=lambda f: f[1])
+
+
+def _main(subjects: list[Mention], verb_char: int, doc: Any) -> Mention:
+    """The subject of a verb: the last one before it, unless that one sits in an aside
+    between commas ("The Islamic Resistance in Iraq, a group that includes Kataib Hezbollah,
+    claimed ...": the Islamic Resistance)."""
+    text = doc.user_data["text"]
+    last = subjects[-1]
+    if text[last.end : verb_char].lstrip().startswith(","):
+        for m in subjects[:-1]:
+            if text[m.end : m.end + 1] == "," and text[m.end : verb_char].count(",") == 2:
+                return m
+    return last
 
 
 def _head_of_chain(m: Mention, sms: list[Mention], doc: Any) -> Mention:

@@ -52,6 +52,12 @@ REFERENCE = _rx(
     r"\b(the|this|that|these|those|its|their|his|her|last|saturday's|sunday's|weekend's|"
     r"(?:\w+)'s)\s+(?:[\"“']?[\w\-]+\s+){0,2}[\"“']?$",
 )
+# ... unless it is claimed: "Kataib Hezbollah claimed the attack" names who struck
+CLAIM = _rx(
+    r"\b(?:claim\w*|took|takes|taking|admitt\w*)\s+(?:responsibility\s+for\s+)?"
+    r"(?:the|this|that|these|those)\s+(?:[\w\-]+\s+){0,2}$",
+)
+NEGATED = _rx(r"\b(?:not|never|no|denied|denies|deny)\s+$")
 PRONOUN_SUBJECT = re.compile(r"\b(it|they|we)\s+(?:\w+\s+){0,2}$", re.I)
 LIMITED = re.compile(r"\b(limited|symbolic|single|pinpoint|small|narrow)\b", re.I)
 PASSIVE_BEFORE = re.compile(r"\b(was|were|been|being|is|are)\s+(?:\w+\s+)?$", re.I)
