@@ -359,29 +359,26 @@ class Extractor:
         """The mentions plus anaphors resolved to the last actor named before them that fits:
         "the group" or "the militia" a proxy, "the country" a state, "he" or "she" a person."""
         found: list[Mention] = []
-        for tok in doc:
-            word = tok.lower_
-            if word in _PERSON_PRONOUNS:
-                size, wanted = 1, "people"
-            elif word == "the" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in _ANAPHORS:
-                size, wanted = 2, _ANAPHORS[doc[tok.i + 1].lower_]
-            else:
+        for hit in _ANAPHOR.finditer(doc.user_data["text"]):
+            span = doc.char_span(hit.start(), hit.end())
+            if span is None:
                 continue
+            noun = hit.group(1)
+            wanted = _ANAPHORS[noun.lower()] if noun else "people"
             antecedent = next(
                 (
                     m
                     for m in reversed(mentions)
-                    if m.tok < tok.i
+                    if m.tok < span.start
                     and m.actor
                     and (m.label if wanted == "people" else self.dictionary.role(m.actor)) == wanted
                 ),
                 None,
             )
             if antecedent is not None:
-                span = doc[tok.i : tok.i + size]
                 at = (span.start_char, span.end_char)
                 found.append(
-                    Mention(*at, span.text, antecedent.actor, "anaphor", tok.i, tok.i + size)
+                    Mention(*at, span.text, antecedent.actor, "anaphor", span.start, span.end)
                 )
         return sorted(mentions + found, key=lambda m: m.tok)
 
@@ -696,7 +693,7 @@ _TITLE_WORDS = {"president", "prime", "minister", "foreign", "defense", "defence
 _ANAPHORS = {"group": "proxy", "militia": "proxy", "movement": "proxy", "militants": "proxy",
              "rebels": "proxy", "country": "state", "kingdom": "state"}  # fmt: skip
 """Noun phrases after "the" that refer back to an actor, and the role that actor must have."""
-_PERSON_PRONOUNS = {"he", "she"}
+_ANAPHOR = re.compile(rf"\b(?:[Hh]e|[Ss]he|[Tt]he ({'|'.join(_ANAPHORS)}))\b")
 _ACCUSE_VERBS = {"accused", "accuses", "accusing", "blamed", "blames", "blaming"}
 _END_OF_SPEAKER = {"", ".", ",", ";", ":", ")", "on", "in", "late", "earlier", "later", "at",
                    "after", "before", "during", "when", "as", "\n"}  # fmt: skip
@@ -838,9 +835,9 @@ def merge_events(events: list[Event]) -> list[Event]:
 def _paragraphs(doc: Any) -> Any:
     """A line break ends a sentence (headlines, list items, paragraphs without a full stop)."""
     n = len(doc)
-    for tok in doc:
-        if tok.is_space and "\n" in tok.text and tok.i + 1 < n:
-            doc[tok.i + 1].is_sent_start = True
+    for i in doc.to_array("IS_SPACE").nonzero()[0]:  # whitespace tokens only, not every token
+        if i + 1 < n and "\n" in doc[int(i)].text:
+            doc[int(i) + 1].is_sent_start = True
     return doc
 
 
