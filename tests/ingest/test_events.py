@@ -196,3 +196,21 @@ def test_the_article_fills_a_missing_target(read) -> None:  # type: ignore[no-un
         ("ISR", "HEZ", "strike_proxy_assets"),  # Beirut is Lebanon's, the blow Hezbollah's
         ("HEZ", "ISR", "threaten"),  # the opponent of the article
     ]
+
+
+def test_a_death_toll_told_apart_joins_its_blow(read) -> None:  # type: ignore[no-untyped-def]
+    (ev,) = read(
+        "Israel struck military sites in Iran on Saturday.\n\n"
+        "Four Iranian soldiers were killed, the army said."
+    )
+    assert (ev.actor, ev.target, ev.kind) == ("ISR", "IRN", "symbolic_strike")
+    assert ev.casualties == {"killed": 4} and ev.mentions == 2
+
+
+def test_support_and_proposals(read) -> None:  # type: ignore[no-untyped-def]
+    assert triples(read("Turkey said it supported Azerbaijan's right to defend itself.")) == [
+        ("TUR", "AZE", "backing")
+    ]
+    assert triples(read("Qatar proposed a cease-fire to Israel and Hamas.")) == [
+        ("QAT", "ISR", "inducement")
+    ]

@@ -220,7 +220,7 @@ class Extractor:
             if found and found[-1].actor:
                 last_actor = found[-1].actor
             events.extend(found)
-        self._complete(events)
+        events = self._complete(absorb_casualty_reports(events))
         events = merge_events(events)
         notes = []
         if base is None:
@@ -382,7 +382,7 @@ class Extractor:
                 )
         return sorted(mentions + found, key=lambda m: m.tok)
 
-    def _complete(self, events: list[Event]) -> None:
+    def _complete(self, events: list[Event]) -> list[Event]:
         """Fill what a sentence leaves out from the rest of the article, as a reader does: a
         threat, red line, sanctions or blow without a target is aimed at the actor's opponent
         in the article; a blow without a striker comes from its victim's opponent; a blow that
@@ -422,6 +422,7 @@ class Extractor:
                     ev.target = opponent(ev.actor, proxy=True) or ev.target
             if (ev.actor, ev.target) != before:
                 self._rerank(ev)
+        return events
 
     def _rerank(self, ev: Event) -> None:
         """Place a blow on the ladder again once its striker or target is known."""
@@ -791,6 +792,32 @@ def opponent_counts(events: list[Event], dictionary: ActorDictionary) -> dict[st
                 entry = dictionary.actors.get(one)
                 for side in {one, entry.part_of if entry else None} - {None}:
                     out.setdefault(str(side), Counter())[other] += 1
+    return out
+
+
+def absorb_casualty_reports(events: list[Event]) -> list[Event]:
+    """A death toll told on its own ("Four Iranian soldiers were killed, the army said": a
+    killing, no striker, no other blow word) reports on the blow already told against the same
+    side: its casualties and sentence join that blow instead of making a new event."""
+    out: list[Event] = []
+    for ev in events:
+        earlier = next(
+            (
+                o
+                for o in reversed(out)
+                if o.blow is not None and o.target == ev.target and o.actor is not None
+            ),
+            None,
+        )
+        toll = ev.blow is not None and ev.actor is None and ev.blow.labels == {"KILL"}
+        if toll and earlier is not None:
+            for k, v in ev.casualties.items():
+                earlier.casualties.setdefault(k, v)
+            earlier.mentions += 1
+            earlier.also_at.append([ev.start, ev.end])
+            earlier.sentences += ev.sentences
+            continue
+        out.append(ev)
     return out
 
 

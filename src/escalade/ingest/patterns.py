@@ -171,7 +171,7 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"full(?:est)? support|"
             r"unwavering support|pledg\w* (?:to defend|support|to stand)|backing for|"
             r"support for (?:israel|iran|\w+)'s (?:defen[cs]e|right)|help (?:defend|protect)|"
-            r"supports? (?:\w+'s |its |the )?right to (?:defend|self-defen[cs]e))",
+            r"support(?:s|ed|ing)? (?:\w+'s |its |the )?right to (?:defend|self-defen[cs]e))",
             re.I,
         ),
     ),
@@ -194,7 +194,7 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
     (
         "inducement",
         re.compile(
-            rf"(offer\w*{_ANY}(?:talks|relief|deal|cease-?fire|incentive|aid|guarantee)|"
+            rf"((?:offer|propos)\w*{_ANY}(?:talks|relief|deal|cease-?fire|incentive|aid|guarantee)|"
             rf"offer\w* to (?:mediate|host|broker)|"
             rf"in exchange for|sanctions relief|incentives?\b|"
             rf"(?:reopen|resum)\w* (?:nuclear )?talks)",
