@@ -76,7 +76,7 @@ def test_scores() -> None:
     assert Tally().scores() == (0.0, 0.0, 0.0)
 
 
-@pytest.mark.parametrize("half", ["dev"])
+@pytest.mark.parametrize("half", ["heldout", "dev"])
 def test_the_page_shows_what_the_evaluation_computes(extractor: Extractor, half: str) -> None:
     block = shown(DOCS, half)
     assert block == render(GOLD / half, extractor), (
