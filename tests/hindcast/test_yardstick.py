@@ -114,18 +114,21 @@ def test_path_quantities_follow_the_readme_rules() -> None:
             (6, 5, "strike", "P", 8, "B"),
             # run 7: a proxy's strike (an answer, not chronic fire) in the last two weeks
             (7, 50, "strike", "P", 4, "B"),
+            # run 8: harassment by a principal itself is the fighting, not background
+            (8, 50, "harassment", "A", 4, "B"),
         ]
     )
     outcomes = _outcomes(
-        ["quiet", "ongoing", "ongoing", "ongoing", "ceasefire", "ongoing", "ongoing", "ongoing"],
-        [30, 60, 60, 90, 20, 60, 60, 60],
+        ["quiet", "ongoing", "ongoing", "ongoing", "ceasefire", "ongoing", "ongoing", "ongoing"]
+        + ["ongoing"],
+        [30, 60, 60, 90, 20, 60, 60, 60, 60],
     )
     q = pq.path_quantities(events, outcomes, ["A", "B"], 60, [["A", "P"], ["B"]])
     states = [pq.STATES[i] for i in q.at_horizon]
-    assert list(q.direct_blows) == [2, 1, 0, 0, 0, 0, 0, 0]
-    assert list(q.highest_rung) == [8, 11, 4, 0, 0, 2, 8, 4]
+    assert list(q.direct_blows) == [2, 1, 0, 0, 0, 0, 0, 0, 0]
+    assert list(q.highest_rung) == [8, 11, 4, 0, 0, 2, 8, 4, 4]
     assert states == [
-        "quiet", "war", "quiet", "quiet", "ceasefire", "ongoing", "quiet", "ongoing"
+        "quiet", "war", "quiet", "quiet", "ceasefire", "ongoing", "quiet", "ongoing", "ongoing"
     ]  # fmt: skip
 
 
