@@ -45,13 +45,13 @@ GRIDS: dict[str, dict[str, list[Any]]] = {
             pert(m, s) for m in (0.45, 0.5, 0.55, 0.6, 0.65, 0.7) for s in (0.2, 0.3, 0.4)
         ],
         "actors.UKR.defence.layers.1.kill_probability": [
-            pert(m, 0.15) for m in (0.5, 0.6, 0.7, 0.8)
+            pert(m, 0.15) for m in (0.6, 0.7, 0.8, 0.9)
         ],
         "actors.UKR.defence.layers.1.capacity_per_wave": [16, 22],
         "actors.UKR.defence.layers.2.capacity_per_wave": [8, 12, 16],
     },
     RED: {
-        SM2: [pert(m, s) for m in (0.65, 0.75, 0.85) for s in (0.1, 0.2)],
+        SM2: [pert(m, s) for m in (0.45, 0.55, 0.65, 0.75, 0.85) for s in (0.1, 0.2)],
     },
 }
 
