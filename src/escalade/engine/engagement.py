@@ -9,9 +9,13 @@ an array operation over the runs (no Python loop over runs):
    scenario lists them (list the outermost first). A layer only engages the munition types in
    its ``engages`` list, and only if it has *joined* (:func:`layers_joined`: own layers always;
    a partner's layers per the alliance's ``defend`` probability and the warning, M3).
-3. **Capacity and stock** (M6, M3). A layer engages at most ``capacity_per_wave`` threats per
-   salvo when the defender was warned, ``round(capacity_per_wave * unwarned_readiness)`` when it
-   was not (:func:`effective_capacity`). It also engages no more threats than its interceptor
+3. **Arrival, capacity and stock** (M6, M3). Each type arrives evenly over its
+   ``arrival_spread_hours`` after its flight time; with the defence's ``window_hours`` the
+   threats of one window share each layer's capacity (:func:`arrival_windows`,
+   :func:`split_counts`). A layer engages at most ``round(capacity_per_wave * readiness)``
+   threats a window, readiness rising from ``unwarned_readiness`` at 0 h of warning to 1 at
+   ``full_readiness_hours``, the hours the threats flew counting as warning
+   (:func:`effective_capacity`). It also engages no more threats than its interceptor
    stock allows: ``stock // shots_per_threat`` under shoot-shoot, ``stock`` under
    shoot-look-shoot. When the threats it could engage exceed that budget, the budget is shared
    across the threat types in proportion to their numbers (largest remainders get the odd
@@ -26,10 +30,11 @@ an array operation over the runs (no Python loop over runs):
    threat is the same ``1 - (1 - pk)^shots`` as shoot-shoot, but fewer interceptors are spent
    (on average ``(1 - (1 - pk)^shots) / pk`` per threat). Threats not killed pass to the next
    layer.
-5. **Leakers and effects** (M6). Threats alive after the last layer are leakers; every leaker
-   is a hit on the target class. ``damage = hits * damage_per_hit`` and
-   ``deaths ~ Poisson(hits * casualties_per_hit)``, with both rates drawn once per run from
-   the scenario's ``target_classes.<class>``.
+5. **Leakers and effects** (M6). Threats alive after the last layer are leakers; a share
+   ``accuracy`` of them hit the target class, the rest fall in open ground, and a share
+   ``debris_share`` of the intercepted drop debris (counted, harmless).
+   ``damage = hits * damage_per_hit`` and ``deaths ~ Poisson(hits * casualties_per_hit)``,
+   with both rates drawn once per run from the scenario's ``target_classes.<class>``.
 6. **Costs** (M6). ``attack_cost = sum(launched * munition unit cost)``;
    ``defence_cost = sum(interceptors used * interceptor unit cost)``. Unit costs given as
    distributions enter at their mean (costs are book-keeping, not behaviour).
