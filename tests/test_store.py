@@ -174,3 +174,35 @@ def test_ids_sort_in_the_order_experiments_were_created(tmp_path: Path) -> None:
     ids = [st.create(_manifest()) for _ in range(4)]
     assert ids == sorted(ids)
     assert len(set(ids)) == 4
+
+
+def test_an_analysis_has_a_kind_results_and_checked_tables_but_no_chunks(tmp_path: Path) -> None:
+    st = Store(tmp_path)
+    exp_id = st.create(_manifest(kind="sweep"))
+    points = pa.table({"point": [0, 1], "p_war": [0.1, 0.3]})
+    st.write_table(exp_id, "points", points)
+    st.update(exp_id, results={"sentence": "two points"}, status="complete")
+    m = st.manifest(exp_id)
+    # No chunks of its own, yet complete (not "damaged"), with its results back as data.
+    assert (m["kind"], m["status"], m["runs_done"]) == ("sweep", "complete", 30)
+    assert m["results"] == {"sentence": "two points"}
+    assert st.read_table(exp_id, "points").equals(points)
+    assert st.verify(exp_id).ok
+    # A table altered on disk is found by verify and refused by read_table.
+    st.table_path(exp_id, "points").write_bytes(b"not parquet")
+    verdict = st.verify(exp_id)
+    assert not verdict.ok and verdict.tables == ("table points: altered (its content differs "
+                                                  "from the recorded checksum)",)  # fmt: skip
+    with pytest.raises(StoreError, match="altered"):
+        st.read_table(exp_id, "points")
+    with pytest.raises(ValueError, match="kind must be one of"):
+        st.create(_manifest(kind="guess"))
+
+
+def test_latest_skips_the_arms_of_a_compare(tmp_path: Path) -> None:
+    st = Store(tmp_path)
+    parent = st.create(_manifest(kind="compare"))
+    arm = st.create(_manifest(kind="arm", parent=parent))
+    assert st.resolve("latest") == parent
+    assert [m["id"] for m in st.children(parent)] == [arm]
+    assert st.resolve(arm) == arm  # an arm is still reachable by its id

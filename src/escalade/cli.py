@@ -54,14 +54,16 @@ def main(
 
 @app.command()
 def validate(file: Annotated[Path, typer.Argument(help="Scenario YAML file to check")]) -> None:
-    """Check a scenario file; print every problem with file:line:column (exit code 2)."""
-    from escalade.scenario.levers import lever_problems
+    """Check a scenario file: every problem in one pass (schema, references, policies, levers,
+    sources), each with file:line:column, sorted by line, then their count (exit code 2)."""
+    from escalade.scenario.check import all_problems
 
     with user_errors():
-        sc = load_scenario(file)
-        problems = lever_problems(file, sc)
+        sc, problems = all_problems(file)
     if problems:
-        fail([str(p) for p in problems])
+        count = f"{len(problems)} problem{'s' if len(problems) > 1 else ''} in {file}"
+        fail([str(p) for p in problems] + [count])
+    assert sc is not None
     console.print(
         f"[green]ok[/green] {file}: scenario '{sc.name}' with {len(sc.actors)} actors, "
         f"{sc.horizon_days} days"

@@ -135,6 +135,7 @@ def run_experiment(
     memory: int | None = None,
     on_start: OnStart | None = None,
     on_chunk: OnChunk | None = None,
+    tags: dict[str, Any] | None = None,
 ) -> Experiment:
     """Simulate an ensemble into the store, or finish an interrupted one (``resume=ID``).
 
@@ -147,7 +148,8 @@ def run_experiment(
     chunk written. A resumed experiment refuses a scenario or setting that differs from the
     one it was started with. On KeyboardInterrupt or a failure the experiment is marked
     ``interrupted`` and keeps every finished chunk. Planning is lazy: neither time nor memory
-    before the first chunk grows with ``runs`` (at most :data:`MAX_RUNS`).
+    before the first chunk grows with ``runs`` (at most :data:`MAX_RUNS`). ``tags``: more
+    manifest fields of a new experiment (``kind="arm"`` and its ``parent``, for a compare).
     """
     st = store if isinstance(store, Store) else Store(store)
     for name, value in (
@@ -180,6 +182,7 @@ def run_experiment(
             days,
             overrides,
         )
+        fields.update(tags or {})
         fields["chunk_size"] = _chunk_size(
             sc, fields["days"], chunk_size, memory, 1 if scheduler else worker_count(workers)
         )

@@ -38,7 +38,12 @@ class Outcome:
 
 
 OUTCOMES: tuple[Outcome, ...] = (
-    Outcome("run", pa.int64(), "key", "The run's index in the ensemble (its random key)."),
+    Outcome(
+        "run",
+        pa.int64(),
+        "key",
+        "The run's index in the ensemble (its random key); it counts nothing of the trigger.",
+    ),
     Outcome(
         "max_rung",
         pa.int64(),
@@ -58,13 +63,14 @@ OUTCOMES: tuple[Outcome, ...] = (
         "first_rung",
         pa.int64(),
         "rung",
-        "The rung of that first decided move; -1 if none.",
+        "The rung of that first decided move (the trigger is not one); -1 if none.",
     ),
     Outcome(
         "first_answer_day",
         pa.int64(),
         "quantity",
-        "Day of the first decided move (strike or statement); null if none.",
+        "Day of the first decided move after the trigger (strike or statement; the trigger "
+        "does not count); null if none.",
     ),
     Outcome(
         "first_direct_day",
@@ -145,21 +151,24 @@ OUTCOMES: tuple[Outcome, ...] = (
         "interceptors_spent",
         pa.float64(),
         "quantity",
-        "Interceptors fired by every defence layer at salvos after the trigger.",
+        "Interceptors fired by every defence layer at salvos after the trigger (those fired "
+        "at the trigger's own salvo, if it is one, are not included).",
         label="interceptors spent",
     ),
     Outcome(
         "attack_cost_usd",
         pa.float64(),
         "quantity",
-        "What the munitions launched after the trigger cost, US dollars.",
+        "What the munitions launched after the trigger cost, US dollars (the trigger's not "
+        "included).",
         label="attack cost (USD)",
     ),
     Outcome(
         "defence_cost_usd",
         pa.float64(),
         "quantity",
-        "What the interceptors fired after the trigger cost, US dollars.",
+        "What the interceptors fired after the trigger cost, US dollars (the trigger's not "
+        "included).",
         label="defence cost (USD)",
         mean_in_comparisons="mean defence cost $",
     ),
@@ -170,27 +179,31 @@ OUTCOMES: tuple[Outcome, ...] = (
         "How the run stood at its end: quiet (every grievance between states calm for "
         "model.quiet_days, proxy fronts aside, or a calm round closed by a mediator), "
         "ceasefire (a war ended by a mediator's cease-fire), war (still at war at the "
-        "horizon), or ongoing.",
+        "horizon), or ongoing; the trigger's deaths and damage weigh in it only through the "
+        "answers they provoke.",
     ),
     Outcome(
         "war_days",
         pa.int64(),
         "quantity",
         "Days spent at sustained war (M12: from the first blow at the war rung until a "
-        "cease-fire or the horizon); 0 if none.",
+        "cease-fire or the horizon); 0 if none. The trigger does not count: even at the war "
+        "rung it does not start the war.",
         label="days at war",
     ),
     Outcome(
         "end_day",
         pa.int64(),
         "quantity",
-        "Day the run ended (the horizon when still ongoing).",
+        "Day the run ended (the horizon when still ongoing), counted from day 0, the "
+        "trigger's day.",
     ),
     Outcome(
         "pathway",
         pa.string(),
         "text",
-        "The first decided moves as ACTOR:rung > ACTOR:rung > ... (at most six).",
+        "The first decided moves after the trigger as ACTOR:rung > ACTOR:rung > ... (at most "
+        "six; the trigger is not one).",
     ),
 )
 

@@ -4,7 +4,15 @@ Layout of a store directory (default ``./escalade-runs``, or ``$ESCALADE_STORE``
 
     catalog.duckdb                                  manifests (table ``experiments``)
     outcomes/experiment=<id>/chunk-000000.parquet   one file per chunk of runs
+    tables/experiment=<id>/<name>.parquet           an analysis's own tables (e.g. a sweep's
+                                                    design points)
     locks/<id>.lock                                 held by the process running <id>
+
+An experiment has a *kind* (:data:`KINDS`): ``run`` (an ensemble, in chunks), ``arm`` (an
+ensemble that is one arm of a ``compare``, its ``parent``), or an analysis built on ensembles
+(``compare``, ``sweep``, ``discover``, ``threshold``) that has no chunks of its own: its
+results are JSON in the manifest (``results``) and its tables Parquet files, each recorded in
+the catalog (table ``tables``) with its sha256 like a chunk.
 
 A chunk file is written under a temporary name, fsynced and renamed, then recorded in the
 catalog (table ``chunks``: its run range, row count, size and sha256). A chunk counts as done
@@ -49,6 +57,9 @@ DEFAULT_STORE = "escalade-runs"
 STORE_ENV = "ESCALADE_STORE"
 CATALOG = "catalog.duckdb"
 STATUSES = ("running", "complete", "interrupted")
+KINDS = ("run", "arm", "compare", "sweep", "discover", "threshold")
+"""What an experiment is; ``run`` and ``arm`` hold outcome chunks, the others are analyses."""
+CHUNKED = ("run", "arm")
 LOCK_WAIT_S = 30.0
 """How long to wait for another process to release the catalog before giving up."""
 
@@ -84,6 +95,9 @@ _COLUMNS = {
     "finished": "VARCHAR",
     "status": "VARCHAR",
     "scenario_source": "VARCHAR",
+    "kind": "VARCHAR",  # KINDS; NULL (a catalog written before kinds) is "run"
+    "parent": "VARCHAR",  # the compare an arm belongs to
+    "results": "VARCHAR",  # JSON text: an analysis's results, a run's drivers
 }
 _ARROW_TYPES = {"VARCHAR": pa.string(), "BIGINT": pa.int64(), "INTEGER": pa.int32()}
 _MANIFEST_SCHEMA = pa.schema(
@@ -100,6 +114,16 @@ _CHUNK_COLUMNS = {
     "written": "VARCHAR",
 }
 """The catalog's record of each chunk written (table ``chunks``)."""
+_TABLE_COLUMNS = {
+    "experiment": "VARCHAR",
+    "name": "VARCHAR",
+    "rows": "BIGINT",
+    "bytes": "BIGINT",
+    "sha256": "VARCHAR",
+    "written": "VARCHAR",
+}
+"""The catalog's record of each analysis table written (table ``tables``)."""
+_TABLE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _CHUNK = re.compile(r"^chunk-(\d+)\.parquet$")
 _EXPERIMENT_DIR = re.compile(r"^experiment=(.+)$")
 CHUNK_META_KEY = b"escalade.chunk"
@@ -153,10 +177,12 @@ class Verdict:
     unrecorded: tuple[int, ...] = field(default=())
     """Good chunks the catalog has no record of (the writer was killed between the file's
     rename and its record): their own manifest and runs check out; ``--repair`` records them."""
+    tables: tuple[str, ...] = field(default=())
+    """Analysis tables that are missing or differ from their record (one sentence each)."""
 
     @property
     def ok(self) -> bool:
-        return not self.problems and not self.strays
+        return not self.problems and not self.strays and not self.tables
 
     @property
     def not_run(self) -> int:
@@ -314,6 +340,12 @@ class Store:
             records = self._records(con, tables, exp_id)
         for row in rows:
             row["overrides"] = json.loads(row["overrides"] or "{}")
+            row["kind"] = row.get("kind") or "run"
+            row["results"] = json.loads(row["results"]) if row.get("results") else None
+            if row["kind"] not in CHUNKED:  # an analysis: no chunks of its own
+                row["status"] = self._effective_status(row["id"], row["status"])
+                row["runs_done"] = int(row["runs"]) if row["status"] == "complete" else 0
+                continue
             mine = records.get(row["id"], {})
             good, bad = self._quick_check(row, mine)
             row["status"] = self._effective_status(row["id"], row["status"])
@@ -339,6 +371,8 @@ class Store:
 
     @staticmethod
     def _total(manifest: dict[str, Any]) -> int:
+        if (manifest.get("kind") or "run") not in CHUNKED:
+            return 0
         return chunk_count(int(manifest["runs"]), int(manifest["chunk_size"]))
 
     def _quick_check(
@@ -376,6 +410,10 @@ class Store:
         row["version"] = manifest.get("version") or __version__
         row["scenario_sha256"] = sha256_text(manifest["scenario_yaml"])
         row["overrides"] = json.dumps(manifest.get("overrides") or {}, sort_keys=True, default=str)
+        row["kind"] = manifest.get("kind") or "run"
+        if row["kind"] not in KINDS:
+            raise ValueError(f"kind must be one of {KINDS}, got {row['kind']!r}")
+        row["results"] = _results_json(manifest.get("results"))
         moment = datetime.now(UTC)
         if manifest.get("started"):
             moment = datetime.fromisoformat(manifest["started"]).astimezone(UTC)
@@ -404,6 +442,8 @@ class Store:
             raise ValueError(f"status must be one of {STATUSES}")
         if "overrides" in fields:
             fields["overrides"] = json.dumps(fields["overrides"], sort_keys=True, default=str)
+        if "results" in fields:
+            fields["results"] = _results_json(fields["results"])
         self.manifest(exp_id)  # raises if unknown
         sets = ", ".join(f"{k} = ?" for k in fields)
         with self._catalog(write=True) as con:
@@ -421,13 +461,16 @@ class Store:
         return self._rows()
 
     def resolve(self, prefix: str) -> str:
-        """The id of the one experiment whose id starts with ``prefix`` (``latest``: the newest)."""
+        """The id of the one experiment whose id starts with ``prefix`` (``latest``: the newest
+        that is no arm of a compare)."""
         prefix = prefix.strip()
-        ids = [r["id"] for r in self._id_rows()]
+        rows = self._id_rows()
+        ids = [r["id"] for r in rows]
         if prefix in ids:
             return prefix
-        if prefix == "latest" and ids:
-            return ids[-1]
+        tops = [r["id"] for r in rows if not r["parent"]]
+        if prefix == "latest" and tops:
+            return tops[-1]
         hits = [i for i in ids if i.startswith(prefix)] if prefix else []
         if len(hits) == 1:
             return hits[0]
@@ -448,8 +491,10 @@ class Store:
             tables = {r[0] for r in con.execute("SHOW TABLES").fetchall()}
             if "experiments" not in tables:
                 return []
-            ids = con.execute("SELECT id FROM experiments ORDER BY id").fetchall()
-            return [{"id": r[0]} for r in ids]
+            have = {r[0] for r in con.execute("DESCRIBE experiments").fetchall()}
+            parent = "parent" if "parent" in have else "NULL"
+            ids = con.execute(f"SELECT id, {parent} FROM experiments ORDER BY id").fetchall()
+            return [{"id": r[0], "parent": r[1]} for r in ids]
 
     # -- running --------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -525,10 +570,20 @@ class Store:
         pq.write_table(tagged, sink, compression="zstd")
         data = sink.getvalue().to_pybytes()
         final = self.chunk_path(exp_id, chunk_index)
+        if final.exists():
+            self._quarantine(exp_id, final)
+        self._write_atomically(final, data)
+        record = ChunkRecord(
+            exp_id, chunk_index, start, stop, table.num_rows, len(data), _sha(data), written
+        )
+        with self._catalog(write=True) as con:
+            _record(con, record)
+        return final
+
+    def _write_atomically(self, final: Path, data: bytes) -> None:
+        """Temporary name, fsync, rename, fsync the directory: whole or not at all."""
         try:
             final.parent.mkdir(parents=True, exist_ok=True)
-            if final.exists():
-                self._quarantine(exp_id, final)
             tmp = final.with_name(f".{final.name}.{os.getpid()}.tmp")
             with open(tmp, "wb") as fh:
                 fh.write(data)
@@ -538,12 +593,6 @@ class Store:
             _fsync_dir(final.parent)
         except PermissionError as exc:
             raise self._access_fault(exc, "write") from None
-        record = ChunkRecord(
-            exp_id, chunk_index, start, stop, table.num_rows, len(data), _sha(data), written
-        )
-        with self._catalog(write=True) as con:
-            _record(con, record)
-        return final
 
     def _quarantine(self, exp_id: str, path: Path) -> Path:
         """Move a file that is no good chunk out of the way (kept, for whoever wants it)."""
@@ -614,7 +663,14 @@ class Store:
                 problems.append(ChunkProblem(index, "missing", detail, start, stop))
         strays = tuple(files[i].name for i in sorted(files) if i >= total)
         problems.sort(key=lambda p: p.chunk)
-        return Verdict(exp_id, total, frozenset(good), tuple(problems), strays, tuple(unrecorded))
+        tables = tuple(
+            problem
+            for name, record in self._table_records(exp_id).items()
+            if (problem := self._table_problem(exp_id, name, record))
+        )
+        return Verdict(
+            exp_id, total, frozenset(good), tuple(problems), strays, tuple(unrecorded), tables
+        )
 
     def read_chunk(
         self,
@@ -827,6 +883,73 @@ class Store:
         files = self._files(exp_id)
         return [self._quarantine(exp_id, files[i]) for i in sorted(files) if i >= total]
 
+    # -- an analysis's tables -------------------------------------------------------------
+    def table_path(self, exp_id: str, name: str) -> Path:
+        return self.path / "tables" / f"experiment={exp_id}" / f"{name}.parquet"
+
+    def write_table(self, exp_id: str, name: str, table: pa.Table) -> Path:
+        """Write an analysis table of ``exp_id`` atomically and record its sha256."""
+        if not _TABLE_NAME.match(name):
+            raise ValueError(f"a table name is lower-case letters, digits and _, got {name!r}")
+        self.manifest(exp_id)  # raises if unknown
+        sink = pa.BufferOutputStream()
+        pq.write_table(table, sink, compression="zstd")
+        data = sink.getvalue().to_pybytes()
+        final = self.table_path(exp_id, name)
+        self._write_atomically(final, data)
+        values = [exp_id, name, table.num_rows, len(data), _sha(data), now_iso()]
+        with self._catalog(write=True) as con:
+            con.execute(
+                f"INSERT OR REPLACE INTO tables ({', '.join(_TABLE_COLUMNS)}) "
+                f"VALUES ({', '.join('?' for _ in values)})",
+                values,
+            )
+        return final
+
+    def _table_records(self, exp_id: str) -> dict[str, tuple[int, str]]:
+        """``name -> (bytes, sha256)`` of the tables recorded for ``exp_id``."""
+        if not self.catalog_path.exists():
+            return {}
+        with self._catalog() as con:
+            if "tables" not in self._tables(con):
+                return {}
+            rows = con.execute(
+                "SELECT name, bytes, sha256 FROM tables WHERE experiment = ? ORDER BY name",
+                [exp_id],
+            ).fetchall()
+        return {r[0]: (int(r[1]), str(r[2])) for r in rows}
+
+    def _table_problem(self, exp_id: str, name: str, record: tuple[int, str]) -> str:
+        path = self.table_path(exp_id, name)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return f"table {name}: missing ({path} is gone)"
+        except OSError as exc:
+            return f"table {name}: cannot be read ({exc.strerror or exc})"
+        if len(data) != record[0] or _sha(data) != record[1]:
+            return f"table {name}: altered (its content differs from the recorded checksum)"
+        return ""
+
+    def read_table(self, exp_id: str, name: str) -> pa.Table:
+        """An analysis table of ``exp_id``, checked against its record as read."""
+        record = self._table_records(exp_id).get(name)
+        if record is None:
+            raise StoreError(f"experiment {exp_id} has no table '{name}'")
+        problem = self._table_problem(exp_id, name, record)
+        if problem:
+            raise StoreFault(
+                f"experiment {exp_id}: {problem}; run the analysis again to recompute it"
+            )
+        return pq.read_table(self.table_path(exp_id, name))
+
+    def table_names(self, exp_id: str) -> builtins.list[str]:
+        return builtins.list(self._table_records(exp_id))
+
+    def children(self, exp_id: str) -> builtins.list[dict[str, Any]]:
+        """The experiments whose ``parent`` is ``exp_id`` (a compare's arms), oldest first."""
+        return [m for m in self.list() if m.get("parent") == exp_id]
+
     # -- queries --------------------------------------------------------------------------
     def _verified_files(self, manifests: builtins.list[dict[str, Any]]) -> builtins.list[Path]:
         """The chunk files of every experiment, each checked; a damaged experiment stops the
@@ -853,7 +976,11 @@ class Store:
         files = self._verified_files(manifests)
         con = duckdb.connect() if unsafe else duckdb.connect(":memory:", config=SAFE_CONFIG)
         rows = [
-            {**m, "overrides": json.dumps(m["overrides"], sort_keys=True, default=str)}
+            {
+                **m,
+                "overrides": json.dumps(m["overrides"], sort_keys=True, default=str),
+                "results": _results_json(m["results"]),
+            }
             for m in manifests
         ]
         con.register("_experiments", pa.Table.from_pylist(rows, schema=_MANIFEST_SCHEMA))
@@ -965,6 +1092,10 @@ def _store_flag(path: Path) -> str:
     return "" if path == Path(DEFAULT_STORE) else f" --store {path}"
 
 
+def _results_json(results: Any) -> str | None:
+    return None if results is None else json.dumps(results, sort_keys=True, default=str)
+
+
 def _ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     cols = ", ".join(f"{k} {t}" for k, t in _COLUMNS.items())
     con.execute(f"CREATE TABLE IF NOT EXISTS experiments ({cols})")
@@ -976,6 +1107,8 @@ def _ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         f"CREATE TABLE IF NOT EXISTS chunks ({chunk_cols}, PRIMARY KEY (experiment, chunk))"
     )
+    table_cols = ", ".join(f"{k} {t}" for k, t in _TABLE_COLUMNS.items())
+    con.execute(f"CREATE TABLE IF NOT EXISTS tables ({table_cols}, PRIMARY KEY (experiment, name))")
 
 
 def _record_of(exp_id: str, index: int, meta: dict[str, Any], data: bytes) -> ChunkRecord:
@@ -1122,8 +1255,10 @@ def _fsync_dir(path: Path) -> None:
 
 
 __all__ = [
+    "CHUNKED",
     "CHUNK_META_KEY",
     "DEFAULT_STORE",
+    "KINDS",
     "MANIFEST_KEYS",
     "STORE_ENV",
     "ChunkProblem",

@@ -65,3 +65,14 @@ def test_run_prints_a_headline_and_with_drivers_a_table(tmp_path) -> None:
     for d in drv:
         for effect in d["effects"].values():
             assert effect["runs"] == 30 and effect["low"] <= effect["diff"] <= effect["high"]
+    # The drivers are stored with the experiment and open its report (after the summary).
+    exp_id = json.loads(out.stdout)["experiment"]
+    page = tmp_path / "report.html"
+    rep = runner.invoke(app, ["report", exp_id, "--store", store, "--out", str(page)])
+    assert rep.exit_code == 0, rep.stderr
+    text = page.read_text(encoding="utf-8")
+    assert text.index('<section id="what-moves-it">') > text.index('<section id="summary">')
+    for d in drv:
+        war = d["effects"]["first_war_day"]
+        assert f"<td>{d['lever']}</td>" in text
+        assert f"{100 * war['diff']:+.1f} pp ({100 * war['low']:+.1f} to" in text

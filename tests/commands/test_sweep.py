@@ -6,17 +6,27 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute
 import pytest
 import typer
 from typer.testing import CliRunner
 
 from escalade.commands.sweep import register
+from escalade.store import STORE_ENV, Store
 from tests.commands.conftest import group_app
 from tests.conftest import FIXTURES
 
 DUEL = str(FIXTURES / "duel.yaml")
 SENIOR = "initial_events.0.casualties.senior=0:4"
 RESOLVE = "actors.RED.resolve=0.2:1.0"
+
+
+@pytest.fixture(autouse=True)
+def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test stores its experiments in a store of its own."""
+    monkeypatch.setenv(STORE_ENV, str(tmp_path / "store"))
+    return tmp_path / "store"
 
 
 @pytest.fixture
@@ -74,3 +84,37 @@ def test_mistakes_exit_2_with_a_message(app: typer.Typer, args: list[str], messa
     res = run(app, DUEL, *args, "--runs-per-point", "5", "--workers", "1")
     assert res.exit_code == 2, res.output
     assert message in res.output and "Traceback" not in res.output
+
+
+def test_a_sweep_is_an_experiment_whose_report_comes_from_the_store(
+    app: typer.Typer, store: Path, tmp_path: Path
+) -> None:
+    from escalade.analysis.sensitivity import RANKED_BY, Design, sweep_from, tornado
+    from escalade.cli import app as cli
+
+    res = run(app, DUEL, "--param", SENIOR, "--param", RESOLVE, "--design", "morris",
+              "--samples", "3", "--runs-per-point", "40", "--seed", "1", "--workers", "1",
+              "--json")  # fmt: skip
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    st = Store(store)
+    m = st.manifest(data["experiment"])
+    assert (m["kind"], m["status"]) == ("sweep", "complete")
+    points = st.read_table(m["id"], "points")
+    # 9 design points, then the scenario itself and each parameter alone at each bound.
+    assert points["role"].to_pylist() == ["design"] * 9 + ["scenario"] + ["low", "high"] * 2
+    back = sweep_from(m["results"], points)
+    # The tornado rebuilt from the store is the one printed: centred on the scenario's own
+    # value (the "scenario" point), its bars in the order of the design's index.
+    assert {k: [s.as_dict() for s in v] for k, v in tornado(back).items()} == data["tornado"]
+    centre = points.filter(pa.compute.equal(points["role"], "scenario")).to_pylist()[0]
+    for key, bars in data["tornado"].items():
+        assert {b["baseline"] for b in bars} == {centre[key]}
+        rank = {r["param"]: r[RANKED_BY[Design.MORRIS]] for r in data["indices"][key]}
+        assert [rank[b["param"]] for b in bars] == sorted(rank.values(), reverse=True)
+    out = tmp_path / "sweep.html"
+    rep = CliRunner().invoke(cli, ["report", m["id"], "--out", str(out)])
+    assert rep.exit_code == 0, rep.output
+    page = out.read_text(encoding="utf-8")
+    assert 'id="chart-tornado"' in page and "the scenario's own outcome" in page
+    assert m["results"]["sentence"] in page and "What the outcomes mean" in page

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -216,3 +217,23 @@ def test_the_report_renders_offline_in_headless_chromium(report: Path) -> None:
             driver.save_screenshot(str(report.with_suffix(".png")))
         finally:
             driver.quit()
+
+
+def test_replay_command_gives_drops_and_adds_as_such() -> None:
+    """A dropped or added list item (``-path``/``+path`` overrides) comes back as --drop and
+    --add, and the command it gives parses to the same overrides."""
+    from escalade.cli_common import parse_changes
+    from escalade.scenario.load import load_scenario
+
+    sc = load_scenario("april-2024")
+    overrides = parse_changes(
+        ["model.war_cost=2"], ["statements={by: CHN, kind: restraint, toward: ISR}"],
+        ["statements.us_no_offensive"],
+    )  # fmt: skip
+    cmd = replay_command(sc, 1, 2, None, overrides)
+    assert "--drop statements.us_no_offensive" in cmd and "--set model.war_cost=2" in cmd
+    args = shlex.split(cmd)
+    pick = {
+        f: [args[i + 1] for i, a in enumerate(args) if a == f] for f in ("--set", "--add", "--drop")
+    }
+    assert parse_changes(pick["--set"], pick["--add"], pick["--drop"]) == overrides

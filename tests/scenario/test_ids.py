@@ -165,11 +165,12 @@ def test_levers_command_lists_them() -> None:
     assert table.exit_code == 0 and "oman_warning" in table.stdout
 
 
-def test_cli_lever_add_drop_on_compare_and_replay() -> None:
+def test_cli_lever_add_drop_on_compare_and_replay(tmp_path: Path) -> None:
     ok = runner.invoke(
         app,
-        ["compare", "august-2024", "--lever", "us_no_offensive=0.8", "--runs", "20", "--json"],
-    )
+        ["compare", "august-2024", "--lever", "us_no_offensive=0.8", "--runs", "20", "--json",
+         "--store", str(tmp_path / "store")],
+    )  # fmt: skip
     assert ok.exit_code == 0, ok.stderr
     assert json.loads(ok.stdout)["b"]["levers"] == ["us_no_offensive=0.8"]
     unknown = runner.invoke(app, ["compare", "august-2024", "--lever", "us_no_ofensive"])
@@ -191,11 +192,13 @@ def test_cli_lever_add_drop_on_compare_and_replay() -> None:
     assert bad.exit_code == 2 and "override --drop statements.zzz" in bad.stderr
 
 
-def test_sweep_a_lever_by_name_labels_it_by_name() -> None:
+def test_sweep_a_lever_by_name_labels_it_by_name(tmp_path: Path) -> None:
     result = runner.invoke(
         app,
         [
             "sweep",
+            "--store",
+            str(tmp_path / "store"),
             "august-2024",
             "--param",
             "us_no_offensive=0:1",

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 
 from escalade.analysis.sensitivity import Design, Param, design_points, run_sweep
 
@@ -29,6 +30,8 @@ DISCOVER_OUTCOMES = {
     "direct": "p_direct",
 }
 """What ``--outcome`` may name: the per-point probability it looks at."""
+DISCOVER_COLUMNS = {"war": "first_war_day", "direct": "first_direct_day"}
+"""The outcome column (its definition, :mod:`escalade.outcomes`) behind each ``--outcome``."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,8 @@ class Discovery:
     mass: float = math.nan
     base_rate: float = math.nan
     bounds: list[Bound] = field(default_factory=list)
+    design: list[dict[str, float]] = field(default_factory=list)
+    """Every point: ``point``, each parameter's value, and ``y``, its P(outcome)."""
 
     def sentence(self) -> str:
         if not self.bounds:
@@ -95,6 +100,10 @@ class Discovery:
             "bounds": [b.__dict__ for b in self.bounds],
             "sentence": self.sentence(),
         }
+
+    def points_table(self) -> pa.Table:
+        """The design points and their probabilities (the store's Parquet table)."""
+        return pa.Table.from_pylist(self.design)
 
 
 def discover(
@@ -141,6 +150,11 @@ def discover(
     cut = float(np.quantile(y, 0.75)) if level is None else level
     names = labels or {}
     out = Discovery(sweep.scenario, outcome, cut, len(y), runs_per_point, seed)
+    out.design = [
+        {"point": i, **{p.path: p.value(v) for p, v in zip(params, row, strict=True)},
+         "y": float(y[i])}
+        for i, row in enumerate(sweep.x)
+    ]  # fmt: skip
     high = y > cut
     out.base_rate = float(high.mean())
     if high.sum() == 0 or high.all():

@@ -222,6 +222,65 @@ class Sweep:
         }
 
 
+ROLES = ("design", "scenario", "low", "high")
+"""What a row of a sweep's points table is: a design point, the scenario's own values, or one
+parameter alone at its low or high bound (the tornado's points)."""
+
+
+def points_table(sweep: Sweep) -> pa.Table:
+    """Every point a sweep simulated, one row each: ``point``, ``role`` (:data:`ROLES`),
+    ``param`` (the one moved, for ``low``/``high``), each parameter's value and each outcome
+    (what the store keeps as the sweep's Parquet table)."""
+    rows: list[dict[str, Any]] = []
+
+    def add(role: str, param: str | None, values: list[float], y: dict[str, float]) -> None:
+        rows.append(
+            {"point": len(rows), "role": role, "param": param,
+             **{p.path: p.value(v) for p, v in zip(sweep.params, values, strict=True)},
+             **{k: float(y[k]) for k in OUTCOMES}}
+        )  # fmt: skip
+
+    for i, row in enumerate(sweep.x):
+        add("design", None, list(row), {k: sweep.y[k][i] for k in OUTCOMES})
+    own = [p.low for p in sweep.params]  # placeholder values: the scenario's own are not swept
+    if sweep.centre is not None and sweep.one_at_a_time is not None:
+        add("scenario", None, own, sweep.centre)
+        for i, (lo, hi) in enumerate(sweep.one_at_a_time):
+            p = sweep.params[i]
+            for role, y, v in (("low", lo, p.low), ("high", hi, p.high)):
+                add(role, p.path, [v if j == i else own[j] for j in range(len(own))], y)
+    return pa.Table.from_pylist(rows)
+
+
+def sweep_from(results: dict[str, Any], points: pa.Table) -> Sweep:
+    """A stored sweep (:meth:`Sweep.as_dict` without its points, and :func:`points_table`)
+    back as a :class:`Sweep`."""
+    params = [Param(p["path"], p["low"], p["high"], p["integer"]) for p in results["params"]]
+    rows = points.to_pylist()
+    design = [r for r in rows if r["role"] == "design"]
+    x = np.asarray([[r[p.path] for p in params] for r in design], dtype=np.float64)
+    y = {k: np.asarray([r[k] for r in design], dtype=np.float64) for k in OUTCOMES}
+    sweep = Sweep(
+        results["scenario"],
+        params,
+        Design(results["design"]),
+        int(results["samples"]),
+        int(results["runs_per_point"]),
+        int(results["seed"]),
+        results["days"],
+        x.reshape(len(design), len(params)),
+        y,
+        results["indices"],
+        labels=dict(results.get("labels") or {}),
+    )
+    centre = [r for r in rows if r["role"] == "scenario"]
+    if centre:
+        sweep.centre = {k: centre[0][k] for k in OUTCOMES}
+        side = {(r["role"], r["param"]): {k: r[k] for k in OUTCOMES} for r in rows}
+        sweep.one_at_a_time = [(side["low", p.path], side["high", p.path]) for p in params]
+    return sweep
+
+
 def run_sweep(
     spec: str | Path,
     params: list[Param],

@@ -103,6 +103,7 @@ class Threshold:
             "path": self.path,
             "label": self.label,
             "target": str(self.target),
+            "column": self.target.column,
             "runs": self.runs,
             "seed": self.seed,
             "value": self.value,

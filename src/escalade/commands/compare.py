@@ -3,26 +3,30 @@
 Examples::
 
     escalade compare april-2024 --lever no_us_restraint --runs 2000
+    escalade compare --resume 20261201-1200
     escalade compare april-2024 --set statements.us_no_offensive.strength=0 --runs 2000
     escalade compare april-2024 my-variant.yaml --runs 2000 --seed 3 --json
 
 Both arms are simulated with the same seed and the same run ids, so run K draws the same
 random numbers in both; every difference is B − A with a paired 95% interval (see
-:mod:`escalade.analysis.compare`).
+:mod:`escalade.analysis.compare`). The compare is stored as an experiment of kind ``compare``
+whose two arms are experiments of kind ``arm`` (chunked, resumable, verifiable like a run);
+its results (the differences) are in its manifest.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
-from typing import Annotated
+from collections.abc import Iterator
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
-from escalade.analysis.briefing import definitions
+from escalade.analysis.briefing import HEADLINE_COLUMNS, definitions, points
 from escalade.analysis.compare import Difference, compare
-from escalade.api import simulate
 from escalade.budget import MAX_RUNS_IN_MEMORY
 from escalade.cli_common import (
     AddOpt,
@@ -30,15 +34,24 @@ from escalade.cli_common import (
     DropOpt,
     JsonOpt,
     LeverOpt,
-    ScenarioArg,
     SeedOpt,
+    WorkersOpt,
+    all_overrides,
     console,
-    load,
+    progress_bar,
     user_errors,
-    with_progress,
 )
-from escalade.outcomes import THRESHOLDS
-from escalade.scenario.schema import Scenario
+from escalade.commands.experiments import (
+    DEFAULT_STORE_PATH,
+    StoreOpt,
+    analysis,
+    finish,
+    saved_line,
+)
+from escalade.ensemble import normalise_overrides, run_experiment
+from escalade.outcomes import BY_NAME, THRESHOLDS
+from escalade.simulation import load_scenario
+from escalade.store import Store
 
 SetAOpt = Annotated[
     list[str] | None,
@@ -85,7 +98,10 @@ def render(rows: list[Difference], title: str) -> Table:
 
 
 def compare_cmd(
-    scenario_a: ScenarioArg,
+    scenario_a: Annotated[
+        str | None,
+        typer.Argument(help="Arm A: a scenario file or a built-in name (optional with --resume)"),
+    ] = None,
     scenario_b: Annotated[
         str | None,
         typer.Argument(help="Arm B: a scenario file or built-in name (default: arm A again)"),
@@ -102,6 +118,12 @@ def compare_cmd(
     adds: AddOpt = None,
     drops: DropOpt = None,
     levers: LeverOpt = None,
+    workers: WorkersOpt = None,
+    resume: Annotated[
+        str | None,
+        typer.Option("--resume", help="Finish an interrupted compare (id or unique prefix)"),
+    ] = None,
+    store: StoreOpt = DEFAULT_STORE_PATH,
     as_json: JsonOpt = False,
 ) -> None:
     """Compare two scenarios, or one with and without overrides, run by run (B − A).
@@ -109,63 +131,147 @@ def compare_cmd(
     Both arms use the same seed and run ids (common random numbers), so differences carry
     paired 95% intervals: Newcombe's paired interval for probabilities, a t interval on the
     per-run differences for means. "× narrower" is how much narrower that interval is than
-    with independent seeds.
+    with independent seeds. The compare is an experiment in the store (its two arms are runs
+    of their own, resumable like any run): `escalade report ID` writes its page.
     """
     with user_errors():
-        overrides_b = (set_b or []) + (sets or [])
-        if scenario_b is None and not (overrides_b or set_a or adds or drops or levers):
-            raise ValueError(
-                "nothing to compare: give a second scenario, or overrides with --set path=value"
+        st = Store(store)
+        if resume is not None:
+            exp_id = st.resolve(resume)
+            arms = _arms_of(st, exp_id)
+            ctx: Any = _resumed(st, exp_id)
+        else:
+            if scenario_a is None:
+                raise ValueError("give a scenario (a file or a built-in name), or --resume ID")
+            overrides_b = (set_b or []) + (sets or [])
+            if scenario_b is None and not (overrides_b or set_a or adds or drops or levers):
+                raise ValueError(
+                    "nothing to compare: give a second scenario, or overrides with --set path=value"
+                )
+            spec_b = scenario_b or scenario_a
+            changes_b = (
+                [f"--lever {x}" for x in levers or []]
+                + [f"--drop {x}" for x in drops or []]
+                + [f"--add {x}" for x in adds or []]
+                + overrides_b
             )
-        arm_a: Scenario = load(scenario_a, set_a)
-        arm_b: Scenario = load(scenario_b or scenario_a, overrides_b, adds, drops, levers)
-
-        ens = with_progress(
-            2 * runs,
-            f"simulating {arm_a.name} and {arm_b.name}",
-            lambda tick: (
-                simulate(arm_a, runs=runs, seed=seed, days=days, on_chunk=tick),
-                simulate(arm_b, runs=runs, seed=seed, days=days, on_chunk=tick),
-            ),
-        )
-        watch = arm_a.model.combat_watch or arm_b.model.combat_watch
-        rows = compare(ens[0].outcomes, ens[1].outcomes, paired=True, watch=watch)
-    desc_a = scenario_a + "".join(f" {s}" for s in set_a or [])
-    changes_b = (
-        [f"--lever {x}" for x in levers or []]
-        + [f"--drop {x}" for x in drops or []]
-        + [f"--add {x}" for x in adds or []]
-        + overrides_b
-    )
-    desc_b = (scenario_b or scenario_a) + "".join(f" {s}" for s in changes_b)
+            arms = {
+                "a": _arm(scenario_a, all_overrides(scenario_a, set_a), set_a or []),
+                "b": _arm(spec_b, all_overrides(spec_b, overrides_b, adds, drops, levers),
+                          changes_b),
+            }  # fmt: skip
+            arms["b"].update(levers=levers or [], add=adds or [], drop=drops or [])
+            for arm in arms.values():  # located errors before anything is stored
+                load_scenario(arm["spec"], arm["overrides"] or None)
+            ctx = analysis(st, "compare", scenario_a, arms["a"]["overrides"], seed, runs, days)
+        with ctx as exp_id:
+            if resume is not None:
+                before = st.manifest(exp_id)["results"]
+                runs, seed, days = int(before["runs"]), int(before["seed"]), before["days"]
+            results = _simulate_arms(st, exp_id, arms, runs, seed, days, workers)
+            finish(st, exp_id, results, runs=2 * runs)
+    rows = [difference(d) for d in results["differences"]]
     if as_json:
-        sys.stdout.write(
-            json.dumps(
-                {
-                    "a": {"scenario": arm_a.name, "spec": scenario_a, "overrides": set_a or []},
-                    "b": {
-                        "scenario": arm_b.name,
-                        "spec": scenario_b or scenario_a,
-                        "overrides": overrides_b,
-                        "levers": levers or [],
-                        "add": adds or [],
-                        "drop": drops or [],
-                    },
-                    "runs": runs,
-                    "seed": seed,
-                    "days": days,
-                    "paired": True,
-                    "differences": [d.as_dict() for d in rows],
-                }
-            )
-            + "\n"
-        )
+        sys.stdout.write(json.dumps({"experiment": exp_id, "store": str(store), **results}) + "\n")
         return
-    console.print(f"[bold]A:[/bold] {desc_a}", highlight=False)
-    console.print(f"[bold]B:[/bold] {desc_b}", highlight=False)
+    console.print(f"[bold]A:[/bold] {results['a']['description']}", highlight=False)
+    console.print(f"[bold]B:[/bold] {results['b']['description']}", highlight=False)
     console.print(render(rows, f"B − A, {runs:,} paired runs, seed {seed}"))
     for line in definitions(tuple(c for c in THRESHOLDS.values() if c != "first_combat_day")):
         console.print(f"  [dim]{line}[/dim]", highlight=False)
+    console.print(saved_line(exp_id, store), highlight=False, soft_wrap=True)
+
+
+def _arm(spec: str, overrides: dict[str, Any], changes: list[str]) -> dict[str, Any]:
+    return {
+        "spec": spec,
+        "overrides": normalise_overrides(overrides),
+        "changes": changes,
+        "description": spec + "".join(f" {c}" for c in changes),
+    }
+
+
+def _arms_of(st: Store, exp_id: str) -> dict[str, Any]:
+    m = st.manifest(exp_id)
+    if m["kind"] != "compare":
+        raise ValueError(f"experiment {exp_id} is a {m['kind']}, not a compare")
+    arms = (m.get("results") or {}).get("arms")
+    if not arms:
+        raise ValueError(f"experiment {exp_id} has no record of its arms; start a new compare")
+    return dict(arms)
+
+
+@contextlib.contextmanager
+def _resumed(st: Store, exp_id: str) -> Iterator[str]:
+    with st.running(exp_id):
+        yield exp_id
+
+
+def _simulate_arms(
+    st: Store,
+    exp_id: str,
+    arms: dict[str, Any],
+    runs: int,
+    seed: int,
+    days: int | None,
+    workers: int | None,
+) -> dict[str, Any]:
+    """Run (or resume) both arms as experiments of their own, then pair their runs."""
+    results: dict[str, Any] = {
+        "arms": arms,
+        "runs": runs,
+        "seed": seed,
+        "days": days,
+        "paired": True,
+    }
+    st.update(exp_id, results=results)  # what --resume needs, before any arm runs
+    bar = progress_bar()
+    tables = []
+    with bar:
+        task = bar.add_task(f"compare {exp_id}: two arms", total=2 * runs)
+        for arm in arms.values():
+            exp = run_experiment(
+                None if arm.get("id") else arm["spec"],
+                runs=None if arm.get("id") else runs,
+                seed=None if arm.get("id") else seed,
+                days=None if arm.get("id") else days,
+                overrides=None if arm.get("id") else arm["overrides"] or None,
+                store=st,
+                workers=workers,
+                resume=arm.get("id"),
+                on_start=lambda _m, done: bar.advance(task, done),
+                on_chunk=lambda n: bar.advance(task, n),
+                tags={"kind": "arm", "parent": exp_id},
+            )
+            arm["id"] = exp.id
+            arm["scenario"] = exp.manifest["scenario_name"]
+            st.update(exp_id, results=results)  # the arms so far: --resume finds them
+            tables.append((exp.outcomes(), exp.scenario))
+    (a, sc_a), (b, sc_b) = tables
+    watch = sc_a.model.combat_watch or sc_b.model.combat_watch
+    results["differences"] = [d.as_dict() for d in compare(a, b, paired=True, watch=watch)]
+    results["a"] = arms["a"]
+    results["b"] = arms["b"]
+    results["sentence"] = sentence(results)
+    return results
+
+
+def difference(d: dict[str, Any]) -> Difference:
+    """A stored difference (:meth:`Difference.as_dict`) back as a :class:`Difference`."""
+    return Difference(**{k: d[k] for k in Difference.__dataclass_fields__})
+
+
+def sentence(results: dict[str, Any]) -> str:
+    """The compare's answer in one sentence: B − A in P(sustained war) and P(direct
+    exchange), in percentage points with their paired 95% intervals."""
+    rows = {d["label"]: difference(d) for d in results["differences"]}
+    parts = [
+        f"{BY_NAME[col].short} {points(rows[BY_NAME[col].short])}" for col in HEADLINE_COLUMNS[::-1]
+    ]
+    return (
+        f"B ({results['b']['description']}) − A ({results['a']['description']}), "
+        f"{results['runs']:,} paired runs: " + "; ".join(parts) + "."
+    )
 
 
 def register(app: typer.Typer) -> None:

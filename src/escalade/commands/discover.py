@@ -14,7 +14,8 @@ from typing import Annotated
 
 import typer
 
-from escalade.analysis.discover import DISCOVER_OUTCOMES, discover
+from escalade.analysis.briefing import definitions
+from escalade.analysis.discover import DISCOVER_COLUMNS, DISCOVER_OUTCOMES, discover
 from escalade.cli_common import (
     DaysOpt,
     JsonOpt,
@@ -28,7 +29,15 @@ from escalade.cli_common import (
     user_errors,
     with_progress,
 )
+from escalade.commands.experiments import (
+    DEFAULT_STORE_PATH,
+    StoreOpt,
+    analysis,
+    finish,
+    saved_line,
+)
 from escalade.commands.sweep import _lever_param
+from escalade.store import Store
 
 
 def discover_cmd(
@@ -63,41 +72,51 @@ def discover_cmd(
     sets: SetOpt = None,
     levers: LeverOpt = None,
     workers: WorkersOpt = None,
+    store: StoreOpt = DEFAULT_STORE_PATH,
     as_json: JsonOpt = False,
 ) -> None:
     """Find the region of parameter space where an outcome is likely (PRIM), in words.
 
     Reports the region's bounds, its density (share of its points where the outcome is
     likely) and coverage (share of all such points it holds). Needs the optional 'prim'
-    package: pip install 'escalade[discover]'.
+    package: pip install 'escalade[discover]'. Stored as an experiment (its points as
+    Parquet); `escalade report ID` writes its page.
     """
     with user_errors():
         base = all_overrides(scenario, sets, None, None, levers)
         labels: dict[str, str] = {}
         plist = [_lever_param(scenario, p, base, labels) for p in params]
-        total = samples
-        result = with_progress(
-            total,
-            f"discovery: {samples} points × {runs_per_point} runs",
-            lambda tick: discover(
-                scenario,
-                plist,
-                outcome,
+        st = Store(store)
+        with analysis(
+            st, "discover", scenario, base, seed, samples * runs_per_point, days
+        ) as exp_id:
+            result = with_progress(
                 samples,
-                runs_per_point,
-                seed,
-                days,
-                base,
-                level,
-                labels,
-                tick,
-                workers,
-            ),
-        )
+                f"discovery: {samples} points × {runs_per_point} runs",
+                lambda tick: discover(
+                    scenario,
+                    plist,
+                    outcome,
+                    samples,
+                    runs_per_point,
+                    seed,
+                    days,
+                    base,
+                    level,
+                    labels,
+                    tick,
+                    workers,
+                ),
+            )
+            st.write_table(exp_id, "points", result.points_table())
+            data = result.as_dict()
+            finish(st, exp_id, {k: v for k, v in data.items() if k != "design"})
     if as_json:
-        sys.stdout.write(json.dumps(result.as_dict()) + "\n")
+        sys.stdout.write(json.dumps({"experiment": exp_id, **data}) + "\n")
         return
     console.print(result.sentence(), highlight=False)
+    console.print(f"  [dim]{definitions((DISCOVER_COLUMNS[outcome],))[0]}[/dim]", highlight=False)
+    console.print(saved_line(exp_id, store), highlight=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -3,9 +3,11 @@ holds, whether it can be trusted, and how to repair it."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import sys
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,7 +20,15 @@ from rich.table import Column, Table
 from rich.text import Text
 
 from escalade.cli_common import JsonOpt, console, err, summary_table, user_errors
-from escalade.store import DEFAULT_STORE, STORE_ENV, Store, StoreError, Verdict, now_iso
+from escalade.store import (
+    CHUNKED,
+    DEFAULT_STORE,
+    STORE_ENV,
+    Store,
+    StoreError,
+    Verdict,
+    now_iso,
+)
 
 StoreOpt = Annotated[
     Path,
@@ -76,6 +86,58 @@ def took(started: str | None, finished: str | None) -> str:
     return f"{minutes} min {secs:02d} s" if minutes else f"{secs} s"
 
 
+@contextlib.contextmanager
+def analysis(
+    st: Store,
+    kind: str,
+    spec: str,
+    overrides: dict[str, Any],
+    seed: int,
+    runs: int,
+    days: int | None,
+) -> Iterator[str]:
+    """Register an analysis experiment (``compare``, ``sweep``, ...) of scenario ``spec`` and
+    hold its lock while the body computes it; yields its id. The body stores the results with
+    :func:`finish`; an exception marks it ``interrupted``."""
+    from escalade.ensemble import normalise_overrides
+    from escalade.scenario.load import load_scenario, resolve_source
+
+    source = resolve_source(spec)
+    ov = normalise_overrides(overrides)
+    sc = load_scenario(source, ov or None)  # located errors before anything is registered
+    exp_id = st.create(
+        {
+            "kind": kind,
+            "scenario_name": sc.name,
+            "scenario_yaml": source.read_text(encoding="utf-8"),
+            "scenario_source": spec,
+            "seed": seed,
+            "overrides": ov,
+            "runs": runs,
+            "days": sc.horizon_days if days is None else days,
+            "chunk_size": max(runs, 1),
+        }
+    )
+    try:
+        with st.running(exp_id):
+            yield exp_id
+    except BaseException:
+        st.update(exp_id, status="interrupted")
+        raise
+
+
+def finish(st: Store, exp_id: str, results: dict[str, Any], runs: int | None = None) -> None:
+    """Store an analysis's results and mark it complete (``runs``: the runs it simulated)."""
+    more = {} if runs is None else {"runs": runs, "chunk_size": max(runs, 1)}
+    st.update(exp_id, results=results, status="complete", finished=now_iso(), **more)
+
+
+def saved_line(exp_id: str, store: Path) -> str:
+    """What to print after an experiment is stored: its id and how to see its report."""
+    flag = store_flag(store)
+    return f"experiment {exp_id} in {store}; its report: escalade report {exp_id}{flag}"
+
+
 def experiment_summary(st: Store, exp_id: str, manifest: dict[str, Any]) -> dict[str, Any] | None:
     """The summary statistics of an experiment's runs so far (None if it has none)."""
     from escalade.analysis.stats import summary
@@ -115,12 +177,16 @@ def _public(manifest: dict[str, Any]) -> dict[str, Any]:
 @experiments_app.command("list")
 def list_cmd(
     store: StoreOpt = DEFAULT_STORE_PATH,
+    every: Annotated[
+        bool, typer.Option("--all", help="Also list the arms of each compare")
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """The experiments in the store, oldest first."""
+    """The experiments in the store, oldest first, with their kind (run, compare, sweep,
+    discover, threshold; a compare's two arms are runs of their own, listed with --all)."""
     with user_errors():
         st = Store(store)
-        rows = st.list()
+        rows = [m for m in st.list() if every or not m.get("parent")]
         lost = st.orphans()
     if as_json:
         sys.stdout.write(json.dumps([_public(m) for m in rows], default=str) + "\n")
@@ -133,6 +199,7 @@ def list_cmd(
         return
     table = Table(
         Column("id", no_wrap=True),
+        Column("kind", no_wrap=True),
         Column("scenario", overflow="fold", min_width=8),
         Column("runs", justify="right", no_wrap=True),
         Column("seed", justify="right"),
@@ -148,6 +215,7 @@ def list_cmd(
         status = f"[{colour}]{m['status']}[/]" if colour else m["status"]
         table.add_row(
             m["id"],
+            m["kind"],
             m["scenario_name"],
             runs,
             str(m["seed"]),
@@ -206,6 +274,7 @@ def show(
     lines = len(m["scenario_yaml"].splitlines())
     for key, value in (
         ("id", m["id"]),
+        ("kind", m["kind"] + (f" (of {m['parent']})" if m.get("parent") else "")),
         ("status", m["status"]),
         ("scenario", _scenario_label(m)),
         ("scenario sha256", f"{m['scenario_sha256'][:16]}…  ({lines} lines; --yaml prints it)"),
@@ -220,6 +289,13 @@ def show(
     ):
         info.add_row(key, value)
     console.print(info)
+    if m["kind"] not in CHUNKED:
+        results = m.get("results") or {}
+        if results.get("sentence"):
+            console.print(results["sentence"], highlight=False)
+        if m["status"] == "complete":
+            console.print(saved_line(exp_id, store), highlight=False, soft_wrap=True)
+        return
     repair = f"escalade experiments verify {exp_id} --repair{store_flag(store)}"
     if damaged:
         console.print(
@@ -357,6 +433,16 @@ def _print_verdict(m: dict[str, Any], v: Verdict, repaired: list[int], store: Pa
             soft_wrap=True,
         )
     runs = f"{m['runs_done']:,} of {m['runs']:,} runs"
+    if m["kind"] not in CHUNKED:
+        if v.ok:
+            out(
+                f"{exp_id}  ok: a {m['kind']}, nothing of its own missing or altered",
+                highlight=False,
+            )
+        else:
+            problems = "; ".join(v.tables)
+            out(f"{exp_id}  damaged: {problems}; run the {m['kind']} again", highlight=False)
+        return
     if v.ok:
         line = f"{exp_id}  ok: {len(v.good)} of {v.chunks} chunks, {runs}"
         if len(v.good) < v.chunks:
@@ -502,9 +588,12 @@ def register(app: typer.Typer) -> None:
 
 __all__ = [
     "StoreOpt",
+    "analysis",
     "experiment_summary",
     "experiments_app",
+    "finish",
     "query",
     "register",
     "repair_experiment",
+    "saved_line",
 ]

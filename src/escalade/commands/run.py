@@ -52,6 +52,9 @@ from escalade.scenario.load import load_scenario_text
 from escalade.scenario.schema import Scenario
 from escalade.store import Store
 
+DRIVERS_RUNS = 2000
+"""Runs per arm ``--drivers`` uses by default (at most the experiment's own)."""
+
 
 def run(
     scenario: Annotated[
@@ -116,7 +119,8 @@ def run(
         int | None,
         typer.Option(
             "--drivers-runs",
-            help="Runs per arm for --drivers (default: the experiment's runs, at most 2,000)",
+            help="Runs per arm for --drivers (default: the experiment's runs, at most "
+            f"{DRIVERS_RUNS:,}); stored with the experiment, shown in its report",
             min=2,
             max=MAX_RUNS,
         ),
@@ -180,13 +184,16 @@ def run(
     if with_drivers:
         with user_errors():
             found = _drivers(m, exp.scenario, drivers_runs)
-        result["drivers"] = [d.as_dict() for d in found]
+            n = drivers_runs or min(int(m["runs"]), DRIVERS_RUNS)
+            result["drivers"] = [d.as_dict() for d in found]
+            stored = {"drivers": result["drivers"], "drivers_runs": n}
+            exp.store.update(exp.id, results={**(m.get("results") or {}), **stored})
     if as_json:
         _write_json(exp.store, m, result)
         return
     horizon = m.get("days") or exp.scenario.horizon_days
     console.print(headline(result, m["scenario_name"], int(horizon)), highlight=False)
-    for line in definitions():
+    for line in definitions((*HEADLINE_COLUMNS, "deaths")):  # deaths: the trigger's excluded
         console.print(f"  [dim]{line}[/dim]", highlight=False)
     if with_drivers:
         console.print(drivers_table(found, m["scenario_name"]))
@@ -207,7 +214,7 @@ def run(
 
 def _drivers(m: dict[str, Any], scenario: Scenario, runs: int | None) -> list[Driver]:
     """Each declared lever's paired effect, on the experiment's scenario and overrides."""
-    n = runs or min(int(m["runs"]), 2000)
+    n = runs or min(int(m["runs"]), DRIVERS_RUNS)
     if not scenario.levers:
         err.print(f"scenario '{scenario.name}' declares no levers: no drivers to measure")
         return []

@@ -3,8 +3,8 @@
 Example::
 
     escalade sweep april-2024 --param actors.IRN.resolve=0.3:0.9 \\
-        --param model.war_cost=10:40 --design sobol --samples 16 --runs-per-point 200 \\
-        --out sweep.html
+        --param model.war_cost=10:40 --design sobol --samples 16 --runs-per-point 200
+    escalade report latest --out sweep.html
 """
 
 from __future__ import annotations
@@ -23,8 +23,10 @@ from escalade.analysis.sensitivity import (
     OUTCOMES,
     Design,
     Param,
+    Sweep,
     design_points,
     parse_param,
+    points_table,
     run_sweep,
     tornado,
 )
@@ -42,11 +44,18 @@ from escalade.cli_common import (
     WorkersOpt,
     all_overrides,
     console,
-    err,
     user_errors,
     with_progress,
 )
+from escalade.commands.experiments import (
+    DEFAULT_STORE_PATH,
+    StoreOpt,
+    analysis,
+    finish,
+    saved_line,
+)
 from escalade.report.sweep import INDEX_COLUMNS, fmt_index, write_sweep_html
+from escalade.store import Store
 
 
 def sweep_cmd(
@@ -94,15 +103,22 @@ def sweep_cmd(
     scheduler: SchedulerOpt = None,
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="Write the tornado chart and indices (HTML) here"),
+        typer.Option(
+            "--out",
+            "-o",
+            help="Also write its page (tornado chart and indices, HTML) here; `escalade "
+            "report ID` writes it from the store at any time",
+        ),
     ] = None,
+    store: StoreOpt = DEFAULT_STORE_PATH,
     as_json: JsonOpt = False,
 ) -> None:
     """Sweep scenario parameters; report sensitivity indices and a tornado chart.
 
     Every design point is simulated with the same seed and run ids (common random numbers).
     Outcomes per point: P(war by the horizon), P(direct exchange), mean highest rung and
-    mean deaths.
+    mean deaths. The tornado's bars are each parameter alone at its bounds, the others at the
+    scenario's own values. The sweep is stored as an experiment (its points as Parquet).
     """
     with user_errors():
         base = all_overrides(scenario, sets, adds, drops, levers)
@@ -110,31 +126,37 @@ def sweep_cmd(
         plist = [_lever_param(scenario, p, base, labels) for p in params]
         n = DEFAULT_SAMPLES[design] if samples is None else samples
         x = design_points(plist, design, n, seed)
-        result = with_progress(
-            len(x) + 1 + 2 * len(plist),
-            f"{design} sweep: {len(x)} points (+ {1 + 2 * len(plist)} for the tornado) × "
-            f"{runs_per_point} runs",
-            lambda tick: run_sweep(
-                scenario,
-                plist,
-                design,
-                n,
-                runs_per_point,
-                seed,
-                days,
-                base,
-                tick,
-                x,
-                workers=workers,
-                scheduler=scheduler,
-            ),
-        )
-    result.labels = labels
+        st = Store(store)
+        total = len(x) + 1 + 2 * len(plist)
+        with analysis(st, "sweep", scenario, base, seed, total * runs_per_point, days) as exp_id:
+            result = with_progress(
+                total,
+                f"{design} sweep: {len(x)} points (+ {1 + 2 * len(plist)} for the tornado) × "
+                f"{runs_per_point} runs",
+                lambda tick: run_sweep(
+                    scenario,
+                    plist,
+                    design,
+                    n,
+                    runs_per_point,
+                    seed,
+                    days,
+                    base,
+                    tick,
+                    x,
+                    workers=workers,
+                    scheduler=scheduler,
+                ),
+            )
+            result.labels = labels
+            st.write_table(exp_id, "points", points_table(result))
+            finish(st, exp_id, stored_results(result))
     if out is not None:
-        written = write_sweep_html(result, out)
+        written = write_sweep_html(result, out, st.manifest(exp_id))
     if as_json:
         data = result.as_dict()
         data["html"] = str(written) if out is not None else None
+        data["experiment"] = exp_id
         sys.stdout.write(json.dumps(data, allow_nan=True) + "\n")
         return
     console.print(
@@ -161,8 +183,36 @@ def sweep_cmd(
         console.print(table)
     if out is not None:
         console.print(f"wrote {written}", highlight=False)
-    else:
-        err.print("add --out sweep.html for the tornado chart", highlight=False)
+    console.print(saved_line(exp_id, store), highlight=False, soft_wrap=True)
+
+
+def stored_results(sweep: Sweep) -> dict[str, Any]:
+    """What the manifest keeps of a sweep: all but its points (a Parquet table of its own)."""
+    data = sweep.as_dict()
+    data.pop("points")
+    data["sentence"] = sweep_sentence(sweep)
+    return data
+
+
+def sweep_sentence(sweep: Sweep) -> str:
+    """The sweep's answer in one sentence: what moves P(sustained war) most, from where to
+    where (parameter alone at its bounds, the others at the scenario's values)."""
+    swings = tornado(sweep)["p_war"]
+    if not swings or sweep.centre is None:
+        return f"{sweep.design} sweep of {sweep.scenario}: {sweep.points} points."
+    top = swings[0]
+    if max(s.width for s in swings) == 0:
+        return (
+            f"P(sustained war) in {sweep.scenario} stays at {top.baseline:.3f} with each "
+            f"parameter alone at either bound ({sweep.design} design, {sweep.points} points × "
+            f"{sweep.runs_per_point} runs)."
+        )
+    return (
+        f"P(sustained war) in {sweep.scenario} is {top.baseline:.3f} at the scenario's own "
+        f"values; it moves most with {sweep.label(top.param)}: {top.low_mean:.3f} at its low "
+        f"bound, {top.high_mean:.3f} at its high one ({sweep.design} design, "
+        f"{sweep.points} points × {sweep.runs_per_point} runs)."
+    )
 
 
 def _lever_param(scenario: str, text: str, base: dict[str, Any], labels: dict[str, str]) -> Param:

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
+from escalade.analysis.briefing import definitions
 from escalade.analysis.threshold import parse_target, search
 from escalade.cli_common import (
     DaysOpt,
@@ -26,9 +27,17 @@ from escalade.cli_common import (
     user_errors,
     with_progress,
 )
+from escalade.commands.experiments import (
+    DEFAULT_STORE_PATH,
+    StoreOpt,
+    analysis,
+    finish,
+    saved_line,
+)
 from escalade.commands.sweep import _lever_param
 from escalade.scenario.schema import Scenario
 from escalade.simulation import load_scenario
+from escalade.store import Store
 
 
 def threshold_cmd(
@@ -55,13 +64,14 @@ def threshold_cmd(
     days: DaysOpt = None,
     sets: SetOpt = None,
     levers: LeverOpt = None,
+    store: StoreOpt = DEFAULT_STORE_PATH,
     as_json: JsonOpt = False,
 ) -> None:
     """Find the value of one lever or field at which a target probability is first met.
 
     Bisects the range with the same seed and run ids at every value (common random numbers),
     assuming the probability moves one way over the range; says so when the target holds at
-    both ends or at neither.
+    both ends or at neither. Stored as an experiment; `escalade report ID` writes its page.
     """
     with user_errors():
         goal = parse_target(target)
@@ -74,25 +84,29 @@ def threshold_cmd(
             return load_scenario(scenario, {**base, p.path: p.value(value)})
 
         steps = 2 + 6  # both ends, then bisection to 1/64 of the range
-        result = with_progress(
-            steps,
-            f"break-even of {labels.get(p.path, p.path)}: {runs:,} runs a value",
-            lambda tick: search(
-                at,
-                p.path,
-                p.low,
-                p.high,
-                goal,
-                runs,
-                seed,
-                days,
-                label=labels.get(p.path, p.path),
-                integer=p.integer,
-                on_step=tick,
-            ),
-        )
+        st = Store(store)
+        ctx = analysis(st, "threshold", scenario, base, seed, runs, days)
+        with ctx as exp_id:
+            result = with_progress(
+                steps,
+                f"break-even of {labels.get(p.path, p.path)}: {runs:,} runs a value",
+                lambda tick: search(
+                    at,
+                    p.path,
+                    p.low,
+                    p.high,
+                    goal,
+                    runs,
+                    seed,
+                    days,
+                    label=labels.get(p.path, p.path),
+                    integer=p.integer,
+                    on_step=tick,
+                ),
+            )
+            finish(st, exp_id, result.as_dict(), runs=len(result.steps) * runs)
     if as_json:
-        data: dict[str, Any] = result.as_dict()
+        data: dict[str, Any] = {"experiment": exp_id, **result.as_dict()}
         sys.stdout.write(json.dumps(data) + "\n")
         return
     for s in sorted(result.steps, key=lambda s: s.value):
@@ -102,6 +116,8 @@ def threshold_cmd(
             highlight=False,
         )
     console.print(f"[bold]{result.verdict}[/bold]", highlight=False)
+    console.print(f"  [dim]{definitions((goal.column,))[0]}[/dim]", highlight=False)
+    console.print(saved_line(exp_id, store), highlight=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -180,9 +180,12 @@ def indices_chart(sweep: Sweep) -> go.Figure:
         Design.GRID: [("S1", None, "main effect S1")],
     }
     series = by_design[sweep.design]
+    order = tornado(sweep)
     for n, key in enumerate(keys):
-        rows = sweep.indices.get(key, [])
-        names = [str(r["param"]) for r in rows]
+        by_param = {str(r["param"]): r for r in sweep.indices.get(key, [])}
+        # The tornado's order (by the index, largest on top; plotly draws bottom-up).
+        rows = [by_param[s.param] for s in order[key][::-1] if s.param in by_param]
+        names = [sweep.label(str(r["param"])) for r in rows]
         for j, (field, conf, label) in enumerate(series):
             vals = [float(r[field]) for r in rows]
             err = [float(r[conf]) for r in rows] if conf else None

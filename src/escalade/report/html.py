@@ -32,7 +32,7 @@ from escalade.analysis.stats import (
 )
 from escalade.api import replay
 from escalade.narrative import narrative, trigger_deaths
-from escalade.outcomes import BY_NAME, DISTRIBUTIONS
+from escalade.outcomes import DISTRIBUTIONS
 from escalade.report.charts import ladder_chart, survival_chart
 from escalade.report.page import (
     Section,
@@ -41,6 +41,8 @@ from escalade.report.page import (
     fmt_interval,
     fmt_num,
     fmt_p,
+    glossary,
+    manifest_section,
     page,
     table,
 )
@@ -151,16 +153,11 @@ def _summary_section(outcomes: pa.Table, scenario: Scenario, horizon: int) -> st
         "runs": outcomes.num_rows,
         "thresholds": [p.as_dict() for p in threshold_probabilities(outcomes)],
     }
-    words = "".join(
-        f"<dt>{esc(BY_NAME[col].label)}</dt><dd>{esc(BY_NAME[col].definition)}</dd>"
-        for col in [*thresholds_of(scenario).values(), *DISTRIBUTIONS.values()]
-    )
+    words = glossary([*thresholds_of(scenario).values(), *DISTRIBUTIONS.values()])
     return (
         f'<p class="headline"><b>{esc(headline(shown, scenario.name, horizon))}</b></p>'
-        + f"<details open><summary>What the outcomes mean</summary><dl>{words}</dl>"
-        "<p>Every outcome counts what happened after the trigger: the trigger's own deaths, "
-        "damage and rung are not included.</p></details>"
-        f"<p>{outcomes.num_rows:,} runs over {horizon} days. Probabilities carry 95% Wilson "
+        + words
+        + f"<p>{outcomes.num_rows:,} runs over {horizon} days. Probabilities carry 95% Wilson "
         "score intervals (the uncertainty from a finite number of runs, not from the model's "
         "assumptions).</p>"
         + probs
@@ -169,7 +166,9 @@ def _summary_section(outcomes: pa.Table, scenario: Scenario, horizon: int) -> st
         + "<h3>Casualties, damage and costs (distribution over runs)</h3>"
         + dist_table
         + '<p class="note">Quantiles describe the spread between runs; the interval of the '
-        "mean is the Student-t interval of its sampling error.</p>"
+        "mean is the Student-t interval of its sampling error. None of these numbers include "
+        "the trigger's own deaths, damage or costs; each narrative below says what the "
+        "trigger itself cost.</p>"
     )
 
 
@@ -289,8 +288,14 @@ def replay_command(
     parts = ["escalade", "replay", scenario.name, "--seed", str(seed), "--run", str(run)]
     if days:
         parts += ["--days", str(days)]
-    for path, value in overrides.items():
-        parts += ["--set", shlex.quote(f"{path}={json.dumps(value, default=str)}")]
+    for path, value in overrides.items():  # -path: --drop, +path: --add (cli_common)
+        if path.startswith("-"):
+            parts += ["--drop", shlex.quote(path[1:])]
+        elif path.startswith("+"):
+            for item in value:
+                parts += ["--add", shlex.quote(f"{path[1:]}={json.dumps(item, default=str)}")]
+        else:
+            parts += ["--set", shlex.quote(f"{path}={json.dumps(value, default=str)}")]
     return " ".join(parts)
 
 
@@ -340,28 +345,13 @@ def _narrative_block(
     )
 
 
-def _manifest_section(manifest: dict[str, Any]) -> str:
-    rows = [
-        [k, json.dumps(v, default=str) if isinstance(v, dict | list) else v]
-        for k, v in manifest.items()
-        if k != "scenario_yaml"
-    ]
-    yaml = manifest.get("scenario_yaml")
-    text = (
-        f"<details><summary>Scenario YAML as run ({len(yaml):,} characters)</summary>"
-        f"<pre>{esc(yaml)}</pre></details>"
-        if yaml
-        else ""
-    )
-    return table(["key", "value"], rows) + text
-
-
 def build_report(
     outcomes: pa.Table,
     scenario: Scenario,
     seed: int,
     manifest: dict[str, Any],
     extra_sections: Sequence[Section] | None = None,
+    leading_sections: Sequence[Section] | None = None,
 ) -> str:
     """The report as an HTML string (see :func:`write_report`)."""
     if outcomes.num_rows == 0:
@@ -389,6 +379,7 @@ def build_report(
     )
     sections: list[Section] = [
         ("Summary", _summary_section(outcomes, scenario, horizon)),
+        *(leading_sections or []),
         (
             "Escalation ladder",
             figure(ladder_chart(outcomes, scenario), "chart-ladder")
@@ -413,7 +404,7 @@ def build_report(
         ("Precision", _precision_section(outcomes, scenario)),
     ]
     sections += list(extra_sections or [])
-    sections.append(("Manifest", _manifest_section(manifest)))
+    sections.append(("Manifest", manifest_section(manifest)))
     title = scenario.title or scenario.name
     subtitle = (
         f"Scenario <b>{esc(scenario.name)}</b> · experiment {esc(manifest.get('id', '—'))} · "
@@ -443,16 +434,20 @@ def write_report(
     manifest: dict[str, Any],
     path: str | Path,
     extra_sections: Sequence[Section] | None = None,
+    leading_sections: Sequence[Section] | None = None,
 ) -> Path:
     """Write the experiment's report to ``path`` (one HTML file, no network needed to open it).
 
     ``outcomes``: the experiment's outcome table (one row a run); ``scenario`` and ``seed``:
     what the runs were simulated from, used to replay the runs told as narratives;
     ``manifest``: the experiment's manifest, shown at the end (``days`` sets the horizon);
-    ``extra_sections``: more (title, html) sections, placed before the manifest. Their HTML
-    is inserted as given, so escape any text in it (:func:`escalade.report.page.esc`).
+    ``extra_sections``: more (title, html) sections, placed before the manifest;
+    ``leading_sections``: sections placed right after the summary (e.g. what moves it). Their
+    HTML is inserted as given, so escape any text in it (:func:`escalade.report.page.esc`).
     """
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(build_report(outcomes, scenario, seed, manifest, extra_sections), "utf-8")
+    out.write_text(
+        build_report(outcomes, scenario, seed, manifest, extra_sections, leading_sections), "utf-8"
+    )
     return out

@@ -139,6 +139,39 @@ def page(title: str, subtitle: str, sections: Sequence[Section], data: Any = Non
     )
 
 
+def manifest_section(manifest: dict[str, Any]) -> str:
+    """The experiment's manifest as a table, and the scenario YAML it ran (folded)."""
+    rows = [
+        [k, json.dumps(v, default=str) if isinstance(v, dict | list) else v]
+        for k, v in manifest.items()
+        if k not in ("scenario_yaml", "results")
+    ]
+    yaml = manifest.get("scenario_yaml")
+    text = (
+        f"<details><summary>Scenario YAML as run ({len(yaml):,} characters)</summary>"
+        f"<pre>{esc(yaml)}</pre></details>"
+        if yaml
+        else ""
+    )
+    return table(["key", "value"], rows) + text
+
+
+def glossary(columns: Iterable[str], title: str = "What the outcomes mean") -> str:
+    """The definitions of these outcome columns, from the registry (:mod:`escalade.outcomes`),
+    and what they leave out: the trigger's own deaths, damage and rung."""
+    from escalade.outcomes import BY_NAME
+
+    words = "".join(
+        f"<dt>{esc(BY_NAME[c].label or c)}</dt><dd>{esc(BY_NAME[c].definition)}</dd>"
+        for c in columns
+    )
+    return (
+        f"<details open><summary>{esc(title)}</summary><dl>{words}</dl>"
+        "<p>Every outcome counts what happened after the trigger: the trigger's own deaths, "
+        "damage and rung are not included.</p></details>"
+    )
+
+
 def fmt_p(p: float) -> str:
     return "—" if p != p else f"{p:.3f}"
 

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from escalade.analysis.sensitivity import OUTCOMES, Design, Sweep, tornado
+from escalade.analysis.sensitivity import OUTCOMES, RANKED_BY, Design, Sweep, tornado
 from escalade.report.charts import indices_chart, tornado_chart
-from escalade.report.page import Section, esc, figure, page, table
+from escalade.report.page import Section, esc, figure, glossary, manifest_section, page, table
+
+OUTCOME_COLUMNS = ("first_war_day", "first_direct_day", "max_rung", "deaths")
+"""The registry's columns behind the sweep's outcomes (defined on its page)."""
 
 INDEX_COLUMNS: dict[Design, list[tuple[str, str | None]]] = {
     Design.SOBOL: [("S1", "S1_conf"), ("ST", "ST_conf")],
@@ -62,10 +66,15 @@ def index_rows(sweep: Sweep, key: str) -> tuple[list[str], list[list[str]]]:
     return headers, rows
 
 
-def build_sweep_page(sweep: Sweep) -> str:
+def build_sweep_page(
+    sweep: Sweep, manifest: dict[str, Any] | None = None, sentence: str = ""
+) -> str:
     params = table(
         ["parameter", "low", "high", "kind"],
-        [[p.path, p.low, p.high, "integer" if p.integer else "real"] for p in sweep.params],
+        [
+            [sweep.label(p.path), p.low, p.high, "integer" if p.integer else "real"]
+            for p in sweep.params
+        ],
         numeric=[False, True, True, False],
     )
     design = (
@@ -86,19 +95,32 @@ def build_sweep_page(sweep: Sweep) -> str:
     points = (
         "<details><summary>Every design point and its outcomes</summary>"
         + table(
-            ["point", *(p.path for p in sweep.params), *OUTCOMES],
+            ["point", *(sweep.label(p.path) for p in sweep.params), *OUTCOMES],
             point_rows,
             numeric=[True] * (1 + len(sweep.params) + len(OUTCOMES)),
         )
         + "</details>"
     )
+    if sweep.centre is not None:
+        how = (
+            "Each bar spans the outcome with that parameter alone at its low bound (blue end) "
+            "and at its high bound (red end), every other parameter at the scenario's own "
+            "value, simulated with the same seed and run ids; the vertical line is the "
+            "scenario's own outcome. Bars in the order of the index shown beside them "
+            f"({esc(RANKED_BY[sweep.design])}), largest on top."
+        )
+    else:
+        how = (
+            "Each bar spans the mean outcome over the design points where the parameter lies "
+            "in the bottom quarter of its range (blue end) and the top quarter (red end); the "
+            "vertical line is the mean over all points."
+        )
+    answer = f'<p class="headline"><b>{esc(sentence)}</b></p>' if sentence else ""
     sections: list[Section] = [
-        ("Design", design),
+        ("Design", answer + design + glossary(OUTCOME_COLUMNS)),
         (
             "Tornado",
-            '<p class="note">Each bar spans the mean outcome over the design points where the '
-            "parameter lies in the bottom quarter of its range (blue end) and the top quarter "
-            "(red end); the vertical line is the mean over all points. Widest bars on top.</p>"
+            f'<p class="note">{how}</p>'
             + figure(tornado_chart(sweep), "chart-tornado", height=760, top=100),
         ),
         (
@@ -109,6 +131,8 @@ def build_sweep_page(sweep: Sweep) -> str:
         ),
         ("Points", points),
     ]
+    if manifest is not None:
+        sections.append(("Manifest", manifest_section(manifest)))
     title = f"Sensitivity of {sweep.scenario}"
     subtitle = (
         f"{esc(sweep.design)} design · {len(sweep.params)} parameters · "
@@ -117,9 +141,12 @@ def build_sweep_page(sweep: Sweep) -> str:
     return page(title, subtitle, sections, sweep.as_dict())
 
 
-def write_sweep_html(sweep: Sweep, path: str | Path) -> Path:
+def write_sweep_html(
+    sweep: Sweep, path: str | Path, manifest: dict[str, Any] | None = None
+) -> Path:
     """Write the sweep's page (tornado chart and indices; self-contained, no network)."""
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(build_sweep_page(sweep), encoding="utf-8")
+    sentence = str(((manifest or {}).get("results") or {}).get("sentence") or "")
+    out.write_text(build_sweep_page(sweep, manifest, sentence), encoding="utf-8")
     return out
