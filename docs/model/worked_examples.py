@@ -10,7 +10,7 @@ from escalade.engine.retaliation import blow_grievance, felt_share, discharge_ob
 from escalade.engine.calibration import signal, overshoot, counter_escalation_risk
 from escalade.engine.forewarning import expected_felt, warning_received
 from escalade.engine.learning import learn_from_salvo, blow_evidence, talk_evidence, update_resolve_belief, expected_risk_share
-from escalade.engine.backing import statements_in_force, ally_effect, backing_in_force, alliance_obligation
+from escalade.engine.backing import statements_in_force, ally_effect, restraint_cost, offensive_commitment, alliance_obligation
 from escalade.engine.red_lines import cross_red_lines, honour_red_lines, red_line_commitment
 from escalade.engine.stakes import inducements_in_force, forfeit_inducements, war_cost_scale, forfeit
 from escalade.engine.thresholds import war_begins, war_goes_on
@@ -106,15 +106,18 @@ try:
     print("USA alone: ally_effect rung 8", ally_effect(b.state, b.params, b.runs, b.ix("IRN"))[0, 8])
 except Exception as e:
     print("ERR", e)
-for join, st in ((0.5, []), (0.8, []), (0.5, [{"by": "USA", "toward": "ISR", "kind": "restraint", "strength": 0.6}]),
+for join, st in ((0.5, []), (0.8, []), (0.05, [{"by": "USA", "toward": "ISR", "kind": "restraint", "strength": 0.85}]),
+                 (0.8, [{"by": "USA", "toward": "ISR", "kind": "restraint", "strength": 0.85}]),
                  (0.5, [{"by": "USA", "toward": "ISR", "kind": "backing", "strength": 0.4}])):
     try:
-        b = batch(runs=1, actors=S, relations=[{"kind": "alliance", "between": ["USA", "ISR"], "defend": 1.0, "join_offensive": join}], statements=st)
+        b = batch(runs=1, actors=S, relations=[{"kind": "alliance", "between": ["USA", "ISR"], "defend": 0.95, "join_offensive": join}], statements=st)
         statements_in_force(b.state, b.params, 0)
-        print("join", join, st and st[0]["kind"], "backing_in_force ISR", backing_in_force(b.state, b.runs, b.ix("ISR"))[0],
-              "ally_effect ISR rung 7,8,9", ally_effect(b.state, b.params, b.runs, b.ix("ISR"))[0, 7:10],
-              "USA join share", b.state.backing.join_offensive[0, b.ix("USA"), b.ix("ISR")])
-        alliance_obligation(b.state, b.params, b.runs, np.array([b.ix("ISR")]), np.array([b.ix("IRN")]), np.array([5.2]))
+        isr = b.ix("ISR")
+        print("join", join, st and (st[0]["kind"], st[0]["strength"]), "leverage", b.state.backing.leverage[0, isr],
+              "pressure", b.state.backing.restraint[0, isr], "commitment", offensive_commitment(b.params, b.runs, isr)[0],
+              "ally_effect ISR rung 7,8,9", ally_effect(b.state, b.params, b.runs, isr)[0, 7:10],
+              "restraint_cost rung 7,8,9", restraint_cost(b.state, b.params, b.runs, isr)[0, 7:10])
+        alliance_obligation(b.state, b.params, b.runs, np.array([isr]), np.array([b.ix("IRN")]), np.array([5.2]))
         print("   USA grievance vs IRN from a 5.2 blow on ISR:", b.state.grievances.grievance[0, b.ix("USA"), b.ix("IRN")])
     except Exception as e:
         print("ERR", e)

@@ -12,8 +12,24 @@ def _who(scenario: Scenario, actor_id: str) -> str:
     return actor.name if actor is not None and actor.name else actor_id
 
 
+def belief_clause(ev: dict[str, object], scenario: Scenario) -> str:
+    """M14: what the event's target now believes of the actor's resolve (the event log's
+    ``belief``: the target's probability that the actor is resolute, after the event), as a
+    clause; empty for events that carry no belief."""
+    belief = ev.get("belief")
+    if belief is None or float(belief) < 0 or not ev["target"]:  # type: ignore[arg-type]
+        return ""
+    target, who = _who(scenario, str(ev["target"])), _who(scenario, str(ev["actor"]))
+    return f" {target} now puts {float(belief):.0%} on {who} being resolute."  # type: ignore[arg-type]
+
+
 def sentence(ev: dict[str, object], scenario: Scenario) -> str:
-    """One event as a sentence."""
+    """One event as a sentence, with what its target now believes of the actor (M14)."""
+    return event_sentence(ev, scenario) + belief_clause(ev, scenario)
+
+
+def event_sentence(ev: dict[str, object], scenario: Scenario) -> str:
+    """What happened, as a sentence."""
     kind = ev["kind"]
     who = _who(scenario, str(ev["actor"]))
     target = _who(scenario, str(ev["target"])) if ev["target"] else ""
@@ -48,6 +64,8 @@ def sentence(ev: dict[str, object], scenario: Scenario) -> str:
         return f"{who} accepts {target}'s declaration that the round is over."
     if kind == "ceasefire":
         return f"A cease-fire is brokered by {who}."
+    if kind == "mediation":
+        return f"{who} brokers an end to the round."
     if kind == "end":
         reasons = {
             1: "The crisis goes quiet.",

@@ -177,9 +177,10 @@ OUTCOMES: tuple[Outcome, ...] = (
         pa.string(),
         "category",
         "How the run stood at its end: quiet (every grievance between states calm for "
-        "model.quiet_days, proxy fronts aside), ceasefire (brokered by a mediator, in peace "
-        "or in war), war (still at war at the horizon), or ongoing; the trigger's deaths and "
-        "damage weigh in it only through the answers they provoke.",
+        "model.quiet_days, proxy fronts aside, or a calm round closed by a mediator), "
+        "ceasefire (a war ended by a mediator's cease-fire), war (still at war at the "
+        "horizon), or ongoing; the trigger's deaths and damage weigh in it only through the "
+        "answers they provoke.",
     ),
     Outcome(
         "war_days",

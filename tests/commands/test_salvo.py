@@ -63,6 +63,8 @@ def run(app: typer.Typer, *args: str) -> Any:
     return CliRunner().invoke(app, ["salvo", *args])
 
 
+E7_SIDES = ["april-2024", "--from", "IRN", "--at", "ISR"]
+"""The built-in april-2024: Iran fires at Israel."""
 BASE = [
     "--from",
     "RED",
@@ -252,11 +254,7 @@ def test_april_2024_builtin(app: typer.Typer) -> None:
     ballistic = by_kind.get("mrbm") or by_kind["srbm"]
     res = run(
         app,
-        "april-2024",
-        "--from",
-        "IRN",
-        "--at",
-        "ISR",
+        *E7_SIDES,
         "--fire",
         f"{by_kind['drone']}=170",
         "--fire",
@@ -361,3 +359,14 @@ def test_bad_campaign_options_give_one_line(
     res = run(app, str(scenario_file), *BASE, *extra)
     assert res.exit_code == 2
     assert message in res.output and "Traceback" not in res.output
+
+
+def test_partners_name_host_nation_layers_in_a_builtin(app: typer.Typer) -> None:
+    """``--partners USA,GBR,JOR`` on april-2024: the named partners' layers (Jordan's jets, a
+    host nation under the drones' path) may join, France's never does."""
+    res = run(app, *E7_SIDES, "--fire", "shahed_136=170", "--warning", "2d",
+              "--partners", "USA,GBR,JOR", "--runs", "300", "--json")  # fmt: skip
+    assert res.exit_code == 0, res.output
+    joined = {la["owner"]: la["joined_share"] for la in json.loads(res.stdout)["layers"]}
+    assert joined["FRA"] == 0.0
+    assert joined["JOR"] > 0.3 and joined["USA"] > 0.8 and joined["ISR"] == 1.0

@@ -455,8 +455,8 @@ def test_e7_warned_coalition_intercepts_nearly_all() -> None:
     """E7 / SF1: telegraphed, coalition-defended: >= 90% intercepted, light damage, 0 killed,
     defence cost of the order of the reported $1.1-1.35 bn (asserted $0.5-2 bn).
 
-    Measured (seed 2024, 10,000 runs): median interception 96.3% [90.5-99.6%], median 9
-    ballistic hits [1-23], deaths median 0 (none in 76% of runs), defence cost $0.66 bn.
+    Measured (seed 2024, 10,000 runs, 1-hour windows): median interception 96.4% [90.8-99.6%],
+    median 9 ballistic hits, deaths median 0 (none in 77% of runs), defence cost $0.66 bn.
     With 10,000 runs the sampling error of these medians is far below the bands asserted.
     """
     res, sc = run_e7(warned=True)
@@ -472,16 +472,20 @@ def test_e7_warned_coalition_intercepts_nearly_all() -> None:
 def test_e7_unwarned_leaks_markedly_more() -> None:
     """SF1: the same salvo unannounced (partners not joined, unwarned readiness) leaks more.
 
-    Measured (seed 2024, 10,000 runs): warned median interception 96.9%, 8 hits; unwarned with
-    partners out 82.6%, 43 hits. The standard error of a mean hit count over 10,000 runs is
-    below 0.1 and that of a median rate below 0.001, so the margins below are not sampling noise.
+    Measured (seed 2024, 10,000 runs, 1-hour engagement windows): warned median interception
+    96.4%, 9 hits; unwarned with partners out 86.6%, 33 hits (30 of them ballistic). Since the
+    built-in meets the salvo by the hour, drones seen coming for 7-10 hours give the defence
+    tactical warning (M3) and are intercepted almost as well unannounced: the gap is in the
+    ballistic missiles, which give minutes (before the windows: 82.6%, 43 hits). The standard
+    error of a mean hit count over 10,000 runs is below 0.1 and that of a median rate below
+    0.001, so the margins below are not sampling noise.
     """
     warned, _ = run_e7(warned=True)
     cold, _ = run_e7(warned=False, partners=False)
     drawn, _ = run_e7(warned=False)  # partners join per layers_joined's unwarned rule
     w_rate = np.nanmedian(warned.interception_rate)
     c_rate = np.nanmedian(cold.interception_rate)
-    assert c_rate <= w_rate - 0.10
+    assert c_rate <= w_rate - 0.08
     assert np.median(cold.hits) >= 3 * max(np.median(warned.hits), 1)
     assert np.mean(drawn.hits) >= 3 * np.mean(warned.hits)
     assert np.mean(cold.deaths) > 2 * np.mean(warned.deaths)

@@ -108,9 +108,12 @@ def test_saturation_is_a_matter_of_simultaneity() -> None:
 
 def test_split_counts_is_exact_and_windows_cover_the_spread() -> None:
     n = np.array([0, 1, 7, 100])
-    parts = eng.split_counts(n, np.array([0.25, 0.5, 0.25]))
+    w = np.array([0.25, 0.5, 0.25])
+    parts = eng.split_counts(n, w)
     assert parts.sum(axis=0).tolist() == n.tolist()
     assert parts[:, 3].tolist() == [25, 50, 25]
+    assert parts[:, 2].tolist() == [1, 4, 2]  # cumulative rounding: edges floor(7 x [.25, .75])
+    assert np.all(np.abs(parts - n[None, :] * w[:, None]) < 1)  # each within one of n w_k
     sc = _timed(1.0, 4.0)
     mt = eng.munition_table(sc, streams(2))
     wins = eng.arrival_windows(mt, 1.0)

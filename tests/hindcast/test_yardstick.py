@@ -100,7 +100,8 @@ def test_path_quantities_follow_the_readme_rules() -> None:
             (0, 30, "end", "", 1, ""),
             # run 1: a war-rung blow in the last two weeks, still going: war
             (1, 55, "strike", "A", 11, "B"),
-            # run 2: proxy fire in the last two weeks: ongoing, no direct blow
+            # run 2: a proxy's harassment on its own in the last two weeks is chronic fire,
+            # which the record does not count: quiet (highest rung 4, no direct blow)
             (2, 50, "harassment", "P", 4, "B"),
             # run 3: a blow after the window counts for nothing
             (3, 70, "strike", "A", 7, "B"),
@@ -111,17 +112,24 @@ def test_path_quantities_follow_the_readme_rules() -> None:
             (5, 50, "warning", "A", 7, "B"),
             # run 6: a proxy's blow on the other principal is not a direct blow
             (6, 5, "strike", "P", 8, "B"),
+            # run 7: a proxy's strike (an answer, not chronic fire) in the last two weeks
+            (7, 50, "strike", "P", 4, "B"),
+            # run 8: harassment by a principal itself is the fighting, not background
+            (8, 50, "harassment", "A", 4, "B"),
         ]
     )
     outcomes = _outcomes(
-        ["quiet", "ongoing", "ongoing", "ongoing", "ceasefire", "ongoing", "ongoing"],
-        [30, 60, 60, 90, 20, 60, 60],
+        ["quiet", "ongoing", "ongoing", "ongoing", "ceasefire", "ongoing", "ongoing", "ongoing"]
+        + ["ongoing"],
+        [30, 60, 60, 90, 20, 60, 60, 60, 60],
     )
     q = pq.path_quantities(events, outcomes, ["A", "B"], 60, [["A", "P"], ["B"]])
     states = [pq.STATES[i] for i in q.at_horizon]
-    assert list(q.direct_blows) == [2, 1, 0, 0, 0, 0, 0]
-    assert list(q.highest_rung) == [8, 11, 4, 0, 0, 2, 8]
-    assert states == ["quiet", "war", "ongoing", "quiet", "ceasefire", "ongoing", "quiet"]
+    assert list(q.direct_blows) == [2, 1, 0, 0, 0, 0, 0, 0, 0]
+    assert list(q.highest_rung) == [8, 11, 4, 0, 0, 2, 8, 4, 4]
+    assert states == [
+        "quiet", "war", "quiet", "quiet", "ceasefire", "ongoing", "quiet", "ongoing", "ongoing"
+    ]  # fmt: skip
 
 
 def test_path_quantities_without_proxies_in_the_sides_ignore_them() -> None:

@@ -46,6 +46,27 @@ def triples(events: list[Event]) -> list[tuple[str | None, str | None, str]]:
         ("The Pentagon ordered a carrier strike group to the region to defend Israel.",
          [("USA", "ISR", "defensive_deployment")]),
         ("Egypt demanded that Israel stop the offensive.", [("EGY", "ISR", "demand")]),
+        # roles by position: the accused is the striker, not the accuser
+        ("Iran accused Israel of sabotaging the Fordow enrichment plant on Sunday.",
+         [("ISR", "IRN", "covert_sabotage")]),
+        # a leader of the dictionary killed is a targeted killing, whatever his title
+        ("An American drone killed Qassem Soleimani near Baghdad airport.",
+         [("USA", "IRN", "targeted_killing_abroad")]),
+        # "said X would ..." makes X the subject of the clause, not the speaker
+        ('Netanyahu said Hezbollah "will pay a heavy price".', [("ISR", "HEZ", "threaten")]),
+        # urging to stop is restraint, even with a verb of ending in it
+        ("Oman urged Iran to stand down.", [("OMN", "IRN", "restraint")]),
+        ("The European Union called on Azerbaijan to halt its offensive.",
+         [("EU", "AZE", "restraint")]),
+        # a threat with a condition is a red line, whatever the verb of saying
+        ("Pakistan warned that if India struck again, it would answer in kind.",
+         [("PAK", "IND", "red_line")]),
+        # reported speech: "will" becomes "would"
+        ("Israel's defence minister said Iran would pay a heavy price.",
+         [("ISR", "IRN", "threaten")]),
+        # an aside between commas is not the subject
+        ("The Islamic Resistance in Iraq, a coalition that includes Kataib Hezbollah, fired two "
+         "drones at U.S. forces.", [("IRQ_MILITIA", "USA", "proxy_attack")]),
     ],
 )  # fmt: skip
 def test_sentence_to_events(read, sentence: str, expected: list[tuple[str, str, str]]) -> None:  # type: ignore[no-untyped-def]
@@ -144,3 +165,52 @@ def test_evidence_offsets_point_into_the_file(tmp_path) -> None:  # type: ignore
     assert report.events
     for ev in report.events:
         assert text[ev.start : ev.end].strip() == ev.evidence.strip()
+
+
+# ---- what the rest of the article tells ---------------------------------------------------------
+def test_the_group_and_he_refer_back(read) -> None:  # type: ignore[no-untyped-def]
+    events = read(
+        "The Houthis claimed an attack on a tanker on Monday.\n\n"
+        "A spokesman said the group had fired two missiles at Israel.\n\n"
+        "Benjamin Netanyahu spoke on Tuesday. He said Israel would respond."
+    )
+    assert ("HOU", "ISR", "proxy_attack") in triples(events)
+    assert ("ISR", "HOU", "threaten") in triples(events)
+
+
+def test_a_passive_victim_is_not_the_striker(read) -> None:  # type: ignore[no-untyped-def]
+    events = read(
+        "Two U.S. soldiers were killed in a drone attack on a base in Syria.\n\n"
+        "Kataib Hezbollah claimed the attack."
+    )
+    assert triples(events) == [("KH", "USA", "proxy_attack")]
+
+
+def test_the_article_fills_a_missing_target(read) -> None:  # type: ignore[no-untyped-def]
+    events = read(
+        "Israeli jets struck Hezbollah positions in southern Lebanon on Monday.\n\n"
+        "Israeli aircraft also pounded the southern suburbs of Beirut.\n\n"
+        "Hezbollah vowed to respond."
+    )
+    assert triples(events) == [
+        ("ISR", "HEZ", "strike_proxy_assets"),  # Beirut is Lebanon's, the blow Hezbollah's
+        ("HEZ", "ISR", "threaten"),  # the opponent of the article
+    ]
+
+
+def test_a_death_toll_told_apart_joins_its_blow(read) -> None:  # type: ignore[no-untyped-def]
+    (ev,) = read(
+        "Israel struck military sites in Iran on Saturday.\n\n"
+        "Four Iranian soldiers were killed, the army said."
+    )
+    assert (ev.actor, ev.target, ev.kind) == ("ISR", "IRN", "symbolic_strike")
+    assert ev.casualties == {"killed": 4} and ev.mentions == 2
+
+
+def test_support_and_proposals(read) -> None:  # type: ignore[no-untyped-def]
+    assert triples(read("Turkey said it supported Azerbaijan's right to defend itself.")) == [
+        ("TUR", "AZE", "backing")
+    ]
+    assert triples(read("Qatar proposed a cease-fire to Israel and Hamas.")) == [
+        ("QAT", "ISR", "inducement")
+    ]

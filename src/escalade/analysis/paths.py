@@ -19,7 +19,10 @@ simulated runs, from the event log, by the same rules:
   ``war`` if a blow between the sides at rung >= 11 landed in the last :data:`QUIET_WINDOW_DAYS`
   days of the window, ``ongoing`` if a blow at rung >= 4 or a warning of one (an announced
   answer still to come) did, and ``quiet`` otherwise (no blow in roughly the last two weeks:
-  the record's rule).
+  the record's rule). A proxy's harassment on its own initiative does not keep a crisis
+  going unless the proxy is a principal: it is the model's chronic background fire, which the
+  record does not count when it goes on at its usual level (Hezbollah's daily fire after E7
+  and E8).
 
 Scores (:func:`score_quantity`): log score and multi-category Brier on buckets, the ranked
 probability score ``sum_k (F_k - O_k)^2`` over the cumulative buckets (ordinal; for the state at
@@ -49,6 +52,11 @@ WAR_RUNG = 11
 QUIET_WINDOW_DAYS = 14
 """Days before the horizon without a blow for a crisis still running to count as quiet."""
 BLOW_KINDS = ("trigger", "strike", "harassment")
+"""Events that are blows: the trigger and other initial events, strikes, proxy harassment."""
+CHRONIC_KIND = "harassment"
+"""A proxy's attack on its own initiative: the model's chronic background fire. It does not keep
+a crisis ``ongoing`` at the horizon unless a principal fires it (the record does not count
+chronic fire that goes on at its usual level, data/episodes/README.md)."""
 ACT_KINDS = (*BLOW_KINDS, "statement")
 STATES: tuple[str, ...] = ("quiet", "ceasefire", "ongoing", "war")
 """States at the horizon, in the order the ranked probability score uses."""
@@ -189,7 +197,12 @@ def path_quantities(
     end_day = np.asarray(outcomes["end_day"], dtype=np.int64)
     state = np.full(runs, STATES.index("quiet"), dtype=np.int64)
     late = ev.filter(pc.and_(across, pc.greater_equal(ev["day"], horizon - QUIET_WINDOW_DAYS)))
-    late_blows = late.filter(among(late["kind"], BLOW_KINDS))
+    chronic = pc.and_(
+        pc.equal(late["kind"], CHRONIC_KIND), pc.invert(among(late["actor"], principals))
+    )
+    late_blows = late.filter(
+        pc.and_(among(late["kind"], BLOW_KINDS), pc.invert(pc.fill_null(chronic, False)))
+    )
     warned = late.filter(pc.equal(late["kind"], "warning"))
     busy = np.zeros(runs, dtype=np.bool_)
     at_war = np.zeros(runs, dtype=np.bool_)

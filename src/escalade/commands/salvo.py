@@ -205,8 +205,8 @@ def salvo(
     partners: str | None = typer.Option(
         None,
         "--partners",
-        help="Comma-separated partners whose layers may join (e.g. USA,GBR,JOR; default: all "
-        "per the scenario's alliances)",
+        help="Comma-separated partners whose layers may join, allies and host nations alike "
+        "(e.g. USA,GBR,JOR; default: all per the scenario's alliances)",
     ),
     no_partners: bool = typer.Option(
         False, "--no-partners", help="The defended actor's own layers only"

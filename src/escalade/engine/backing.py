@@ -1,10 +1,11 @@
 """M7 Restraint and backing by allies and great powers.
 
-Statements (``statements:``) come into force on their day: a restraint statement toward an
-actor makes its high rungs dearer (``restraint_weight``, from ``restraint_from_rung``); backing
-makes escalation cheaper (``backing_weight``). An ally takes a share (``join_offensive``) of a
-blow on its protégé as its own, lowered by its own restraint statement ("will not join an
-offensive"). See docs/model/M7-restraint-and-backing.md.
+Statements (``statements:``) come into force on their day. Restraint urged by an actor's own
+defenders is leverage: it costs the actor, on its own, for every rung from
+``restraint_from_rung`` up; restraint urged by others is pressure on the danger of those rungs
+(``restraint_weight``). Backing promised makes escalation cheaper (``backing_weight``); allies
+committed to join an offensive (``join_offensive``) make the high rungs cheaper and take a
+share of a blow on their protégé as their own. See docs/model/M7-restraint-and-backing.md.
 """
 
 from __future__ import annotations
@@ -87,72 +88,85 @@ class BackingParams:
 class Backing:
     """M7 state: what has been urged on or promised to each actor so far."""
 
-    restraint: F  # (R, A) restraint urged on each actor
+    restraint: F  # (R, A) restraint urged on each actor by others than its defenders
+    leverage: F  # (R, A) restraint urged on each actor by those pledged to defend it
     backing: F  # (R, A) backing promised to each actor
-    join_offensive: F  # (R, A, A) share of a blow on a protégé an ally takes as its own
 
     @classmethod
     def initial(cls, params: BackingParams, runs: int, actors: int) -> Backing:
         return cls(
             restraint=np.zeros((runs, actors)),
+            leverage=np.zeros((runs, actors)),
             backing=np.zeros((runs, actors)),
-            join_offensive=params.join_offensive.copy(),
         )
 
 
 def statements_in_force(state: State, params: Params, day: int) -> None:
     """M7 Restraint and backing: set what is in force from ``day`` on.
 
-    Statements made so far (``from_day <= day``) compose by a documented rule: restraint urged
-    on an actor is the *sum* of the strengths of the restraint statements toward it (each
-    pressure acts on its own: Russia's call adds to the US's, never drowned by the stronger
-    one); backing promised composes as ``1 - prod(1 - strength)`` (it removes a share of the
-    cost, so it saturates at 1); a restraining ally ("will not join an offensive") takes a blow
-    on its client as its own only by ``join_offensive x (1 - strength)``.
+    Statements made so far (``from_day <= day``) compose by a documented rule, not by the
+    maximum. A restraint statement of strength s by X toward Y splits by X's pledge to defend
+    Y (``defend``): ``s x defend x (1 - join_offensive)`` is *leverage* (X puts its defence of
+    Y at risk; an ally committed to join Y's offensive has little of it) and ``s x (1 -
+    defend)`` is *pressure*; each sums over the statements toward Y (Russia's call adds to the
+    US's, never drowned by the stronger one). Backing promised composes as ``1 - prod(1 -
+    strength)`` (it removes a share of the cost, so it saturates at 1).
     """
     st = params.backing.statements
     b = state.backing
     b.restraint[:] = 0.0
+    b.leverage[:] = 0.0
     b.backing[:] = 0.0
-    b.join_offensive[:] = params.backing.join_offensive
     for k in np.flatnonzero(st.from_day <= day):
-        t, strength = st.toward[k], st.strength[:, k]
+        by, t, strength = st.by[k], st.toward[k], st.strength[:, k]
         if st.restraint[k]:
-            b.restraint[:, t] = b.restraint[:, t] + strength
-            b.join_offensive[:, st.by[k], t] *= 1.0 - strength
+            pledge = params.backing.defend[:, by, t]
+            joins = params.backing.join_offensive[:, by, t]
+            b.restraint[:, t] += strength * (1.0 - pledge)
+            b.leverage[:, t] += strength * pledge * (1.0 - joins)
         else:
             b.backing[:, t] = 1.0 - (1.0 - b.backing[:, t]) * (1.0 - strength)
 
 
 def alliance_obligation(state: State, params: Params, runs: I, victim: I, culprit: I, g: F) -> None:
-    """M7: an ally takes a share (``join_offensive``) of a blow on its protégé as its own.
-
-    A restraint statement by the ally toward its protégé ("will not join an offensive")
-    lowers that share from the day it is made (:func:`statements_in_force`).
-    """
+    """M7: an ally takes a share (``join_offensive``) of a blow on its protégé as its own."""
     for ally in params.backing.allies:
-        share = state.backing.join_offensive[runs, ally, victim]
+        share = params.backing.join_offensive[runs, ally, victim]
         hit = (share > 0) & (culprit != ally)
         if hit.any():
             r, c = runs[hit], culprit[hit]
             state.grievances.grievance[r, ally, c] += share[hit] * g[hit]
 
 
-def backing_in_force(state: State, runs: I, actor: int) -> F:
-    """M7: (n,) the backing an actor can count on: promises made to it and its allies'
-    commitment to join an offensive, composed as ``1 - (1 - backing) x prod(1 - join)``."""
-    join = state.backing.join_offensive[runs, :, actor]  # (n, allies)
-    return 1.0 - (1.0 - state.backing.backing[runs, actor]) * np.prod(1.0 - join, axis=1)
+def offensive_commitment(params: Params, runs: I, actor: int) -> F:
+    """M7: (n,) how far the actor's allies are committed to join its offensive, composed over
+    allies as ``1 - prod(1 - join_offensive)``."""
+    join = params.backing.join_offensive[runs, :, actor]  # (n, allies)
+    return 1.0 - np.prod(1.0 - join, axis=1)
 
 
 def ally_effect(state: State, params: Params, runs: I, actor: int) -> F:
-    """M7: (n, K) multiplier on the cost of each answer: restraint urged on the actor makes
-    rungs from ``restraint_from_rung`` up dearer (``1 + restraint_weight x restraint``); backing
-    in force (:func:`backing_in_force`) makes every rung cheaper (``1 - backing_weight x
-    backing``): a patron's commitment emboldens its client."""
+    """M7: (n, K) multiplier on the danger of each answer (its expected counter-escalation
+    cost). Pressure (restraint urged by others than the actor's defenders) makes rungs from
+    ``restraint_from_rung`` up dearer, ``1 + restraint_weight x restraint``; allies committed
+    to join the offensive (:func:`offensive_commitment`) share the war, so those rungs are
+    cheaper by ``1 - backing_weight x join``; backing promised makes every rung cheaper,
+    ``1 - backing_weight x backing``: a patron's commitment emboldens its client."""
     m = params.backing
     high = params.catalog.rung[None, :] >= m.restraint_from_rung
-    urged = state.backing.restraint[runs, actor][:, None]
-    restraint = 1.0 + m.restraint_weight[runs][:, None] * urged
-    backing = 1.0 - m.backing_weight[runs] * backing_in_force(state, runs, actor)
-    return np.where(high, restraint, 1.0) * backing[:, None]
+    pressure = 1.0 + m.restraint_weight[runs] * state.backing.restraint[runs, actor]
+    shared = 1.0 - m.backing_weight[runs] * offensive_commitment(params, runs, actor)
+    backing = 1.0 - m.backing_weight[runs] * state.backing.backing[runs, actor]
+    return np.where(high, (pressure * shared)[:, None], 1.0) * backing[:, None]
+
+
+def restraint_cost(state: State, params: Params, runs: I, actor: int) -> F:
+    """M7: (n, K) what defying restraint urged by its own defenders costs an actor, on its
+    own (not through the danger of counter-escalation): each rung from
+    ``restraint_from_rung`` up costs ``restraint_weight x leverage x signal_value``
+    (:func:`statements_in_force`: the defender's pledge is what it puts at risk). Leverage 1
+    takes back the credibility each rung above the line would restore."""
+    m = params.backing
+    over = np.maximum(params.catalog.rung[None, :] - m.restraint_from_rung + 1, 0)
+    urged = state.backing.leverage[runs, actor] * m.restraint_weight[runs]
+    return (urged * params.calibration.signal_value[runs])[:, None] * over

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from escalade.engine.backing import ally_effect
+from escalade.engine.backing import ally_effect, restraint_cost
 from escalade.engine.calibration import counter_escalation_risk, overshoot, signal
 from escalade.engine.compiled import B, F, I
 from escalade.engine.decision import OWNED, TELEGRAPHED, UNACKNOWLEDGED, Appraisal
@@ -70,8 +70,10 @@ def answer_utility(
         * belief
     )
     audience, commitment = red_line_commitment(state, params, runs, actor, target)
-    fixed = (r < commitment[:, None]) * audience[:, None] + forfeit(
-        state, params, runs, actor, scale
+    fixed = (
+        (r < commitment[:, None]) * audience[:, None]
+        + forfeit(state, params, runs, actor, scale)
+        + restraint_cost(state, params, runs, actor)
     )
     felt_owned = expected_felt(state, params, runs, actor, target, warned=False)
     felt_warned = expected_felt(state, params, runs, actor, target, warned=True)

@@ -3,8 +3,9 @@
 After answering, an actor whose grievance is calm may declare its round concluded
 (``declare_end_probability``); the declaration travels by channel (M4) and is accepted if the
 receiver's grievance against the declarer is below ``accept_end_below``. Once every grievance is
-low enough, a mediator brokers a cease-fire at ``mediation_rate`` a day; a crisis calm for
-``quiet_days`` is over. See docs/model/M13-declared-ends.md.
+low enough, a mediator brokers an end to the round at ``mediation_rate`` a day (the crisis goes
+quiet); in a war (M12) it brokers a cease-fire; a crisis calm for ``quiet_days`` is over.
+See docs/model/M13-declared-ends.md.
 """
 
 from __future__ import annotations
@@ -173,33 +174,44 @@ def worst_grievance(state: State, params: Params) -> F:
 
 
 def states_idle(state: State, params: Params) -> B:
-    """(R,) no state has an answer scheduled."""
+    """(R,) no state has an answer scheduled against another state (a state's answers to
+    proxies do not keep the crisis between the states going)."""
     if len(params.states) == 0:
         return np.ones(len(state.ended), dtype=np.bool_)
-    return state.orders.day[:, params.states].max(axis=1) < 0
+    o = state.orders
+    at_state = np.isin(o.target[:, params.states], params.states)
+    pending = np.any((o.day[:, params.states] >= 0) & at_state, axis=1)
+    return np.asarray(~pending, dtype=np.bool_)
 
 
 def mediated_ceasefire(
     state: State, params: Params, streams: Streams, day: int, log: EventLog, worst: F
 ) -> None:
     """M13: the scenario's mediator (``ceasefire_mediator``, by default the first mediator
-    listed) brokers a cease-fire: in peacetime once the states' grievances are low enough to
-    accept an end, with daily probability ``mediation_rate``; in a war (M12) whatever the
-    grievances, with daily probability ``war_mediation_rate x (1 + war_weariness x days at
-    war)``. Without a mediator there is none."""
+    listed) brokers an end. In a war (M12), whatever the grievances, a cease-fire, with daily
+    probability ``war_mediation_rate x (1 + war_weariness x days at war)``: the crisis ends
+    ``ceasefire``. In peacetime, once the states' grievances are low enough to accept an end
+    and none has an answer scheduled against another, with daily probability
+    ``mediation_rate``, an end to the round: there is no fighting to cease, so the crisis
+    ends ``quiet`` (the record's rule: a round closed with or without a declared end is quiet,
+    a cease-fire is one that ended fighting). Without a mediator there is none."""
     e = params.ending
     if e.mediator < 0:
         return
     u = streams.uniform(day, "mediation")
     weary = 1.0 + params.thresholds.war_weariness * state.war_days
+    open_ = ~state.ended & state.struck
+    war = open_ & state.at_war & (u < e.war_mediation_rate * weary)
     calm = (worst < e.accept_end_below) & (u < e.mediation_rate) & states_idle(state, params)
-    ok = (
-        ~state.ended & state.struck & np.where(state.at_war, u < e.war_mediation_rate * weary, calm)
-    )
-    runs = np.flatnonzero(ok)
-    if len(runs):
-        log.add(day, runs, "ceasefire", e.mediator)
-        end_runs(state, runs, day, EndReason.CEASEFIRE, log)
+    peace = open_ & ~state.at_war & calm
+    for kind, reason, ok in (
+        ("ceasefire", EndReason.CEASEFIRE, war),
+        ("mediation", EndReason.QUIET, peace),
+    ):
+        runs = np.flatnonzero(ok)
+        if len(runs):
+            log.add(day, runs, kind, e.mediator)
+            end_runs(state, runs, day, reason, log)
 
 
 def quiet_end(state: State, params: Params, day: int, log: EventLog, worst: F) -> None:

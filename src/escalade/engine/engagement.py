@@ -9,9 +9,13 @@ an array operation over the runs (no Python loop over runs):
    scenario lists them (list the outermost first). A layer only engages the munition types in
    its ``engages`` list, and only if it has *joined* (:func:`layers_joined`: own layers always;
    a partner's layers per the alliance's ``defend`` probability and the warning, M3).
-3. **Capacity and stock** (M6, M3). A layer engages at most ``capacity_per_wave`` threats per
-   salvo when the defender was warned, ``round(capacity_per_wave * unwarned_readiness)`` when it
-   was not (:func:`effective_capacity`). It also engages no more threats than its interceptor
+3. **Arrival, capacity and stock** (M6, M3). Each type arrives evenly over its
+   ``arrival_spread_hours`` after its flight time; with the defence's ``window_hours`` the
+   threats of one window share each layer's capacity (:func:`arrival_windows`,
+   :func:`split_counts`). A layer engages at most ``round(capacity_per_wave * readiness)``
+   threats a window, readiness rising from ``unwarned_readiness`` at 0 h of warning to 1 at
+   ``full_readiness_hours``, the hours the threats flew counting as warning
+   (:func:`effective_capacity`). It also engages no more threats than its interceptor
    stock allows: ``stock // shots_per_threat`` under shoot-shoot, ``stock`` under
    shoot-look-shoot. When the threats it could engage exceed that budget, the budget is shared
    across the threat types in proportion to their numbers (largest remainders get the odd
@@ -26,10 +30,11 @@ an array operation over the runs (no Python loop over runs):
    threat is the same ``1 - (1 - pk)^shots`` as shoot-shoot, but fewer interceptors are spent
    (on average ``(1 - (1 - pk)^shots) / pk`` per threat). Threats not killed pass to the next
    layer.
-5. **Leakers and effects** (M6). Threats alive after the last layer are leakers; every leaker
-   is a hit on the target class. ``damage = hits * damage_per_hit`` and
-   ``deaths ~ Poisson(hits * casualties_per_hit)``, with both rates drawn once per run from
-   the scenario's ``target_classes.<class>``.
+5. **Leakers and effects** (M6). Threats alive after the last layer are leakers; a share
+   ``accuracy`` of them hit the target class, the rest fall in open ground, and a share
+   ``debris_share`` of the intercepted drop debris (counted, harmless).
+   ``damage = hits * damage_per_hit`` and ``deaths ~ Poisson(hits * casualties_per_hit)``,
+   with both rates drawn once per run from the scenario's ``target_classes.<class>``.
 6. **Costs** (M6). ``attack_cost = sum(launched * munition unit cost)``;
    ``defence_cost = sum(interceptors used * interceptor unit cost)``. Unit costs given as
    distributions enter at their mean (costs are book-keeping, not behaviour).
@@ -377,7 +382,10 @@ def effective_capacity(defence: DefenceTable, joined: Bools, warned: Any) -> Int
     notice); zero when not joined.
     """
     runs = joined.shape[0]
-    ready = readiness(defence, lead_hours_of(warned, runs))
+    lead = lead_hours_of(warned, runs)
+    if defence.layers and lead.min(initial=np.inf) >= defence.full_readiness_hours.max():
+        return np.where(joined, defence.capacity[None, :], 0)  # every layer fully in place
+    ready = readiness(defence, lead)
     cap = np.rint(defence.capacity[None, :] * ready).astype(np.int64)
     return np.where(joined, cap, 0)
 
@@ -415,17 +423,16 @@ def arrival_windows(
 
 
 def split_counts(counts: Ints, weights: Floats) -> Ints:
-    """Split per-run counts (R,) over windows by fixed ``weights`` (K,) summing to 1, exactly:
-    ``floor(n w_k)`` each, the leftover to the largest remainders (ties to the earlier
-    window). Returns (K, R) summing to ``counts``; deterministic (no draw)."""
+    """Split per-run counts (R,) over windows by fixed ``weights`` (K,) summing to 1, exactly,
+    by cumulative rounding: window ``k`` gets ``floor(n W_k) - floor(n W_{k-1})`` with ``W``
+    the cumulative weights, so each part is within one of ``n w_k`` and the parts sum to
+    ``counts``. Returns (K, R); deterministic (no draw)."""
     n = np.asarray(counts, dtype=np.int64)
-    w = np.asarray(weights, dtype=np.float64)
-    exact = n[None, :] * w[:, None]
-    base = np.floor(exact + 1e-9).astype(np.int64)
-    left = n - base.sum(axis=0)
-    frac = exact - base
-    rank = np.argsort(np.argsort(-frac, axis=0, kind="stable"), axis=0, kind="stable")
-    return base + (rank < left[None, :]).astype(np.int64)
+    cum = np.cumsum(np.asarray(weights, dtype=np.float64))
+    cum[-1] = 1.0  # the last window closes the span exactly
+    edges = np.floor(n[None, :] * cum[:, None] + 1e-9).astype(np.int64)
+    edges[-1] = n
+    return np.diff(edges, axis=0, prepend=0)
 
 
 def resupply(defence: DefenceTable, stock: Ints, from_day: float, to_day: float) -> Ints:
@@ -572,22 +579,23 @@ def resolve_salvo(
 
     windows = arrival_windows(munitions, defence.window_hours if n_lay else None)
     flying_types = np.flatnonzero(alive.any(axis=1))
-    if len(windows) == 1:
-        parts = {0: alive}
-    else:
-        parts = {k: np.zeros_like(alive) for k in range(len(windows))}
+    parts = alive[None] if len(windows) == 1 else np.zeros((len(windows), *alive.shape), np.int64)
+    if len(windows) > 1:
         for m in flying_types:
-            w = np.array([float(win[1][m]) for win in windows])
-            split = split_counts(alive[m], w)
-            for k in range(len(windows)):
-                parts[k][m] = split[k]
+            parts[:, m] = split_counts(alive[m], np.array([float(win[1][m]) for win in windows]))
+    # Tactical warning: threats arriving `start` hours after launch were seen coming, so each
+    # window has its own capacity, unless every layer is fully in place already (one for all).
+    in_place = bool(n_lay) and lead.min(initial=np.inf) >= defence.full_readiness_hours.max()
+    capacity_at: dict[float, Ints] = {}
     for k, (start, _) in enumerate(windows):
         arriving = parts[k]
         if not arriving.any():
             continue
         wbase = base if len(windows) == 1 else f"{base}:w{k}"
-        # Tactical warning: threats arriving `start` hours after launch were seen coming.
-        capacity = np.ascontiguousarray(effective_capacity(defence, joined, lead + start).T)
+        at = 0.0 if in_place else start
+        if at not in capacity_at:
+            capacity_at[at] = np.ascontiguousarray(effective_capacity(defence, joined, lead + at).T)
+        capacity = capacity_at[at]
         for lay in range(n_lay):
             cols = [int(c) for c in np.flatnonzero(defence.engages[lay]) if arriving[c].any()]
             if not cols or not capacity[lay].any():
@@ -629,7 +637,7 @@ def resolve_salvo(
             arriving[cols] -= killed
             used[lay] += fired
             stock_left[lay] -= fired
-    alive = np.sum(np.stack(list(parts.values())), axis=0) if len(parts) > 1 else parts[0]
+    alive = parts.sum(axis=0) if len(parts) > 1 else parts[0]
 
     on_target = alive
     open_ground = np.zeros(runs, dtype=np.int64)

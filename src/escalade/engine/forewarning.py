@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from escalade.engine.channels import channel_delivery
+from escalade.engine.channels import arrival_day, channel_delivery
 from escalade.engine.compiled import B, Cast, F, I, indices
 from escalade.engine.engagement import EngagementParams
 from escalade.engine.rng import Streams
@@ -101,7 +101,8 @@ def warning_received(
     when there is none; every partner pledged to defend it (an alliance with ``defend`` > 0)
     hears only through its own channel with the sender — a channel that fails leaves the
     partners it serves unwarned. The defence is warned if any of them gets the notice no later
-    than ``lead`` days before the strike lands.
+    than ``lead`` days before the strike lands (a notice is a message: it lands no sooner than
+    ``min_message_lag_days`` after it is sent, M4).
     """
     received = np.zeros(len(runs), dtype=np.bool_)
     for x in range(params.cast.n):
@@ -123,5 +124,6 @@ def warning_received(
             np.full(len(rows), x),
             f"warn:{params.cast.actors[sender]}>{params.cast.actors[x]}",
         )
-        received[rows] |= arrives & (delay <= lead[rows])
+        lands = arrival_day(params, day, delay)  # no sooner than min_message_lag_days
+        received[rows] |= arrives & (lands - day <= lead[rows])
     return received

@@ -33,6 +33,7 @@ EVENT_KINDS = (
     "acceptance",
     "ceasefire",
     "end",
+    "mediation",
 )
 
 

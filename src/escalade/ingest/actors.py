@@ -39,6 +39,14 @@ class ActorDictionary:
         entry = self.actors.get(actor or "")
         return entry.role if entry else None
 
+    def patron(self, actor: str | None) -> str | None:
+        entry = self.actors.get(actor or "")
+        return entry.patron if entry else None
+
+    def patrons(self) -> set[str]:
+        """The actors that back a proxy of the dictionary."""
+        return {e.patron for e in self.actors.values() if e.patron}
+
     def patterns(self) -> list[dict[str, Any]]:
         """EntityRuler phrase patterns: label ACTOR_NAMES/_ORGS/_PEOPLE or PLACE, id the actor."""
         out: list[dict[str, Any]] = []

@@ -1,6 +1,6 @@
 """Evaluation against the gold set: precision, recall and F1 per field.
 
-The gold set (``tests/ingest/gold/{dev,test}/``) holds articles (``NAME.txt`` / ``NAME.html``)
+The gold set (``tests/ingest/gold/{dev,heldout}/``) holds articles (``NAME.txt`` / ``NAME.html``)
 and their annotations (``NAME.gold.yaml``): the article's date and its events, each with an
 evidence snippet, actor, target, kind, date and quantities ``[[count, unit], ...]``.
 
@@ -16,7 +16,7 @@ Then, per field:
 - **quantity**: (count, unit) items; P = items of matched pairs found in both / predicted
   items, R = the same / gold items.
 
-``python -m escalade.ingest.evaluation tests/ingest/gold/test --write docs/ingest.md`` (and
+``python -m escalade.ingest.evaluation tests/ingest/gold/heldout --write docs/ingest.md`` (and
 ``.../gold/dev``) writes the table into the page between that half's markers; a test checks
 that the page shows what this module computes.
 """
@@ -39,9 +39,6 @@ FIELDS = ("event", "actor", "target", "kind", "actor+target+kind", "date", "quan
 def marks(half: str) -> tuple[str, str]:
     """The markers around a half's table in docs/ingest.md."""
     return f"<!-- ingest-eval:{half}:start -->", f"<!-- ingest-eval:{half}:end -->"
-
-
-START_MARK, END_MARK = marks("test")
 
 
 @dataclass
@@ -203,7 +200,7 @@ def _short_g(g: GoldEvent) -> str:
     return f"{g.actor}->{g.target} {g.kind} {g.date} | {g.evidence[:70]!r}"
 
 
-def table(tallies: dict[str, Tally], articles: int, label: str = "test") -> str:
+def table(tallies: dict[str, Tally], articles: int, label: str = "heldout") -> str:
     """The Markdown table of the figures (the block between the markers in docs/ingest.md)."""
     ev = tallies["event"]
     lines = [
@@ -235,7 +232,7 @@ def render(folder: Path, extractor: Extractor | None = None) -> str:
     return table(tallies, len(arts), folder.name)
 
 
-def write_into(page: Path, block: str, half: str = "test") -> None:
+def write_into(page: Path, block: str, half: str = "heldout") -> None:
     start, end = marks(half)
     text = page.read_text(encoding="utf-8")
     head, sep, rest = text.partition(start)

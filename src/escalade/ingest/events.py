@@ -9,6 +9,7 @@ the same events on every machine.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -17,9 +18,11 @@ from escalade.ingest.dates import find_dates
 from escalade.ingest.patterns import (
     BLOW_TRIGGERS,
     CAMPAIGN,
+    CLAIM,
     COVERT,
     IRREALIS,
     LIMITED,
+    NEGATED,
     NON_LADDER_KINDS,
     PASSIVE_BEFORE,
     PRONOUN_SUBJECT,
@@ -98,6 +101,8 @@ class Event:
     mentions: int = 1
     also_at: list[list[int]] = field(default_factory=list)
     sentences: list[str] = field(default_factory=list, repr=False)  # every mention's sentence
+    target_from_place: bool = field(default=False, repr=False)  # the target is where it fell
+    blow: BlowContext | None = field(default=None, repr=False)  # to re-rank once roles change
 
     @property
     def ladder(self) -> bool:
@@ -105,9 +110,23 @@ class Event:
 
     def as_dict(self) -> dict[str, Any]:
         d = asdict(self)
-        d.pop("sentences")
+        for private in ("sentences", "target_from_place", "blow"):
+            d.pop(private)
         d["ladder"] = self.ladder
         return d
+
+
+@dataclass(frozen=True)
+class BlowContext:
+    """What a sentence says about a blow besides who struck whom (see ``Extractor._blow_kind``)."""
+
+    labels: frozenset[str]
+    text: str
+    quantities: tuple[Any, ...]
+    place: Mention | None
+    person: bool
+    mentions: tuple[Mention, ...]
+    speaker: Mention | None
 
 
 @dataclass
@@ -176,6 +195,7 @@ class Extractor:
             )
             for e in doc.ents
         ]
+        mentions = self._anaphors(doc, mentions)
         triggers: dict[int, str] = {}
         for match_id, start, _end in self.matcher(doc):
             label = doc.vocab.strings[match_id]
@@ -188,8 +208,8 @@ class Extractor:
         last_actor: str | None = None
         title_end = _title_end(article.text)
         for sent in doc.sents:
-            if sent.start_char < title_end:
-                continue  # the headline repeats the story in the present tense
+            if sent.start_char < title_end or _headline(doc.user_data["text"], sent):
+                continue  # a headline repeats the story in the present tense
             sms = [m for m in mentions if sent.start <= m.tok < sent.end]
             sent_triggers = [(i, triggers[i]) for i in range(sent.start, sent.end) if i in triggers]
             found = self._sentence(doc, sent, sms, sent_triggers, base, last_actor, unknown)
@@ -200,6 +220,7 @@ class Extractor:
             if found and found[-1].actor:
                 last_actor = found[-1].actor
             events.extend(found)
+        events = self._complete(absorb_casualty_reports(events))
         events = merge_events(events)
         notes = []
         if base is None:
@@ -263,8 +284,8 @@ class Extractor:
 
         # blows, unless reported inside a statement (a threat to strike is not a strike)
         first_cue = statements[0][1] if statements else None
-        groups: dict[str, list[tuple[int, str, str | None, str | None, bool]]] = {}
-        live: list[tuple[int, str, str, bool]] = []
+        groups: dict[str, list[tuple[int, str, str | None, str | None, bool, bool]]] = {}
+        live: list[tuple[int, str, str, bool, bool]] = []
         for tok, label in sent_triggers:
             tok_char = doc[tok].idx
             if first_cue is not None and first_cue <= tok_char:
@@ -276,24 +297,29 @@ class Extractor:
             named = ref is not None and any(
                 m.start >= tok_char - len(before) + ref.start() and m.end <= tok_char for m in sms
             )
-            live.append((tok, label, before, ref is not None and not named))
-        for tok, label, before, is_ref in live:
+            claim = CLAIM.search(before)
+            claimed = claim is not None and not NEGATED.search(before[: claim.start()])
+            live.append(
+                (tok, label, before, ref is not None and not named and not claimed, claimed)
+            )
+        for tok, label, before, is_ref, claimed in live:
             tok_char = doc[tok].idx
             if is_ref and label != "INTERCEPT":
                 continue  # "the strike", "in retaliation for the killing": named, not reported
-            actor, target, fallback = self._blow_roles(doc, sent, tok, sms, roles, label)
+            actor, target, fallback, passive = self._blow_roles(doc, sent, tok, sms, roles, label)
             tok_char = doc[tok].idx
             if actor is None and (
                 _PRONOUN_START.match(doc.user_data["text"][sent.start_char : tok_char])
                 or PRONOUN_SUBJECT.search(before)
             ):
                 actor = speaker.actor if speaker and PRONOUN_SUBJECT.search(before) else last_actor
-            if actor is None and label == "INTERCEPT" and speaker is not None:
-                actor = speaker.actor
+            if actor is None and (label == "INTERCEPT" or claimed) and speaker is not None:
+                actor = speaker.actor  # "Jordan said it intercepted", "Hamas claimed the attack"
             group = "intercept" if label == "INTERCEPT" else "blow"
-            groups.setdefault(group, []).append((tok, label, actor, target, fallback))
+            groups.setdefault(group, []).append((tok, label, actor, target, fallback, passive))
         for group, hits in groups.items():
-            actor = next((h[2] for h in hits if h[2]), None)
+            victims = {h[3] for h in hits if h[5]}  # "were killed in a drone attack on ..."
+            actor = next((h[2] for h in hits if h[2] and h[2] not in victims), None)
             target = next((h[3] for h in hits if h[3] and not h[4] and h[3] != actor), None)
             target = target or next((h[3] for h in hits if h[3] and h[3] != actor), None)
             fell_on = all(h[4] for h in hits if h[3])
@@ -310,14 +336,13 @@ class Extractor:
             person = any(
                 m.label == "people" and m.actor == target and m.tok > hits[0][0] for m in sms
             )
-            kind = (
-                "intercept"
-                if group == "intercept"
-                else self._blow_kind(
-                    labels, actor, target, text, quantities, blow_place, person, sms, speaker
-                )
+            context = BlowContext(
+                frozenset(labels), text, tuple(quantities), blow_place, person, tuple(sms), speaker
             )
+            kind = "intercept" if group == "intercept" else self._blow_kind(context, actor, target)
             ev = Event(actor=actor, target=target, kind=kind)
+            ev.target_from_place = fell_on
+            ev.blow = None if group == "intercept" else context
             ev.actor_text = _text_of(sms, actor)
             ev.target_text = _text_of(sms, target)
             out.append(common(ev))
@@ -330,18 +355,84 @@ class Extractor:
                 out.append(common(said))
         return out
 
-    def _blow_kind(
-        self,
-        labels: set[str],
-        actor: str | None,
-        target: str | None,
-        text: str,
-        quantities: list[Any],
-        place: Mention | None,
-        person: bool,
-        sms: list[Mention],
-        speaker: Mention | None = None,
-    ) -> str:
+    def _anaphors(self, doc: Any, mentions: list[Mention]) -> list[Mention]:
+        """The mentions plus anaphors resolved to the last actor named before them that fits:
+        "the group" or "the militia" a proxy, "the country" a state, "he" or "she" a person."""
+        found: list[Mention] = []
+        for hit in _ANAPHOR.finditer(doc.user_data["text"]):
+            span = doc.char_span(hit.start(), hit.end())
+            if span is None:
+                continue
+            noun = hit.group(1)
+            wanted = _ANAPHORS[noun.lower()] if noun else "people"
+            antecedent = next(
+                (
+                    m
+                    for m in reversed(mentions)
+                    if m.tok < span.start
+                    and m.actor
+                    and (m.label if wanted == "people" else self.dictionary.role(m.actor)) == wanted
+                ),
+                None,
+            )
+            if antecedent is not None:
+                at = (span.start_char, span.end_char)
+                found.append(
+                    Mention(*at, span.text, antecedent.actor, "anaphor", span.start, span.end)
+                )
+        return sorted(mentions + found, key=lambda m: m.tok)
+
+    def _complete(self, events: list[Event]) -> list[Event]:
+        """Fill what a sentence leaves out from the rest of the article, as a reader does: a
+        threat, red line, sanctions or blow without a target is aimed at the actor's opponent
+        in the article; a blow without a striker comes from its victim's opponent; a blow that
+        only names where it fell (a city of a third state) is aimed at the actor's opponent
+        there when that opponent is a proxy (Israeli jets over Beirut strike Hezbollah). First,
+        a blow told without its striker takes the actor of a blow told without its target (the
+        attack, then who claimed it)."""
+        unclaimed = [e for e in events if e.blow is not None and e.actor is None and e.target]
+        for claim in [e for e in events if e.blow is not None and e.actor and e.target is None]:
+            blow = next((e for e in unclaimed if e.actor is None and e.target != claim.actor), None)
+            if blow is not None:  # "Two rockets struck Ain al-Asad." + "The militia claimed ..."
+                blow.actor, claim.target = claim.actor, blow.target
+                self._rerank(blow)
+                self._rerank(claim)
+        opponents = opponent_counts(events, self.dictionary)
+        named = opponent_counts([e for e in events if not e.target_from_place], self.dictionary)
+
+        def opponent(actor: str, proxy: bool = False) -> str | None:
+            ranked = opponents.get(actor, Counter()).most_common()
+            return next(
+                (o for o, _ in ranked if not proxy or self.dictionary.role(o) == "proxy"), None
+            )
+
+        for ev in events:
+            before = (ev.actor, ev.target)
+            if ev.kind in AIMED_KINDS or ev.blow is not None:
+                if ev.target is None and ev.actor is not None:
+                    ev.target = opponent(ev.actor)
+                elif ev.actor is None and ev.target is not None and ev.blow is not None:
+                    ev.actor = opponent(ev.target)
+                elif (
+                    ev.target_from_place
+                    and ev.blow is not None
+                    and ev.actor is not None
+                    and ev.target not in named.get(ev.actor, ())
+                ):
+                    ev.target = opponent(ev.actor, proxy=True) or ev.target
+            if (ev.actor, ev.target) != before:
+                self._rerank(ev)
+        return events
+
+    def _rerank(self, ev: Event) -> None:
+        """Place a blow on the ladder again once its striker or target is known."""
+        if ev.blow is not None:
+            ev.kind = self._blow_kind(ev.blow, ev.actor, ev.target)
+            ev.rung = self.rungs.get(ev.kind)
+
+    def _blow_kind(self, c: BlowContext, actor: str | None, target: str | None) -> str:
+        labels, text, quantities, place, person = c.labels, c.text, c.quantities, c.place, c.person
+        sms, speaker = c.mentions, c.speaker
         munitions = max(
             (q.count for q in quantities if q.unit not in ("target", "site")), default=0
         )
@@ -352,18 +443,19 @@ class Extractor:
             and actor_role == "state"
             and self.dictionary.role(target) == "state"
             and _place_owner(self.dictionary, place) not in (None, target)
+            and target in self.dictionary.patrons()
             and any(
-                self.dictionary.role(m.actor) == "proxy"
+                self.dictionary.patron(m.actor) == target
                 or (m.label == "orgs" and m.actor == target and m is not speaker)
                 for m in sms
             )
-        )
+        )  # the Quds Force in Iraq, among the militias it backs; not U.S. troops in Iraq
         limited = bool(LIMITED.search(text))
         feats = BlowFeatures(
             actor_role=actor_role,
             target_role="proxy" if abroad else self.dictionary.role(target),
             killing="KILL" in labels or person,
-            senior=bool(SENIOR.search(text)),
+            senior=person or bool(SENIOR.search(text)),  # a leader of the dictionary is senior
             strategic=bool(STRATEGIC.search(text)) and not limited,
             campaign=(bool(CAMPAIGN.search(text)) or aircraft >= 20) and not limited,
             salvo=bool(SALVO.search(text)),
@@ -381,8 +473,9 @@ class Extractor:
         sms: list[Mention],
         roles: dict[int, str],
         label: str,
-    ) -> tuple[str | None, str | None, bool]:
-        """(actor, target, whether the target is only where the blow fell) of one trigger."""
+    ) -> tuple[str | None, str | None, bool, bool]:
+        """(actor, target, whether the target is only where the blow fell, whether the trigger
+        is passive) of one trigger."""
         passive = bool(PASSIVE_BEFORE.search(doc.user_data["text"][sent.start_char : doc[tok].idx]))
         before = [m for m in sms if m.tok_end <= tok]
         after = [m for m in sms if m.tok > tok]
@@ -391,30 +484,39 @@ class Extractor:
             (m for m in reversed(before) if roles[id(m)] == "by" and tok - m.tok_end <= 4), None
         )
         subj = [m for m in before if roles[id(m)] == "subject" and m.label != "place" and m.actor]
+        places = self.dictionary.places
+
+        def placed_at(m: Mention) -> bool:  # "the suburbs of Beirut": a city, not Lebanon
+            return (
+                m.label == "place"
+                or roles[id(m)] == "place"
+                or (roles[id(m)] == "of" and m.text in places)
+            )
+
         objs = [
             m
             for m in after
-            if roles[id(m)] in ("subject", "target", "addressee", "of")
-            and m.label != "place"
+            if roles[id(m)] in ("subject", "object", "target", "addressee", "of")
+            and not placed_at(m)
             and m.actor
         ]
         if passive:
+            full = doc.user_data["text"]
+            subj = [m for m in subj if not _CONJ.search(full[m.end : doc[tok].idx])]  # its clause
             target = subj[-1].actor if subj else None
             agent = agent or next((m for m in after if roles[id(m)] == "by"), None)
             actor = agent.actor if agent else None
-            return actor, (target if target != actor else None), False
-        actor_m = _head_of_chain(subj[-1], sms, doc) if subj else agent
+            return actor, (target if target != actor else None), False, True
+        actor_m = _head_of_chain(_main(subj, doc[tok].idx, doc), sms, doc) if subj else agent
+        if agent is not None and agent.tok < tok and (not subj or agent.tok > subj[-1].tok):
+            actor_m = agent  # the accused, not the accuser
         actor = actor_m.actor if actor_m else None
         target = next((m.actor for m in objs if m.actor != actor), None)
         fallback = target is None
         if target is None:
-            placed = [
-                _place_owner(self.dictionary, m)
-                for m in after + before
-                if m.label == "place" or roles[id(m)] == "place"
-            ]
+            placed = [_place_owner(self.dictionary, m) for m in after + before if placed_at(m)]
             target = next((p for p in placed if p and p != actor), None)
-        return actor, target, fallback
+        return actor, target, fallback, False
 
     def _statement(
         self,
@@ -446,7 +548,9 @@ class Extractor:
         elif passive_threat:
             actor_m = speaker or (subjects[0] if subjects else None)
         else:
-            actor_m = _head_of_chain(subjects[-1], sms, doc) if subjects else speaker
+            actor_m = (
+                _head_of_chain(_main(subjects, cue_char, doc), sms, doc) if subjects else speaker
+            )
         actor = actor_m.actor if actor_m else None
         addressee = next(
             (m for m in usable if roles[id(m)] == "addressee" and m.actor != actor), None
@@ -497,15 +601,21 @@ _CONJ = re.compile(
 
 
 def _statement_cues(text: str, off: int) -> list[tuple[str, int, re.Match[str]]]:
-    """The statement cues of a sentence: the first in priority order, and a second one of
-    another kind when a conjunction separates the two ("... concluded, but warned ...")."""
+    """The statement cues of a sentence: a red line if there is one (a conditional threat),
+    else the earliest cue (the main clause's verb comes first: "carried a message ... urging
+    restraint" is a message), and a second one of another kind when a conjunction separates
+    the two ("... concluded, but warned ...")."""
     found: list[tuple[str, int, re.Match[str]]] = []
-    for kind, pattern in STATEMENT_CUES:
-        m = pattern.search(text)
-        if m is None:
-            continue
+    hits = [(k, m) for k, p in STATEMENT_CUES if (m := p.search(text)) is not None]
+    if hits:  # a conditional threat is a red line wherever it stands; else the earliest cue
+        red = [i for i, (k, _) in enumerate(hits) if k == "red_line"]
+        pick = red[0] if red else min(range(len(hits)), key=lambda i: hits[i][1].start())
+        hits.insert(0, hits.pop(pick))
+    for kind, m in hits:
         if not found:
             found.append((kind, off + m.start(), m))
+            continue
+        if kind == found[0][0]:
             continue
         first = found[0][2]
         lo, hi = sorted([(first.start(), first.end()), (m.start(), m.end())])
@@ -513,6 +623,19 @@ def _statement_cues(text: str, off: int) -> list[tuple[str, int, re.Match[str]]]
             found.append((kind, off + m.start(), m))
             break
     return sorted(found, key=lambda f: f[1])
+
+
+def _main(subjects: list[Mention], verb_char: int, doc: Any) -> Mention:
+    """The subject of a verb: the last one before it, unless that one sits in an aside
+    between commas ("The Islamic Resistance in Iraq, a group that includes Kataib Hezbollah,
+    claimed ...": the Islamic Resistance)."""
+    text = doc.user_data["text"]
+    last = subjects[-1]
+    if text[last.end : verb_char].lstrip().startswith(","):
+        for m in subjects[:-1]:
+            if text[m.end : m.end + 1] == "," and text[m.end : verb_char].count(",") == 2:
+                return m
+    return last
 
 
 def _head_of_chain(m: Mention, sms: list[Mention], doc: Any) -> Mention:
@@ -536,6 +659,20 @@ def _title_end(text: str) -> int:
     return 0
 
 
+def _headline(text: str, sent: Any) -> bool:
+    """A headline: a line of its own, short, without a full stop (a page's title below its
+    menus, a section's heading)."""
+    raw = text[sent.start_char : sent.end_char]
+    line = raw.strip()
+    alone = (sent.start_char == 0 or text[sent.start_char - 1] == "\n") and (
+        sent.end_char >= len(text) or raw.rstrip(" \t").endswith("\n")
+    )
+    return alone and len(line) < 200 and not line.endswith(_SENTENCE_ENDS)
+
+
+_SENTENCE_ENDS = (".", "!", "?", '"', "”", ":", ")", "'", "’")
+
+
 def _prev_word(doc: Any, m: Mention) -> str:
     i = m.tok - 1
     while i >= 0 and doc[i].is_space:
@@ -544,7 +681,9 @@ def _prev_word(doc: Any, m: Mention) -> str:
 
 
 _DETERMINERS = {"the", "a", "an", "its", "their", "his", "her", "our", "'s", "’s", "both", "also",
-                "two", "several", "some", "all"}  # fmt: skip
+                "two", "several", "some", "all", "northern", "southern", "eastern", "western",
+                "central", "northeastern", "northwestern", "southeastern", "southwestern",
+                "north", "south", "east", "west"}  # fmt: skip
 _TITLE_WORDS = {"president", "prime", "minister", "foreign", "defense", "defence", "secretary",
                 "supreme", "leader", "general", "gen.", "brig.", "brigadier", "major", "commander",
                 "spokesman", "spokeswoman", "ayatollah", "king", "sheikh", "crown", "prince",
@@ -552,6 +691,17 @@ _TITLE_WORDS = {"president", "prime", "minister", "foreign", "defense", "defence
                 "military", "army", "top", "senior", "deputy", "vice", "mr.", "ms.", "dr.",
                 "national", "security", "adviser", "advisor", "envoy", "ambassador", "speaker",
                 "house", "press", "spokesperson", "interior", "intelligence"}  # fmt: skip
+_ANAPHORS = {"group": "proxy", "militia": "proxy", "movement": "proxy", "militants": "proxy",
+             "rebels": "proxy", "country": "state", "kingdom": "state"}  # fmt: skip
+"""Noun phrases after "the" that refer back to an actor, and the role that actor must have."""
+_ANAPHOR = re.compile(rf"\b(?:[Hh]e|[Ss]he|[Tt]he ({'|'.join(_ANAPHORS)}))\b")
+_ACCUSE_VERBS = {"accused", "accuses", "accusing", "blamed", "blames", "blaming"}
+_END_OF_SPEAKER = {"", ".", ",", ";", ":", ")", "on", "in", "late", "earlier", "later", "at",
+                   "after", "before", "during", "when", "as", "\n"}  # fmt: skip
+_CLAUSE_VERBS = {"warned", "cautioned", "vowed", "threatened", "promised", "believed", "feared",
+                 "added", "noted", "stressed", "signaled", "signalled", "indicated", "hoped",
+                 "expected", "argued", "suggested", "assessed", "judged", "concluded", "decided",
+                 "agreed", "denied", "alleged"}  # fmt: skip
 _ROLE_WORDS = {"spokesman", "spokeswoman", "spokesperson", "officials", "official", "minister",
                "ministry", "military", "army", "government", "leader", "president", "sources",
                "statement", "media", "mission", "secretary", "envoy", "office"}  # fmt: skip
@@ -580,8 +730,11 @@ def _role(doc: Any, sent: Any, m: Mention, sms: list[Mention], triggers: set[int
         or (len(nxt) > 2 and nxt[1] in _ROLE_WORDS and nxt[2] in SAY_VERBS)
     ):
         return "speaker"
-    if first in ("said", "says") or (first == "to" and second == "according"):
-        return "speaker"
+    after = nxt[0] if nxt else ""
+    if (first in ("said", "says") and after in _END_OF_SPEAKER) or (
+        first == "to" and second == "according"
+    ):
+        return "speaker"  # "..., said Iran's foreign minister." (not "said Iran would ...")
     if any(t in triggers for t in range(m.tok_end, min(m.tok_end + 3, sent.end))) and not (
         first in TARGET_PREPS or first in PLACE_PREPS or first == "of"
     ):
@@ -593,8 +746,8 @@ def _role(doc: Any, sent: Any, m: Mention, sms: list[Mention], triggers: set[int
         and doc[m.tok - 1].lower_ in ("a", "an")
     ):
         return "by"  # "in an Israeli strike", "killed in a U.S. drone strike"
-    if first == "by":
-        return "by"
+    if first == "by" or first in _ACCUSE_VERBS:
+        return "by"  # "claimed by Hamas", "Iran accused Israel of sabotaging ..."
     if first in ADDRESSEE_VERBS or (first == "on" and second == "called"):
         return "addressee"
     if first in TARGET_PREPS:
@@ -607,6 +760,8 @@ def _role(doc: Any, sent: Any, m: Mention, sms: list[Mention], triggers: set[int
         prev = [p for p in sms if p.tok_end <= m.tok and m.tok - p.tok_end <= 3 and p is not m]
         if prev:
             return _role(doc, sent, prev[-1], sms, triggers)
+    if first.endswith("ed") and first.isalpha() and first not in SAY_VERBS | _CLAUSE_VERBS:
+        return "object"  # "Iran accused Israel ...", "the strike killed Iranian officers"
     return "subject"
 
 
@@ -618,6 +773,52 @@ def _place_owner(dictionary: ActorDictionary, m: Mention) -> str | None:
 
 def _text_of(sms: list[Mention], actor: str | None) -> str:
     return next((m.text for m in sms if m.actor == actor), "") if actor else ""
+
+
+AIMED_KINDS = ("threaten", "red_line", "sanctions")
+"""Non-blow kinds aimed at an opponent: without a target named, the actor's opponent."""
+
+
+def opponent_counts(events: list[Event], dictionary: ActorDictionary) -> dict[str, Counter[str]]:
+    """Who is set against whom in an article: each hostile event (a blow, an interception, a
+    threat, a red line, sanctions) with both sides named counts for both, and for the actor
+    each side is part of (Kataib Hezbollah's opponent is the Iraqi militias' too)."""
+    out: dict[str, Counter[str]] = {}
+    for ev in events:
+        if ev.actor and ev.target and (ev.ladder or ev.kind in (*AIMED_KINDS, "intercept")):
+            for one, other in ((ev.actor, ev.target), (ev.target, ev.actor)):
+                if one == other:
+                    continue
+                entry = dictionary.actors.get(one)
+                for side in {one, entry.part_of if entry else None} - {None}:
+                    out.setdefault(str(side), Counter())[other] += 1
+    return out
+
+
+def absorb_casualty_reports(events: list[Event]) -> list[Event]:
+    """A death toll told on its own ("Four Iranian soldiers were killed, the army said": a
+    killing, no striker, no other blow word) reports on the blow already told against the same
+    side: its casualties and sentence join that blow instead of making a new event."""
+    out: list[Event] = []
+    for ev in events:
+        earlier = next(
+            (
+                o
+                for o in reversed(out)
+                if o.blow is not None and o.target == ev.target and o.actor is not None
+            ),
+            None,
+        )
+        toll = ev.blow is not None and ev.actor is None and ev.blow.labels == {"KILL"}
+        if toll and earlier is not None:
+            for k, v in ev.casualties.items():
+                earlier.casualties.setdefault(k, v)
+            earlier.mentions += 1
+            earlier.also_at.append([ev.start, ev.end])
+            earlier.sentences += ev.sentences
+            continue
+        out.append(ev)
+    return out
 
 
 def merge_events(events: list[Event]) -> list[Event]:
@@ -661,9 +862,9 @@ def merge_events(events: list[Event]) -> list[Event]:
 def _paragraphs(doc: Any) -> Any:
     """A line break ends a sentence (headlines, list items, paragraphs without a full stop)."""
     n = len(doc)
-    for tok in doc:
-        if tok.is_space and "\n" in tok.text and tok.i + 1 < n:
-            doc[tok.i + 1].is_sent_start = True
+    for i in doc.to_array("IS_SPACE").nonzero()[0]:  # whitespace tokens only, not every token
+        if i + 1 < n and "\n" in doc[int(i)].text:
+            doc[int(i) + 1].is_sent_start = True
     return doc
 
 

@@ -28,11 +28,14 @@ BLOW_TRIGGERS: dict[str, list[str]] = {
         "attacked", "attacking", "bombed", "bombing", "bombings", "bombarded", "bombardment", "hit",
         "hits", "pounded", "shelled", "raided", "raid", "raids", "targeted", "launched", "launches",
         "launching", "fired", "fires", "firing", "barrage", "salvo", "retaliated", "assault",
+        "shelling", "pounding", "hitting", "bombarding", "raiding", "assaulted",
     ],
-    "KILL": ["killed", "kill", "kills", "killing", "assassinated", "assassination", "eliminated"],
+    "KILL": ["killed", "kill", "kills", "killing", "assassinated", "assassination", "eliminated",
+             "assassinating", "eliminating"],
     "SABOTAGE": [
         "sabotage", "sabotaged", "cyberattack", "cyberattacks", "cyber-attack", "explosion",
         "explosions", "blast", "hacked", "exploded", "detonated", "seized", "hijacked",
+        "sabotaging", "hacking", "seizing", "hijacking", "detonating",
     ],
     "INTERCEPT": ["intercepted", "intercept", "intercepting", "downed", "shot", "shooting"],
 }  # fmt: skip
@@ -49,6 +52,12 @@ REFERENCE = _rx(
     r"\b(the|this|that|these|those|its|their|his|her|last|saturday's|sunday's|weekend's|"
     r"(?:\w+)'s)\s+(?:[\"“']?[\w\-]+\s+){0,2}[\"“']?$",
 )
+# ... unless it is claimed: "Kataib Hezbollah claimed the attack" names who struck
+CLAIM = _rx(
+    r"\b(?:claim\w*|took|takes|taking|admitt\w*)\s+(?:responsibility\s+for\s+)?"
+    r"(?:the|this|that|these|those)\s+(?:[\w\-]+\s+){0,2}$",
+)
+NEGATED = _rx(r"\b(?:not|never|no|denied|denies|deny)\s+$")
 PRONOUN_SUBJECT = re.compile(r"\b(it|they|we)\s+(?:\w+\s+){0,2}$", re.I)
 LIMITED = re.compile(r"\b(limited|symbolic|single|pinpoint|small|narrow)\b", re.I)
 PASSIVE_BEFORE = re.compile(r"\b(was|were|been|being|is|are)\s+(?:\w+\s+)?$", re.I)
@@ -72,7 +81,19 @@ COVERT = _rx(
 
 # ---- statements and other non-kinetic events, in priority order --------------------------------
 _ANY = r"[^.;]{0,80}"
+_URGE = r"\b(?:urg\w*|press\w*|ask\w*|call\w* (?:on|for)|appeal\w*|persuad\w*|counsel\w*)"
+_TO_STOP = (
+    r"\bto (?:stand down|halt|stop|cease|refrain|avoid|limit|hold back|calm|de-?escalat\w*|"
+    r"show restraint|exercise restraint)"
+)
+_CONDITIONAL_BLOW = (
+    r"\bif (?:the )?(?-i:(?:[A-Z][\w.'-]*\s+){1,3}|(?:it|they|he|we)\s+)(?:\w+ )?"
+    r"(?:attack|strike|struck|retaliat|respond|fire|launch|cross|violat|invad|escalat|harm|hit|"
+    r"target)\w*"
+)
+_MODAL = r"\b(?:will|would|shall)"  # reported speech turns "will" into "would"
 STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
+    ("restraint", re.compile(rf"{_URGE}{_ANY}(?:{_TO_STOP}|restraint|de-?escalation|calm)", re.I)),
     (
         "declare_concluded",
         re.compile(
@@ -103,9 +124,8 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
     (
         "red_line",
         re.compile(
-            r"(red line|if (?:iran|israel|tehran|the united states|washington|hezbollah|it|they) "
-            r"(?:attacks?|strikes?|retaliates?|fires?|launches?|crosses)|"
-            r"any (?:attack|aggression|strike|retaliation)[^.;]{0,60}will be (?:met|answered)|"
+            rf"(red line|{_CONDITIONAL_BLOW}|"
+            r"\bany\b[^.;]{0,60}\b(?:will|would) be (?:met|answered)|"
             r"(?:is|as) (?:an attack on|equal to|tantamount to)[^.;]{0,30}(?:soil|territory)|"
             r"any (?:attack|strike|aggression)\w* (?:on|against)[^.;]{0,40}(?:would|will) "
             r"(?:lead to|trigger|mean|bring|result in))",
@@ -138,7 +158,7 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             rf"call\w* (?:on|for){_ANY}(?:restraint|de-?escalation|calm)|show\w* restraint|"
             rf"take the win|exercis\w* restraint|"
             rf"press\w*{_ANY}(?:not to|to hold|to limit|restraint)|"
-            rf"refrain from|counsel\w* (?:restraint|caution)|restrain|"
+            rf"refrain from|counsel\w* (?:restraint|caution)|\brestrain(?:s|ed|ing)?\b|"
             rf"(?:does|did|do) not (?:seek|want) (?:a )?(?:wider )?(?:war|escalation|conflict))",
             re.I,
         ),
@@ -151,7 +171,7 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"full(?:est)? support|"
             r"unwavering support|pledg\w* (?:to defend|support|to stand)|backing for|"
             r"support for (?:israel|iran|\w+)'s (?:defen[cs]e|right)|help (?:defend|protect)|"
-            r"supports? (?:\w+'s |its |the )?right to (?:defend|self-defen[cs]e))",
+            r"support(?:s|ed|ing)? (?:\w+'s |its |the )?right to (?:defend|self-defen[cs]e))",
             re.I,
         ),
     ),
@@ -174,7 +194,7 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
     (
         "inducement",
         re.compile(
-            rf"(offer\w*{_ANY}(?:talks|relief|deal|cease-?fire|incentive|aid|guarantee)|"
+            rf"((?:offer|propos)\w*{_ANY}(?:talks|relief|deal|cease-?fire|incentive|aid|guarantee)|"
             rf"offer\w* to (?:mediate|host|broker)|"
             rf"in exchange for|sanctions relief|incentives?\b|"
             rf"(?:reopen|resum)\w* (?:nuclear )?talks)",
@@ -226,11 +246,12 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             rf"(\bvow(?:ed|s|ing)?\b|"
             rf"\bthreaten\w*|\bwarn\w*{_ANY}(?:respon\w*|retaliat\w*|consequences|punish\w*|"
             rf"\bpay\b|price|regret|crushing|decisive|war\b|strike|attack)|"
-            rf"will (?:be )?(?:punish\w*|pay|face|regret)|must (?:be punished|face|pay)|"
-            rf"unanswered|unpunished|"
+            rf"{_MODAL} (?:be )?(?:punish\w*|pay|face|regret)|must (?:be punished|face|pay)|"
+            rf"unanswered|unpunished|not hesitate to|"
             rf"promis\w*{_ANY}(?:revenge|retaliat\w*|respon\w*|punish\w*)|"
-            rf"(?:harsh|crushing|severe|decisive|painful) (?:response|retaliation|revenge)|"
-            rf"will (?:respond|retaliate|strike back|avenge))",
+            rf"(?:harsh|crushing|severe|decisive|painful|heavy) (?:response|retaliation|revenge|"
+            rf"consequences|price|punishment)|"
+            rf"{_MODAL} (?:respond|retaliate|strike back|avenge|answer))",
             re.I,
         ),
     ),

@@ -586,7 +586,9 @@ class ModelParameters(Model):
         default=3.0, description="M13: grievance (rungs) under which a declared end is accepted"
     )
     mediation_rate: Probability = Field(
-        default=0.05, description="M13: daily chance a mediator brokers a cease-fire once calm"
+        default=0.05,
+        description="M13: daily chance a mediator brokers an end to a calm round (the crisis "
+        "goes quiet)",
     )
     declaration_action: str | None = Field(
         default="declare_concluded",

@@ -109,13 +109,6 @@ def test_a_notice_arrives_with_the_channels_fidelity() -> None:
     assert abs(share - 0.7) < binomial_tolerance(0.7, n)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="channels.py (M4) says no message lands sooner than min_message_lag_days after it "
-    "is sent, but warning_received compares the raw channel delay (0 when public) with the "
-    "lead, ignoring the lag; the two agree only while min_message_lag_days <= the lead "
-    "(as with the defaults: lag 1, lead >= 1)",
-)
 def test_a_notice_is_a_message_and_lands_no_sooner_than_the_minimum_message_lag() -> None:
     # A public notice sent with 3 days' lead, when no message lands sooner than 5 days on:
     # it lands on day 5, after the strike (day 3): the defence is not warned in time.

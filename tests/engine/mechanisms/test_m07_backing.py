@@ -1,5 +1,7 @@
-"""M7 Restraint and backing: statements in force from their day; an ally takes a share of a
-blow on its protégé as its own; restraint makes high rungs dearer, backing every rung cheaper."""
+"""M7 Restraint and backing: statements in force from their day; restraint from a defender is
+leverage (a cost of its own on the high rungs), from anyone else pressure (on their danger);
+an ally takes a share of a blow on its protégé as its own; an ally's commitment to join an
+offensive makes the high rungs cheaper, backing every rung cheaper."""
 
 from __future__ import annotations
 
@@ -11,7 +13,8 @@ import pytest
 from escalade.engine.backing import (
     alliance_obligation,
     ally_effect,
-    backing_in_force,
+    offensive_commitment,
+    restraint_cost,
     statements_in_force,
 )
 from tests.engine.mechanisms.tiny import batch
@@ -32,46 +35,64 @@ STATEMENTS = [
 
 def test_statements_count_from_the_day_they_are_made() -> None:
     b = batch(runs=2, actors=ACTORS, relations=ALLIANCE, statements=STATEMENTS)
-    usa, isr, irn = b.ix("USA"), b.ix("ISR"), b.ix("IRN")
+    isr, irn = b.ix("ISR"), b.ix("IRN")
     bk = b.state.backing
     statements_in_force(b.state, b.params, day=0)
-    # Day 0: restraint 0.6 toward ISR; the US takes a blow on Israel as its own only by
-    # join_offensive x (1 - strength) = 0.5 x (1 - 0.6) = 0.2; no backing yet.
-    assert bk.restraint[:, isr] == pytest.approx([0.6, 0.6])
+    # Day 0: the US (defend 0.95, join 0.5) urges restraint 0.6 on ISR: leverage
+    # 0.6 x 0.95 x (1 - 0.5) = 0.285, pressure 0.6 x (1 - 0.95) = 0.03; no backing yet.
+    assert bk.leverage[:, isr] == pytest.approx([0.285, 0.285])
+    assert bk.restraint[:, isr] == pytest.approx([0.03, 0.03])
     assert bk.backing[:, isr] == pytest.approx([0.0, 0.0])
-    assert bk.join_offensive[:, usa, isr] == pytest.approx([0.2, 0.2])
     assert bk.restraint[:, irn] == pytest.approx([0.0, 0.0])
     statements_in_force(b.state, b.params, day=5)
-    # Day 5: backing 0.5; restraint statements add up: the US's 0.6 + Russia's 0.4 = 1.0;
-    # Russia is no ally of Israel's, so the US share stays 0.2.
+    # Day 5: backing 0.5; Russia (no pledge to Israel) adds 0.4 of pressure to the US's 0.03.
     assert bk.backing[:, isr] == pytest.approx([0.5, 0.5])
-    assert bk.restraint[:, isr] == pytest.approx([1.0, 1.0])
-    assert bk.join_offensive[:, usa, isr] == pytest.approx([0.2, 0.2])
+    assert bk.restraint[:, isr] == pytest.approx([0.43, 0.43])
+    assert bk.leverage[:, isr] == pytest.approx([0.285, 0.285])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="docs/model/M7 says several statements combine by maximum, not by accumulation; "
-    "statements_in_force multiplies join_offensive by (1 - strength) once per restraint "
-    "statement of the ally (0.5 x 0.4 x 0.6 = 0.12, not 0.5 x (1 - 0.6) = 0.2)",
-)
-def test_two_restraint_statements_by_one_ally_combine_by_maximum() -> None:
+def test_two_restraint_statements_by_one_ally_add_up() -> None:
     twice = [
         {"by": "USA", "kind": "restraint", "toward": "ISR", "strength": 0.6},
         {"by": "USA", "kind": "restraint", "toward": "ISR", "strength": 0.4},
     ]
     b = batch(runs=1, actors=ACTORS, relations=ALLIANCE, statements=twice)
     statements_in_force(b.state, b.params, day=0)
-    # The strongest restraint, 0.6, sets the share: 0.5 x (1 - 0.6) = 0.2.
-    assert b.state.backing.join_offensive[0, b.ix("USA"), b.ix("ISR")] == pytest.approx(0.2)
+    # (0.6 + 0.4) x 0.95 x (1 - 0.5) = 0.475: each statement acts on its own.
+    assert b.state.backing.leverage[0, b.ix("ISR")] == pytest.approx(0.475)
 
 
 def test_statements_in_force_recomputes_rather_than_accumulates() -> None:
     b = batch(runs=1, actors=ACTORS, relations=ALLIANCE, statements=STATEMENTS[:1])
-    usa, isr = b.ix("USA"), b.ix("ISR")
+    isr = b.ix("ISR")
     for _ in range(3):
         statements_in_force(b.state, b.params, day=0)
-    assert b.state.backing.join_offensive[0, usa, isr] == pytest.approx(0.2)  # not 0.5 x 0.4^3
+    assert b.state.backing.leverage[0, isr] == pytest.approx(0.285)  # not 3 x 0.285
+
+
+def test_an_ally_committed_to_join_has_little_leverage() -> None:
+    committed = [{**ALLIANCE[0], "join_offensive": 0.9}]
+    b = batch(runs=1, actors=ACTORS, relations=committed, statements=STATEMENTS[:1])
+    statements_in_force(b.state, b.params, day=0)
+    # 0.6 x 0.95 x (1 - 0.9) = 0.057, against 0.285 with join_offensive 0.5.
+    assert b.state.backing.leverage[0, b.ix("ISR")] == pytest.approx(0.057)
+
+
+def test_a_defenders_restraint_costs_on_its_own_from_the_restraint_rung() -> None:
+    model = {"restraint_weight": 1.0, "restraint_from_rung": 8, "signal_value": 0.7}
+    b = batch(runs=1, actors=ACTORS, model=model)
+    isr = b.ix("ISR")
+    b.state.backing.leverage[:, isr] = 0.5
+    cost = restraint_cost(b.state, b.params, b.runs, isr)[0]
+    rung = b.params.catalog.rung
+    # 1.0 x 0.5 x 0.7 = 0.35 a rung from rung 8: 0.35 at 8, 0.7 at 9, nothing below.
+    assert cost[rung < 8] == pytest.approx([0.0] * int((rung < 8).sum()))
+    assert cost[rung == 8] == pytest.approx([0.35] * int((rung == 8).sum()))
+    assert cost[rung == 9] == pytest.approx([0.7] * int((rung == 9).sum()))
+    # Pressure is not leverage: it costs nothing on its own.
+    b.state.backing.leverage[:, isr] = 0.0
+    b.state.backing.restraint[:, isr] = 0.9
+    assert restraint_cost(b.state, b.params, b.runs, isr) == pytest.approx(0.0)
 
 
 def test_an_ally_takes_its_share_of_a_blow_on_its_protege() -> None:
@@ -96,7 +117,7 @@ def test_a_blow_on_someone_else_touches_no_ally() -> None:
     assert b.state.grievances.grievance[0, usa].sum() == 0.0
 
 
-def test_restraint_makes_high_rungs_dearer_and_backing_every_rung_cheaper() -> None:
+def test_pressure_makes_high_rungs_dearer_and_backing_every_rung_cheaper() -> None:
     model = {"restraint_weight": 1.0, "restraint_from_rung": 8, "backing_weight": 0.3}
     b = batch(runs=1, actors=ACTORS, model=model)
     isr = b.ix("ISR")
@@ -113,6 +134,7 @@ def test_restraint_makes_high_rungs_dearer_and_backing_every_rung_cheaper() -> N
 def test_without_statements_the_cost_of_every_answer_is_unchanged() -> None:
     b = batch(runs=2, actors=ACTORS)
     assert ally_effect(b.state, b.params, b.runs, b.ix("ISR")) == pytest.approx(1.0)
+    assert restraint_cost(b.state, b.params, b.runs, b.ix("ISR")) == pytest.approx(0.0)
 
 
 def test_backing_statements_compose_as_one_minus_the_product_of_what_is_left() -> None:
@@ -126,15 +148,15 @@ def test_backing_statements_compose_as_one_minus_the_product_of_what_is_left() -
     assert b.state.backing.backing[0, b.ix("ISR")] == pytest.approx(0.7)
 
 
-def test_backing_in_force_counts_the_allies_commitment_to_join_an_offensive() -> None:
-    backing = [{"by": "USA", "kind": "backing", "toward": "ISR", "strength": 0.5, "from_day": 5}]
-    b = batch(runs=1, actors=ACTORS, relations=ALLIANCE, statements=backing)
+def test_an_allys_commitment_to_join_makes_the_high_rungs_cheaper() -> None:
+    model = {"restraint_weight": 1.0, "restraint_from_rung": 8, "backing_weight": 0.3}
+    b = batch(runs=1, actors=ACTORS, relations=ALLIANCE, model=model)
     isr, irn = b.ix("ISR"), b.ix("IRN")
     statements_in_force(b.state, b.params, day=0)
-    # No promise yet, but the US would join an offensive at 0.5: 1 - (1 - 0) x (1 - 0.5) = 0.5.
-    assert backing_in_force(b.state, b.runs, isr) == pytest.approx([0.5])
-    statements_in_force(b.state, b.params, day=5)
-    # With the promise of 0.5: 1 - (1 - 0.5) x (1 - 0.5) = 0.75.
-    assert backing_in_force(b.state, b.runs, isr) == pytest.approx([0.75])
-    # Iran has neither promise nor ally.
-    assert backing_in_force(b.state, b.runs, irn) == pytest.approx([0.0])
+    assert offensive_commitment(b.params, b.runs, isr) == pytest.approx([0.5])
+    assert offensive_commitment(b.params, b.runs, irn) == pytest.approx([0.0])
+    effect = ally_effect(b.state, b.params, b.runs, isr)[0]
+    rung = b.params.catalog.rung
+    # The war is shared from rung 8 up: 1 - 0.3 x 0.5 = 0.85; below it nothing changes.
+    assert effect[rung >= 8] == pytest.approx([0.85] * int((rung >= 8).sum()))
+    assert effect[rung < 8] == pytest.approx([1.0] * int((rung < 8).sum()))

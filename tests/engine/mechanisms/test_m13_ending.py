@@ -179,24 +179,38 @@ def test_a_war_is_ended_by_mediation_at_a_rate_growing_with_its_days() -> None:
 def ceasefire(**model: Any) -> tuple[Batch, np.ndarray]:
     b = declaring(runs=4, model={"mediation_rate": 1.0, "accept_end_below": 3.0, **model})
     b.state.struck[:] = [True, True, False, True]  # run 2: nothing has happened to end
-    b.state.orders.day[3, b.ix("RED")] = 8  # run 3: a strike is still on its way
+    b.state.orders.day[3, b.ix("RED")] = 8  # run 3: a strike on BLUE is still on its way
+    b.state.orders.target[3, b.ix("RED")] = b.ix("BLUE")
     worst = np.array([2.0, 3.0, 0.0, 0.0])  # run 1: not calm enough to accept an end
     return b, worst
 
 
-def test_a_mediator_brokers_a_ceasefire_once_grievances_are_low() -> None:
+def test_in_peacetime_a_mediator_closes_a_calm_round_and_the_crisis_goes_quiet() -> None:
     b, worst = ceasefire()
     mediated_ceasefire(b.state, b.params, b.streams, 6, b.log, worst)
     assert b.state.ended.tolist() == [True, False, False, False]
-    assert b.state.end_reason[0] == EndReason.CEASEFIRE
+    # No fighting to cease: the record calls a round closed this way quiet.
+    assert b.state.end_reason[0] == EndReason.QUIET
     # The first mediator listed (OMN) brokers it by default.
-    assert events(b.log, "ceasefire")["actor"].tolist() == [b.ix("OMN")]
+    assert events(b.log, "mediation")["actor"].tolist() == [b.ix("OMN")]
+    assert len(events(b.log, "ceasefire")["run"]) == 0
 
 
 def test_the_scenario_can_name_the_ceasefire_mediator() -> None:
     b, worst = ceasefire(ceasefire_mediator="QAT")
     mediated_ceasefire(b.state, b.params, b.streams, 6, b.log, worst)
-    assert events(b.log, "ceasefire")["actor"].tolist() == [b.ix("QAT")]
+    assert events(b.log, "mediation")["actor"].tolist() == [b.ix("QAT")]
+
+
+def test_a_states_answer_to_a_proxy_does_not_keep_the_round_between_states_open() -> None:
+    actors = {**ACTORS, "PRX": {"role": "proxy", "patron": "RED"}}
+    b = batch(runs=2, actors=actors, model={"mediation_rate": 1.0, "accept_end_below": 3.0})
+    b.state.struck[:] = True
+    b.state.orders.day[:, b.ix("BLUE")] = 8
+    b.state.orders.target[:, b.ix("BLUE")] = [b.ix("PRX"), b.ix("RED")]
+    mediated_ceasefire(b.state, b.params, b.streams, 6, b.log, np.zeros(2))
+    # Run 0: BLUE's strike on the proxy is pending; run 1: its strike on RED is.
+    assert b.state.ended.tolist() == [True, False]
 
 
 def test_without_a_mediator_there_is_no_ceasefire() -> None:
