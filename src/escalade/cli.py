@@ -157,6 +157,7 @@ def _register_commands() -> None:
         report,
         run,
         salvo,
+        serve,
         sweep,
         threshold,
     )
@@ -174,6 +175,7 @@ def _register_commands() -> None:
         salvo,
         hindcast,
         play,
+        serve,
         ingest,
     ):
         module.register(app)
