@@ -24,6 +24,7 @@ from escalade.cli_common import (
     console,
     fail,
     load,
+    print_story,
     user_errors,
 )
 from escalade.narrative import closing, narrative
@@ -112,8 +113,32 @@ def replay_cmd(
     levers: LeverOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Replay one run of an ensemble as a dated narrative (the same run as in the ensemble)."""
+    """Replay one run of an ensemble as a dated narrative (the same run as in the ensemble),
+    or tell a game saved by ``escalade play --save`` (SCENARIO is then the game's .json file)."""
+    from escalade.game import is_game_file
+
     with user_errors():
+        if is_game_file(Path(scenario)):
+            changed = [
+                k
+                for k, v in (
+                    ("--run", run_id),
+                    ("--seed", seed),
+                    ("--days", days),
+                    ("--set", sets),
+                    ("--add", adds),
+                    ("--drop", drops),
+                    ("--lever", levers),
+                )
+                if v
+            ]
+            if changed:
+                raise ValueError(
+                    f"{scenario} is a saved game: {', '.join(changed)} cannot be "
+                    "given (the game carries its scenario, seed and run)"
+                )
+            replay_game(Path(scenario), as_json)
+            return
         sc = load(scenario, sets, adds, drops, levers)
         ens = replay(sc, seed=seed, run=run_id, days=days)
     assert ens.events is not None
@@ -127,10 +152,36 @@ def replay_cmd(
         )
         return
     console.print(f"[bold]{sc.title or sc.name}[/bold] — run {run_id}, seed {seed}")
-    for line in narrative(ens.events, sc):
-        console.print(line, highlight=False)
     out = ens.outcomes.to_pylist()[0]
-    console.print(f"[bold]{closing(out, ens.events)}[/bold]", highlight=False)
+    print_story([*narrative(ens.events, sc), closing(out, ens.events)])
+
+
+def replay_game(path: Path, as_json: bool) -> None:
+    """Tell a saved game: its story (``--json``: the game file's data, outcome and events)."""
+    from escalade.game import Game, decisions
+
+    game = Game.load(path)
+    if as_json:
+        done = game.pending() is None
+        sys.stdout.write(
+            json.dumps(
+                {
+                    "game": game.to_dict(),
+                    "outcome": game.outcome() if done else None,
+                    "story": game.story(),
+                },
+                default=str,
+            )
+            + "\n"
+        )
+        return
+    sc = game.scenario
+    console.print(
+        f"[bold]{sc.title or sc.name}[/bold] — a game of run {game.run}, seed {game.seed}: "
+        f"{', '.join(game.players)} played by people ({decisions(len(game.decisions))})",
+        highlight=False,
+    )
+    print_story(game.story())
 
 
 @app.command()

@@ -219,6 +219,14 @@ def all_overrides(
     return out
 
 
+def print_story(lines: list[str]) -> None:
+    """A story's dated lines, its last (the closing sentence) in bold."""
+    for line in lines[:-1]:
+        console.print(line, highlight=False)
+    if lines:
+        console.print(f"[bold]{escape(lines[-1])}[/bold]", highlight=False)
+
+
 def progress_bar() -> Progress:
     return Progress(
         "[progress.description]{task.description}",

@@ -19,7 +19,7 @@ from escalade.engine.decision import Policy
 from escalade.engine.params import compile_params
 from escalade.engine.rng import Streams
 from escalade.engine.simulate import Batch, simulate
-from escalade.engine.state import State
+from escalade.engine.state import EventLog, State
 from escalade.engine.world import World
 from escalade.policies import make_policy, policy_names
 from escalade.scenario.load import ScenarioError, scenario_problem
@@ -88,6 +88,7 @@ def run_batch(
     keep_events: bool = False,
     observe: Callable[[int, State], None] | None = None,
     policies: Mapping[str, Policy] | None = None,
+    log: EventLog | None = None,
 ) -> Batch:
     """Simulate the runs ``run_ids`` of ``scenario`` under ``seed`` for ``days`` days (default:
     the scenario's horizon).
@@ -95,12 +96,12 @@ def run_batch(
     The result for a run depends only on ``(scenario, seed, run_id)``: not on which other
     runs share the batch, nor on their order. ``observe(day, state)`` is called after each
     day (for tests and inspection; it must not change the state). ``policies`` as in
-    :func:`build_world`.
+    :func:`build_world`; ``log`` as in :func:`~escalade.engine.simulate.simulate`.
     """
     run_ids = np.asarray(run_ids, dtype=np.int64)
     world = build_world(scenario, Streams(seed, run_ids), policies)
     horizon = scenario.horizon_days if days is None else days
-    return simulate(world, run_ids, horizon, keep_events, observe)
+    return simulate(world, run_ids, horizon, keep_events, observe, log)
 
 
 __all__ = [

@@ -1,156 +1,302 @@
-"""``escalade play``: a person plays one side of a crisis against the model, day by day."""
+"""``escalade play``: people play one or two sides of a crisis against the model, day by day
+(a game of :mod:`escalade.game`, saved and resumed from a file)."""
 
 from __future__ import annotations
 
-import datetime as dt
-import difflib
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 
-import numpy as np
 import typer
 from rich.table import Table
 
 from escalade.cli_common import (
+    AddOpt,
     DaysOpt,
-    ScenarioArg,
+    DropOpt,
+    LeverOpt,
+    RunIdOpt,
     SeedOpt,
     SetOpt,
     console,
-    load,
+    print_story,
     user_errors,
 )
-from escalade.engine.decision import NO_ACTION, Situation, option_choice
-from escalade.narrative import closing, narrative
-from escalade.policies.human import Human
-from escalade.policies.retaliation import CalibratedRetaliation
-from escalade.scenario.schema import Role, Scenario
-from escalade.simulation import run_batch
-
-
-def options(situation: Situation, row: int) -> list[tuple[int, bool, bool, float, float]]:
-    """The choices open today: (action or NO_ACTION, telegraphed, unacknowledged, utility,
-    model's probability).
-
-    The first is waiting. Probabilities are the default policy's logit quantal response with
-    the actor's rationality (:meth:`CalibratedRetaliation.probabilities`), shown as advice.
-    """
-    utilities = situation.appraisal.utilities()[row]
-    probs = CalibratedRetaliation.probabilities(situation)[row]
-    each = option_choice(np.arange(len(utilities)))
-    return [
-        (
-            int(each.action[i]),
-            bool(each.warned[i]),
-            bool(each.denied[i]),
-            float(utilities[i]),
-            float(probs[i]),
-        )
-        for i in np.flatnonzero(np.isfinite(utilities))
-    ]
-
+from escalade.game import Game, Turn, decisions
 
 HELP = (
-    "Type the number of a choice (0 waits). '?' shows this help, the rungs of the ladder and "
-    "the model's advice; 'q' hands your actor to the model for the rest of the crisis and "
-    "shows the story (so does Ctrl-C)."
+    "Type the number of a choice (0 waits) and Enter. '?' shows this help, the rungs of the "
+    "ladder and the model's advice; 'q' hands this actor to the model for the rest of the "
+    "crisis. Ctrl-C or the end of the input stops the game, tells the story so far and saves "
+    "it (resume with 'escalade play --resume FILE')."
 )
+ADVICE_SHOWN = 3
+"""How many of the model's likeliest choices '?' lists."""
 
 
-def asker(scenario: Scenario, actor: str) -> Human:
-    """A :class:`Human` policy that asks at the terminal.
+def _name(game: Game, actor: str) -> str:
+    return game.scenario.actors[actor].name or actor
 
-    A choice is a number, asked again until it is one on the list; ``?`` prints help, the
-    ladder and the model's advice; ``q`` (or Ctrl-C) hands the actor to the model, which then
-    takes its most likely choice each day, so the story always runs to its end."""
-    handed_over = {"yes": False}
 
-    def ask(situation: Situation, row: int) -> tuple[int, bool, bool]:
-        p = situation.params
-        choices = options(situation, row)
-        if handed_over["yes"]:
-            best = max(range(len(choices)), key=lambda i: choices[i][4])
-            return choices[best][0], choices[best][1], choices[best][2]
-        day = situation.day
-        date = scenario.start + dt.timedelta(days=day)
-        target = p.actors[int(situation.target[row])]
-        console.rule(f"Day {day} ({date})")
+def show_turn(game: Game, turn: Turn) -> None:
+    """Print a decision day: the briefing, what the actor knows, its arsenal, defences and
+    options."""
+    console.rule(f"Day {turn.day} ({turn.date}) — {turn.actor} decides")
+    for line in turn.briefing:
+        console.print(line, highlight=False)
+    k = turn.knows
+    beliefs = ", ".join(f"{a} {p:.0%}" for a, p in k.get("resolve_beliefs", {}).items())
+    console.print(
+        f"You play [bold]{_name(game, turn.actor)}[/bold]. You hold a grievance of "
+        f"{k['grievance']:.1f} rungs against [bold]{k['target']}[/bold]; its last blow against "
+        f"you was rung {k['received_rung']}."
+        + (f" You believe these would stand firm: {beliefs}." if beliefs else "")
+        + (
+            f" You expect defences to stop {k['expected_interception']:.0%} of a salvo."
+            if "expected_interception" in k
+            else ""
+        ),
+        highlight=False,
+    )
+    arsenal = k.get("arsenal", {})
+    defences = k.get("defences", [])
+    if arsenal or defences:
+        kit = Table("arsenal", "left", "defence layer", "owner", "interceptors left", title=None)
+        for i in range(max(len(arsenal), len(defences))):
+            munition = list(arsenal.items())[i] if i < len(arsenal) else ("", "")
+            layer = defences[i] if i < len(defences) else None
+            kit.add_row(
+                str(munition[0]),
+                str(munition[1]),
+                layer["layer"] if layer else "",
+                layer["owner"] if layer else "",
+                f"{layer['interceptors']} of {layer['of']}" if layer else "",
+            )
+        console.print(kit)
+    table = Table("#", "choice", "rung", "against")
+    table.add_column("how", no_wrap=True)
+    table.add_column("utility")
+    table.add_column("model")
+    for o in turn.options:
+        via = f"via {o.channel}" if o.channel else ""
+        table.add_row(
+            str(o.index),
+            o.label,
+            "" if o.rung is None else str(o.rung),
+            o.target or "",
+            " ".join(part for part in (o.how, via) if part),
+            f"{o.utility:+.2f}",
+            f"{o.advice:.0%}",
+        )
+    console.print(table)
+    packages = {o.label: o.size for o in turn.options if o.size}
+    if packages:
+        console.print("Strike packages (munitions fired):", highlight=False)
+        for label, size in packages.items():
+            console.print(f"  {label}: {size}", highlight=False)
+
+
+def show_help(game: Game, turn: Turn) -> None:
+    console.print(HELP, highlight=False)
+    for step in game.scenario.ladder:
+        console.print(f"  rung {step.level}: {step.name}", highlight=False)
+    best = sorted(turn.options, key=lambda o: -o.advice)[:ADVICE_SHOWN]
+    likely = "; ".join(
+        f"{o.index} ({o.label} {o.how}, {o.advice:.0%})".replace(" ,", ",") for o in best
+    )
+    console.print(f"The model would most likely choose {likely}.", highlight=False)
+
+
+def ask(game: Game, turn: Turn) -> int | None:
+    """The option a person picks for ``turn`` (re-asked until valid); None to hand over."""
+    while True:
+        raw = typer.prompt(
+            f"{turn.actor}'s choice (number, ? for help, q to hand over)", default="0"
+        )
+        answer = str(raw).strip().lower()
+        if answer == "?":
+            show_help(game, turn)
+            continue
+        if answer == "q":
+            return None
+        if answer.isdigit() and int(answer) < len(turn.options):
+            return int(answer)
         console.print(
-            f"You play [bold]{scenario.actors[actor].name or actor}[/bold]. You hold a grievance "
-            f"of {situation.grievance[row]:.1f} rungs against [bold]{target}[/bold]; its last "
-            f"blow against you was rung {situation.received_rung[row]}.",
+            f"'{raw}' is not a choice: type a number from 0 to {len(turn.options) - 1}, ? or q.",
             highlight=False,
         )
-        table = Table("#", "choice", "rung", "how", "utility", "model would")
-        for i, (k, warned, denied, u, prob) in enumerate(choices):
-            label = "wait" if k == NO_ACTION else p.catalog.names[k].replace("_", " ")
-            rung = "" if k == NO_ACTION else str(p.catalog.rung[k])
-            how = "telegraphed" if warned else "unacknowledged" if denied else ""
-            table.add_row(str(i), label, rung, how, f"{u:+.2f}", f"{prob:.0%}")
-        console.print(table)
-        while True:
-            try:
-                raw = typer.prompt("Your choice (number, ? for help, q to hand over)", default="0")
-            except (KeyboardInterrupt, typer.Abort, EOFError):
-                raw = "q"
-            answer = str(raw).strip().lower()
-            if answer == "?":
-                console.print(HELP, highlight=False)
-                for step in scenario.ladder:
-                    console.print(f"  rung {step.level}: {step.name}", highlight=False)
-                best = max(range(len(choices)), key=lambda i: choices[i][4])
-                console.print(f"The model would most likely choose {best}.", highlight=False)
-                continue
-            if answer == "q":
-                console.print("The model plays your actor from here on.", highlight=False)
-                handed_over["yes"] = True
-                best = max(range(len(choices)), key=lambda i: choices[i][4])
-                return choices[best][0], choices[best][1], choices[best][2]
-            if answer.isdigit() and int(answer) < len(choices):
-                pick = int(answer)
-                return choices[pick][0], choices[pick][1], choices[pick][2]
-            console.print(
-                f"'{raw}' is not a choice: type a number from 0 to {len(choices) - 1}, ? or q.",
-                highlight=False,
-            )
 
-    return Human(ask)
+
+def tell(game: Game) -> None:
+    console.rule("What happened")
+    print_story(game.story())
+
+
+def show_comparison(game: Game, runs: int) -> None:
+    """How the game sits in the model's ensemble of the same scenario and seed."""
+    c = game.compare(runs)
+    worse = c["as_bad_or_worse"]
+    console.print(
+        f"Of the model's {runs} runs of this scenario and seed, {worse['p']:.0%} "
+        f"({worse['low']:.0%}–{worse['high']:.0%}) went as badly or worse (highest rung at "
+        f"least {c['max_rung']['game']} and at least {c['deaths']['game']} killed; the "
+        f"ensemble's medians: rung {c['max_rung']['ensemble_median']:.0f}, "
+        f"{c['deaths']['ensemble_median']:.0f} killed).",
+        highlight=False,
+    )
+    table = Table("outcome", "the model's runs", "this game")
+    for t in c["thresholds"]:
+        e = t["ensemble"]
+        table.add_row(
+            t["label"],
+            f"{e['p']:.0%} ({e['low']:.0%}–{e['high']:.0%})",
+            "no" if t["game_day"] is None else f"yes, day {t['game_day']}",
+        )
+    console.print(table)
+    m = c["model_run"]
+    console.print(
+        f"The model alone in the same run {game.run}: highest rung {m['max_rung']}, ended "
+        f"{m['ended']} (day {m['end_day']}), {m['deaths']} killed.",
+        highlight=False,
+    )
+
+
+def default_save(game: Game) -> Path:
+    name = game.source.get("builtin") or Path(game.source["file"]).stem
+    return Path(f"game-{name}-{'-'.join(game.players)}-seed{game.seed}-run{game.run}.json")
 
 
 def play(
-    scenario: ScenarioArg,
-    actor: Annotated[str, typer.Option("--as", help="The actor you play (a state or proxy)")],
+    scenario: Annotated[
+        str | None,
+        typer.Argument(help="A scenario file (.yaml) or a built-in name (not with --resume)"),
+    ] = None,
+    actors: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--as",
+            help="The actor you play (a state or proxy); repeat it or give A,B for two players "
+            "taking turns at one keyboard",
+        ),
+    ] = None,
     seed: SeedOpt = 0,
-    run: Annotated[int, typer.Option("--run", "-k", help="Which run of the ensemble", min=0)] = 0,
+    run: RunIdOpt = 0,
     days: DaysOpt = None,
     sets: SetOpt = None,
+    adds: AddOpt = None,
+    drops: DropOpt = None,
+    levers: LeverOpt = None,
+    save: Annotated[
+        Path | None,
+        typer.Option(
+            "--save", help="Save the game to this JSON file after every decision", dir_okay=False
+        ),
+    ] = None,
+    resume: Annotated[
+        Path | None,
+        typer.Option(
+            "--resume", help="Resume a saved game (and keep saving to it)", dir_okay=False
+        ),
+    ] = None,
+    compare_runs: Annotated[
+        int,
+        typer.Option(
+            "--compare",
+            help="Runs of the model's ensemble the finished game is compared with (0: none)",
+            min=0,
+        ),
+    ] = 1000,
 ) -> None:
-    """Play one side of a crisis against the model, day by day, then read the story.
+    """Play one or two sides of a crisis against the model, day by day, then read the story.
 
     On each day your actor convenes with a grievance (the model's rhythm: ``--set
-    model.decision_rate=1`` asks you every day), you see your options with their utility under
-    the default policy and how likely the model would take each; type a number. Every other
-    actor follows its policy, with the same random numbers as run K of an ensemble.
+    model.decision_rate=1`` asks you every day) you read what happened since your last
+    decision, what your actor knows, its arsenal and defences, and your options — with rung,
+    target, how (telegraphed through which channel, or unacknowledged), the strike package,
+    their utility under the default policy and how likely the model would take each; type a
+    number. Every other actor follows its policy, with the same random numbers as run K of an
+    ensemble. At the end the game is told as a story and set against the model's ensemble.
     """
     with user_errors():
-        sc = load(scenario, sets)
-        if actor not in sc.actors:
-            close = difflib.get_close_matches(actor, list(sc.actors), n=1)
-            tip = f"; did you mean '{close[0]}'?" if close else f"; actors: {', '.join(sc.actors)}"
-            raise ValueError(f"--as: unknown actor '{actor}' in scenario '{sc.name}'{tip}")
-        if sc.actors[actor].role not in (Role.STATE, Role.PROXY):
-            raise ValueError(
-                f"--as: {actor} is a {sc.actors[actor].role.value}; it does not "
-                "decide (play a state or a proxy)"
+        game = start(scenario, actors, seed, run, days, sets, adds, drops, levers, resume)
+        target = save or resume
+        if target is not None:
+            game.save(target)  # a path that cannot be written fails now, not after a decision
+        try:
+            while (turn := game.pending()) is not None:
+                show_turn(game, turn)
+                pick = ask(game, turn)
+                if pick is None:
+                    console.print(f"The model plays {turn.actor} from here on.", highlight=False)
+                    game.hand_over(turn.actor)
+                else:
+                    game.choose(turn.actor, pick)
+                if target is not None:
+                    game.save(target)
+        except (KeyboardInterrupt, EOFError, typer.Abort):
+            stopped(game, target)
+            return
+        tell(game)
+        if target is not None:
+            game.save(target)
+            console.print(
+                f"Saved to {target} (escalade replay {target} tells it again).", highlight=False
             )
-        batch = run_batch(
-            sc, seed, np.array([run]), days, keep_events=True, policies={actor: asker(sc, actor)}
-        )
-    assert batch.events is not None
-    console.rule("What happened")
-    for line in narrative(batch.events, sc):
-        console.print(line, highlight=False)
-    out = batch.outcomes.to_pylist()[0]
-    console.print(f"[bold]{closing(out, batch.events)}[/bold]", highlight=False)
+        if compare_runs:
+            show_comparison(game, compare_runs)
+
+
+def start(
+    scenario: str | None,
+    actors: list[str] | None,
+    seed: int,
+    run: int,
+    days: int | None,
+    sets: list[str] | None,
+    adds: list[str] | None,
+    drops: list[str] | None,
+    levers: list[str] | None,
+    resume: Path | None,
+) -> Game:
+    """A new game from the options, or the one saved in ``resume``."""
+    players = [a.strip() for spec in actors or [] for a in spec.split(",") if a.strip()]
+    if resume is not None:
+        given: dict[str, Any] = {
+            "SCENARIO": scenario,
+            "--as": players,
+            "--set": sets,
+            "--add": adds,
+            "--drop": drops,
+            "--lever": levers,
+            "--days": days,
+        }
+        extra = [k for k, v in given.items() if v] + [
+            k for k, v in (("--seed", seed), ("--run", run)) if v
+        ]
+        if extra:
+            raise ValueError(
+                f"--resume {resume}: {', '.join(extra)} cannot be given with a saved game "
+                "(it carries its scenario, players, seed and run)"
+            )
+        game = Game.load(resume)
+        console.print(f"Resuming {resume}: {decisions(len(game.decisions))} made.", highlight=False)
+        return game
+    if scenario is None:
+        raise ValueError("play: give a SCENARIO and --as ACTOR, or --resume FILE")
+    if not players:
+        raise ValueError("play: --as ACTOR is required (the side you play)")
+    return Game.new(scenario, players, seed, run, days, sets, adds, drops, levers)
+
+
+def stopped(game: Game, target: Path | None) -> None:
+    """Ctrl-C or the end of the input: keep the story so far and save the game."""
+    path = target or default_save(game)
+    game.save(path)
+    console.print()  # after the ^C or the unanswered prompt
+    tell(game)
+    console.print(
+        f"Stopped; the game is saved to {path}: resume with 'escalade play --resume {path}'.",
+        highlight=False,
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -3,20 +3,30 @@ carried out — talk at once, strikes scheduled (telegraphed or not, M3, M4)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from escalade.engine import ending
 from escalade.engine.calculus import answer_utility
-from escalade.engine.compiled import I
-from escalade.engine.decision import NO_ACTION, TELEGRAPHED, UNACKNOWLEDGED, Situation
+from escalade.engine.compiled import B, I
+from escalade.engine.decision import (
+    GRUDGE_TARGET,
+    NO_ACTION,
+    TELEGRAPHED,
+    UNACKNOWLEDGED,
+    Appraisal,
+    Situation,
+)
 from escalade.engine.forewarning import landing_day, lead_time, warning_received
 from escalade.engine.learning import talk_evidence, update_resolve_belief
 from escalade.engine.proxies import patron_veto
 from escalade.engine.retaliation import discharge_obligation
 from escalade.engine.state import EventLog, State
 from escalade.engine.world import World
+
+if TYPE_CHECKING:
+    from escalade.engine.params import Params
 
 
 def grudge_target(state: State, world: World, day: int, actor: int, runs: I) -> I:
@@ -32,6 +42,54 @@ def grudge_target(state: State, world: World, day: int, actor: int, runs: I) -> 
         nth = np.floor(u * tied.sum(axis=1)).astype(np.int64)
         return np.argmax(np.cumsum(tied, axis=1) > nth[:, None], axis=1)
     return np.argmax(against, axis=1)
+
+
+def open_targets(state: State, p: Params, runs: I, actor: int) -> B:
+    """(n, A) whom the actor may answer in each run: every other actor it holds a grievance
+    above ``quiet_below`` against (the largest of them is the situation's target)."""
+    against = state.grievances.grievance[runs, actor, :] > p.ending.quiet_below[runs, None]
+    against[:, actor] = False
+    return against
+
+
+def appraisal_against(situation: Situation, target: I) -> Appraisal:
+    """The situation's appraisal had the actor answered ``target`` (one actor index per run)
+    instead of its largest grievance (M2-M14 as in :func:`answer_utility`); needs the
+    situation's state."""
+    state = situation.state
+    if state is None:
+        raise ValueError("this situation carries no state to appraise another target")
+    runs, actor = situation.runs, situation.actor
+    g = state.grievances.grievance[runs, actor, target]
+    return answer_utility(state, situation.params, runs, actor, target, g)
+
+
+def retarget(situation: Situation, world: World, chosen: I) -> tuple[I, Appraisal, B]:
+    """A choice that names a target (:attr:`Choice.target`): per run the target acted against,
+    the appraisal against it and whether that target is open (a choice against a closed one is
+    refused, as a closed action is)."""
+    state = situation.state
+    assert state is not None  # decide() always gives one
+    target = np.where(chosen == GRUDGE_TARGET, situation.target, chosen)
+    moved = target != situation.target
+    if not moved.any():
+        return situation.target, situation.appraisal, np.ones(situation.n, dtype=np.bool_)
+    rows = np.arange(situation.n)
+    valid = (target >= 0) & (target < world.params.n_actors)
+    target = np.where(valid, target, situation.target)
+    is_open = (
+        valid & open_targets(state, world.params, situation.runs, situation.actor)[rows, target]
+    )
+    other = appraisal_against(situation, target)
+    keep = ~moved[:, None]
+    own = situation.appraisal
+    appraisal = Appraisal(
+        act=np.where(keep[:, :, None], own.act, other.act),
+        wait=own.wait,
+        available=np.where(keep, own.available, other.available),
+        commitment=np.where(moved, other.commitment, own.commitment),
+    )
+    return target, appraisal, is_open
 
 
 def decide(state: State, world: World, day: int, log: EventLog, actor: int, candidates: I) -> None:
@@ -58,12 +116,16 @@ def decide(state: State, world: World, day: int, log: EventLog, actor: int, cand
         appraisal=appraisal,
         params=p,
         streams=world.streams,
+        state=state,
     )
     choice = world.policies[actor].choose(situation)
     # A policy (perhaps a plug-in) may only pick what is open to it.
+    on_target = np.ones(len(runs), dtype=np.bool_)
+    if choice.target is not None:
+        target, appraisal, on_target = retarget(situation, world, choice.target)
     picked = np.clip(choice.action, 0, None)
     rows = np.arange(len(runs))
-    allowed = (choice.action >= 0) & appraisal.available[rows, picked]
+    allowed = (choice.action >= 0) & on_target & appraisal.available[rows, picked]
     action = np.where(allowed, choice.action, NO_ACTION)
     warned = allowed & choice.warned & np.isfinite(appraisal.act[rows, picked, TELEGRAPHED])
     denied = allowed & choice.denied & np.isfinite(appraisal.act[rows, picked, UNACKNOWLEDGED])

@@ -18,9 +18,12 @@ from escalade.engine.rng import Streams
 
 if TYPE_CHECKING:
     from escalade.engine.params import Params
+    from escalade.engine.state import State
 
 NO_ACTION = -1
 """The choice not to act today (wait)."""
+GRUDGE_TARGET = -1
+"""In :attr:`Choice.target`: act against the situation's target (the largest grievance)."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,8 @@ class Situation:
     appraisal: Appraisal  # utilities of every action (M2, M3, M7, M8, M9, M10, M14)
     params: Params
     streams: Streams
+    state: State | None = None  # the batch's state, read-only: what a person playing the actor
+    #                             is shown, and other targets' appraisals (engine.choices)
 
     @property
     def n(self) -> int:
@@ -112,11 +117,14 @@ class Situation:
 @dataclass(frozen=True)
 class Choice:
     """One decision per run: an action index (or :data:`NO_ACTION`), whether to telegraph it
-    (M3) and whether to carry it out without owning it (M11)."""
+    (M3), whether to carry it out without owning it (M11) and, optionally, against whom: an
+    actor index among the actor's open targets (:func:`escalade.engine.choices.open_targets`),
+    or :data:`GRUDGE_TARGET` (-1) for the situation's own target (the default everywhere)."""
 
     action: I
     warned: B
     unacknowledged: B | None = None
+    target: I | None = None
 
     @classmethod
     def unwarned(cls, action: I) -> Choice:

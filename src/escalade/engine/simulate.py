@@ -43,15 +43,17 @@ def simulate(
     horizon: int,
     keep_events: bool = False,
     observe: Callable[[int, State], None] | None = None,
+    log: EventLog | None = None,
 ) -> Batch:
     """Simulate the runs ``run_ids`` of ``world`` for ``horizon`` days.
 
     The result for a run depends only on ``(scenario, seed, run_id)``: not on which other
     runs share the batch, nor on their order. ``observe(day, state)`` is called after each
-    day (for tests and inspection; it must not change the state).
+    day (for tests and inspection; it must not change the state). Events are recorded in
+    ``log`` when given (a game reads the events so far when a person's decision pauses it).
     """
     state = State.initial(world.params, len(run_ids))
-    log = EventLog()
+    log = EventLog() if log is None else log
     for day in range(horizon):
         if state.ended.all():
             break

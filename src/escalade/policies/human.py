@@ -1,25 +1,37 @@
-"""A person decides for one actor: the choice comes from a callback (``escalade play``)."""
+"""A person decides for one actor: the choice comes from a callback (``escalade play``,
+:mod:`escalade.game`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 
-from escalade.engine.decision import NO_ACTION, Choice, Situation
+from escalade.engine.decision import GRUDGE_TARGET, NO_ACTION, Choice, Situation
 from escalade.policies.base import Policy
 
-Ask = Callable[[Situation, int], tuple[int, bool, bool]]
-"""``ask(situation, row) -> (action index or NO_ACTION, telegraphed, unacknowledged)`` for one
-run."""
+
+class Pick(NamedTuple):
+    """One run's choice: an action index or :data:`NO_ACTION`, telegraphed, unacknowledged,
+    and against whom (an actor index, or :data:`GRUDGE_TARGET`: the situation's target)."""
+
+    action: int
+    warned: bool = False
+    unacknowledged: bool = False
+    target: int = GRUDGE_TARGET
+
+
+Ask = Callable[[Situation, int], Pick]
+"""``ask(situation, row) -> Pick`` for one run."""
 
 
 class Human(Policy):
     """Ask a person what to do, run by run (meant for a single replayed run).
 
     Not in the registry: it needs a way to ask, so it is passed to ``run_batch(policies=...)``
-    for the actor a person plays. The engine still checks that the choice is open to the actor.
+    for the actor a person plays. The engine still checks that the choice (action and target)
+    is open to the actor.
     """
 
     name = "human"
@@ -30,10 +42,16 @@ class Human(Policy):
 
     def choose(self, situation: Situation) -> Choice:
         picks = [self.ask(situation, row) for row in range(situation.n)]
-        action = np.array([a for a, _, _ in picks] or [], dtype=np.int64)
-        warned = np.array([w for _, w, _ in picks] or [], dtype=np.bool_)
-        denied = np.array([d for _, _, d in picks] or [], dtype=np.bool_)
-        return Choice(action=action, warned=warned, unacknowledged=denied)
+
+        def column(i: int, dtype: type) -> np.ndarray:
+            return np.array([p[i] for p in picks], dtype=dtype)
+
+        return Choice(
+            action=column(0, np.int64),
+            warned=column(1, np.bool_),
+            unacknowledged=column(2, np.bool_),
+            target=column(3, np.int64),
+        )
 
 
-__all__ = ["NO_ACTION", "Ask", "Human"]
+__all__ = ["GRUDGE_TARGET", "NO_ACTION", "Ask", "Human", "Pick"]

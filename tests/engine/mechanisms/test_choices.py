@@ -8,8 +8,15 @@ from typing import Any, ClassVar
 import numpy as np
 import pytest
 
-from escalade.engine.choices import act, decide, grudge_target
-from escalade.engine.decision import NO_ACTION, Choice, Situation, option_choice
+from escalade.engine.choices import (
+    act,
+    appraisal_against,
+    decide,
+    grudge_target,
+    open_targets,
+    retarget,
+)
+from escalade.engine.decision import GRUDGE_TARGET, NO_ACTION, Choice, Situation, option_choice
 from escalade.engine.world import World
 from tests.engine.mechanisms.tiny import Batch, batch, binomial_tolerance, events
 
@@ -26,15 +33,24 @@ class Scripted:
     name: ClassVar[str] = "scripted"
     classifier: ClassVar[dict[str, Any]] = {"stochastic": False}
 
-    def __init__(self, action: str | None, warned: bool = False) -> None:
-        self.action, self.warned = action, warned
+    def __init__(
+        self, action: str | None, warned: bool = False, against: str | None = None
+    ) -> None:
+        self.action, self.warned, self.against = action, warned, against
         self.seen: list[Situation] = []
 
     def choose(self, situation: Situation) -> Choice:
         self.seen.append(situation)
-        k = situation.params.catalog.find(self.action) if self.action else NO_ACTION
+        p = situation.params
+        k = p.catalog.find(self.action) if self.action else NO_ACTION
         n = situation.n
-        return Choice(action=np.full(n, k, dtype=np.int64), warned=np.full(n, self.warned))
+        target = None
+        if self.against is not None:  # an actor id, or "nobody" (an index out of range)
+            t = p.actors.index(self.against) if self.against in p.actors else p.n_actors
+            target = np.full(n, t, dtype=np.int64)
+        return Choice(
+            action=np.full(n, k, dtype=np.int64), warned=np.full(n, self.warned), target=target
+        )
 
 
 def world(b: Batch, **policies: Scripted) -> World:
@@ -179,6 +195,69 @@ def test_declaring_the_round_concluded_drops_the_grievance_and_sends_the_declara
     assert events(b.log, "declaration")["target"].tolist() == [red, red]
     # Without a channel the declaration is public: it lands a day later, on day 4.
     assert b.state.declarations.day[:, blue, red].tolist() == [4, 4]
+
+
+# --- choosing the target: open_targets, appraisal_against, retarget ------------------------
+
+
+def two_grudges(policy: Scripted, gold: list[float]) -> Batch:
+    """BLUE holds 5 rungs against RED and ``gold`` (per run) against GOLD, quiet below 1."""
+    b = batch(runs=len(gold), actors=THREE, model={"quiet_below": 1.0})
+    g = b.state.grievances.grievance
+    g[:, b.ix("BLUE"), b.ix("RED")] = 5.0
+    g[:, b.ix("BLUE"), b.ix("GOLD")] = gold
+    decide(b.state, world(b, BLUE=policy), 3, b.log, b.ix("BLUE"), b.runs)
+    return b
+
+
+def test_open_targets_are_the_others_held_a_grievance_above_quiet_below() -> None:
+    b = batch(runs=2, actors=THREE, model={"quiet_below": 1.0})
+    blue, red, gold = b.ix("BLUE"), b.ix("RED"), b.ix("GOLD")
+    g = b.state.grievances.grievance
+    g[:, blue, red] = [5.0, 0.5]
+    g[:, blue, gold] = [2.0, 3.0]
+    g[:, blue, blue] = 9.0  # never oneself
+    open_ = open_targets(b.state, b.params, b.runs, blue)
+    assert open_[:, [red, blue, gold]].tolist() == [[True, False, True], [False, False, True]]
+
+
+def test_a_choice_against_another_open_target_is_carried_out_against_it() -> None:
+    b = two_grudges(Scripted("symbolic_strike", against="GOLD"), [2.0, 2.0])
+    o, blue = b.state.orders, b.ix("BLUE")
+    assert o.target[:, blue].tolist() == [b.ix("GOLD")] * 2
+    assert o.action[:, blue].tolist() == [b.params.catalog.find("symbolic_strike")] * 2
+
+
+def test_a_choice_against_a_target_that_is_not_open_is_refused() -> None:
+    # Run 0: BLUE's grievance against GOLD is below quiet_below; run 1: no such actor.
+    b = two_grudges(Scripted("symbolic_strike", against="GOLD"), [0.5, 2.0])
+    assert b.state.orders.day[:, b.ix("BLUE")].tolist() == [-1, 4]
+    b = two_grudges(Scripted("symbolic_strike", against="nobody"), [2.0, 2.0])
+    assert b.state.orders.day[:, b.ix("BLUE")].tolist() == [-1, -1]
+
+
+def test_the_grudge_target_sentinel_and_no_target_mean_the_situations_own() -> None:
+    for policy in (Scripted("symbolic_strike"), Scripted("symbolic_strike", against="RED")):
+        b = two_grudges(policy, [2.0, 2.0])
+        assert b.state.orders.target[:, b.ix("BLUE")].tolist() == [b.ix("RED")] * 2
+    (s,) = policy.seen
+    target, appraisal, ok = retarget(s, world(b), np.full(2, GRUDGE_TARGET))
+    assert target.tolist() == s.target.tolist() and ok.all() and appraisal is s.appraisal
+
+
+def test_another_targets_appraisal_is_the_calculus_against_it() -> None:
+    policy = Scripted(None)
+    b = two_grudges(policy, [2.0, 2.0])
+    (s,) = policy.seen
+    gold = np.full(2, b.ix("GOLD"))
+    other = appraisal_against(s, gold)
+    # A smaller grievance (2 rungs, not 5) calls for less: waiting costs less against GOLD.
+    assert (other.wait > s.appraisal.wait).all()
+    target, merged, ok = retarget(s, world(b), gold)
+    assert target.tolist() == gold.tolist() and ok.all()
+    assert np.array_equal(merged.act, other.act)
+    with pytest.raises(ValueError, match="no state"):
+        appraisal_against(Situation(**{**s.__dict__, "state": None}), gold)
 
 
 # --- act -------------------------------------------------------------------------------------
