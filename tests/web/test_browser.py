@@ -115,3 +115,29 @@ def test_the_dashboard_runs_compares_and_tells_a_run(live: Live, browser: object
         assert any("war" in label for label in labels)
         assert "no_us_restraint" in page.locator("#compare-b").inner_text()
         shoot(page, "compare", "#compare-panel")
+
+
+def test_the_play_room_plays_three_decisions_and_resumes(live: Live, browser: object) -> None:
+    with watched(browser, "play") as page:
+        page.goto(f"{live.url}/play")
+        page.locator("#players input[value=IRN]").wait_for()
+        page.select_option("#scenario", "april-2024")
+        page.fill("#seed", "1")
+        page.click("#start")
+        for made in range(1, 4):
+            page.locator("#options button").first.wait_for()
+            assert page.locator("dl.knows dt").count() > 0  # what the actor knows
+            assert "model:" in page.locator("#options li").first.inner_text()  # its advice
+            if made == 1:
+                shoot(page, "play", "#game")
+            page.locator("#options button").first.click()  # wait: asked again the next day
+            page.wait_for_function(
+                f"document.querySelector('#links').textContent.includes('{made} decision(s)')"
+            )
+        url = page.url
+        page.goto(url)  # resume: the game was saved in the store
+        page.wait_for_function(
+            "document.querySelector('#links').textContent.includes('3 decision(s)')"
+        )
+        assert page.locator("#export").get_attribute("href")
+        assert page.locator("#story li").count() > 0

@@ -26,6 +26,7 @@ from fastapi.staticfiles import StaticFiles
 from escalade.scenario.load import MAX_FILE_BYTES, ScenarioError
 from escalade.store import Store, StoreError, StoreFault
 from escalade.version import __version__
+from escalade.web.games import games_router
 from escalade.web.jobs import JobQueue, QueueFull
 from escalade.web.routes import api_router
 from escalade.web.views import NotFound, problem_dict
@@ -152,6 +153,7 @@ def create_app(
     app.state.store = st
     app.state.jobs = jobs
     app.include_router(api_router(), dependencies=[Depends(require_token)])
+    app.include_router(games_router(), dependencies=[Depends(require_token)])
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
     _errors(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
