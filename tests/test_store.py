@@ -174,3 +174,27 @@ def test_ids_sort_in_the_order_experiments_were_created(tmp_path: Path) -> None:
     ids = [st.create(_manifest()) for _ in range(4)]
     assert ids == sorted(ids)
     assert len(set(ids)) == 4
+
+
+def test_threads_of_one_process_share_the_catalog_in_turn(tmp_path: Path) -> None:
+    """DuckDB refuses a read-only and a read-write connection to one file open at once in one
+    process; the web app's jobs write while its requests read, so the store takes them in turn."""
+    import threading
+
+    st = Store(tmp_path)
+    exp_id = st.create(_manifest())
+    failures: list[BaseException] = []
+
+    def read() -> None:
+        try:
+            for _ in range(100):
+                st.list()
+        except BaseException as exc:
+            failures.append(exc)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    for i in range(100):
+        st.update(exp_id, status="running" if i % 2 else "interrupted")
+    reader.join()
+    assert not failures, failures[0]

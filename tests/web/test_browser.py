@@ -15,12 +15,15 @@ from pathlib import Path
 import pytest
 from tests.web.conftest import WAIT_S, Live
 
-from escalade.scenario.load import scenario_text
+from escalade.scenario.load import load_scenario, scenario_text
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).parents[1] / "artifacts"
 SHOTS = os.environ.get("ESCALADE_SCREENSHOTS")
 TIMEOUT_MS = int(WAIT_S * 1000)
+RUNS, DAYS = (1000, None) if SHOTS else (300, 4)
+"""The dashboard's ensemble: small and short in the suite, the scenario's whole horizon for
+the docs' pictures."""
 
 pytestmark = pytest.mark.skipif(
     not Path(CHROMIUM).exists(),
@@ -84,12 +87,18 @@ def test_the_dashboard_runs_compares_and_tells_a_run(live: Live, browser: object
         assert f"line {at + 1}," in problem.inner_text()
         assert page.locator("#gutter span.bad").get_attribute("data-line") == str(at + 1)
         assert page.locator("#run").is_disabled()
+        problem.click()  # selects the line in the editor
+        selected = page.evaluate(
+            "(() => { const t = document.querySelector('#editor');"
+            " return t.value.slice(t.selectionStart, t.selectionEnd); })()"
+        )
+        assert selected == "horizon_days: many"
         shoot(page, "editor-error", "#scenario-panel")
         editor.fill(text)
         page.locator("p.ok").wait_for()
 
-        page.fill("#runs", "300")
-        page.fill("#days", "4")
+        page.fill("#runs", str(RUNS))
+        page.fill("#days", str(DAYS or ""))
         page.locator("#levers input[value=gaza_ceasefire]").check()
         shoot(page, "levers", "#run-panel")
         page.click("#run")
@@ -97,10 +106,15 @@ def test_the_dashboard_runs_compares_and_tells_a_run(live: Live, browser: object
             "document.querySelector('#progress-text').textContent.startsWith('complete')"
         )
         headline = page.locator("#headline").inner_text()
-        assert headline.startswith("Within 4 days of the trigger (april-2024, 300 runs)")
+        days = DAYS or load_scenario("april-2024").horizon_days
+        assert headline.startswith(f"Within {days} days of the trigger (april-2024, {RUNS:,} runs)")
         page.locator("#survival .main-svg").first.wait_for()  # plotly drew the chart
         assert page.locator("#pathways tbody tr").count() > 0
         assert page.locator("#download-parquet").get_attribute("href", timeout=1000)
+        page.click("#drivers")
+        page.locator("#drivers-table tbody tr").first.wait_for()
+        levers = page.locator("#drivers-table tbody td:first-child").all_inner_texts()
+        assert sorted(levers) == sorted(load_scenario("april-2024").levers)
         shoot(page, "results", "#results-panel")
 
         page.click("#runs-to-read button >> nth=0")

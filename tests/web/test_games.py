@@ -101,3 +101,10 @@ def test_a_bad_game_request_is_a_4xx(
 ) -> None:
     r = client.request(method, path, json=body)
     assert r.status_code == status, r.text
+
+
+def test_handing_over_lets_the_model_finish_the_game(client: TestClient) -> None:
+    game = new_game(client, ["IRN"])
+    r = client.post(f"/api/games/{game['id']}/hand-over", json={"actor": "IRN"})
+    assert r.status_code == 200, r.text
+    assert r.json()["finished"] and r.json()["handed_over"] == ["IRN"]

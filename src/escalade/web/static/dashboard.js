@@ -45,6 +45,7 @@ function goToLine(line) {
   ta.setSelectionRange(start, start + (lines[line - 1] || "").length);
   const lineHeight = ta.scrollHeight / Math.max(lines.length, 1);
   ta.scrollTop = Math.max(0, (line - 5) * lineHeight);
+  ta.scrollLeft = 0;
 }
 
 let validateTimer = null;
@@ -204,7 +205,8 @@ function showResults(r, expId, partial) {
   );
   $("#runs-to-read").replaceChildren(
     ...Object.entries(r.runs_to_read).map(([k, v]) =>
-      el("button", { class: "secondary", title: v.why, onclick: () => narrate(v.run) }, `${k} run (${v.run})`),
+      el("button", { class: "secondary", title: v.why, onclick: () => narrate(v.run) },
+        `${k === "war" && v.why.startsWith("no run") ? "worst" : k} run (${v.run})`),
     ),
   );
 }
@@ -315,7 +317,10 @@ async function compareArms() {
         el("p", { class: "headline" }, h.results.headline),
       );
     });
-    const num = (d, x) => (d.kind === "proportion" ? pct(x) : x.toLocaleString(undefined, { maximumFractionDigits: 2 }));
+    const num = (d, x) => {
+      if (d.kind === "proportion") return pct(Math.abs(x) < 5e-4 ? 0 : x);
+      return x.toLocaleString(undefined, { maximumFractionDigits: Math.abs(x) >= 1000 ? 0 : 2 });
+    };
     $("#compare-table").replaceChildren(
       table(
         ["outcome", "A", "B", "B − A", "95% interval (paired)"],

@@ -64,11 +64,16 @@ async function start() {
 }
 
 // -- one game -------------------------------------------------------------------------------
+// A value of what the actor knows, in words: numbers rounded, mappings as "key: value".
+function shown(v) {
+  if (typeof v === "number") return Number.isInteger(v) ? v.toLocaleString() : v.toFixed(2);
+  if (Array.isArray(v)) return v.map(shown).join("; ");
+  if (v && typeof v === "object") return Object.entries(v).map(([k, x]) => `${k}: ${shown(x)}`).join(", ");
+  return String(v);
+}
+
 function knows(k) {
-  const rows = Object.entries(k).map(([key, v]) => [
-    el("dt", {}, key.replaceAll("_", " ")),
-    el("dd", {}, typeof v === "object" ? JSON.stringify(v) : String(v)),
-  ]);
+  const rows = Object.entries(k).map(([key, v]) => [el("dt", {}, key.replaceAll("_", " ")), el("dd", {}, shown(v))]);
   return el("dl", { class: "knows" }, rows.flat());
 }
 
@@ -109,6 +114,8 @@ function showGame(g) {
       knows(turn.knows),
       el("h3", {}, "Your options"),
       el("ul", { class: "options", id: "options" }, turn.options.map((o) => option(o, best))),
+      el("p", {}, el("button", { class: "secondary", id: "hand-over", onclick: handOver }, "Hand over to the model"),
+        el("span", { class: "muted" }, " the model plays this actor to the end (your decisions so far stand)")),
     );
   } else if (g.finished) {
     $("#turn").replaceChildren(el("h3", { id: "finished" }, "The game is over"), el("p", {}, g.story[g.story.length - 1]));
@@ -140,6 +147,14 @@ async function choose(index) {
   for (const b of document.querySelectorAll("#options button")) b.disabled = true;
   try {
     showGame(await api(`/api/games/${me.game}/choose`, { method: "POST", body: { actor: me.actor, option: index } }));
+  } catch (err) {
+    showError($("#turn"), err);
+  }
+}
+
+async function handOver() {
+  try {
+    showGame(await api(`/api/games/${me.game}/hand-over`, { method: "POST", body: { actor: me.actor } }));
   } catch (err) {
     showError($("#turn"), err);
   }
