@@ -187,14 +187,14 @@ def test_threads_of_one_process_share_the_catalog_in_turn(tmp_path: Path) -> Non
 
     def read() -> None:
         try:
-            for _ in range(100):
+            for _ in range(30):
                 st.list()
         except BaseException as exc:
             failures.append(exc)
 
     reader = threading.Thread(target=read)
     reader.start()
-    for i in range(100):
+    for i in range(30):
         st.update(exp_id, status="running" if i % 2 else "interrupted")
     reader.join()
     assert not failures, failures[0]
