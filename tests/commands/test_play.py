@@ -155,3 +155,11 @@ def test_a_finished_game_is_set_against_the_models_ensemble() -> None:
     assert result.exit_code == 0, result.output
     assert "Of the model's 30 runs of this scenario and seed" in result.output
     assert "The model alone in the same run 0" in result.output
+
+
+def test_a_public_warning_reads_publicly() -> None:
+    # Seed 1, day 1: Israel may strike Hezbollah's assets, telegraphed without a channel.
+    args = ("april-2024", "--as", "IRN,ISR", "--days", "2", "--seed", "1", *EVERY_DAY, *QUICK)
+    result = play(*args, answers="6\n0\n")
+    assert result.exit_code == 0, result.output
+    assert "telegraphed publicly" in result.output and "telegraphed via TUR" in result.output

@@ -29,6 +29,8 @@ HELP = (
     "crisis. Ctrl-C or the end of the input stops the game, tells the story so far and saves "
     "it (resume with 'escalade play --resume FILE')."
 )
+CHANNEL_WORDS = {"public": "publicly", "direct": "directly"}
+"""How an option's channel reads after its "how" (a mediator's id reads "via ID")."""
 ADVICE_SHOWN = 3
 """How many of the model's likeliest choices '?' lists."""
 
@@ -77,7 +79,7 @@ def show_turn(game: Game, turn: Turn) -> None:
     table.add_column("utility")
     table.add_column("model")
     for o in turn.options:
-        via = f"via {o.channel}" if o.channel else ""
+        via = CHANNEL_WORDS.get(o.channel or "", f"via {o.channel}") if o.channel else ""
         table.add_row(
             str(o.index),
             o.label,
@@ -213,8 +215,10 @@ def play(
     decision, what your actor knows, its arsenal and defences, and your options — with rung,
     target, how (telegraphed through which channel, or unacknowledged), the strike package,
     their utility under the default policy and how likely the model would take each; type a
-    number. Every other actor follows its policy, with the same random numbers as run K of an
-    ensemble. At the end the game is told as a story and set against the model's ensemble.
+    number (``?`` help and the model's advice, ``q`` hands the actor to the model, Ctrl-C
+    stops and saves). Every other actor follows its policy, with the same random numbers as run
+    K of an ensemble. At the end the game is told as a story and set against the model's
+    ensemble. ``escalade replay FILE.json`` tells a saved game again (docs/playing.md).
     """
     with user_errors():
         game = start(scenario, actors, seed, run, days, sets, adds, drops, levers, resume)
