@@ -398,3 +398,37 @@ def test_ctrl_c_leaves_a_resumable_experiment_and_says_how(tmp_path: Path, worke
     exp = run_experiment(resume=m["id"], store=store, workers=2)
     assert exp.outcomes().to_pylist() == reference(3000, 3)
     assert isinstance(exp.outcomes(), pa.Table)
+
+
+def test_an_executor_the_caller_owns_serves_several_experiments_and_stays_open(
+    tmp_path: Path,
+) -> None:
+    """A server keeps one warm executor for its jobs: run_experiment uses it and leaves it open;
+    an exception from on_chunk (a cancel) stops the experiment, resumable, and the executor
+    still serves the next one."""
+    from escalade.executor import Executor
+
+    def cancel(_: int) -> None:
+        raise RuntimeError("cancelled")
+
+    with Executor(workers=2) as ex:
+        first = run_experiment(FIXTURE, runs=60, seed=5, chunk_size=20, store=tmp_path, executor=ex)
+        with pytest.raises(RuntimeError, match="cancelled"):
+            run_experiment(
+                FIXTURE,
+                runs=60,
+                seed=6,
+                chunk_size=20,
+                store=tmp_path,
+                executor=ex,
+                on_chunk=cancel,
+            )
+        stopped = Store(tmp_path).list()[-1]
+        assert stopped["status"] == "interrupted"
+        second = run_experiment(
+            FIXTURE, runs=60, seed=6, chunk_size=20, store=tmp_path, executor=ex
+        )
+    assert first.outcomes().to_pylist() == reference(60, 5)
+    assert second.outcomes().to_pylist() == reference(60, 6)
+    resumed = run_experiment(resume=stopped["id"], store=tmp_path, workers=1)
+    assert resumed.outcomes().to_pylist() == reference(60, 6)

@@ -206,3 +206,27 @@ def test_latest_skips_the_arms_of_a_compare(tmp_path: Path) -> None:
     assert st.resolve("latest") == parent
     assert [m["id"] for m in st.children(parent)] == [arm]
     assert st.resolve(arm) == arm  # an arm is still reachable by its id
+
+
+def test_threads_of_one_process_share_the_catalog_in_turn(tmp_path: Path) -> None:
+    """DuckDB refuses a read-only and a read-write connection to one file open at once in one
+    process; the web app's jobs write while its requests read, so the store takes them in turn."""
+    import threading
+
+    st = Store(tmp_path)
+    exp_id = st.create(_manifest())
+    failures: list[BaseException] = []
+
+    def read() -> None:
+        try:
+            for _ in range(30):
+                st.list()
+        except BaseException as exc:
+            failures.append(exc)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    for i in range(30):
+        st.update(exp_id, status="running" if i % 2 else "interrupted")
+    reader.join()
+    assert not failures, failures[0]

@@ -211,6 +211,7 @@ def _register_commands() -> None:
         report,
         run,
         salvo,
+        serve,
         sweep,
         threshold,
     )
@@ -228,6 +229,7 @@ def _register_commands() -> None:
         salvo,
         hindcast,
         play,
+        serve,
         ingest,
     ):
         module.register(app)

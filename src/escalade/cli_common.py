@@ -20,6 +20,7 @@ from rich.progress import (
 from rich.table import Table
 
 from escalade.budget import MAX_RUNS, MAX_SEED
+from escalade.scenario.levers import lever_overrides
 from escalade.scenario.load import Overlay, ScenarioError, read_overlay
 from escalade.scenario.schema import Scenario
 from escalade.simulation import load_scenario
@@ -155,36 +156,6 @@ def parse_changes(
         items = out.setdefault(f"+{path}", [])
         items.extend(item if isinstance(item, list) else [item])
     out.update(parse_sets(sets))
-    return out
-
-
-def lever_overrides(scenario: Scenario, levers: list[str] | None) -> dict[str, Any]:
-    """The overrides of ``--lever NAME[=VALUE]`` options, from the levers ``scenario``
-    declares (an unknown name is an error with a suggestion)."""
-    import difflib
-
-    from escalade.scenario.load import parse_yaml
-
-    out: dict[str, Any] = {}
-    for spec in levers or []:
-        name, sep, raw = spec.partition("=")
-        lever = scenario.levers.get(name)
-        if lever is None:
-            known = sorted(scenario.levers)
-            close = difflib.get_close_matches(name, known, n=1)
-            tip = (
-                f"did you mean '{close[0]}'?"
-                if close
-                else (f"known: {', '.join(known)}" if known else "it declares no levers")
-            )
-            raise ValueError(
-                f"--lever {name}: scenario '{scenario.name}' has no such lever ({tip})"
-            )
-        value = parse_yaml(f"v: {raw}", "--lever")["v"] if sep else None
-        try:
-            out.update(lever.overrides(value))
-        except ValueError as exc:
-            raise ValueError(f"--lever {spec}: {exc}") from None
     return out
 
 

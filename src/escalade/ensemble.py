@@ -136,6 +136,7 @@ def run_experiment(
     on_start: OnStart | None = None,
     on_chunk: OnChunk | None = None,
     tags: dict[str, Any] | None = None,
+    executor: Executor | None = None,
 ) -> Experiment:
     """Simulate an ensemble into the store, or finish an interrupted one (``resume=ID``).
 
@@ -147,9 +148,14 @@ def run_experiment(
     runs_already_done)`` is called once the experiment has its id, ``on_chunk(n)`` after each
     chunk written. A resumed experiment refuses a scenario or setting that differs from the
     one it was started with. On KeyboardInterrupt or a failure the experiment is marked
-    ``interrupted`` and keeps every finished chunk. Planning is lazy: neither time nor memory
-    before the first chunk grows with ``runs`` (at most :data:`MAX_RUNS`). ``tags``: more
+    ``interrupted`` and keeps every finished chunk; an exception raised by ``on_chunk`` stops
+    the experiment the same way (how a server cancels one). Planning is lazy: neither time nor
+    memory before the first chunk grows with ``runs`` (at most :data:`MAX_RUNS`). ``tags``: more
     manifest fields of a new experiment (``kind="arm"`` and its ``parent``, for a compare).
+
+    ``executor``: one the caller owns and keeps open between experiments (a server's warm
+    workers); ``workers`` and ``scheduler`` are then ignored, and a failure stops its workers
+    (the next experiment starts new ones) but leaves it open.
     """
     st = store if isinstance(store, Store) else Store(store)
     for name, value in (
@@ -166,7 +172,11 @@ def run_experiment(
         raise ValueError(f"seed must be between 0 and {MAX_SEED} (2^63 - 1), got {seed}")
     if days is not None and days < 1:
         raise ValueError(f"days must be at least 1, got {days}")
-    executor: Executor = Executor(workers, scheduler)  # checks the address
+    owned = executor is None
+    if executor is None:
+        executor = Executor(workers, scheduler)  # checks the address
+    else:
+        workers, scheduler = executor.workers, executor.scheduler
 
     if resume is not None:
         exp_id, manifest, sc = _prepare_resume(
@@ -202,7 +212,8 @@ def run_experiment(
         executor.stop()
         raise
     finally:
-        executor.close()
+        if owned:
+            executor.close()
     return Experiment(exp_id, st, st.manifest(exp_id), sc)
 
 

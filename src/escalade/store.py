@@ -33,6 +33,7 @@ import json
 import os
 import re
 import secrets
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -135,6 +136,8 @@ _IDENTITY = (
 """The manifest fields a chunk carries: everything but the status, which changes."""
 QUARANTINE = "quarantine"
 """Where a bad chunk file is moved before its chunk is recomputed (never deleted)."""
+_CATALOG_TURN = threading.RLock()
+"""Held by the thread that has a catalog connection open (see :meth:`Store._catalog`)."""
 REBUILD_HINT = "`escalade experiments rebuild{}` rebuilds it from the chunks' own manifests"
 
 
@@ -272,7 +275,16 @@ class Store:
     @contextlib.contextmanager
     def _catalog(self, write: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         """A short-lived connection; waits (bounded) while another process holds the file.
-        A damaged or unreadable catalog is a :class:`StoreFault` that says what to do."""
+        A damaged or unreadable catalog is a :class:`StoreFault` that says what to do.
+
+        Within one process the connections are taken in turn (:data:`_CATALOG_TURN`): DuckDB
+        refuses a read-only and a read-write connection to one file open at once, which
+        threads (the web app's jobs and requests) would otherwise do."""
+        with _CATALOG_TURN, self._connection(write) as con:
+            yield con
+
+    @contextlib.contextmanager
+    def _connection(self, write: bool) -> Iterator[duckdb.DuckDBPyConnection]:
         if write:
             try:
                 self.path.mkdir(parents=True, exist_ok=True)

@@ -19,8 +19,11 @@ from escalade.analysis.compare import Difference, paired_proportion
 from escalade.analysis.stats import crossed
 from escalade.api import simulate
 from escalade.outcomes import BY_NAME, THRESHOLDS
+from escalade.scenario.load import load_scenario_text
 from escalade.scenario.schema import Scenario
 
+DRIVERS_RUNS = 2000
+"""Runs per arm of an experiment's drivers by default (at most the experiment's own runs)."""
 HEADLINE_COLUMNS = ("first_direct_day", "first_war_day")
 """The thresholds the headline and the drivers table report: a direct exchange between states
 and sustained war (M12)."""
@@ -102,10 +105,46 @@ def drivers(
     return sorted(out, key=lambda d: -abs(d.effects["first_war_day"].diff))
 
 
+def experiment_drivers(
+    manifest: Mapping[str, Any],
+    scenario: Scenario,
+    runs: int | None = None,
+    on_chunk: Callable[[int], None] | None = None,
+) -> list[Driver]:
+    """:func:`drivers` of a stored experiment: each lever its scenario declares, applied on
+    top of the experiment's own overrides, with its seed and days; ``runs`` per arm (default
+    the experiment's runs, at most :data:`DRIVERS_RUNS`)."""
+    n = runs or min(int(manifest["runs"]), DRIVERS_RUNS)
+    base = dict(manifest.get("overrides") or {})
+
+    def with_lever(extra: dict[str, Any]) -> Scenario:
+        return load_scenario_text(
+            manifest["scenario_yaml"], manifest["scenario_source"], {**base, **extra}
+        )
+
+    return drivers(scenario, n, int(manifest["seed"]), manifest.get("days"), with_lever, on_chunk)
+
+
+def drivers_total(manifest: Mapping[str, Any], scenario: Scenario, runs: int | None) -> int:
+    """How many runs :func:`experiment_drivers` simulates (for a progress bar)."""
+    n = runs or min(int(manifest["runs"]), DRIVERS_RUNS)
+    return n * (len(scenario.levers) + 1)
+
+
 def points(d: Difference) -> str:
     """A paired difference in percentage points with its interval, e.g. ``-3.1 pp (-4.0 to
     -2.2)``."""
     return f"{100 * d.diff:+.1f} pp ({100 * d.low:+.1f} to {100 * d.high:+.1f})"
 
 
-__all__ = ["THRESHOLDS", "Driver", "definitions", "drivers", "headline", "points"]
+__all__ = [
+    "DRIVERS_RUNS",
+    "THRESHOLDS",
+    "Driver",
+    "definitions",
+    "drivers",
+    "drivers_total",
+    "experiment_drivers",
+    "headline",
+    "points",
+]

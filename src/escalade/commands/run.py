@@ -14,7 +14,8 @@ from escalade.analysis.briefing import (
     HEADLINE_COLUMNS,
     Driver,
     definitions,
-    drivers,
+    drivers_total,
+    experiment_drivers,
     headline,
     points,
 )
@@ -48,7 +49,6 @@ from escalade.commands.experiments import (
 )
 from escalade.ensemble import DEFAULT_RUNS, EnsembleError, run_experiment
 from escalade.outcomes import BY_NAME
-from escalade.scenario.load import load_scenario_text
 from escalade.scenario.schema import Scenario
 from escalade.store import Store
 
@@ -214,20 +214,15 @@ def run(
 
 def _drivers(m: dict[str, Any], scenario: Scenario, runs: int | None) -> list[Driver]:
     """Each declared lever's paired effect, on the experiment's scenario and overrides."""
-    n = runs or min(int(m["runs"]), DRIVERS_RUNS)
     if not scenario.levers:
         err.print(f"scenario '{scenario.name}' declares no levers: no drivers to measure")
         return []
-    total = n * (len(scenario.levers) + 1)
-    base = dict(m.get("overrides") or {})
-
-    def with_lever(extra: dict[str, Any]) -> Scenario:
-        return load_scenario_text(m["scenario_yaml"], m["scenario_source"], {**base, **extra})
-
+    total = drivers_total(m, scenario, runs)
+    n = total // (len(scenario.levers) + 1)
     return with_progress(
         total,
         f"drivers: {len(scenario.levers)} levers × {n:,} paired runs",
-        lambda tick: drivers(scenario, n, int(m["seed"]), m.get("days"), with_lever, tick),
+        lambda tick: experiment_drivers(m, scenario, runs, tick),
     )
 
 

@@ -9,6 +9,7 @@ reports what goes wrong at the lever's line in the file.
 from __future__ import annotations
 
 import copy
+import difflib
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from escalade.scenario.load import (
     apply_overrides,
     load_scenario,
     locate,
+    parse_yaml,
     read_yaml,
     resolve_source,
     validate,
@@ -54,4 +56,30 @@ def lever_problems(
                 )
         except ValueError as exc:
             out.append(Problem(str(path), at.line, at.column, f"levers.{name}", str(exc)))
+    return out
+
+
+def lever_overrides(scenario: Scenario, levers: list[str] | None) -> dict[str, Any]:
+    """The overrides of ``--lever NAME[=VALUE]`` options, from the levers ``scenario``
+    declares (an unknown name is an error with a suggestion)."""
+    out: dict[str, Any] = {}
+    for spec in levers or []:
+        name, sep, raw = spec.partition("=")
+        lever = scenario.levers.get(name)
+        if lever is None:
+            known = sorted(scenario.levers)
+            close = difflib.get_close_matches(name, known, n=1)
+            tip = (
+                f"did you mean '{close[0]}'?"
+                if close
+                else (f"known: {', '.join(known)}" if known else "it declares no levers")
+            )
+            raise ValueError(
+                f"--lever {name}: scenario '{scenario.name}' has no such lever ({tip})"
+            )
+        value = parse_yaml(f"v: {raw}", "--lever")["v"] if sep else None
+        try:
+            out.update(lever.overrides(value))
+        except ValueError as exc:
+            raise ValueError(f"--lever {spec}: {exc}") from None
     return out

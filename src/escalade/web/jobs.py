@@ -1,0 +1,314 @@
+"""The server's job queue: ensembles and drivers run in the background, first come first served.
+
+A :class:`JobQueue` holds ``slots`` threads; each owns one :class:`escalade.executor.Executor`
+whose worker processes are started (and warmed with one run) when the server starts, so a
+job's first chunk comes back within a second. Jobs wait in one FIFO queue of at most
+``max_queued``; a slot takes the oldest, runs it to the end, then takes the next, so at most
+``slots`` jobs run at once whatever the number of clients, and memory stays bounded by the
+chunk size and the slots.
+
+An ensemble job is :func:`escalade.ensemble.run_experiment` into the server's store (the same
+store as the command line's), with small chunks so that estimates arrive early and narrow as
+chunks finish. Cancelling a running job raises :class:`Cancelled` from its chunk callback: the
+executor ends its workers and the experiment is left ``interrupted``, with every finished
+chunk, for ``escalade run --resume ID``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import itertools
+import json
+import math
+import queue
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from escalade.analysis.briefing import drivers_total, experiment_drivers
+from escalade.budget import DEFAULT_CHUNK
+from escalade.ensemble import Job as ChunkJob
+from escalade.ensemble import run_experiment, simulate_chunk
+from escalade.executor import Executor, available_cpus
+from escalade.scenario.load import builtin_names, load_scenario_text, scenario_text
+from escalade.store import Store, now_iso
+
+CHUNKS_PER_JOB = 20
+"""A job's runs are split into about this many chunks: its estimate is updated as often."""
+MIN_CHUNK_RUNS = 50
+"""Fewest runs in a chunk (below it, the cost of a chunk outweighs its runs)."""
+MAX_QUEUED = 100
+"""Most jobs waiting at once; a client beyond it is told to retry later (HTTP 429)."""
+KEEP_FINISHED = 200
+"""Finished jobs remembered for polling; older ones are forgotten (their experiments stay)."""
+
+Kind = Literal["ensemble", "drivers"]
+Status = Literal["queued", "running", "complete", "cancelled", "failed"]
+
+
+class Cancelled(Exception):
+    """Raised from a chunk callback to stop a running job."""
+
+
+class QueueFull(Exception):
+    """The queue holds :data:`MAX_QUEUED` jobs already."""
+
+
+@dataclass
+class JobSpec:
+    """What to run: an ensemble of a scenario (a built-in name or a file in the store), or
+    the drivers of a stored experiment."""
+
+    kind: Kind
+    scenario: str = ""
+    overrides: dict[str, Any] = field(default_factory=dict)
+    runs: int = 1000
+    seed: int = 0
+    days: int | None = None
+    experiment: str | None = None
+    label: str = ""
+
+
+@dataclass
+class Job:
+    """A job's state as the API shows it."""
+
+    id: str
+    spec: JobSpec
+    status: Status = "queued"
+    done: int = 0
+    total: int = 0
+    experiment: str | None = None
+    error: str = ""
+    created: str = field(default_factory=now_iso)
+    started: str | None = None
+    finished: str | None = None
+    result: Any = None
+    cancel: threading.Event = field(default_factory=threading.Event, repr=False)
+
+
+def chunk_runs_for(runs: int) -> int:
+    """Runs per chunk of a web job: about :data:`CHUNKS_PER_JOB` chunks, each of at least
+    :data:`MIN_CHUNK_RUNS` and at most :data:`escalade.budget.DEFAULT_CHUNK` runs."""
+    return max(MIN_CHUNK_RUNS, min(DEFAULT_CHUNK, math.ceil(runs / CHUNKS_PER_JOB)))
+
+
+def _warm(scenario_yaml: str, _: int) -> int:
+    """In a worker: import and run the engine once, so a job's first chunk starts hot."""
+    job = ChunkJob(scenario_yaml, "warm-up", "{}", 0, 1)
+    return simulate_chunk(job, 0, 1).num_rows
+
+
+class JobQueue:
+    """Bounded, fair (FIFO) background execution of jobs; see the module docstring."""
+
+    def __init__(
+        self,
+        store: Store,
+        slots: int = 1,
+        workers: int | None = None,
+        max_queued: int = MAX_QUEUED,
+        warm: bool = True,
+    ) -> None:
+        if slots < 1:
+            raise ValueError(f"slots must be at least 1, got {slots}")
+        self.store = store
+        self.slots = slots
+        self.workers = workers or max(1, available_cpus() // slots)
+        self.max_queued = max_queued
+        self._queue: queue.Queue[Job | None] = queue.Queue()
+        self._jobs: OrderedDict[str, Job] = OrderedDict()
+        self._lock = threading.Lock()
+        self._ids = itertools.count(1)
+        self._executors = [Executor(self.workers) for _ in range(slots)]
+        self._threads = [
+            threading.Thread(target=self._serve, args=(ex,), name=f"escalade-job-{i}", daemon=True)
+            for i, ex in enumerate(self._executors)
+        ]
+        self.running_peak = 0
+        """The most jobs that ran at once (never more than ``slots``)."""
+        self.ready = threading.Event()
+        """Set once every slot's workers are started and warm."""
+        self._running = 0
+        self._warmed = 0
+        self._warm = warm
+
+    # -- lifetime --------------------------------------------------------------------------
+    def start(self) -> None:
+        """Start the slots (and warm their workers)."""
+        for t in self._threads:
+            t.start()
+
+    def close(self) -> None:
+        """Cancel every job, stop the slots and their workers."""
+        with self._lock:
+            jobs = list(self._jobs.values())
+        for job in jobs:
+            job.cancel.set()
+        for _ in self._threads:
+            self._queue.put(None)
+        for t in self._threads:
+            if t.is_alive():
+                t.join(timeout=30)
+        for ex in self._executors:
+            ex.stop()
+            ex.close()
+
+    # -- jobs ------------------------------------------------------------------------------
+    def submit(self, spec: JobSpec) -> Job:
+        """Queue a job; :class:`QueueFull` if :data:`MAX_QUEUED` are waiting already."""
+        with self._lock:
+            waiting = sum(j.status == "queued" for j in self._jobs.values())
+            if waiting >= self.max_queued:
+                raise QueueFull(
+                    f"{waiting} jobs are waiting already (the limit is {self.max_queued}); "
+                    "retry when some have finished"
+                )
+            job = Job(id=f"job-{next(self._ids)}", spec=spec)
+            if spec.kind == "ensemble":
+                job.total = spec.runs
+            self._jobs[job.id] = job
+            self._forget_old()
+        self._queue.put(job)
+        return job
+
+    def get(self, job_id: str) -> Job:
+        """The job ``job_id`` (KeyError with a message if there is none)."""
+        with self._lock:
+            job = self._jobs.get(job_id)
+        if job is None:
+            raise KeyError(
+                f"no job '{job_id}' (finished jobs are forgotten after a while; "
+                "their experiments stay in the store)"
+            )
+        return job
+
+    def list(self) -> list[Job]:
+        with self._lock:
+            return list(self._jobs.values())
+
+    def position(self, job: Job) -> int:
+        """How many jobs wait before ``job`` (0 once it runs)."""
+        if job.status != "queued":
+            return 0
+        with self._lock:
+            ahead = [j for j in self._jobs.values() if j.status == "queued"]
+        return next((i for i, j in enumerate(ahead) if j is job), 0)
+
+    def cancel(self, job_id: str) -> Job:
+        """Stop a job: a queued one never starts, a running one stops after its current chunk
+        (its experiment keeps the finished chunks and can be resumed)."""
+        job = self.get(job_id)
+        job.cancel.set()
+        if job.status == "queued":
+            job.status = "cancelled"
+            job.finished = now_iso()
+        return job
+
+    def _forget_old(self) -> None:
+        ended = [j.id for j in self._jobs.values() if j.status not in ("queued", "running")]
+        for job_id in ended[: max(0, len(ended) - KEEP_FINISHED)]:
+            del self._jobs[job_id]
+
+    # -- slots -----------------------------------------------------------------------------
+    def _serve(self, executor: Executor) -> None:
+        if self._warm:
+            with contextlib.suppress(Exception):  # a failed warm-up only costs time later
+                text = scenario_text(builtin_names()[0])
+                list(executor.map(functools.partial(_warm, text), range(self.workers)))
+        with self._lock:
+            self._warmed += 1
+            if self._warmed == self.slots:
+                self.ready.set()
+        while True:
+            job = self._queue.get()
+            if job is None:
+                return
+            if job.cancel.is_set():
+                continue
+            with self._lock:
+                self._running += 1
+                self.running_peak = max(self.running_peak, self._running)
+            job.status, job.started = "running", now_iso()
+            try:
+                if job.spec.kind == "ensemble":
+                    self._ensemble(job, executor)
+                else:
+                    self._drivers(job)
+                job.status = "complete"
+            except Cancelled:
+                job.status = "cancelled"
+            except Exception as exc:  # the job fails, the server goes on
+                job.status, job.error = "failed", str(exc) or type(exc).__name__
+            finally:
+                job.finished = now_iso()
+                with self._lock:
+                    self._running -= 1
+
+    def _tick(self, job: Job) -> Callable[[int], None]:
+        def on_chunk(n: int) -> None:
+            job.done += n
+            if job.cancel.is_set():
+                raise Cancelled(job.id)
+
+        return on_chunk
+
+    def _ensemble(self, job: Job, executor: Executor) -> None:
+        spec = job.spec
+
+        def on_start(manifest: dict[str, Any], done: int) -> None:
+            job.experiment, job.done, job.total = manifest["id"], done, int(manifest["runs"])
+
+        run_experiment(
+            spec.scenario,
+            runs=spec.runs,
+            seed=spec.seed,
+            days=spec.days,
+            overrides=spec.overrides or None,
+            store=self.store,
+            chunk_size=chunk_runs_for(spec.runs),
+            executor=executor,
+            on_start=on_start,
+            on_chunk=self._tick(job),
+        )
+
+    def _drivers(self, job: Job) -> None:
+        assert job.spec.experiment is not None
+        m = self.store.manifest(job.spec.experiment)
+        sc = load_scenario_text(m["scenario_yaml"], m["scenario_source"], m["overrides"] or None)
+        job.experiment = m["id"]
+        job.total = drivers_total(m, sc, job.spec.runs or None)
+        found = experiment_drivers(m, sc, job.spec.runs or None, self._tick(job))
+        job.result = [d.as_dict() for d in found]
+        path = drivers_path(self.store, m["id"])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(job.result), encoding="utf-8")
+
+
+def web_dir(store: Store) -> Path:
+    """The web app's own files inside the store (uploaded scenarios, drivers, games)."""
+    return store.path / "web"
+
+
+def drivers_path(store: Store, exp_id: str) -> Path:
+    """Where the drivers measured for an experiment are kept."""
+    return web_dir(store) / "drivers" / f"{exp_id}.json"
+
+
+__all__ = [
+    "CHUNKS_PER_JOB",
+    "MAX_QUEUED",
+    "MIN_CHUNK_RUNS",
+    "Cancelled",
+    "Job",
+    "JobQueue",
+    "JobSpec",
+    "QueueFull",
+    "chunk_runs_for",
+    "drivers_path",
+    "web_dir",
+]
