@@ -74,7 +74,6 @@ COLUMNS = 100
 REPO_LINKS = ("docs", "data", "tests")
 """Folders of the repository linked into each page's directory (``docs/examples/...``)."""
 PENDING = {
-    "docs/web.md": "being written with the web interface",
 }
 """Pages others are editing while the convention arrives: their blocks run like any page's,
 but a failure is reported as an expected failure (with the problems) instead of failing the
