@@ -24,13 +24,6 @@ CUTOFF = dt.date(2024, 8, 31)
 LATE_BUILTINS: dict[str, str] = {}
 """Built-ins known to break the rule: their test is an expected failure (strict: it must fail)."""
 
-LABEL_SOURCES: dict[str, set[str]] = {
-    "E9": {"defenseone_oct1"},
-}
-"""Episode sources dated after the cutoff that only document the observed record (a label, the
-thing scored), never a number of the scenario: they may not be cited by a ``src:`` comment."""
-
-
 def late_sources(sources: Iterable[Source], cutoff: dt.date = CUTOFF) -> list[str]:
     """Ids of the sources without a date or dated after ``cutoff``."""
     return [s.id for s in sources if s.date is None or s.date > cutoff]
@@ -150,14 +143,6 @@ def test_episode_sources_are_dated_and_none_after_the_cutoff(ep: object) -> None
     assert isinstance(ep, EpisodeFile)
     sources = ep.episode.sources
     assert undated(sources) == []
-    allowed = LABEL_SOURCES.get(ep.id, set())
-    assert [s for s in late_sources(sources) if s not in allowed] == []
-    # a label-only source documents the record; it may not be the source of a number
-    assert not (cited_ids(ep.path.read_text(encoding="utf-8")) & allowed)
+    assert late_sources(sources) == []
 
 
-def test_the_label_exemptions_are_still_needed() -> None:
-    by_id = {e.id: e for e in EPISODES}
-    for eid, ids in LABEL_SOURCES.items():
-        late = set(late_sources(by_id[eid].episode.sources))
-        assert ids <= late, f"{eid}: {ids - late} no longer late: drop the exemption"
