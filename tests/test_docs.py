@@ -73,8 +73,7 @@ COLUMNS = 100
 """The terminal width the quoted outputs are written at."""
 REPO_LINKS = ("docs", "data", "tests")
 """Folders of the repository linked into each page's directory (``docs/examples/...``)."""
-PENDING = {
-}
+PENDING = {}
 """Pages others are editing while the convention arrives: their blocks run like any page's,
 but a failure is reported as an expected failure (with the problems) instead of failing the
 suite. Remove a page once its writer has run it (``python -m tests.test_docs PAGE``)."""

@@ -16,7 +16,7 @@ def event(**fields: object) -> dict[str, object]:
 def test_a_blow_says_what_its_target_now_believes_of_the_striker() -> None:
     sc = load_scenario("april-2024")
     clause = belief_clause(event(belief=0.634), sc)
-    isr, irn = sc.actors['ISR'].name, sc.actors['IRN'].name
+    isr, irn = sc.actors["ISR"].name, sc.actors["IRN"].name
     assert clause == f" {isr} now puts 63% on {irn} being resolute."
 
 

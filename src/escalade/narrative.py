@@ -66,11 +66,15 @@ def event_sentence(ev: dict[str, object], scenario: Scenario) -> str:
         return f"A cease-fire is brokered by {who}."
     if kind == "mediation":
         return f"{who} brokers an end to the round."
+    if kind == "war":
+        return (
+            f"The crisis has become a sustained war: {who}'s blow against {target} reached "
+            f"rung {rung}."
+        )
     if kind == "end":
         reasons = {
             1: "The crisis goes quiet.",
             2: "The cease-fire holds.",
-            3: "The crisis has become a sustained war.",
         }
         return reasons.get(int(rung), "The crisis ends.")  # type: ignore[call-overload]
     return f"{who}: {kind} {action}."

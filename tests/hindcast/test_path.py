@@ -140,3 +140,14 @@ def test_every_shipped_episode_has_a_path_record(ep: object) -> None:
     assert path.direct_blows == 0 or path.highest_rung >= 7
     # war at the horizon is sustained war (rung >= 11) or above
     assert path.at_horizon != "war" or path.highest_rung >= 11
+
+
+def test_a_principal_that_is_not_a_state_is_a_party_to_the_episodes_crisis() -> None:
+    # E17 is a crisis between the US and the Houthis: the Houthis join the states as crisis
+    # parties (M13), so their fire and the US answers keep it going; E7's principals are
+    # states, and its scenario keeps the default (the states).
+    by_id = {ep.id: ep for ep in SHIPPED}
+    e17 = episode_scenario(by_id["E17"])
+    states = [a for a, actor in e17.actors.items() if actor.role.value == "state"]
+    assert e17.model.crisis_parties == [*states, "HOU"]
+    assert episode_scenario(by_id["E7"]).model.crisis_parties is None

@@ -24,6 +24,7 @@ CUTOFF = dt.date(2024, 8, 31)
 LATE_BUILTINS: dict[str, str] = {}
 """Built-ins known to break the rule: their test is an expected failure (strict: it must fail)."""
 
+
 def late_sources(sources: Iterable[Source], cutoff: dt.date = CUTOFF) -> list[str]:
     """Ids of the sources without a date or dated after ``cutoff``."""
     return [s.id for s in sources if s.date is None or s.date > cutoff]
@@ -144,5 +145,3 @@ def test_episode_sources_are_dated_and_none_after_the_cutoff(ep: object) -> None
     sources = ep.episode.sources
     assert undated(sources) == []
     assert late_sources(sources) == []
-
-

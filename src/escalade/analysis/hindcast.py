@@ -548,9 +548,25 @@ def episode_scenario(ep: EpisodeFile, extra: dict[str, Any] | None = None) -> Sc
     merged = {**extra, **own}
     try:
         apply_overrides(data, merged, str(source))
-        return validate(data, str(source))
+        return with_principals_as_parties(validate(data, str(source)), ep)
     except ScenarioError as exc:
         raise ScenarioError([_relocate(p, ep, own, extra) for p in exc.problems]) from None
+
+
+def with_principals_as_parties(sc: Scenario, ep: EpisodeFile) -> Scenario:
+    """The crisis the record codes is between the path's principals (M13 ``crisis_parties``):
+    when a principal is not a state (E17's Houthis, E19's Hezbollah) and the scenario does not
+    name its parties, the principals join the states as parties, so that their fire and the
+    answers to it keep the crisis going as they keep the record's ``ongoing``."""
+    path = ep.episode.path
+    if path is None or sc.model.crisis_parties is not None:
+        return sc
+    states = [a for a, actor in sc.actors.items() if actor.role == Role.STATE]
+    extra = [a for a in path.principals if a in sc.actors and a not in states]
+    if not extra:
+        return sc
+    model = sc.model.model_copy(update={"crisis_parties": states + extra})
+    return sc.model_copy(update={"model": model})
 
 
 def _relocate(p: Problem, ep: EpisodeFile, own: dict[str, Any], extra: dict[str, Any]) -> Problem:

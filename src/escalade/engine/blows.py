@@ -45,7 +45,7 @@ class Blow:
     soil: Any  # bool array
     landed: F  # share of the blow that got through the defences (1 when not a salvo)
     deniable: Any  # bool array: not owned by the striker (M11)
-    answer: bool  # a decided answer (not the trigger, not a proxy's own attack)
+    answer: bool  # may answer an earlier blow (a decision or a trigger; not a proxy's own attack)
 
 
 def land_triggers(state: State, world: World, day: int, log: EventLog) -> None:
@@ -70,7 +70,7 @@ def land_triggers(state: State, world: World, day: int, log: EventLog) -> None:
             soil=np.full(n, tr.soil[i]),
             landed=1.0 - tr.intercepted[runs, i],
             deniable=np.full(n, tr.deniable[i]),
-            answer=False,
+            answer=True,  # a trigger can answer an earlier initial event (E16)
         )
         belief = suffer(state, world, day, blow, f"trigger:{p.actors[a]}:{p.catalog.names[k]}")
         log.add(
@@ -232,7 +232,7 @@ def carry_out(
     )
     if not own_initiative:
         ending.maybe_declare_end(state, p, world.streams, day, log, runs, actor, target)
-    thresholds.war_begins(state, p, runs, blow.rung)
+    thresholds.war_begins(state, p, day, log, runs, blow.rung, striker, target)
 
 
 def suffer(state: State, world: World, day: int, blow: Blow, tag: str) -> F:

@@ -18,7 +18,7 @@ import numpy as np
 
 from escalade.engine.catalog import Catalog
 from escalade.engine.channels import arrival_day, channel_delivery
-from escalade.engine.compiled import B, Cast, F, I, model_draw
+from escalade.engine.compiled import B, Cast, F, I, indices, model_draw
 from escalade.engine.learning import talk_evidence, update_resolve_belief
 from escalade.engine.rng import Streams
 from escalade.scenario.schema import Role, Scenario
@@ -163,24 +163,35 @@ def deliver_declarations(state: State, params: Params, day: int, log: EventLog) 
         log.add(day, r[sel], "acceptance", int(actor), target=s[sel])
 
 
+def crisis_parties(scenario: Scenario, cast: Cast) -> I:
+    """M13: the actors between whom the crisis is: ``model.crisis_parties``, by default the
+    states (a crisis between states can end while proxy fronts simmer; a proxy named a party,
+    the Houthis facing the US in E17, keeps it going with its fire and the answers to it)."""
+    named = scenario.model.crisis_parties
+    if named is not None:
+        return indices(sorted(cast.index(a) for a in named))
+    return indices([i for i, a in enumerate(scenario.actors.values()) if a.role == Role.STATE])
+
+
 def worst_grievance(state: State, params: Params) -> F:
-    """(R,) the largest grievance one state holds against another (M1), for the ending tests:
-    a crisis between states can end while proxy fronts simmer."""
-    states = params.states
-    if len(states) == 0:
+    """(R,) the largest grievance one crisis party holds against another (M1), for the ending
+    tests (:func:`crisis_parties`)."""
+    parties = params.parties
+    if len(parties) == 0:
         return np.zeros(len(state.ended))
-    g = state.grievances.grievance[:, states][:, :, states]
+    g = state.grievances.grievance[:, parties][:, :, parties]
     return g.reshape(len(state.ended), -1).max(axis=1)
 
 
-def states_idle(state: State, params: Params) -> B:
-    """(R,) no state has an answer scheduled against another state (a state's answers to
-    proxies do not keep the crisis between the states going)."""
-    if len(params.states) == 0:
+def parties_idle(state: State, params: Params) -> B:
+    """(R,) no crisis party has an answer scheduled against another (answers to others, a
+    state's to a proxy that is not a party, do not keep the crisis going)."""
+    parties = params.parties
+    if len(parties) == 0:
         return np.ones(len(state.ended), dtype=np.bool_)
     o = state.orders
-    at_state = np.isin(o.target[:, params.states], params.states)
-    pending = np.any((o.day[:, params.states] >= 0) & at_state, axis=1)
+    at_party = np.isin(o.target[:, parties], parties)
+    pending = np.any((o.day[:, parties] >= 0) & at_party, axis=1)
     return np.asarray(~pending, dtype=np.bool_)
 
 
@@ -202,7 +213,7 @@ def mediated_ceasefire(
     weary = 1.0 + params.thresholds.war_weariness * state.war_days
     open_ = ~state.ended & state.struck
     war = open_ & state.at_war & (u < e.war_mediation_rate * weary)
-    calm = (worst < e.accept_end_below) & (u < e.mediation_rate) & states_idle(state, params)
+    calm = (worst < e.accept_end_below) & (u < e.mediation_rate) & parties_idle(state, params)
     peace = open_ & ~state.at_war & calm
     for kind, reason, ok in (
         ("ceasefire", EndReason.CEASEFIRE, war),
@@ -217,7 +228,7 @@ def mediated_ceasefire(
 def quiet_end(state: State, params: Params, day: int, log: EventLog, worst: F) -> None:
     """M13: a crisis with every grievance calm and nothing scheduled for ``quiet_days`` is over."""
     e = params.ending
-    calm = state.struck & (worst < e.quiet_below) & states_idle(state, params) & ~state.at_war
+    calm = state.struck & (worst < e.quiet_below) & parties_idle(state, params) & ~state.at_war
     d = state.declarations
     d.calm_days = np.where(calm, d.calm_days + 1, 0)
     runs = np.flatnonzero(~state.ended & (d.calm_days >= e.quiet_days))

@@ -18,7 +18,7 @@ from escalade.engine.calibration import CalibrationParams
 from escalade.engine.catalog import Catalog
 from escalade.engine.channels import ChannelParams
 from escalade.engine.compiled import ROLES, B, Cast, F, I, draw_param, indices, stacked
-from escalade.engine.ending import EndingParams
+from escalade.engine.ending import EndingParams, crisis_parties
 from escalade.engine.engagement import EngagementParams
 from escalade.engine.factions import FactionParams
 from escalade.engine.forewarning import ForewarningParams
@@ -115,7 +115,7 @@ class Params:
     start: dt.date
     ladder_top: int
     deciders: I  # actors who choose actions (states and proxies with a policy)
-    states: I  # actors whose role is state (the crisis between them is what ends, M13)
+    parties: I  # the crisis parties (M13 ``crisis_parties``, default the states): what ends
     can_deny: B  # (A,) states may carry out a deniable strike without owning it (M11)
     policy_names: tuple[str, ...]
     rationality: F  # (R, A) logit precision of each actor's policy
@@ -170,7 +170,7 @@ def compile_params(scenario: Scenario, streams: Streams) -> Params:
         start=scenario.start,
         ladder_top=len(scenario.ladder) - 1,
         deciders=deciders,
-        states=indices([i for i, a in enumerate(scenario.actors.values()) if a.role == Role.STATE]),
+        parties=crisis_parties(scenario, cast),
         can_deny=np.array([a.role == Role.STATE for a in scenario.actors.values()]),
         policy_names=tuple(a.policy.name for a in scenario.actors.values()),
         rationality=cast.per_actor(scenario, streams, "policy.rationality"),

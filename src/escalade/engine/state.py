@@ -34,6 +34,7 @@ EVENT_KINDS = (
     "ceasefire",
     "end",
     "mediation",
+    "war",
 )
 
 

@@ -19,7 +19,7 @@ from escalade.scenario.schema import Scenario
 
 if TYPE_CHECKING:
     from escalade.engine.params import Params
-    from escalade.engine.state import State
+    from escalade.engine.state import EventLog, State
 
 
 @dataclass(frozen=True)
@@ -47,9 +47,15 @@ class ThresholdParams:
         )
 
 
-def war_begins(state: State, params: Params, runs: I, rung: I) -> None:
-    """M12: a blow at or above ``war_rung`` opens a sustained war (the run goes on, at war)."""
-    state.at_war[runs[rung >= params.thresholds.war_rung]] = True
+def war_begins(
+    state: State, params: Params, day: int, log: EventLog, runs: I, rung: I, striker: int, target: I
+) -> None:
+    """M12: a blow at or above ``war_rung`` opens a sustained war (the run goes on, at war);
+    a ``war`` event marks the day it opened, with the striker and its target."""
+    opens = (rung >= params.thresholds.war_rung) & ~state.at_war[runs]
+    if opens.any():
+        log.add(day, runs[opens], "war", striker, target=target[opens], rung=rung[opens])
+        state.at_war[runs[opens]] = True
 
 
 def war_goes_on(state: State) -> None:

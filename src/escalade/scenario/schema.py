@@ -607,6 +607,13 @@ class ModelParameters(Model):
     quiet_below: NonNegative = Field(
         default=1.0, description="M13: grievance (rungs) under which an actor counts as calm"
     )
+    crisis_parties: list[ActorId] | None = Field(
+        default=None,
+        description="M13: the actors between whom the crisis is, whose grievances and scheduled "
+        "answers keep it going (null: the states; a proxy listed here is a party in its own "
+        "right, e.g. the Houthis in a US-Houthi crisis; the others' fronts may simmer after the "
+        "crisis ends)",
+    )
     quiet_days: Annotated[int, Field(ge=1, le=365)] = Field(
         default=14, description="M13: calm days after which the crisis is over"
     )
@@ -832,6 +839,8 @@ class Scenario(Model):
         if self.model.combat_watch is not None and self.model.combat_watch not in actors:
             self.model.combat_watch = None
         need("actor id", self.model.ceasefire_mediator, actors, "model.ceasefire_mediator")
+        for i, party in enumerate(self.model.crisis_parties or []):
+            need("actor id", party, actors, f"model.crisis_parties.{i}")
         for name in ("harassment_action", "declaration_action"):
             if name in self.model.model_fields_set:  # the defaults may be absent from a catalog
                 need("action", getattr(self.model, name), actions, f"model.{name}")

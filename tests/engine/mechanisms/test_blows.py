@@ -181,7 +181,8 @@ def test_an_answer_no_bigger_than_expected_weighs_less_on_the_side_that_struck_f
     assert b.state.grievances.grievance[:, blue, red] == pytest.approx([2.1875, 8.75])
 
 
-def test_the_trigger_is_not_an_answer_and_is_felt_in_full() -> None:
+def test_a_blow_that_answers_nothing_is_felt_in_full() -> None:
+    # A proxy's own attack (harassment) is never an answer, even after a blow by its victim.
     def blue_struck_first(b: Batch) -> None:
         b.state.grievances.received_rung[:, b.ix("RED"), b.ix("BLUE")] = 7
 
@@ -251,6 +252,27 @@ def test_the_trigger_lands_on_its_day_in_every_run() -> None:
     # 0.5 x 6 x 2.5 = 7.5.
     assert b.state.grievances.grievance[:, b.ix("BLUE"), b.ix("RED")] == pytest.approx([7.5] * 2)
     assert events(b.log, "trigger")["run"].tolist() == [0, 1]
+
+
+def test_a_trigger_that_answers_an_earlier_initial_event_is_felt_as_an_answer() -> None:
+    # E16: Iran struck Pakistan on day 0, Pakistan answered in kind on day 2; for Iran,
+    # Pakistan's strike is the expected answer to its own (rung 7 within answered_margin 1 of
+    # its rung-7 blow) and weighs answered_weight 0.25: 0.25 x 0.5 x 7 x 2.5 = 2.1875.
+    strike = {"action": "symbolic_strike", "soil_equivalent": True}
+    b = batch(
+        runs=2,
+        model={**QUIET, "answered_weight": 0.25, "answered_margin": 1.0},
+        initial_events=[
+            {"day": 0, "actor": "BLUE", "target": "RED", **strike},
+            {"day": 2, "actor": "RED", "target": "BLUE", **strike},
+        ],
+    )
+    w = World(b.params, b.streams, {})
+    for day in range(3):
+        land_triggers(b.state, w, day, b.log)
+    red, blue = b.ix("RED"), b.ix("BLUE")
+    assert b.state.grievances.grievance[:, red, blue] == pytest.approx([8.75] * 2)  # in full
+    assert b.state.grievances.grievance[:, blue, red] == pytest.approx([2.1875] * 2)
 
 
 def test_a_scheduled_answer_lands_on_its_day_and_discharges_the_answerers_grievance() -> None:

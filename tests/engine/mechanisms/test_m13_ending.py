@@ -12,13 +12,14 @@ import pytest
 from escalade.engine.ending import (
     EndReason,
     at_the_horizon,
+    crisis_parties,
     declare_end,
     deliver_declarations,
     end_runs,
     maybe_declare_end,
     mediated_ceasefire,
+    parties_idle,
     quiet_end,
-    states_idle,
     worst_grievance,
 )
 from tests.engine.mechanisms.tiny import Batch, batch, binomial_tolerance, events
@@ -147,7 +148,29 @@ def test_states_are_idle_when_no_state_has_an_answer_scheduled() -> None:
     b = batch(runs=3, actors=actors)
     b.state.orders.day[1, b.ix("BLUE")] = 8  # a state's strike is on its way
     b.state.orders.day[2, b.ix("PRX")] = 8  # a proxy's does not keep the states busy
-    assert states_idle(b.state, b.params).tolist() == [True, False, True]
+    assert parties_idle(b.state, b.params).tolist() == [True, False, True]
+
+
+def test_the_crisis_parties_are_the_states_unless_the_scenario_names_them() -> None:
+    actors = {**ACTORS, "PRX": {"role": "proxy", "patron": "RED"}}
+    b = batch(runs=1, actors=actors)
+    assert crisis_parties(b.scenario, b.params.cast).tolist() == [b.ix("RED"), b.ix("BLUE")]
+    named = batch(runs=1, actors=actors, model={"crisis_parties": ["PRX", "BLUE"]})
+    ids = [named.ix("BLUE"), named.ix("PRX")]
+    assert crisis_parties(named.scenario, named.params.cast).tolist() == sorted(ids)
+
+
+def test_a_proxy_named_a_crisis_party_keeps_the_crisis_going() -> None:
+    # E17: the crisis is between the US (BLUE) and the Houthis (PRX), not between states.
+    actors = {**ACTORS, "PRX": {"role": "proxy", "patron": "RED"}}
+    b = batch(runs=3, actors=actors, model={"crisis_parties": ["BLUE", "PRX"]})
+    b.state.orders.day[1, b.ix("BLUE")] = 8
+    b.state.orders.target[1, b.ix("BLUE")] = b.ix("PRX")  # the US answer to the Houthis
+    b.state.orders.day[2, b.ix("RED")] = 8  # RED is not a party: its answer does not count
+    assert parties_idle(b.state, b.params).tolist() == [True, False, True]
+    b.state.grievances.grievance[0, b.ix("BLUE"), b.ix("PRX")] = 6.0
+    b.state.grievances.grievance[2, b.ix("BLUE"), b.ix("RED")] = 9.0  # not between parties
+    assert worst_grievance(b.state, b.params).tolist() == [6.0, 0.0, 0.0]
 
 
 def test_at_the_horizon_a_run_still_at_war_counts_as_a_war() -> None:
