@@ -20,6 +20,7 @@ from escalade.ingest.patterns import (
     CAMPAIGN,
     CLAIM,
     COVERT,
+    DENIED,
     IRREALIS,
     LIMITED,
     NEGATED,
@@ -288,12 +289,18 @@ class Extractor:
         live: list[tuple[int, str, str, bool, bool]] = []
         for tok, label in sent_triggers:
             tok_char = doc[tok].idx
-            if first_cue is not None and first_cue <= tok_char:
+            if (
+                first_cue is not None
+                and first_cue <= tok_char
+                and not _told_after_cue(doc.user_data["text"][first_cue:tok_char], doc[tok].lower_)
+            ):
                 continue
             before = doc.user_data["text"][max(sent.start_char, tok_char - 60) : tok_char]
-            if IRREALIS.search(before):
+            if IRREALIS.search(before) or DENIED.search(before):
                 continue
             ref = REFERENCE.search(before)
+            if ref is not None and _past(doc[tok].lower_) and _RELATIVE_END.search(before):
+                ref = None  # "the attack by the militias that killed ...": a verb, not a name
             named = ref is not None and any(
                 m.start >= tok_char - len(before) + ref.start() and m.end <= tok_char for m in sms
             )
@@ -315,7 +322,11 @@ class Extractor:
                 actor = speaker.actor if speaker and PRONOUN_SUBJECT.search(before) else last_actor
             if actor is None and (label == "INTERCEPT" or claimed) and speaker is not None:
                 actor = speaker.actor  # "Jordan said it intercepted", "Hamas claimed the attack"
-            group = "intercept" if label == "INTERCEPT" else "blow"
+            group = (
+                "intercept"
+                if label == "INTERCEPT"
+                else self._blow_group(doc, groups, tok, actor, sms, roles)
+            )
             groups.setdefault(group, []).append((tok, label, actor, target, fallback, passive))
         for group, hits in groups.items():
             victims = {h[3] for h in hits if h[5]}  # "were killed in a drone attack on ..."
@@ -323,8 +334,8 @@ class Extractor:
             target = next((h[3] for h in hits if h[3] and not h[4] and h[3] != actor), None)
             target = target or next((h[3] for h in hits if h[3] and h[3] != actor), None)
             fell_on = all(h[4] for h in hits if h[3])
-            if actor is None and (target is None or fell_on):
-                continue  # nobody named, or only where it fell: too little to code
+            if actor is None and (target is None or fell_on or group == "intercept"):
+                continue  # nobody named, only where it fell, or no interceptor: too little
             if actor is None:
                 self._unknown(doc, sent, hits[0][0], unknown)
             labels = {h[1] for h in hits}
@@ -355,6 +366,35 @@ class Extractor:
                 out.append(common(said))
         return out
 
+    @staticmethod
+    def _blow_group(
+        doc: Any,
+        groups: dict[str, list[tuple[int, str, str | None, str | None, bool, bool]]],
+        tok: int,
+        actor: str | None,
+        sms: list[Mention],
+        roles: dict[int, str],
+    ) -> str:
+        """The blow of the sentence a trigger reports: one with a striker of its own named after
+        a clause boundary ("Hezbollah fired shells at Israeli posts, and Israel hit back ...")
+        starts a new blow; otherwise it tells the current one."""
+        keys = [k for k in groups if k != "intercept"]
+        if not keys:
+            return "blow0"
+        hits = groups[keys[-1]]
+        current = next((h[2] for h in hits if h[2]), None)
+        text = doc.user_data["text"]
+        gap_start = doc[hits[-1][0]].idx
+        bounds = list(_CONJ.finditer(text, gap_start, doc[tok].idx))
+        own = bounds and any(
+            m.actor == actor and roles[id(m)] == "subject" and m.start >= bounds[-1].end()
+            for m in sms
+            if m.tok < tok
+        )
+        if actor is not None and current is not None and actor != current and own:
+            return f"blow{len(keys)}"
+        return keys[-1]
+
     def _anaphors(self, doc: Any, mentions: list[Mention]) -> list[Mention]:
         """The mentions plus anaphors resolved to the last actor named before them that fits:
         "the group" or "the militia" a proxy, "the country" a state, "he" or "she" a person."""
@@ -365,14 +405,14 @@ class Extractor:
                 continue
             noun = hit.group(1)
             wanted = _ANAPHORS[noun.lower()] if noun else "people"
+
+            def fits(m: Mention, noun: str | None = noun, wanted: str = wanted) -> bool:
+                if wanted == "named":
+                    return str(noun).lower() in m.text.lower()
+                return (m.label if wanted == "people" else self.dictionary.role(m.actor)) == wanted
+
             antecedent = next(
-                (
-                    m
-                    for m in reversed(mentions)
-                    if m.tok < span.start
-                    and m.actor
-                    and (m.label if wanted == "people" else self.dictionary.role(m.actor)) == wanted
-                ),
+                (m for m in reversed(mentions) if m.tok < span.start and m.actor and fits(m)),
                 None,
             )
             if antecedent is not None:
@@ -460,7 +500,8 @@ class Extractor:
             campaign=(bool(CAMPAIGN.search(text)) or aircraft >= 20) and not limited,
             salvo=bool(SALVO.search(text)),
             war=bool(WAR.search(text)),
-            covert="SABOTAGE" in labels or (bool(COVERT.search(text)) and actor is None),
+            covert=("SABOTAGE" in labels and "STRIKE" not in labels)
+            or (bool(COVERT.search(text)) and actor is None),
             munitions=munitions,
         )
         return classify_blow(feats)
@@ -479,6 +520,8 @@ class Extractor:
         passive = bool(PASSIVE_BEFORE.search(doc.user_data["text"][sent.start_char : doc[tok].idx]))
         before = [m for m in sms if m.tok_end <= tok]
         after = [m for m in sms if m.tok > tok]
+        end = _CLAUSE_END.search(doc.user_data["text"], doc[tok].idx, sent.end_char)
+        in_clause = [m for m in after if end is None or m.start < end.start()]
         agent = next((m for m in after if roles[id(m)] == "by" and m.tok - tok <= 4), None)
         agent = agent or next(
             (m for m in reversed(before) if roles[id(m)] == "by" and tok - m.tok_end <= 4), None
@@ -495,7 +538,7 @@ class Extractor:
 
         objs = [
             m
-            for m in after
+            for m in in_clause
             if roles[id(m)] in ("subject", "object", "target", "addressee", "of")
             and not placed_at(m)
             and m.actor
@@ -514,7 +557,7 @@ class Extractor:
         target = next((m.actor for m in objs if m.actor != actor), None)
         fallback = target is None
         if target is None:
-            placed = [_place_owner(self.dictionary, m) for m in after + before if placed_at(m)]
+            placed = [_place_owner(self.dictionary, m) for m in in_clause + before if placed_at(m)]
             target = next((p for p in placed if p and p != actor), None)
         return actor, target, fallback, False
 
@@ -545,6 +588,8 @@ class Extractor:
             inner = [m for m in subjects if m.start > speaker.end and m.actor != speaker.actor]
             if inner and kind in ("threaten", "red_line", "demand", "condition"):
                 passive_threat = True  # "Khamenei said Israel must be punished": Israel, the target
+            elif inner and kind in _ACTS and inner[-1] is before[-1] and _reported(doc, inner[-1]):
+                actor_m = inner[-1]  # "the Kremlin said Israel had informed Russia": Israel
         elif passive_threat:
             actor_m = speaker or (subjects[0] if subjects else None)
         else:
@@ -572,6 +617,8 @@ class Extractor:
                     break
                 target_m = m
                 break
+        if kind == "restraint" and target_m is not None and _to_all(doc, cue_char, target_m):
+            target_m = None  # "urged both sides", "asked Washington and Tehran to ...": no one
         if actor is None and target_m is None:
             return None
         if kind == "message" and re.search(r"\breceived\b", match.group(0), re.I):
@@ -600,6 +647,33 @@ _CONJ = re.compile(
 )
 
 
+_CLAUSE_END = re.compile(
+    r"\b(?:as|after|before|when|while|whereas|although|because|but)\b|;|, and\b"
+)
+"""Where the clause of a blow's trigger ends: its target is named before."""
+_NEW_CLAUSE = re.compile(r"\b(?:after|as|when|in which|that|which|who)\b|, and\b|;")
+_RELATIVE_END = re.compile(r"\b(?:that|which|who)\s+$", re.I)
+_IRREALIS_WORD = re.compile(
+    r"\b(?:will|would|could|might|may|must|should|shall|if|unless|any|to|not|never|no)\b", re.I
+)
+_PAST_IRREGULAR = {"struck", "hit", "shot", "set"}
+
+
+def _past(word: str) -> bool:
+    """A trigger in the past tense (a verb that reports, not a noun that names)."""
+    return word.endswith("ed") or word in _PAST_IRREGULAR
+
+
+def _told_after_cue(segment: str, word: str) -> bool:
+    """A blow told after a statement's cue in a clause of its own, in the past: "announced a
+    naval operation after a week in which the Houthis fired ...", "would respond to the attack
+    by the militias that killed ..." (not "warned that Israel would strike")."""
+    clauses = list(_NEW_CLAUSE.finditer(segment))
+    if not clauses or not _past(word):
+        return False
+    return not _IRREALIS_WORD.search(segment[clauses[-1].end() :])
+
+
 def _statement_cues(text: str, off: int) -> list[tuple[str, int, re.Match[str]]]:
     """The statement cues of a sentence: a red line if there is one (a conditional threat),
     else the earliest cue (the main clause's verb comes first: "carried a message ... urging
@@ -623,6 +697,29 @@ def _statement_cues(text: str, off: int) -> list[tuple[str, int, re.Match[str]]]
             found.append((kind, off + m.start(), m))
             break
     return sorted(found, key=lambda f: f[1])
+
+
+_ACTS = ("message", "sanctions", "defensive_deployment", "arms_supply", "inducement")
+"""Kinds that are acts, not words: in reported speech the act is the inner subject's."""
+_ALL_SIDES = re.compile(
+    r"\b(?:both|all)\b(?: (?:the )?(?:\w+ )?(?:sides|parties|countries|delegations|camps))?", re.I
+)
+
+
+def _reported(doc: Any, m: Mention) -> bool:
+    """A mention that opens a reported clause ("said Israel had ...", "... that Israel")."""
+    i = m.tok - 1
+    while i >= 0 and (doc[i].is_space or doc[i].lower_ in _DETERMINERS):
+        i -= 1
+    return i >= 0 and doc[i].lower_ in ("said", "says", "that")
+
+
+def _to_all(doc: Any, cue_char: int, m: Mention) -> bool:
+    """A call addressed to every side: "both sides", "all parties", "both Washington and
+    Tehran" (two actors joined by *and* alone are addressed to the first, as the gold set
+    codes "urged India and Pakistan")."""
+    text = doc.user_data["text"]
+    return bool(_ALL_SIDES.search(text, cue_char, min(m.start, cue_char + 40)))
 
 
 def _main(subjects: list[Mention], verb_char: int, doc: Any) -> Mention:
@@ -692,9 +789,15 @@ _TITLE_WORDS = {"president", "prime", "minister", "foreign", "defense", "defence
                 "national", "security", "adviser", "advisor", "envoy", "ambassador", "speaker",
                 "house", "press", "spokesperson", "interior", "intelligence"}  # fmt: skip
 _ANAPHORS = {"group": "proxy", "militia": "proxy", "movement": "proxy", "militants": "proxy",
-             "rebels": "proxy", "country": "state", "kingdom": "state"}  # fmt: skip
-"""Noun phrases after "the" that refer back to an actor, and the role that actor must have."""
-_ANAPHOR = re.compile(rf"\b(?:[Hh]e|[Ss]he|[Tt]he ({'|'.join(_ANAPHORS)}))\b")
+             "rebels": "proxy", "country": "state", "kingdom": "state", "president": "people",
+             "prime minister": "people", "chancellor": "people", "coalition": "named",
+             "alliance": "named"}  # fmt: skip
+"""Noun phrases after "the" that refer back to an actor, and what that actor must be: a role,
+a person ("people"), or a name holding the noun ("named": "the coalition" after "the
+Saudi-led coalition")."""
+_ANAPHOR = re.compile(rf"\b(?:[Hh]e|[Ss]he|him|[Tt]he ({'|'.join(_ANAPHORS)}))\b")
+_FIGHTS = {"clash", "clashes", "fighting", "battle", "battles", "skirmish", "skirmishes"}
+"""Nouns whose "with X" names the other side: "killed in a clash with Chinese troops"."""
 _ACCUSE_VERBS = {"accused", "accuses", "accusing", "blamed", "blames", "blaming"}
 _END_OF_SPEAKER = {"", ".", ",", ";", ":", ")", "on", "in", "late", "earlier", "later", "at",
                    "after", "before", "during", "when", "as", "\n"}  # fmt: skip
@@ -746,7 +849,7 @@ def _role(doc: Any, sent: Any, m: Mention, sms: list[Mention], triggers: set[int
         and doc[m.tok - 1].lower_ in ("a", "an")
     ):
         return "by"  # "in an Israeli strike", "killed in a U.S. drone strike"
-    if first == "by" or first in _ACCUSE_VERBS:
+    if first == "by" or first in _ACCUSE_VERBS or (first == "with" and second in _FIGHTS):
         return "by"  # "claimed by Hamas", "Iran accused Israel of sabotaging ..."
     if first in ADDRESSEE_VERBS or (first == "on" and second == "called"):
         return "addressee"
