@@ -44,7 +44,7 @@ PLACE_PREPS = {"in", "near", "over", "across", "outside", "inside", "from", "thr
 TARGET_PREPS = {"at", "on", "against", "targeting", "toward", "towards", "into", "upon"}
 ADDRESSEE_VERBS = {"told", "urged", "pressed", "asked", "warned", "assured", "informed",
                    "notified", "cautioned", "called", "tells", "urges", "warns", "telling",
-                   "urging", "warning", "advised"}  # fmt: skip
+                   "urging", "warning", "advised", "promised", "pledged"}  # fmt: skip
 SAY_VERBS = {"said", "says", "told", "announced", "stated", "declared", "wrote", "tweeted",
              "posted", "added", "insisted", "claimed", "confirmed", "reported",
              "acknowledged"}  # fmt: skip
@@ -244,6 +244,9 @@ class Extractor:
         last_actor: str | None,
         unknown: list[dict[str, Any]],
     ) -> list[Event]:
+        head = _WIRE_DATELINE.match(sent.text)
+        if head is not None:  # "ERBIL, Iraq, March 13, 2022 (Wire) —": where it was filed
+            sms = [m for m in sms if m.start >= sent.start_char + head.end()]
         if not sms:
             return []  # no actor named: nothing to code (a pronoun alone names no target)
         text = sent.text
@@ -285,6 +288,7 @@ class Extractor:
 
         # blows, unless reported inside a statement (a threat to strike is not a strike)
         first_cue = statements[0][1] if statements else None
+        intercepted = any(label == "INTERCEPT" for _, label in sent_triggers)
         groups: dict[str, list[tuple[int, str, str | None, str | None, bool, bool]]] = {}
         live: list[tuple[int, str, str, bool, bool]] = []
         for tok, label in sent_triggers:
@@ -298,6 +302,11 @@ class Extractor:
             before = doc.user_data["text"][max(sent.start_char, tok_char - 60) : tok_char]
             if IRREALIS.search(before) or DENIED.search(before):
                 continue
+            word = doc[tok].lower_
+            if word.endswith("ing") and before.rstrip().lower().endswith("been"):
+                continue  # "have been hitting each other's ships": a habit, not an event
+            if label == "STRIKE" and intercepted and _MUNITION_BEFORE.search(before):
+                continue  # "intercepted two missiles fired at the base": the launcher's blow
             ref = REFERENCE.search(before)
             if ref is not None and _past(doc[tok].lower_) and _RELATIVE_END.search(before):
                 ref = None  # "the attack by the militias that killed ...": a verb, not a name
@@ -385,9 +394,9 @@ class Extractor:
         current = next((h[2] for h in hits if h[2]), None)
         text = doc.user_data["text"]
         gap_start = doc[hits[-1][0]].idx
-        bounds = list(_CONJ.finditer(text, gap_start, doc[tok].idx))
+        bounds = list(_NEW_BLOW.finditer(text, gap_start, doc[tok].idx))
         own = bounds and any(
-            m.actor == actor and roles[id(m)] == "subject" and m.start >= bounds[-1].end()
+            m.actor == actor and roles[id(m)] in ("subject", "by") and m.start >= bounds[-1].end()
             for m in sms
             if m.tok < tok
         )
@@ -404,14 +413,28 @@ class Extractor:
             if span is None:
                 continue
             noun = hit.group(1)
-            wanted = _ANAPHORS[noun.lower()] if noun else "people"
+            wanted = _ANAPHORS[noun.lower()] if noun else "side" if hit.group(2) else "people"
 
             def fits(m: Mention, noun: str | None = noun, wanted: str = wanted) -> bool:
                 if wanted == "named":
                     return str(noun).lower() in m.text.lower()
+                if wanted == "side":
+                    return m.label != "place" and self.dictionary.role(m.actor) in (
+                        "state",
+                        "proxy",
+                    )
                 return (m.label if wanted == "people" else self.dictionary.role(m.actor)) == wanted
 
-            antecedent = next(
+            sent_start = span.sent.start
+            opener = next(  # "Biden, who had told Netanyahu that he ...": Biden
+                (
+                    m
+                    for m in mentions
+                    if sent_start <= m.tok < span.start and m.actor and m.label == "people"
+                ),
+                None,
+            )
+            antecedent = (opener if wanted == "people" and not noun else None) or next(
                 (m for m in reversed(mentions) if m.tok < span.start and m.actor and fits(m)),
                 None,
             )
@@ -536,13 +559,8 @@ class Extractor:
                 or (roles[id(m)] == "of" and m.text in places)
             )
 
-        objs = [
-            m
-            for m in in_clause
-            if roles[id(m)] in ("subject", "object", "target", "addressee", "of")
-            and not placed_at(m)
-            and m.actor
-        ]
+        aimed = ("subject", "object", "addressee", "of") if label == "INTERCEPT" else _OBJECT_ROLES
+        objs = [m for m in in_clause if roles[id(m)] in aimed and not placed_at(m) and m.actor]
         if passive:
             full = doc.user_data["text"]
             subj = [m for m in subj if not _CONJ.search(full[m.end : doc[tok].idx])]  # its clause
@@ -578,9 +596,7 @@ class Extractor:
         before = [m for m in usable if m.end <= cue_char]
         after = [m for m in usable if m.start >= cue_char]
         subjects = [m for m in before if roles[id(m)] in ("subject", "speaker")]
-        passive_threat = kind == "threaten" and bool(
-            re.match(r"(will|must|would) (be )?(punish|pay|face|regret)", match.group(0), re.I)
-        )
+        passive_threat = kind in ("threaten", "red_line") and bool(_SUFFERS.match(match.group(0)))
         actor_m: Mention | None
         embedded = speaker is not None and speaker.end <= cue_char
         if embedded and speaker is not None:
@@ -601,6 +617,11 @@ class Extractor:
             (m for m in usable if roles[id(m)] == "addressee" and m.actor != actor), None
         )
         target_m: Mention | None = addressee
+        if kind in ("threaten", "red_line"):
+            against = next(
+                (m for m in after if _prev_word(doc, m) == "against" and m.actor != actor), None
+            )
+            target_m = against or target_m  # "told Putin that Israel would act against Iran"
         if kind == "red_line" and match.group(0).lower().startswith("if") and not embedded:
             actor_m = subjects[0] if subjects else speaker  # "Iran vowed ... if it retaliated"
             actor = actor_m.actor if actor_m else None
@@ -647,10 +668,19 @@ _CONJ = re.compile(
 )
 
 
+_OBJECT_ROLES = ("subject", "object", "target", "addressee", "of")
+"""Roles of a mention after a trigger that make it the blow's target (an interception's target
+is the launcher: what the munitions were fired *at* is not)."""
 _CLAUSE_END = re.compile(
-    r"\b(?:as|after|before|when|while|whereas|although|because|but)\b|;|, and\b"
+    r"\b(?:as|after|before|when|while|whereas|although|because|but)\b|;|, and\b|"
+    r", (?:which|who|where)\b"
 )
 """Where the clause of a blow's trigger ends: its target is named before."""
+_NEW_BLOW = re.compile(r"\b(?:but|while|whereas|after|when|as)\b|;|, and\b|\band (?:then|later)\b")
+"""A boundary after which a trigger with a striker of its own is a new blow."""
+_MUNITION_BEFORE = re.compile(
+    r"\b(?:missiles|drones|rockets|projectiles|shells|munitions|missile|drone|rocket)\s+$", re.I
+)
 _NEW_CLAUSE = re.compile(r"\b(?:after|as|when|in which|that|which|who)\b|, and\b|;")
 _RELATIVE_END = re.compile(r"\b(?:that|which|who)\s+$", re.I)
 _IRREALIS_WORD = re.compile(
@@ -674,13 +704,28 @@ def _told_after_cue(segment: str, word: str) -> bool:
     return not _IRREALIS_WORD.search(segment[clauses[-1].end() :])
 
 
+_SUFFERS = re.compile(
+    r"(?:(?:will|must|would) (?:be )?)?(?:punish|pay|fac(?:e|ed|es|ing)|regret)", re.I
+)
+"""A threat whose subject is its target: "Israel will pay", "Iran faced consequences"."""
+_WIRE_DATELINE = re.compile(r"^\W*(?-i:[A-Z][A-Z .'-]+),[^—–\n]{0,60}?(?:\)|\d{4})\s*[—–-]+\s")
+_WHETHER = re.compile(r"^\W*whether\b", re.I)
+_CONDITION = re.compile(r"\b(?:if|unless)\b", re.I)
+
+
 def _statement_cues(text: str, off: int) -> list[tuple[str, int, re.Match[str]]]:
     """The statement cues of a sentence: a red line if there is one (a conditional threat),
     else the earliest cue (the main clause's verb comes first: "carried a message ... urging
     restraint" is a message), and a second one of another kind when a conjunction separates
     the two ("... concluded, but warned ...")."""
     found: list[tuple[str, int, re.Match[str]]] = []
+    if _WHETHER.match(text):
+        return found  # "Whether Iran keeps its promise ...": a question, not a report
     hits = [(k, m) for k, p in STATEMENT_CUES if (m := p.search(text)) is not None]
+    hits = [
+        ("red_line" if k == "threaten" and _CONDITION.search(text, m.end()) else k, m)
+        for k, m in hits
+    ]  # a threat with its condition is a red line
     if hits:  # a conditional threat is a red line wherever it stands; else the earliest cue
         red = [i for i, (k, _) in enumerate(hits) if k == "red_line"]
         pick = red[0] if red else min(range(len(hits)), key=lambda i: hits[i][1].start())
@@ -689,9 +734,9 @@ def _statement_cues(text: str, off: int) -> list[tuple[str, int, re.Match[str]]]
         if not found:
             found.append((kind, off + m.start(), m))
             continue
-        if kind == found[0][0]:
-            continue
         first = found[0][2]
+        if kind == found[0][0] and m.start() <= first.end():
+            continue
         lo, hi = sorted([(first.start(), first.end()), (m.start(), m.end())])
         if lo[1] <= hi[0] and _CONJ.search(text[lo[1] : hi[0] + 1]):
             found.append((kind, off + m.start(), m))
@@ -791,11 +836,16 @@ _TITLE_WORDS = {"president", "prime", "minister", "foreign", "defense", "defence
 _ANAPHORS = {"group": "proxy", "militia": "proxy", "movement": "proxy", "militants": "proxy",
              "rebels": "proxy", "country": "state", "kingdom": "state", "president": "people",
              "prime minister": "people", "chancellor": "people", "coalition": "named",
-             "alliance": "named"}  # fmt: skip
+             "alliance": "named", "guards": "named"}  # fmt: skip
 """Noun phrases after "the" that refer back to an actor, and what that actor must be: a role,
 a person ("people"), or a name holding the noun ("named": "the coalition" after "the
 Saudi-led coalition")."""
-_ANAPHOR = re.compile(rf"\b(?:[Hh]e|[Ss]he|him|[Tt]he ({'|'.join(_ANAPHORS)}))\b")
+_FORCES = "forces|military|army|troops|navy|jets|aircraft|warplanes|fighters|crews|air force"
+_ANAPHOR = re.compile(
+    rf"\b(?:[Hh]e|[Ss]he|him|[Tt]he ((?i:{'|'.join(_ANAPHORS)}))|[Ii]ts (?:\w+ )?({_FORCES}))\b"
+)
+"""An anaphor: a pronoun, "the" and a noun of ``_ANAPHORS``, or "its (special) forces" (the
+last state or proxy named)."""
 _FIGHTS = {"clash", "clashes", "fighting", "battle", "battles", "skirmish", "skirmishes"}
 """Nouns whose "with X" names the other side: "killed in a clash with Chinese troops"."""
 _ACCUSE_VERBS = {"accused", "accuses", "accusing", "blamed", "blames", "blaming"}

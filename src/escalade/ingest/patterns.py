@@ -29,7 +29,7 @@ BLOW_TRIGGERS: dict[str, list[str]] = {
         "hits", "pounded", "shelled", "raided", "raid", "raids", "targeted", "launched", "launches",
         "launching", "fired", "fires", "firing", "barrage", "salvo", "retaliated", "assault",
         "shelling", "pounding", "hitting", "bombarding", "raiding", "assaulted", "set fire",
-        "rammed",
+        "rammed", "slammed", "returned fire",
     ],
     "KILL": ["killed", "kill", "kills", "killing", "assassinated", "assassination", "eliminated",
              "assassinating", "eliminating"],
@@ -43,10 +43,13 @@ BLOW_TRIGGERS: dict[str, list[str]] = {
 
 # words before a trigger that make it a threat, a plan or a hypothesis, not an event
 IRREALIS = _rx(
-    r"\b(will|would|could|might|may|vow\w*|threat\w*|plan\w*|prepar\w*|ready|if|any|should|must|"
-    r"intend\w*|warn\w*|promis\w*|consider\w*|weigh\w*|not|no|never|deter\w*|avoid\w*|fear\w*|"
-    r"against\s+(?:a|an|any)|risk\w*|possible|potential|expected|to|brac\w*|condemn\w*|"
-    r"denounc\w*|describ\w*|call\w* off|cancel\w*|abort\w*)\s+(?:[\"“']?\w+\s+){0,3}$",
+    r"(?:\b(will|would|could|might|may|vow\w*|threat\w*|plan\w*|prepar\w*|ready|if|any|should|"
+    r"must|intend\w*|warn\w*|promis\w*|consider\w*|weigh\w*|not|no|never|deter\w*|avoid\w*|"
+    r"fear\w*|against\s+(?:a|an|any)|risk\w*|possible|potential|expected|brac\w*|condemn\w*|"
+    r"denounc\w*|describ\w*|call\w* off|cancel\w*|abort\w*|policy\W{0,2} of|whether)\s+"
+    r"(?:[\"“']?\w+\s+){0,3}"
+    # "to" as an infinitive ("ready to strike"), not a preposition ("in response to a rocket")
+    r"|\bto\s+(?!(?:a|an|the|its|their|his|her|this|that|these|those)\s)(?:[\"“']?\w+\s+){0,2})$",
 )
 # a trigger that names an event already reported ("the attack", "after the strike") is no report
 REFERENCE = _rx(
@@ -55,8 +58,8 @@ REFERENCE = _rx(
 )
 # ... unless it is claimed: "Kataib Hezbollah claimed the attack" names who struck
 CLAIM = _rx(
-    r"\b(?:claim\w*|took|takes|taking|admitt\w*)\s+(?:responsibility\s+for\s+)?"
-    r"(?:the|this|that|these|those)\s+(?:[\w\-]+\s+){0,2}$",
+    r"\b(?:(?:claim\w*|took|takes|taking|admitt\w*)\s+(?:responsibility\s+for\s+)?|"
+    r"blam\w*\s+[^.;]{1,40}?\s+for\s+)(?:the|this|that|these|those)\s+(?:[\w\-]+\s+){0,2}$",
 )
 NEGATED = _rx(r"\b(?:not|never|no|denied|denies|deny)\s+$")
 # a denied part in a blow: "Tehran was not involved in the Hamas attack"
@@ -89,7 +92,7 @@ COVERT = _rx(
 _ANY = r"[^.;]{0,80}"
 _URGE = (
     r"\b(?:urg\w*|press\w*|ask\w*|call\w* (?:on|for)|appeal\w*|persuad\w*|counsel\w*|"
-    r"plead\w*|implor\w*|encourag\w*)"
+    r"plead\w*|implor\w*|encourag\w*|expect\w*)"
 )
 _TO_STOP = (
     r"\bto (?:stand down|halt|stop|cease|refrain|avoid|limit|hold back|calm|de-?escalat\w*|"
@@ -134,7 +137,8 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             rf"(cease-?fire|truce|armistice){_ANY}(agreed|announced|brokered|took effect|"
             rf"came into (?:effect|force)|declared|accepted|reached|holding)|"
-            rf"(agreed|announced|brokered|reached|accepted){_ANY}(cease-?fire|truce)",
+            rf"(agreed|announced|brokered|reached|accepted){_ANY}(cease-?fire|truce)|"
+            rf"brokered (?:a |an )?(?:\w+ )?(?:deal|agreement|accord)",
             re.I,
         ),
     ),
@@ -147,14 +151,16 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"any (?:attack|strike|aggression)\w* (?:on|against)[^.;]{0,40}(?:would|will) "
             r"(?:lead to|trigger|mean|bring|result in)|"
             # a threat with its condition: "warned that ... would ... if", "would reply if provoked"
-            r"\b(?:warn|caution|threaten)\w*[^.;]{0,120}\b(?:if|unless|in the event)\b|"
+            r"\b(?:warn|caution|threaten)\w*[^.;]{0,120}"
+            r"\b(?:if|unless|in the event|should (?-i:[A-Z])\w+|should (?:it|they))\b|"
             rf"{_MODAL} (?:\w+ ){{0,4}}(?:reply|response|respond|answer|retaliat\w*|punish\w*|"
             r"destroy\w*|face|pay)\b[^.;]{0,60}\b(?:if|unless)\b|"
             r"\bany (?:\w+ ){0,3}(?:country|state|nation|party|one|group|enemy|actor)s? "
             r"(?:that|who|which)\b[^.;]{0,80}\b(?:will|would)\b|"
-            r"(?:respond|answer|retaliat|meet|react)\w*[^.;]{0,30}\bany (?:\w+ )?"
-            r"(?:attack|aggression|threat|strike|move|violation)|"
-            r"(?:will|would|could) not (?:accept|tolerate))",
+            r"(?:respond|answer|retaliat|meet|react)\w*[^.;]{0,30}\bany (?:\w+ ){0,2}"
+            r"(?:attack|aggression|threat|strike|move|violation|adventur\w*|provocation|incursion|"
+            r"act|action|repetition|attempt|mistake)|"
+            r"(?:will|would|could) not (?:accept|tolerate|stand for))",
             re.I,
         ),
     ),
@@ -170,6 +176,7 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             rf"(?:informed|notified|told|alerted|warned){_ANY}(?:in advance|ahead of|beforehand|"
             rf"hours before)|\b(?:informed|notified|reassured)\b|"
             rf"(?:gave|given|giving|give)\b{_ANY}(?:notice|warning)|"
+            rf"(?:called|phoned|rang|spoke (?:to|with)) (?:his|her|their|its) (?:\w+ )?counterpart|"
             rf"(?:through|via) (?:the )?(?:omani|swiss|qatari|turkish|iraqi) "
             rf"(?:channel|intermediar\w*|mediators?|embassy|officials))",
             re.I,
@@ -190,7 +197,8 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             rf"(?:war|escalation|conflict|confrontation)|"
             rf"(?:avoid|prevent|avert)\w* (?:a |an |any |further )?(?:\w+ )?"
             rf"(?:war|escalation|conflagration|conflict|confrontation|spillover)|"
-            rf"counsel\w* (?:patience|calm))",
+            rf"counsel\w* (?:patience|calm)|(?:not|no) (?:\w+ ){{0,2}}military (?:option|action|"
+            rf"response)s?|diplomatic (?:way|solution|path|route|means))",
             re.I,
         ),
     ),
@@ -200,7 +208,9 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"(ironclad|commitment to (?:israel's |the |its )?(?:security|defen[cs]e)|"
             r"(?:will|would) (?:help )?defend(?! (?:ourselves|itself|themselves|himself|herself))|"
             r"st(?:and|ands|ood|anding) (?:firmly |fully |shoulder to shoulder )?"
-            r"(?:with|by|behind)|"
+            r"(?:with|by|behind|beside)|"
+            r"(?:will|would) (?:continue to )?(?:support|back) (?-i:[A-Z])|"
+            r"(?:voic|express|declar|reiterat)\w* (?:its |their |his |her |full |strong )*support|"
             r"full(?:est)? support|solidarity with|"
             r"reaffirm\w* (?:its |their |his |her )?(?:support|commitment|solidarity)|"
             r"unwavering|steadfast|rock[- ]solid|pledg\w* (?:to defend|support|to stand)|"
@@ -232,6 +242,7 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
         "inducement",
         re.compile(
             rf"((?:offer|propos)\w*{_ANY}(?:talks|relief|deal|cease-?fire|incentive|aid|guarantee)|"
+            rf"(?:offer|pledg|promis)\w*{_ANY}(?:rebuild\w*|reconstruct\w*|assistance|investment)|"
             rf"offer\w* to (?:mediate|host|broker)|"
             rf"in exchange for|sanctions relief|incentives?\b|"
             rf"held out (?:the )?(?:prospect|promise|offer)|dangl\w*|"
@@ -253,14 +264,14 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
     (
         "defensive_deployment",
         re.compile(
-            rf"((?:deploy\w*|dispatch\w*|\bsen[dt]\b|sends|\bmov(?:ed|ing|es)\b|rush\w*|"
+            rf"((?:deploy\w*|dispatch\w*|\bsen[dt]\b|sends|sending|\bmov(?:ed|ing|es)\b|rush\w*|"
             rf"position\w*|order\w*|reinforc\w*|bolster\w*){_ANY}"
             rf"(?:aircraft carrier|carrier|destroyers?|warships?|air defen[cs]es?|thaad|patriot|"
             rf"squadrons?|fighter jets|bombers|submarines?|b-52s?|troops)|"
-            rf"(?:maritime|naval|multinational) (?:\w+ )?(?:operation|coalition|task force|mission|"
-            rf"force) to (?:protect|defend|escort|secure)|"
-            rf"(?:aircraft carrier|carrier strike group|destroyers?|thaad)[^.;]{{0,40}}"
-            rf"(?:arriv\w*|deploy\w*))",
+            rf"(?:maritime|naval|multinational|protection|escort) (?:\w+ )?(?:operation|coalition|"
+            rf"task force|mission)|escort\w* (?:\w+ ){{0,3}}(?:vessels|ships|tankers|convoys)|"
+            rf"(?:aircraft carrier|carrier strike group|destroyers?|thaad|peacekeepers|troops|"
+            rf"warships|squadrons?|batter(?:y|ies))[^.;]{{0,40}}(?:arriv\w*|deploy\w*))",
             re.I,
         ),
     ),
@@ -270,7 +281,7 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             rf"(\b(?:suppl(?:y|ied|ies|ying)|deliver(?:ed|s|ing|ies)?|provid(?:ed|es|ing)|"
             rf"shipped|transferr?(?:ed|ing|s)?|sold|sell(?:s|ing)?|smuggl\w*|rush\w*|"
             rf"arm(?:ed|s|ing)) {_ANY}(?:missiles?|drones?|weapons|arms|munitions|interceptors|"
-            rf"rockets|bombs|components))",
+            rf"rockets|bombs|components|air defen[cs]e))",
             re.I,
         ),
     ),
@@ -299,7 +310,13 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             rf"exact\w* (?:a |the )?(?:\w+ )?(?:price|toll|revenge)|make (?:\w+ ){{0,2}}pay\b|"
             rf"(?:heavy|high|steep) price|(?:not|never) (?:to )?(?:misjudge|miscalculate|"
             rf"underestimate|test)\b|\b(?:warn|caution)\w*[^.;]{{0,60}}\bnot to (?:take advantage|"
-            rf"exploit|intervene|interfere|get involved|join|enter|escalate))",
+            rf"exploit|intervene|interfere|get involved|join|enter|escalate)|"
+            rf"{_MODAL} (?:continue to |keep )?act(?:ing)?\b|"
+            rf"(?:ready|prepared|impatient)\W{{0,2}} (?:\S+ ){{0,3}}to (?:do more|fight|strike|"
+            rf"attack|"
+            rf"respond|retaliate|confront|act|destroy|wipe|hit)|"
+            rf"(?:prepar|work)\w* (?:\w+ ){{0,4}}(?:a |an )?(?:\w+ )?"
+            rf"(?:response|retaliation)\b|fac(?:e|ed|es|ing) (?:\W?\w+\W? ){{0,3}}consequences)",
             re.I,
         ),
     ),
