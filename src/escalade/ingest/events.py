@@ -103,6 +103,7 @@ class Event:
     also_at: list[list[int]] = field(default_factory=list)
     sentences: list[str] = field(default_factory=list, repr=False)  # every mention's sentence
     target_from_place: bool = field(default=False, repr=False)  # the target is where it fell
+    orphan: bool = field(default=False, repr=False)  # only where it fell: kept if claimed
     blow: BlowContext | None = field(default=None, repr=False)  # to re-rank once roles change
 
     @property
@@ -111,7 +112,7 @@ class Event:
 
     def as_dict(self) -> dict[str, Any]:
         d = asdict(self)
-        for private in ("sentences", "target_from_place", "blow"):
+        for private in ("sentences", "target_from_place", "orphan", "blow"):
             d.pop(private)
         d["ladder"] = self.ladder
         return d
@@ -343,9 +344,10 @@ class Extractor:
             target = next((h[3] for h in hits if h[3] and not h[4] and h[3] != actor), None)
             target = target or next((h[3] for h in hits if h[3] and h[3] != actor), None)
             fell_on = all(h[4] for h in hits if h[3])
-            if actor is None and (target is None or fell_on or group == "intercept"):
-                continue  # nobody named, only where it fell, or no interceptor: too little
-            if actor is None:
+            orphan = actor is None and target is not None and fell_on and group != "intercept"
+            if actor is None and (target is None or fell_on or group == "intercept") and not orphan:
+                continue  # nobody named, or no interceptor: too little to code
+            if actor is None and not orphan:
                 self._unknown(doc, sent, hits[0][0], unknown)
             labels = {h[1] for h in hits}
             places = [m for m in sms if m.label == "place" or roles[id(m)] == "place"]
@@ -362,13 +364,15 @@ class Extractor:
             kind = "intercept" if group == "intercept" else self._blow_kind(context, actor, target)
             ev = Event(actor=actor, target=target, kind=kind)
             ev.target_from_place = fell_on
+            ev.orphan = orphan
             ev.blow = None if group == "intercept" else context
             ev.actor_text = _text_of(sms, actor)
             ev.target_text = _text_of(sms, target)
             out.append(common(ev))
             ev.place = blow_place.text if blow_place else ev.place
-        for kind, cue_char, match in statements:
-            said = self._statement(doc, sent, kind, cue_char, match, sms, roles, speaker)
+        for n, (kind, cue_char, match) in enumerate(statements):
+            limit = statements[n + 1][1] if n + 1 < len(statements) else sent.end_char
+            said = self._statement(doc, sent, kind, cue_char, match, sms, roles, speaker, limit)
             if said is not None:
                 if said.actor is None and _PRONOUN_START.match(text):
                     said.actor = last_actor
@@ -423,6 +427,8 @@ class Extractor:
                         "state",
                         "proxy",
                     )
+                if wanted == "state":  # "the kingdom": Saudi Arabia, a defence partner too
+                    return m.label != "people" and self.dictionary.role(m.actor) != "proxy"
                 return (m.label if wanted == "people" else self.dictionary.role(m.actor)) == wanted
 
             sent_start = span.sent.start
@@ -460,6 +466,7 @@ class Extractor:
                 blow.actor, claim.target = claim.actor, blow.target
                 self._rerank(blow)
                 self._rerank(claim)
+        events = [e for e in events if not (e.orphan and e.actor is None)]
         opponents = opponent_counts(events, self.dictionary)
         named = opponent_counts([e for e in events if not e.target_from_place], self.dictionary)
 
@@ -589,12 +596,13 @@ class Extractor:
         sms: list[Mention],
         roles: dict[int, str],
         speaker: Mention | None,
+        limit: int,
     ) -> Event | None:
         channels = [m for m in sms if roles[id(m)] == "channel"]
         channel = channels[0] if channels else None
         usable = [m for m in sms if m.actor and m.label != "place" and m not in channels]
         before = [m for m in usable if m.end <= cue_char]
-        after = [m for m in usable if m.start >= cue_char]
+        after = [m for m in usable if cue_char <= m.start < limit]  # up to the next statement
         subjects = [m for m in before if roles[id(m)] in ("subject", "speaker")]
         passive_threat = kind in ("threaten", "red_line") and bool(_SUFFERS.match(match.group(0)))
         actor_m: Mention | None
@@ -664,7 +672,8 @@ class Extractor:
 
 
 _CONJ = re.compile(
-    r"\b(but|while|whereas|although|and that|and was|and is|and would|and will)\b|;|, and\b"
+    r"\b(but|while|whereas|although|and that|and was|and is|and would|and will)\b|;|, and\b|"
+    r", which\b"
 )
 
 
@@ -721,7 +730,7 @@ def _statement_cues(text: str, off: int) -> list[tuple[str, int, re.Match[str]]]
     found: list[tuple[str, int, re.Match[str]]] = []
     if _WHETHER.match(text):
         return found  # "Whether Iran keeps its promise ...": a question, not a report
-    hits = [(k, m) for k, p in STATEMENT_CUES if (m := p.search(text)) is not None]
+    hits = [(k, m) for k, p in STATEMENT_CUES for m in list(p.finditer(text))[:2]]
     hits = [
         ("red_line" if k == "threaten" and _CONDITION.search(text, m.end()) else k, m)
         for k, m in hits
@@ -747,7 +756,9 @@ def _statement_cues(text: str, off: int) -> list[tuple[str, int, re.Match[str]]]
 _ACTS = ("message", "sanctions", "defensive_deployment", "arms_supply", "inducement")
 """Kinds that are acts, not words: in reported speech the act is the inner subject's."""
 _ALL_SIDES = re.compile(
-    r"\b(?:both|all)\b(?: (?:the )?(?:\w+ )?(?:sides|parties|countries|delegations|camps))?", re.I
+    r"\b(?:both|all|the two)\b(?: (?:the )?(?:\w+ )?(?:sides|parties|countries|delegations|camps|"
+    r"powers|governments))?",
+    re.I,
 )
 
 
@@ -840,7 +851,10 @@ _ANAPHORS = {"group": "proxy", "militia": "proxy", "movement": "proxy", "militan
 """Noun phrases after "the" that refer back to an actor, and what that actor must be: a role,
 a person ("people"), or a name holding the noun ("named": "the coalition" after "the
 Saudi-led coalition")."""
-_FORCES = "forces|military|army|troops|navy|jets|aircraft|warplanes|fighters|crews|air force"
+_FORCES = (
+    "forces|military|army|troops|navy|jets|aircraft|warplanes|fighters|crews|air force|leaders|"
+    "leadership|officials|government|ministry|spokesman"
+)
 _ANAPHOR = re.compile(
     rf"\b(?:[Hh]e|[Ss]he|him|[Tt]he ((?i:{'|'.join(_ANAPHORS)}))|[Ii]ts (?:\w+ )?({_FORCES}))\b"
 )
@@ -855,6 +869,9 @@ _CLAUSE_VERBS = {"warned", "cautioned", "vowed", "threatened", "promised", "beli
                  "added", "noted", "stressed", "signaled", "signalled", "indicated", "hoped",
                  "expected", "argued", "suggested", "assessed", "judged", "concluded", "decided",
                  "agreed", "denied", "alleged"}  # fmt: skip
+_TITLE_NOUNS = {"adviser", "advisor", "aide", "commander", "chief", "head", "spokesman",
+                "spokeswoman", "spokesperson", "envoy", "ambassador", "minister"}  # fmt: skip
+"""Titles whose "to/of/for X" names the actor the official speaks or acts for."""
 _ROLE_WORDS = {"spokesman", "spokeswoman", "spokesperson", "officials", "official", "minister",
                "ministry", "military", "army", "government", "leader", "president", "sources",
                "statement", "media", "mission", "secretary", "envoy", "office"}  # fmt: skip
@@ -873,6 +890,12 @@ def _role(doc: Any, sent: Any, m: Mention, sms: list[Mention], triggers: set[int
     nxt = [doc[j].lower_ for j in range(m.tok_end, min(m.tok_end + 3, sent.end))]
     if first in ("through", "via"):
         return "channel"
+    if first in ("to", "of", "for") and second in _TITLE_NOUNS:
+        return "subject"  # "an adviser to Iran's ...", "the commander of Iran's air force"
+    if (first == "what" and nxt and nxt[0] in ("called", "described", "termed")) or (
+        nxt[:1] == ["origin"] or nxt[:2] == ["-", "made"]
+    ):
+        return "of"  # "what the UAE called sabotage", "a drone of Iranian origin": no actor
     if nxt and (
         nxt[0] in SAY_VERBS
         or (

@@ -59,7 +59,8 @@ REFERENCE = _rx(
 # ... unless it is claimed: "Kataib Hezbollah claimed the attack" names who struck
 CLAIM = _rx(
     r"\b(?:(?:claim\w*|took|takes|taking|admitt\w*)\s+(?:responsibility\s+for\s+)?|"
-    r"blam\w*\s+[^.;]{1,40}?\s+for\s+)(?:the|this|that|these|those)\s+(?:[\w\-]+\s+){0,2}$",
+    r"blam\w*\s+[^.;]{1,40}?\s+for\s+|accus\w*\s+[^.;]{1,40}?\s+of\s+)"
+    r"(?:the|this|that|these|those)\s+(?:[\w\-]+\s+){0,2}$",
 )
 NEGATED = _rx(r"\b(?:not|never|no|denied|denies|deny)\s+$")
 # a denied part in a blow: "Tehran was not involved in the Hamas attack"
@@ -125,7 +126,7 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"(?:operation|response|retaliation|attack|round|campaign)s? (?:is|was|had been|has) "
             r"(?:over|concluded|complete|ended|finished)|"
             r"achieved (?:all )?(?:its|their|the) (?:\w+ )?(?:objectives|goals|aims)|"
-            r"no (?:intention|plans?) (?:of|to) (?:continu|further|escalat|resum)\w*|"
+            r"no (?:intention|plans?) (?:of|to) (?:continu|further|resum)\w*|"
             r"(?:does|did) not (?:intend|plan|seek) (?:to )?(?:continue|further|escalat)|"
             r"declared (?:its|the) (?:operation|response|round) (?:over|concluded|complete)|"
             r"no further (?:action|attacks?|strikes?) (?:is|are|was|were) planned)",
@@ -197,7 +198,8 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             rf"(?:war|escalation|conflict|confrontation)|"
             rf"(?:avoid|prevent|avert)\w* (?:a |an |any |further )?(?:\w+ )?"
             rf"(?:war|escalation|conflagration|conflict|confrontation|spillover)|"
-            rf"counsel\w* (?:patience|calm)|(?:not|no) (?:\w+ ){{0,2}}military (?:option|action|"
+            rf"counsel\w* (?:patience|calm)|no (?:intention|desire|wish|interest) (?:of|to|in) "
+            rf"escalat\w*|(?:not|no) (?:\w+ ){{0,2}}military (?:option|action|"
             rf"response)s?|diplomatic (?:way|solution|path|route|means))",
             re.I,
         ),
@@ -206,7 +208,9 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
         "backing",
         re.compile(
             r"(ironclad|commitment to (?:israel's |the |its )?(?:security|defen[cs]e)|"
-            r"(?:will|would) (?:help )?defend(?! (?:ourselves|itself|themselves|himself|herself))|"
+            r"(?:will|would) (?:help )?defend(?! (?:ourselves|itself|themselves|himself|herself|"
+            r"(?:its|their|our) (?:own|borders|territory|sovereignty|interests|people|citizens|"
+            r"forces|troops|soil)))|"
             r"st(?:and|ands|ood|anding) (?:firmly |fully |shoulder to shoulder )?"
             r"(?:with|by|behind|beside)|"
             r"(?:will|would) (?:continue to )?(?:support|back) (?-i:[A-Z])|"
@@ -224,7 +228,7 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
         "demand",
         re.compile(
             r"\b(demand(?:ed|s|ing)?|insist(?:ed|s)? that|ultimatum|"
-            r"call(?:ed|s|ing)? (?:for|on))\b",
+            r"call(?:ed|s|ing)? (?:for|on)\b(?![^.;]{0,30}(?:punish|reveng|retaliat)))\b",
             re.I,
         ),
     ),
@@ -257,7 +261,8 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"((?:impos\w*|announc\w*|slapp\w*|new|fresh|additional|tighten\w*|levied|expanded)"
             r"[^.;]{0,40}\bsanctions\b|\bsanction(?:ed|s|ing)? (?:on|against)\b|"
             r"\bsanctioned\b|\bexpel(?:led|s)?\b|\bdesignated\b[^.;]{0,40}terrorist|"
-            r"\bblacklist\w*|\bfroze (?:\w+ ){0,2}assets|asset freezes?)",
+            r"\bblacklist\w*|\bfroze (?:\w+ ){0,2}assets|asset freezes?|"
+            r"(?:cut\w*|sever\w*|broke|break\w*) (?:off )?(?:diplomatic )?(?:ties|relations))",
             re.I,
         ),
     ),
@@ -271,7 +276,8 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             rf"(?:maritime|naval|multinational|protection|escort) (?:\w+ )?(?:operation|coalition|"
             rf"task force|mission)|escort\w* (?:\w+ ){{0,3}}(?:vessels|ships|tankers|convoys)|"
             rf"(?:aircraft carrier|carrier strike group|destroyers?|thaad|peacekeepers|troops|"
-            rf"warships|squadrons?|batter(?:y|ies))[^.;]{{0,40}}(?:arriv\w*|deploy\w*))",
+            rf"warships|squadrons?|batter(?:y|ies)|bombers|fighter jets)[^.;]{{0,40}}"
+            rf"(?:arriv\w*|deploy\w*))",
             re.I,
         ),
     ),
@@ -303,7 +309,8 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             rf"{_MODAL} (?:be )?(?:punish\w*|pay|face|regret)|must (?:be punished|face|pay)|"
             rf"unanswered|unpunished|not hesitate to|"
             rf"promis\w*{_ANY}(?:revenge|retaliat\w*|respon\w*|punish\w*)|"
-            rf"(?:harsh|crushing|severe|decisive|painful|heavy) (?:response|retaliation|revenge|"
+            rf"(?:harsh|crushing|severe|decisive|painful|heavy|definitive|swift|firm|forceful)"
+            rf"\W{{0,2}} (?:response|retaliation|revenge|"
             rf"consequences|price|punishment)|"
             rf"{_MODAL} (?:respond|retaliate|strike back|avenge|answer)|"
             rf"reserv\w* the right to (?:act|respond|defend|strike|retaliat\w*|take)|"
@@ -311,7 +318,11 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             rf"(?:heavy|high|steep) price|(?:not|never) (?:to )?(?:misjudge|miscalculate|"
             rf"underestimate|test)\b|\b(?:warn|caution)\w*[^.;]{{0,60}}\bnot to (?:take advantage|"
             rf"exploit|intervene|interfere|get involved|join|enter|escalate)|"
-            rf"{_MODAL} (?:continue to |keep )?act(?:ing)?\b|"
+            rf"{_MODAL} \W?(?:continue to |keep )?act(?:ing)?\b|legitimate\W{{0,2}} targets?|"
+            rf"(?:serious|grave|severe|dire)\W{{0,2}} consequences|"
+            rf"plans? to (?:fire|strike|attack|launch|hit|target|bomb)|"
+            rf"(?:began|begin|held|hold|staged|conduct\w*|start\w*) (?:\S+ ){{0,2}}"
+            rf"(?:exercises|drills|manoeuvres|maneuvers)|"
             rf"(?:ready|prepared|impatient)\W{{0,2}} (?:\S+ ){{0,3}}to (?:do more|fight|strike|"
             rf"attack|"
             rf"respond|retaliate|confront|act|destroy|wipe|hit)|"
