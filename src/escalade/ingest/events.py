@@ -714,10 +714,27 @@ def _told_after_cue(segment: str, word: str) -> bool:
 
 
 _SUFFERS = re.compile(
-    r"(?:(?:will|must|would) (?:be )?)?(?:punish|pay|fac(?:e|ed|es|ing)|regret)", re.I
+    r"(?:(?:will|must|would) (?:be )?)?(?:punish|pay|fac(?:e|ed|es|ing)|regret|suffer)|"
+    r"unanswered|unpunished",
+    re.I,
 )
 """A threat whose subject is its target: "Israel will pay", "Iran faced consequences"."""
 _WIRE_DATELINE = re.compile(r"^\W*(?-i:[A-Z][A-Z .'-]+),[^—–\n]{0,60}?(?:\)|\d{4})\s*[—–-]+\s")
+_AND_VERB = re.compile(r"\band \w+ed\b")
+"""A new clause of the same subject: "... called for calm and proposed talks"."""
+
+
+def _conditional(kind: str, text: str, end: int) -> str:
+    """A threat with its condition is a red line ("... if it attacks again"), one that lasts
+    until something ends is a condition ("more operations until the aggression stopped")."""
+    if kind != "threaten":
+        return kind
+    if _CONDITION.search(text, end):
+        return "red_line"
+    return "condition" if _UNTIL.search(text, end) else kind
+
+
+_UNTIL = re.compile(r"\buntil\b", re.I)
 _WHETHER = re.compile(r"^\W*whether\b", re.I)
 _CONDITION = re.compile(r"\b(?:if|unless)\b", re.I)
 
@@ -731,10 +748,7 @@ def _statement_cues(text: str, off: int) -> list[tuple[str, int, re.Match[str]]]
     if _WHETHER.match(text):
         return found  # "Whether Iran keeps its promise ...": a question, not a report
     hits = [(k, m) for k, p in STATEMENT_CUES for m in list(p.finditer(text))[:2]]
-    hits = [
-        ("red_line" if k == "threaten" and _CONDITION.search(text, m.end()) else k, m)
-        for k, m in hits
-    ]  # a threat with its condition is a red line
+    hits = [(_conditional(k, text, m.end()), m) for k, m in hits]
     if hits:  # a conditional threat is a red line wherever it stands; else the earliest cue
         red = [i for i, (k, _) in enumerate(hits) if k == "red_line"]
         pick = red[0] if red else min(range(len(hits)), key=lambda i: hits[i][1].start())
@@ -747,7 +761,8 @@ def _statement_cues(text: str, off: int) -> list[tuple[str, int, re.Match[str]]]
         if kind == found[0][0] and m.start() <= first.end():
             continue
         lo, hi = sorted([(first.start(), first.end()), (m.start(), m.end())])
-        if lo[1] <= hi[0] and _CONJ.search(text[lo[1] : hi[0] + 1]):
+        gap = text[lo[1] : hi[0] + 1]
+        if lo[1] <= hi[0] and (_CONJ.search(gap) or _AND_VERB.search(gap)):
             found.append((kind, off + m.start(), m))
             break
     return sorted(found, key=lambda f: f[1])
@@ -778,15 +793,24 @@ def _to_all(doc: Any, cue_char: int, m: Mention) -> bool:
     return bool(_ALL_SIDES.search(text, cue_char, min(m.start, cue_char + 40)))
 
 
+_NOUN_TO_COMMA = re.compile(r"(?:\s+[a-z]\w*){0,2},")
+_ASIDE = re.compile(r"^(?:\s+[a-z]\w*){0,2}\s*,\s*(?:which|who|whose|\w+ing)\b[^,]*,\s*$")
+"""An aside between the subject and its verb: ", which had fought the Houthis,", ", using ..."."""
+
+
 def _main(subjects: list[Mention], verb_char: int, doc: Any) -> Mention:
     """The subject of a verb: the last one before it, unless that one sits in an aside
     between commas ("The Islamic Resistance in Iraq, a group that includes Kataib Hezbollah,
     claimed ...": the Islamic Resistance)."""
     text = doc.user_data["text"]
     last = subjects[-1]
+    for earlier in reversed(subjects[:-1]):  # "Saudi Arabia, which had fought the Houthis, ..."
+        if _ASIDE.match(text[earlier.end : verb_char]):
+            return earlier
     if text[last.end : verb_char].lstrip().startswith(","):
         for m in subjects[:-1]:
-            if text[m.end : m.end + 1] == "," and text[m.end : verb_char].count(",") == 2:
+            head = _NOUN_TO_COMMA.match(text, m.end)  # "Azerbaijani forces, using ..., destroyed"
+            if head is not None and text[m.end : verb_char].count(",") == 2:
                 return m
     return last
 
@@ -853,6 +877,7 @@ a person ("people"), or a name holding the noun ("named": "the coalition" after 
 Saudi-led coalition")."""
 _FORCES = (
     "forces|military|army|troops|navy|jets|aircraft|warplanes|fighters|crews|air force|leaders|"
+    "boats|speedboats|ships|warships|vessels|"
     "leadership|officials|government|ministry|spokesman"
 )
 _ANAPHOR = re.compile(

@@ -29,7 +29,7 @@ BLOW_TRIGGERS: dict[str, list[str]] = {
         "hits", "pounded", "shelled", "raided", "raid", "raids", "targeted", "launched", "launches",
         "launching", "fired", "fires", "firing", "barrage", "salvo", "retaliated", "assault",
         "shelling", "pounding", "hitting", "bombarding", "raiding", "assaulted", "set fire",
-        "rammed", "slammed", "returned fire",
+        "rammed", "slammed", "returned fire", "destroyed", "sank", "sunk",
     ],
     "KILL": ["killed", "kill", "kills", "killing", "assassinated", "assassination", "eliminated",
              "assassinating", "eliminating"],
@@ -77,7 +77,7 @@ SENIOR = _rx(
 )
 STRATEGIC = _rx(
     r"\b(nuclear|enrichment|natanz|fordow|arak|refiner\w*|oil (?:facilit\w*|field\w*|terminal\w*|"
-    r"infrastructure)|energy|power (?:plant|station|grid)|leadership)\b",
+    r"infrastructure)|energy|power (?:plants?|stations?|grids?)|leadership)\b",
 )
 CAMPAIGN = _rx(
     r"\b(waves? of|air campaign|missile (?:production|factor\w*)|factor(?:y|ies)|industr\w*|"
@@ -198,6 +198,8 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             rf"(?:war|escalation|conflict|confrontation)|"
             rf"(?:avoid|prevent|avert)\w* (?:a |an |any |further )?(?:\w+ )?"
             rf"(?:war|escalation|conflagration|conflict|confrontation|spillover)|"
+            rf"(?:sought|seeks?|wants?|wanted) no (?:\w+ )?"
+            rf"(?:war|escalation|conflict|confrontation)|"
             rf"counsel\w* (?:patience|calm)|no (?:intention|desire|wish|interest) (?:of|to|in) "
             rf"escalat\w*|(?:not|no) (?:\w+ ){{0,2}}military (?:option|action|"
             rf"response)s?|diplomatic (?:way|solution|path|route|means))",
@@ -216,6 +218,8 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"(?:will|would) (?:continue to )?(?:support|back) (?-i:[A-Z])|"
             r"(?:voic|express|declar|reiterat)\w* (?:its |their |his |her |full |strong )*support|"
             r"full(?:est)? support|solidarity with|"
+            r"(?:military|financial|political|economic) support|"
+            r"continu\w* (?:its |their |his |her )?(?:\w+ )?support|"
             r"reaffirm\w* (?:its |their |his |her )?(?:support|commitment|solidarity)|"
             r"unwavering|steadfast|rock[- ]solid|pledg\w* (?:to defend|support|to stand)|"
             r"backing for|support for (?:\w+'s )?(?:defen[cs]e|right|security)|"
@@ -228,6 +232,8 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
         "demand",
         re.compile(
             r"\b(demand(?:ed|s|ing)?|insist(?:ed|s)? that|ultimatum|"
+            r"ask\w* (?:\w+ ){0,3}for (?:more|additional|new|urgent)|"
+            r"(?:must|should) (?:release|withdraw|free|leave|hand over)|"
             r"call(?:ed|s|ing)? (?:for|on)\b(?![^.;]{0,30}(?:punish|reveng|retaliat)))\b",
             re.I,
         ),
@@ -284,10 +290,12 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
     (
         "arms_supply",
         re.compile(
-            rf"(\b(?:suppl(?:y|ied|ies|ying)|deliver(?:ed|s|ing|ies)?|provid(?:ed|es|ing)|"
-            rf"shipped|transferr?(?:ed|ing|s)?|sold|sell(?:s|ing)?|smuggl\w*|rush\w*|"
-            rf"arm(?:ed|s|ing)) {_ANY}(?:missiles?|drones?|weapons|arms|munitions|interceptors|"
-            rf"rockets|bombs|components|air defen[cs]e))",
+            r"(\b(?:suppl(?:ied|ies|ying)|supply\b(?! (?:ship|vessel|line|route|chain|depot))|"
+            r"deliver(?:ed|s|ing|ies)?|provid(?:ed|es|ing)|"
+            r"shipped|transferr?(?:ed|ing|s)?|sold|sell(?:s|ing)?|smuggl\w*|rush\w*|"
+            r"arm(?:ed|s|ing)) [^.;,]{0,80}(?:missiles?|drones?|weapons|arms|munitions|"
+            r"interceptors|"
+            r"rockets|bombs|components|air defen[cs]e))",
             re.I,
         ),
     ),
@@ -306,9 +314,10 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             rf"(?<![-\w])threaten\w*|\b(?:warn|caution)\w*{_ANY}(?:respon\w*|retaliat\w*|"
             rf"consequences|punish\w*|"
             rf"\bpay\b|price|regret|crushing|decisive|war\b|strike|attack)|"
-            rf"{_MODAL} (?:be )?(?:punish\w*|pay|face|regret)|must (?:be punished|face|pay)|"
+            rf"{_MODAL} (?:be )?(?:punish\w*|pay|face|regret|suffer)|must (?:be punished|face|pay)|"
             rf"unanswered|unpunished|not hesitate to|"
-            rf"promis\w*{_ANY}(?:revenge|retaliat\w*|respon\w*|punish\w*)|"
+            rf"promis\w*{_ANY}(?:revenge|retaliat\w*|respon\w*|punish\w*|"
+            rf"(?:more|further|new) (?:strikes|attacks|operations))|"
             rf"(?:harsh|crushing|severe|decisive|painful|heavy|definitive|swift|firm|forceful)"
             rf"\W{{0,2}} (?:response|retaliation|revenge|"
             rf"consequences|price|punishment)|"
