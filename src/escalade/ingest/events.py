@@ -406,6 +406,8 @@ class Extractor:
         )
         if actor is not None and current is not None and actor != current and own:
             return f"blow{len(keys)}"
+        if _LATER_EVENT.search(text, gap_start, doc[tok].idx):
+            return f"blow{len(keys)}"  # "struck ..., a day after a rocket barrage killed ..."
         return keys[-1]
 
     def _anaphors(self, doc: Any, mentions: list[Mention]) -> list[Mention]:
@@ -557,6 +559,8 @@ class Extractor:
             (m for m in reversed(before) if roles[id(m)] == "by" and tok - m.tok_end <= 4), None
         )
         subj = [m for m in before if roles[id(m)] == "subject" and m.label != "place" and m.actor]
+        if _RELATIVE_END.search(doc.user_data["text"][sent.start_char : doc[tok].idx]):
+            subj = []  # "..., which killed a guard": the main clause's subject did not strike
         places = self.dictionary.places
 
         def placed_at(m: Mention) -> bool:  # "the suburbs of Beirut": a city, not Lebanon
@@ -604,7 +608,9 @@ class Extractor:
         before = [m for m in usable if m.end <= cue_char]
         after = [m for m in usable if cue_char <= m.start < limit]  # up to the next statement
         subjects = [m for m in before if roles[id(m)] in ("subject", "speaker")]
-        passive_threat = kind in ("threaten", "red_line") and bool(_SUFFERS.match(match.group(0)))
+        passive_threat = kind in ("threaten", "red_line", "backing") and bool(
+            _SUFFERS.match(match.group(0))
+        )
         actor_m: Mention | None
         embedded = speaker is not None and speaker.end <= cue_char
         if embedded and speaker is not None:
@@ -638,8 +644,8 @@ class Extractor:
             target_m = next((m for m in reversed(before) if m.actor != actor), None)
         if target_m is None:
             for m in after:
-                if m.actor == actor or roles[id(m)] == "speaker":
-                    continue
+                if m.actor == actor or roles[id(m)] == "speaker" or _prev_word(doc, m) in _WHERE:
+                    continue  # "off Oman", "in Beirut": where it was said or done
                 if kind in ("restraint", "backing") and _prev_word(doc, m) == "against":
                     continue
                 if kind == "declare_concluded" and roles[id(m)] != "target":
@@ -648,6 +654,8 @@ class Extractor:
                 break
         if kind == "restraint" and target_m is not None and _to_all(doc, cue_char, target_m):
             target_m = None  # "urged both sides", "asked Washington and Tehran to ...": no one
+        if kind == "declare_concluded" and target_m is None and actor_m is not None:
+            target_m = _partner(actor_m, usable, doc)  # "Saudi Arabia and Iran agreed to ..."
         if actor is None and target_m is None:
             return None
         if kind == "message" and re.search(r"\breceived\b", match.group(0), re.I):
@@ -685,6 +693,8 @@ _CLAUSE_END = re.compile(
     r", (?:which|who|where)\b"
 )
 """Where the clause of a blow's trigger ends: its target is named before."""
+_LATER_EVENT = re.compile(r"\b(?:days?|weeks?|hours?|months?) (?:after|before)\b")
+"""A blow told in a clause dated from another: a separate event."""
 _NEW_BLOW = re.compile(r"\b(?:but|while|whereas|after|when|as)\b|;|, and\b|\band (?:then|later)\b")
 """A boundary after which a trigger with a striker of its own is a new blow."""
 _MUNITION_BEFORE = re.compile(
@@ -715,12 +725,12 @@ def _told_after_cue(segment: str, word: str) -> bool:
 
 _SUFFERS = re.compile(
     r"(?:(?:will|must|would) (?:be )?)?(?:punish|pay|fac(?:e|ed|es|ing)|regret|suffer)|"
-    r"unanswered|unpunished",
+    r"unanswered|unpunished|ha(?:s|d|ve) (?:a|the|every) right",
     re.I,
 )
 """A threat whose subject is its target: "Israel will pay", "Iran faced consequences"."""
 _WIRE_DATELINE = re.compile(r"^\W*(?-i:[A-Z][A-Z .'-]+),[^—–\n]{0,60}?(?:\)|\d{4})\s*[—–-]+\s")
-_AND_VERB = re.compile(r"\band \w+ed\b")
+_AND_VERB = re.compile(r"\band \w+ed\b|, \w+ing\b")
 """A new clause of the same subject: "... called for calm and proposed talks"."""
 
 
@@ -729,14 +739,14 @@ def _conditional(kind: str, text: str, end: int) -> str:
     until something ends is a condition ("more operations until the aggression stopped")."""
     if kind != "threaten":
         return kind
-    if _CONDITION.search(text, end):
+    if _CONDITION.search(text):
         return "red_line"
     return "condition" if _UNTIL.search(text, end) else kind
 
 
 _UNTIL = re.compile(r"\buntil\b", re.I)
 _WHETHER = re.compile(r"^\W*whether\b", re.I)
-_CONDITION = re.compile(r"\b(?:if|unless)\b", re.I)
+_CONDITION = re.compile(r"(?<!even )(?<!as )\b(?:if|unless)\b", re.I)
 
 
 def _statement_cues(text: str, off: int) -> list[tuple[str, int, re.Match[str]]]:
@@ -813,6 +823,15 @@ def _main(subjects: list[Mention], verb_char: int, doc: Any) -> Mention:
             if head is not None and text[m.end : verb_char].count(",") == 2:
                 return m
     return last
+
+
+def _partner(m: Mention, sms: list[Mention], doc: Any) -> Mention | None:
+    """The actor joined to a mention by *and* ("Pakistan and Iran agreed"), if any."""
+    nxt = next((p for p in sms if p.actor != m.actor and 1 <= p.tok - m.tok_end <= 2), None)
+    if nxt is None:
+        return None
+    gap = {doc[i].lower_ for i in range(m.tok_end, nxt.tok)}
+    return nxt if "and" in gap and gap <= {"and", "the"} else None
 
 
 def _head_of_chain(m: Mention, sms: list[Mention], doc: Any) -> Mention:
@@ -894,6 +913,10 @@ _CLAUSE_VERBS = {"warned", "cautioned", "vowed", "threatened", "promised", "beli
                  "added", "noted", "stressed", "signaled", "signalled", "indicated", "hoped",
                  "expected", "argued", "suggested", "assessed", "judged", "concluded", "decided",
                  "agreed", "denied", "alleged"}  # fmt: skip
+_WHERE = {"off", "near", "in", "over", "outside", "inside", "across", "around", "within",
+          "throughout", "above"}  # fmt: skip
+_OWNED = {"belonging", "linked", "tied", "affiliated", "loyal", "close"}
+_USED = {"used", "operated", "run", "controlled", "held", "manned", "occupied"}
 _TITLE_NOUNS = {"adviser", "advisor", "aide", "commander", "chief", "head", "spokesman",
                 "spokeswoman", "spokesperson", "envoy", "ambassador", "minister"}  # fmt: skip
 """Titles whose "to/of/for X" names the actor the official speaks or acts for."""
@@ -915,6 +938,8 @@ def _role(doc: Any, sent: Any, m: Mention, sms: list[Mention], triggers: set[int
     nxt = [doc[j].lower_ for j in range(m.tok_end, min(m.tok_end + 3, sent.end))]
     if first in ("through", "via"):
         return "channel"
+    if (first == "to" and second in _OWNED) or (first == "by" and second in _USED):
+        return "object"  # "facilities belonging to Kataib Hezbollah", "sites used by the Houthis"
     if first in ("to", "of", "for") and second in _TITLE_NOUNS:
         return "subject"  # "an adviser to Iran's ...", "the commander of Iran's air force"
     if (first == "what" and nxt and nxt[0] in ("called", "described", "termed")) or (

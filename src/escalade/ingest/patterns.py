@@ -98,7 +98,8 @@ _URGE = (
 _TO_STOP = (
     r"\bto (?:stand down|halt|stop|cease|refrain|avoid|limit|hold back|calm|de-?escalat\w*|"
     r"show restraint|exercise restraint|step back|pull back|back down|back away|hold fire|"
-    r"keep\b[^.;]{0,30}\b(?:measured|limited|proportionate|calibrated|restrained))"
+    r"keep\b[^.;]{0,30}\b(?:measured|limited|proportionate|calibrated|restrained)|"
+    r"(?:do more to )?(?:protect|spare) civilians)"
 )
 _CONDITIONAL_BLOW = (
     r"\bif (?:the )?(?-i:(?:[A-Z][\w.'-]*\s+){1,3}|(?:it|they|he|we)\s+)(?:\w+ )?"
@@ -122,6 +123,7 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"st(?:an|oo)d down\b|no need for (?:a )?further (?:response|action)|concluded\b|"
             r"suspension of (?:its |all )?(?:attacks|operations)|"
             r"matter (?:had been|has been|was|is) (?:resolved|settled|closed)|"
+            r"restor\w* (?:diplomatic )?(?:ties|relations)|return (?:their|its) ambassadors?|"
             r"(?:considers?|deem\w*) the matter (?:closed|concluded)|"
             r"(?:operation|response|retaliation|attack|round|campaign)s? (?:is|was|had been|has) "
             r"(?:over|concluded|complete|ended|finished)|"
@@ -158,7 +160,7 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"destroy\w*|face|pay)\b[^.;]{0,60}\b(?:if|unless)\b|"
             r"\bany (?:\w+ ){0,3}(?:country|state|nation|party|one|group|enemy|actor)s? "
             r"(?:that|who|which)\b[^.;]{0,80}\b(?:will|would)\b|"
-            r"(?:respond|answer|retaliat|meet|react)\w*[^.;]{0,30}\bany (?:\w+ ){0,2}"
+            r"(?:respond|answer|retaliat|meet|react|confront)\w*[^.;]{0,30}\bany (?:\w+ ){0,2}"
             r"(?:attack|aggression|threat|strike|move|violation|adventur\w*|provocation|incursion|"
             r"act|action|repetition|attempt|mistake)|"
             r"(?:will|would|could) not (?:accept|tolerate|stand for))",
@@ -200,6 +202,7 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             rf"(?:war|escalation|conflagration|conflict|confrontation|spillover)|"
             rf"(?:sought|seeks?|wants?|wanted) no (?:\w+ )?"
             rf"(?:war|escalation|conflict|confrontation)|"
+            rf"(?:political|diplomatic|peaceful) (?:solution|settlement|resolution)|"
             rf"counsel\w* (?:patience|calm)|no (?:intention|desire|wish|interest) (?:of|to|in) "
             rf"escalat\w*|(?:not|no) (?:\w+ ){{0,2}}military (?:option|action|"
             rf"response)s?|diplomatic (?:way|solution|path|route|means))",
@@ -219,6 +222,9 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"(?:voic|express|declar|reiterat)\w* (?:its |their |his |her |full |strong )*support|"
             r"full(?:est)? support|solidarity with|"
             r"(?:military|financial|political|economic) support|"
+            r"\bback(?:ed|s|ing) (?:the |its |their )?(?:\S+ )?"
+            r"(?:response|strikes?|action|operation)|"
+            r"ha(?:s|d|ve) (?:a|the|every) right to (?:defend|self-defen[cs]e)|"
             r"continu\w* (?:its |their |his |her )?(?:\w+ )?support|"
             r"reaffirm\w* (?:its |their |his |her )?(?:support|commitment|solidarity)|"
             r"unwavering|steadfast|rock[- ]solid|pledg\w* (?:to defend|support|to stand)|"
@@ -233,6 +239,7 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"\b(demand(?:ed|s|ing)?|insist(?:ed|s)? that|ultimatum|"
             r"ask\w* (?:\w+ ){0,3}for (?:more|additional|new|urgent)|"
+            r"urg\w* (?:\w+ ){1,4}to (?:act|take action|intervene|condemn|punish|impose|designate)|"
             r"(?:must|should) (?:release|withdraw|free|leave|hand over)|"
             r"call(?:ed|s|ing)? (?:for|on)\b(?![^.;]{0,30}(?:punish|reveng|retaliat)))\b",
             re.I,
@@ -253,7 +260,8 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             rf"((?:offer|propos)\w*{_ANY}(?:talks|relief|deal|cease-?fire|incentive|aid|guarantee)|"
             rf"(?:offer|pledg|promis)\w*{_ANY}(?:rebuild\w*|reconstruct\w*|assistance|investment)|"
-            rf"offer\w* to (?:mediate|host|broker)|"
+            rf"offer\w* to (?:mediate|host|broker|play|help|facilitate)|"
+            rf"(?:tabled|put forward|floated) (?:a |an )?(?:\S+ ){{0,2}}(?:proposal|plan|offer)|"
             rf"in exchange for|sanctions relief|incentives?\b|"
             rf"held out (?:the )?(?:prospect|promise|offer)|dangl\w*|"
             rf"(?:lift\w*|eas(?:e|ed|ing)|relax\w*) (?:\w+ ){{0,2}}sanctions|"
@@ -268,6 +276,7 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"[^.;]{0,40}\bsanctions\b|\bsanction(?:ed|s|ing)? (?:on|against)\b|"
             r"\bsanctioned\b|\bexpel(?:led|s)?\b|\bdesignated\b[^.;]{0,40}terrorist|"
             r"\bblacklist\w*|\bfroze (?:\w+ ){0,2}assets|asset freezes?|"
+            r"(?-i:Treasury)\b[^.;]{0,20}\b(?:targeted|hit|designated|penali[sz]ed)|"
             r"(?:cut\w*|sever\w*|broke|break\w*) (?:off )?(?:diplomatic )?(?:ties|relations))",
             re.I,
         ),
@@ -334,7 +343,8 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             rf"(?:exercises|drills|manoeuvres|maneuvers)|"
             rf"(?:ready|prepared|impatient)\W{{0,2}} (?:\S+ ){{0,3}}to (?:do more|fight|strike|"
             rf"attack|"
-            rf"respond|retaliate|confront|act|destroy|wipe|hit)|"
+            rf"respond|retaliate|confront|act|destroy|wipe|hit|defend)|"
+            rf"(?:any|all|whatever) (?:action|steps?|measures?) (?:necessary|needed|required)|"
             rf"(?:prepar|work)\w* (?:\w+ ){{0,4}}(?:a |an )?(?:\w+ )?"
             rf"(?:response|retaliation)\b|fac(?:e|ed|es|ing) (?:\W?\w+\W? ){{0,3}}consequences)",
             re.I,
