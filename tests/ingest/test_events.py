@@ -214,3 +214,71 @@ def test_support_and_proposals(read) -> None:  # type: ignore[no-untyped-def]
     assert triples(read("Qatar proposed a cease-fire to Israel and Hamas.")) == [
         ("QAT", "ISR", "inducement")
     ]
+
+
+# ---- rules added from the third round of development articles ---------------------------------
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a threat with its condition is a red line, whatever the threat's wording
+        ("Egypt warned Ethiopia that it would face consequences if it filled the dam.",
+         [("EGY", None, "red_line")]),
+        ("Kyiv said it would give a fitting reply if Moscow attacked.",
+         [("UKR", "RUS", "red_line")]),
+        ("Tehran said it would answer firmly any attack on its ships.",
+         [("IRN", None, "red_line")]),
+        # self-restraint, readiness, "would act": kinds of statement in other words
+        ("Qatar said it was not seeking a confrontation with anyone.",
+         [("QAT", None, "restraint")]),
+        ("Pakistan said its forces were ready to respond to India.",
+         [("PAK", "IND", "threaten")]),
+        ("France said it stood with Jordan.", [("FRA", "JOR", "backing")]),
+        ("Saudi Arabia said it would cut diplomatic ties with Iran.",
+         [("SAU", "IRN", "sanctions")]),
+        # a call on every side names no target
+        ("Germany urged both sides to step back.", [("DEU", None, "restraint")]),
+        # "defend itself" is no backing
+        ("Turkey said it would defend its borders.", []),
+    ],
+)  # fmt: skip
+def test_statement_wordings(read, sentence: str, expected: list[tuple[str, str, str]]) -> None:  # type: ignore[no-untyped-def]
+    assert triples(read(sentence)) == expected
+
+
+def test_two_blows_in_one_sentence(read) -> None:  # type: ignore[no-untyped-def]
+    events = read(
+        "Hezbollah fired rockets at an Israeli post on Monday, and Israel hit back with "
+        "air strikes on Hezbollah positions."
+    )
+    assert triples(events) == [
+        ("HEZ", "ISR", "proxy_attack"),
+        ("ISR", "HEZ", "strike_proxy_assets"),
+    ]
+
+
+def test_a_blow_told_after_a_statement_in_a_clause_of_its_own(read) -> None:  # type: ignore[no-untyped-def]
+    told = read("Washington vowed to respond to the drone attack by Iran-backed militias that "
+                "killed two American soldiers.")  # fmt: skip
+    assert ("IRQ_MILITIA", "USA", "proxy_attack") in triples(told)
+    threat = read("Iran warned that Israel would strike again if it was provoked.")
+    assert all(e.rung is None or e.rung < 3 for e in threat)
+
+
+def test_a_blow_where_it_fell_waits_for_its_claim(read) -> None:  # type: ignore[no-untyped-def]
+    claimed = read(
+        "Rockets struck a hotel in Erbil on Monday.\n\n"
+        "The Iraqi government accused Turkey of the attack."
+    )
+    assert ("TUR", "IRQ", "symbolic_strike") in triples(claimed)
+    assert read("Rockets struck a hotel in Erbil on Monday.") == []  # no striker, no claim
+
+
+def test_a_wire_dateline_names_no_actor(read) -> None:  # type: ignore[no-untyped-def]
+    events = read("BAGHDAD, Iraq, May 2, 2024 (Wire) — Hezbollah fired two rockets at Israel.")
+    assert triples(events) == [("HEZ", "ISR", "proxy_attack")]
+
+
+def test_its_forces_and_denials(read) -> None:  # type: ignore[no-untyped-def]
+    events = read("Azerbaijan blamed Armenia.\n\nIts forces shelled Azerbaijan's towns in October.")
+    assert ("ARM", "AZE", "symbolic_strike") in triples(events)
+    assert read("Iran said it was not involved in the Hamas attack on Israel.") == []

@@ -20,6 +20,7 @@ from escalade.ingest.patterns import (
     CAMPAIGN,
     CLAIM,
     COVERT,
+    DENIED,
     IRREALIS,
     LIMITED,
     NEGATED,
@@ -43,7 +44,7 @@ PLACE_PREPS = {"in", "near", "over", "across", "outside", "inside", "from", "thr
 TARGET_PREPS = {"at", "on", "against", "targeting", "toward", "towards", "into", "upon"}
 ADDRESSEE_VERBS = {"told", "urged", "pressed", "asked", "warned", "assured", "informed",
                    "notified", "cautioned", "called", "tells", "urges", "warns", "telling",
-                   "urging", "warning", "advised"}  # fmt: skip
+                   "urging", "warning", "advised", "promised", "pledged"}  # fmt: skip
 SAY_VERBS = {"said", "says", "told", "announced", "stated", "declared", "wrote", "tweeted",
              "posted", "added", "insisted", "claimed", "confirmed", "reported",
              "acknowledged"}  # fmt: skip
@@ -102,6 +103,7 @@ class Event:
     also_at: list[list[int]] = field(default_factory=list)
     sentences: list[str] = field(default_factory=list, repr=False)  # every mention's sentence
     target_from_place: bool = field(default=False, repr=False)  # the target is where it fell
+    orphan: bool = field(default=False, repr=False)  # only where it fell: kept if claimed
     blow: BlowContext | None = field(default=None, repr=False)  # to re-rank once roles change
 
     @property
@@ -110,7 +112,7 @@ class Event:
 
     def as_dict(self) -> dict[str, Any]:
         d = asdict(self)
-        for private in ("sentences", "target_from_place", "blow"):
+        for private in ("sentences", "target_from_place", "orphan", "blow"):
             d.pop(private)
         d["ladder"] = self.ladder
         return d
@@ -243,6 +245,9 @@ class Extractor:
         last_actor: str | None,
         unknown: list[dict[str, Any]],
     ) -> list[Event]:
+        head = _WIRE_DATELINE.match(sent.text)
+        if head is not None:  # "ERBIL, Iraq, March 13, 2022 (Wire) —": where it was filed
+            sms = [m for m in sms if m.start >= sent.start_char + head.end()]
         if not sms:
             return []  # no actor named: nothing to code (a pronoun alone names no target)
         text = sent.text
@@ -284,16 +289,28 @@ class Extractor:
 
         # blows, unless reported inside a statement (a threat to strike is not a strike)
         first_cue = statements[0][1] if statements else None
+        intercepted = any(label == "INTERCEPT" for _, label in sent_triggers)
         groups: dict[str, list[tuple[int, str, str | None, str | None, bool, bool]]] = {}
         live: list[tuple[int, str, str, bool, bool]] = []
         for tok, label in sent_triggers:
             tok_char = doc[tok].idx
-            if first_cue is not None and first_cue <= tok_char:
+            if (
+                first_cue is not None
+                and first_cue <= tok_char
+                and not _told_after_cue(doc.user_data["text"][first_cue:tok_char], doc[tok].lower_)
+            ):
                 continue
             before = doc.user_data["text"][max(sent.start_char, tok_char - 60) : tok_char]
-            if IRREALIS.search(before):
+            if IRREALIS.search(before) or DENIED.search(before):
                 continue
+            word = doc[tok].lower_
+            if word.endswith("ing") and before.rstrip().lower().endswith("been"):
+                continue  # "have been hitting each other's ships": a habit, not an event
+            if label == "STRIKE" and intercepted and _MUNITION_BEFORE.search(before):
+                continue  # "intercepted two missiles fired at the base": the launcher's blow
             ref = REFERENCE.search(before)
+            if ref is not None and _past(doc[tok].lower_) and _RELATIVE_END.search(before):
+                ref = None  # "the attack by the militias that killed ...": a verb, not a name
             named = ref is not None and any(
                 m.start >= tok_char - len(before) + ref.start() and m.end <= tok_char for m in sms
             )
@@ -315,7 +332,11 @@ class Extractor:
                 actor = speaker.actor if speaker and PRONOUN_SUBJECT.search(before) else last_actor
             if actor is None and (label == "INTERCEPT" or claimed) and speaker is not None:
                 actor = speaker.actor  # "Jordan said it intercepted", "Hamas claimed the attack"
-            group = "intercept" if label == "INTERCEPT" else "blow"
+            group = (
+                "intercept"
+                if label == "INTERCEPT"
+                else self._blow_group(doc, groups, tok, actor, sms, roles)
+            )
             groups.setdefault(group, []).append((tok, label, actor, target, fallback, passive))
         for group, hits in groups.items():
             victims = {h[3] for h in hits if h[5]}  # "were killed in a drone attack on ..."
@@ -323,9 +344,10 @@ class Extractor:
             target = next((h[3] for h in hits if h[3] and not h[4] and h[3] != actor), None)
             target = target or next((h[3] for h in hits if h[3] and h[3] != actor), None)
             fell_on = all(h[4] for h in hits if h[3])
-            if actor is None and (target is None or fell_on):
-                continue  # nobody named, or only where it fell: too little to code
-            if actor is None:
+            orphan = actor is None and target is not None and fell_on and group != "intercept"
+            if actor is None and (target is None or fell_on or group == "intercept") and not orphan:
+                continue  # nobody named, or no interceptor: too little to code
+            if actor is None and not orphan:
                 self._unknown(doc, sent, hits[0][0], unknown)
             labels = {h[1] for h in hits}
             places = [m for m in sms if m.label == "place" or roles[id(m)] == "place"]
@@ -342,18 +364,51 @@ class Extractor:
             kind = "intercept" if group == "intercept" else self._blow_kind(context, actor, target)
             ev = Event(actor=actor, target=target, kind=kind)
             ev.target_from_place = fell_on
+            ev.orphan = orphan
             ev.blow = None if group == "intercept" else context
             ev.actor_text = _text_of(sms, actor)
             ev.target_text = _text_of(sms, target)
             out.append(common(ev))
             ev.place = blow_place.text if blow_place else ev.place
-        for kind, cue_char, match in statements:
-            said = self._statement(doc, sent, kind, cue_char, match, sms, roles, speaker)
+        for n, (kind, cue_char, match) in enumerate(statements):
+            limit = statements[n + 1][1] if n + 1 < len(statements) else sent.end_char
+            said = self._statement(doc, sent, kind, cue_char, match, sms, roles, speaker, limit)
             if said is not None:
                 if said.actor is None and _PRONOUN_START.match(text):
                     said.actor = last_actor
                 out.append(common(said))
         return out
+
+    @staticmethod
+    def _blow_group(
+        doc: Any,
+        groups: dict[str, list[tuple[int, str, str | None, str | None, bool, bool]]],
+        tok: int,
+        actor: str | None,
+        sms: list[Mention],
+        roles: dict[int, str],
+    ) -> str:
+        """The blow of the sentence a trigger reports: one with a striker of its own named after
+        a clause boundary ("Hezbollah fired shells at Israeli posts, and Israel hit back ...")
+        starts a new blow; otherwise it tells the current one."""
+        keys = [k for k in groups if k != "intercept"]
+        if not keys:
+            return "blow0"
+        hits = groups[keys[-1]]
+        current = next((h[2] for h in hits if h[2]), None)
+        text = doc.user_data["text"]
+        gap_start = doc[hits[-1][0]].idx
+        bounds = list(_NEW_BLOW.finditer(text, gap_start, doc[tok].idx))
+        own = bounds and any(
+            m.actor == actor and roles[id(m)] in ("subject", "by") and m.start >= bounds[-1].end()
+            for m in sms
+            if m.tok < tok
+        )
+        if actor is not None and current is not None and actor != current and own:
+            return f"blow{len(keys)}"
+        if _LATER_EVENT.search(text, gap_start, doc[tok].idx):
+            return f"blow{len(keys)}"  # "struck ..., a day after a rocket barrage killed ..."
+        return keys[-1]
 
     def _anaphors(self, doc: Any, mentions: list[Mention]) -> list[Mention]:
         """The mentions plus anaphors resolved to the last actor named before them that fits:
@@ -364,15 +419,31 @@ class Extractor:
             if span is None:
                 continue
             noun = hit.group(1)
-            wanted = _ANAPHORS[noun.lower()] if noun else "people"
-            antecedent = next(
+            wanted = _ANAPHORS[noun.lower()] if noun else "side" if hit.group(2) else "people"
+
+            def fits(m: Mention, noun: str | None = noun, wanted: str = wanted) -> bool:
+                if wanted == "named":
+                    return str(noun).lower() in m.text.lower()
+                if wanted == "side":
+                    return m.label != "place" and self.dictionary.role(m.actor) in (
+                        "state",
+                        "proxy",
+                    )
+                if wanted == "state":  # "the kingdom": Saudi Arabia, a defence partner too
+                    return m.label != "people" and self.dictionary.role(m.actor) != "proxy"
+                return (m.label if wanted == "people" else self.dictionary.role(m.actor)) == wanted
+
+            sent_start = span.sent.start
+            opener = next(  # "Biden, who had told Netanyahu that he ...": Biden
                 (
                     m
-                    for m in reversed(mentions)
-                    if m.tok < span.start
-                    and m.actor
-                    and (m.label if wanted == "people" else self.dictionary.role(m.actor)) == wanted
+                    for m in mentions
+                    if sent_start <= m.tok < span.start and m.actor and m.label == "people"
                 ),
+                None,
+            )
+            antecedent = (opener if wanted == "people" and not noun else None) or next(
+                (m for m in reversed(mentions) if m.tok < span.start and m.actor and fits(m)),
                 None,
             )
             if antecedent is not None:
@@ -397,6 +468,7 @@ class Extractor:
                 blow.actor, claim.target = claim.actor, blow.target
                 self._rerank(blow)
                 self._rerank(claim)
+        events = [e for e in events if not (e.orphan and e.actor is None)]
         opponents = opponent_counts(events, self.dictionary)
         named = opponent_counts([e for e in events if not e.target_from_place], self.dictionary)
 
@@ -460,7 +532,8 @@ class Extractor:
             campaign=(bool(CAMPAIGN.search(text)) or aircraft >= 20) and not limited,
             salvo=bool(SALVO.search(text)),
             war=bool(WAR.search(text)),
-            covert="SABOTAGE" in labels or (bool(COVERT.search(text)) and actor is None),
+            covert=("SABOTAGE" in labels and "STRIKE" not in labels)
+            or (bool(COVERT.search(text)) and actor is None),
             munitions=munitions,
         )
         return classify_blow(feats)
@@ -479,11 +552,15 @@ class Extractor:
         passive = bool(PASSIVE_BEFORE.search(doc.user_data["text"][sent.start_char : doc[tok].idx]))
         before = [m for m in sms if m.tok_end <= tok]
         after = [m for m in sms if m.tok > tok]
+        end = _CLAUSE_END.search(doc.user_data["text"], doc[tok].idx, sent.end_char)
+        in_clause = [m for m in after if end is None or m.start < end.start()]
         agent = next((m for m in after if roles[id(m)] == "by" and m.tok - tok <= 4), None)
         agent = agent or next(
             (m for m in reversed(before) if roles[id(m)] == "by" and tok - m.tok_end <= 4), None
         )
         subj = [m for m in before if roles[id(m)] == "subject" and m.label != "place" and m.actor]
+        if _RELATIVE_END.search(doc.user_data["text"][sent.start_char : doc[tok].idx]):
+            subj = []  # "..., which killed a guard": the main clause's subject did not strike
         places = self.dictionary.places
 
         def placed_at(m: Mention) -> bool:  # "the suburbs of Beirut": a city, not Lebanon
@@ -493,13 +570,8 @@ class Extractor:
                 or (roles[id(m)] == "of" and m.text in places)
             )
 
-        objs = [
-            m
-            for m in after
-            if roles[id(m)] in ("subject", "object", "target", "addressee", "of")
-            and not placed_at(m)
-            and m.actor
-        ]
+        aimed = ("subject", "object", "addressee", "of") if label == "INTERCEPT" else _OBJECT_ROLES
+        objs = [m for m in in_clause if roles[id(m)] in aimed and not placed_at(m) and m.actor]
         if passive:
             full = doc.user_data["text"]
             subj = [m for m in subj if not _CONJ.search(full[m.end : doc[tok].idx])]  # its clause
@@ -514,7 +586,7 @@ class Extractor:
         target = next((m.actor for m in objs if m.actor != actor), None)
         fallback = target is None
         if target is None:
-            placed = [_place_owner(self.dictionary, m) for m in after + before if placed_at(m)]
+            placed = [_place_owner(self.dictionary, m) for m in in_clause + before if placed_at(m)]
             target = next((p for p in placed if p and p != actor), None)
         return actor, target, fallback, False
 
@@ -528,15 +600,16 @@ class Extractor:
         sms: list[Mention],
         roles: dict[int, str],
         speaker: Mention | None,
+        limit: int,
     ) -> Event | None:
         channels = [m for m in sms if roles[id(m)] == "channel"]
         channel = channels[0] if channels else None
         usable = [m for m in sms if m.actor and m.label != "place" and m not in channels]
         before = [m for m in usable if m.end <= cue_char]
-        after = [m for m in usable if m.start >= cue_char]
+        after = [m for m in usable if cue_char <= m.start < limit]  # up to the next statement
         subjects = [m for m in before if roles[id(m)] in ("subject", "speaker")]
-        passive_threat = kind == "threaten" and bool(
-            re.match(r"(will|must|would) (be )?(punish|pay|face|regret)", match.group(0), re.I)
+        passive_threat = kind in ("threaten", "red_line", "backing") and bool(
+            _SUFFERS.match(match.group(0))
         )
         actor_m: Mention | None
         embedded = speaker is not None and speaker.end <= cue_char
@@ -545,6 +618,8 @@ class Extractor:
             inner = [m for m in subjects if m.start > speaker.end and m.actor != speaker.actor]
             if inner and kind in ("threaten", "red_line", "demand", "condition"):
                 passive_threat = True  # "Khamenei said Israel must be punished": Israel, the target
+            elif inner and kind in _ACTS and inner[-1] is before[-1] and _reported(doc, inner[-1]):
+                actor_m = inner[-1]  # "the Kremlin said Israel had informed Russia": Israel
         elif passive_threat:
             actor_m = speaker or (subjects[0] if subjects else None)
         else:
@@ -556,6 +631,11 @@ class Extractor:
             (m for m in usable if roles[id(m)] == "addressee" and m.actor != actor), None
         )
         target_m: Mention | None = addressee
+        if kind in ("threaten", "red_line"):
+            against = next(
+                (m for m in after if _prev_word(doc, m) == "against" and m.actor != actor), None
+            )
+            target_m = against or target_m  # "told Putin that Israel would act against Iran"
         if kind == "red_line" and match.group(0).lower().startswith("if") and not embedded:
             actor_m = subjects[0] if subjects else speaker  # "Iran vowed ... if it retaliated"
             actor = actor_m.actor if actor_m else None
@@ -564,14 +644,18 @@ class Extractor:
             target_m = next((m for m in reversed(before) if m.actor != actor), None)
         if target_m is None:
             for m in after:
-                if m.actor == actor or roles[id(m)] == "speaker":
-                    continue
+                if m.actor == actor or roles[id(m)] == "speaker" or _prev_word(doc, m) in _WHERE:
+                    continue  # "off Oman", "in Beirut": where it was said or done
                 if kind in ("restraint", "backing") and _prev_word(doc, m) == "against":
                     continue
                 if kind == "declare_concluded" and roles[id(m)] != "target":
                     break
                 target_m = m
                 break
+        if kind == "restraint" and target_m is not None and _to_all(doc, cue_char, target_m):
+            target_m = None  # "urged both sides", "asked Washington and Tehran to ...": no one
+        if kind == "declare_concluded" and target_m is None and actor_m is not None:
+            target_m = _partner(actor_m, usable, doc)  # "Saudi Arabia and Iran agreed to ..."
         if actor is None and target_m is None:
             return None
         if kind == "message" and re.search(r"\breceived\b", match.group(0), re.I):
@@ -596,8 +680,73 @@ class Extractor:
 
 
 _CONJ = re.compile(
-    r"\b(but|while|whereas|although|and that|and was|and is|and would|and will)\b|;|, and\b"
+    r"\b(but|while|whereas|although|and that|and was|and is|and would|and will)\b|;|, and\b|"
+    r", which\b"
 )
+
+
+_OBJECT_ROLES = ("subject", "object", "target", "addressee", "of")
+"""Roles of a mention after a trigger that make it the blow's target (an interception's target
+is the launcher: what the munitions were fired *at* is not)."""
+_CLAUSE_END = re.compile(
+    r"\b(?:as|after|before|when|while|whereas|although|because|but)\b|;|, and\b|"
+    r", (?:which|who|where)\b"
+)
+"""Where the clause of a blow's trigger ends: its target is named before."""
+_LATER_EVENT = re.compile(r"\b(?:days?|weeks?|hours?|months?) (?:after|before)\b")
+"""A blow told in a clause dated from another: a separate event."""
+_NEW_BLOW = re.compile(r"\b(?:but|while|whereas|after|when|as)\b|;|, and\b|\band (?:then|later)\b")
+"""A boundary after which a trigger with a striker of its own is a new blow."""
+_MUNITION_BEFORE = re.compile(
+    r"\b(?:missiles|drones|rockets|projectiles|shells|munitions|missile|drone|rocket)\s+$", re.I
+)
+_NEW_CLAUSE = re.compile(r"\b(?:after|as|when|in which|that|which|who)\b|, and\b|;")
+_RELATIVE_END = re.compile(r"\b(?:that|which|who)\s+$", re.I)
+_IRREALIS_WORD = re.compile(
+    r"\b(?:will|would|could|might|may|must|should|shall|if|unless|any|to|not|never|no)\b", re.I
+)
+_PAST_IRREGULAR = {"struck", "hit", "shot", "set"}
+
+
+def _past(word: str) -> bool:
+    """A trigger in the past tense (a verb that reports, not a noun that names)."""
+    return word.endswith("ed") or word in _PAST_IRREGULAR
+
+
+def _told_after_cue(segment: str, word: str) -> bool:
+    """A blow told after a statement's cue in a clause of its own, in the past: "announced a
+    naval operation after a week in which the Houthis fired ...", "would respond to the attack
+    by the militias that killed ..." (not "warned that Israel would strike")."""
+    clauses = list(_NEW_CLAUSE.finditer(segment))
+    if not clauses or not _past(word):
+        return False
+    return not _IRREALIS_WORD.search(segment[clauses[-1].end() :])
+
+
+_SUFFERS = re.compile(
+    r"(?:(?:will|must|would) (?:be )?)?(?:punish|pay|fac(?:e|ed|es|ing)|regret|suffer)|"
+    r"unanswered|unpunished|ha(?:s|d|ve) (?:a|the|every) right",
+    re.I,
+)
+"""A threat whose subject is its target: "Israel will pay", "Iran faced consequences"."""
+_WIRE_DATELINE = re.compile(r"^\W*(?-i:[A-Z][A-Z .'-]+),[^—–\n]{0,60}?(?:\)|\d{4})\s*[—–-]+\s")
+_AND_VERB = re.compile(r"\band \w+ed\b|, \w+ing\b")
+"""A new clause of the same subject: "... called for calm and proposed talks"."""
+
+
+def _conditional(kind: str, text: str, end: int) -> str:
+    """A threat with its condition is a red line ("... if it attacks again"), one that lasts
+    until something ends is a condition ("more operations until the aggression stopped")."""
+    if kind != "threaten":
+        return kind
+    if _CONDITION.search(text):
+        return "red_line"
+    return "condition" if _UNTIL.search(text, end) else kind
+
+
+_UNTIL = re.compile(r"\buntil\b", re.I)
+_WHETHER = re.compile(r"^\W*whether\b", re.I)
+_CONDITION = re.compile(r"(?<!even )(?<!as )\b(?:if|unless)\b", re.I)
 
 
 def _statement_cues(text: str, off: int) -> list[tuple[str, int, re.Match[str]]]:
@@ -606,7 +755,10 @@ def _statement_cues(text: str, off: int) -> list[tuple[str, int, re.Match[str]]]
     restraint" is a message), and a second one of another kind when a conjunction separates
     the two ("... concluded, but warned ...")."""
     found: list[tuple[str, int, re.Match[str]]] = []
-    hits = [(k, m) for k, p in STATEMENT_CUES if (m := p.search(text)) is not None]
+    if _WHETHER.match(text):
+        return found  # "Whether Iran keeps its promise ...": a question, not a report
+    hits = [(k, m) for k, p in STATEMENT_CUES for m in list(p.finditer(text))[:2]]
+    hits = [(_conditional(k, text, m.end()), m) for k, m in hits]
     if hits:  # a conditional threat is a red line wherever it stands; else the earliest cue
         red = [i for i, (k, _) in enumerate(hits) if k == "red_line"]
         pick = red[0] if red else min(range(len(hits)), key=lambda i: hits[i][1].start())
@@ -615,14 +767,45 @@ def _statement_cues(text: str, off: int) -> list[tuple[str, int, re.Match[str]]]
         if not found:
             found.append((kind, off + m.start(), m))
             continue
-        if kind == found[0][0]:
-            continue
         first = found[0][2]
+        if kind == found[0][0] and m.start() <= first.end():
+            continue
         lo, hi = sorted([(first.start(), first.end()), (m.start(), m.end())])
-        if lo[1] <= hi[0] and _CONJ.search(text[lo[1] : hi[0] + 1]):
+        gap = text[lo[1] : hi[0] + 1]
+        if lo[1] <= hi[0] and (_CONJ.search(gap) or _AND_VERB.search(gap)):
             found.append((kind, off + m.start(), m))
             break
     return sorted(found, key=lambda f: f[1])
+
+
+_ACTS = ("message", "sanctions", "defensive_deployment", "arms_supply", "inducement")
+"""Kinds that are acts, not words: in reported speech the act is the inner subject's."""
+_ALL_SIDES = re.compile(
+    r"\b(?:both|all|the two)\b(?: (?:the )?(?:\w+ )?(?:sides|parties|countries|delegations|camps|"
+    r"powers|governments))?",
+    re.I,
+)
+
+
+def _reported(doc: Any, m: Mention) -> bool:
+    """A mention that opens a reported clause ("said Israel had ...", "... that Israel")."""
+    i = m.tok - 1
+    while i >= 0 and (doc[i].is_space or doc[i].lower_ in _DETERMINERS):
+        i -= 1
+    return i >= 0 and doc[i].lower_ in ("said", "says", "that")
+
+
+def _to_all(doc: Any, cue_char: int, m: Mention) -> bool:
+    """A call addressed to every side: "both sides", "all parties", "both Washington and
+    Tehran" (two actors joined by *and* alone are addressed to the first, as the gold set
+    codes "urged India and Pakistan")."""
+    text = doc.user_data["text"]
+    return bool(_ALL_SIDES.search(text, cue_char, min(m.start, cue_char + 40)))
+
+
+_NOUN_TO_COMMA = re.compile(r"(?:\s+[a-z]\w*){0,2},")
+_ASIDE = re.compile(r"^(?:\s+[a-z]\w*){0,2}\s*,\s*(?:which|who|whose|\w+ing)\b[^,]*,\s*$")
+"""An aside between the subject and its verb: ", which had fought the Houthis,", ", using ..."."""
 
 
 def _main(subjects: list[Mention], verb_char: int, doc: Any) -> Mention:
@@ -631,11 +814,24 @@ def _main(subjects: list[Mention], verb_char: int, doc: Any) -> Mention:
     claimed ...": the Islamic Resistance)."""
     text = doc.user_data["text"]
     last = subjects[-1]
+    for earlier in reversed(subjects[:-1]):  # "Saudi Arabia, which had fought the Houthis, ..."
+        if _ASIDE.match(text[earlier.end : verb_char]):
+            return earlier
     if text[last.end : verb_char].lstrip().startswith(","):
         for m in subjects[:-1]:
-            if text[m.end : m.end + 1] == "," and text[m.end : verb_char].count(",") == 2:
+            head = _NOUN_TO_COMMA.match(text, m.end)  # "Azerbaijani forces, using ..., destroyed"
+            if head is not None and text[m.end : verb_char].count(",") == 2:
                 return m
     return last
+
+
+def _partner(m: Mention, sms: list[Mention], doc: Any) -> Mention | None:
+    """The actor joined to a mention by *and* ("Pakistan and Iran agreed"), if any."""
+    nxt = next((p for p in sms if p.actor != m.actor and 1 <= p.tok - m.tok_end <= 2), None)
+    if nxt is None:
+        return None
+    gap = {doc[i].lower_ for i in range(m.tok_end, nxt.tok)}
+    return nxt if "and" in gap and gap <= {"and", "the"} else None
 
 
 def _head_of_chain(m: Mention, sms: list[Mention], doc: Any) -> Mention:
@@ -692,9 +888,24 @@ _TITLE_WORDS = {"president", "prime", "minister", "foreign", "defense", "defence
                 "national", "security", "adviser", "advisor", "envoy", "ambassador", "speaker",
                 "house", "press", "spokesperson", "interior", "intelligence"}  # fmt: skip
 _ANAPHORS = {"group": "proxy", "militia": "proxy", "movement": "proxy", "militants": "proxy",
-             "rebels": "proxy", "country": "state", "kingdom": "state"}  # fmt: skip
-"""Noun phrases after "the" that refer back to an actor, and the role that actor must have."""
-_ANAPHOR = re.compile(rf"\b(?:[Hh]e|[Ss]he|[Tt]he ({'|'.join(_ANAPHORS)}))\b")
+             "rebels": "proxy", "country": "state", "kingdom": "state", "president": "people",
+             "prime minister": "people", "chancellor": "people", "coalition": "named",
+             "alliance": "named", "guards": "named"}  # fmt: skip
+"""Noun phrases after "the" that refer back to an actor, and what that actor must be: a role,
+a person ("people"), or a name holding the noun ("named": "the coalition" after "the
+Saudi-led coalition")."""
+_FORCES = (
+    "forces|military|army|troops|navy|jets|aircraft|warplanes|fighters|crews|air force|leaders|"
+    "boats|speedboats|ships|warships|vessels|"
+    "leadership|officials|government|ministry|spokesman"
+)
+_ANAPHOR = re.compile(
+    rf"\b(?:[Hh]e|[Ss]he|him|[Tt]he ((?i:{'|'.join(_ANAPHORS)}))|[Ii]ts (?:\w+ )?({_FORCES}))\b"
+)
+"""An anaphor: a pronoun, "the" and a noun of ``_ANAPHORS``, or "its (special) forces" (the
+last state or proxy named)."""
+_FIGHTS = {"clash", "clashes", "fighting", "battle", "battles", "skirmish", "skirmishes"}
+"""Nouns whose "with X" names the other side: "killed in a clash with Chinese troops"."""
 _ACCUSE_VERBS = {"accused", "accuses", "accusing", "blamed", "blames", "blaming"}
 _END_OF_SPEAKER = {"", ".", ",", ";", ":", ")", "on", "in", "late", "earlier", "later", "at",
                    "after", "before", "during", "when", "as", "\n"}  # fmt: skip
@@ -702,6 +913,13 @@ _CLAUSE_VERBS = {"warned", "cautioned", "vowed", "threatened", "promised", "beli
                  "added", "noted", "stressed", "signaled", "signalled", "indicated", "hoped",
                  "expected", "argued", "suggested", "assessed", "judged", "concluded", "decided",
                  "agreed", "denied", "alleged"}  # fmt: skip
+_WHERE = {"off", "near", "in", "over", "outside", "inside", "across", "around", "within",
+          "throughout", "above"}  # fmt: skip
+_OWNED = {"belonging", "linked", "tied", "affiliated", "loyal", "close"}
+_USED = {"used", "operated", "run", "controlled", "held", "manned", "occupied"}
+_TITLE_NOUNS = {"adviser", "advisor", "aide", "commander", "chief", "head", "spokesman",
+                "spokeswoman", "spokesperson", "envoy", "ambassador", "minister"}  # fmt: skip
+"""Titles whose "to/of/for X" names the actor the official speaks or acts for."""
 _ROLE_WORDS = {"spokesman", "spokeswoman", "spokesperson", "officials", "official", "minister",
                "ministry", "military", "army", "government", "leader", "president", "sources",
                "statement", "media", "mission", "secretary", "envoy", "office"}  # fmt: skip
@@ -720,6 +938,14 @@ def _role(doc: Any, sent: Any, m: Mention, sms: list[Mention], triggers: set[int
     nxt = [doc[j].lower_ for j in range(m.tok_end, min(m.tok_end + 3, sent.end))]
     if first in ("through", "via"):
         return "channel"
+    if (first == "to" and second in _OWNED) or (first == "by" and second in _USED):
+        return "object"  # "facilities belonging to Kataib Hezbollah", "sites used by the Houthis"
+    if first in ("to", "of", "for") and second in _TITLE_NOUNS:
+        return "subject"  # "an adviser to Iran's ...", "the commander of Iran's air force"
+    if (first == "what" and nxt and nxt[0] in ("called", "described", "termed")) or (
+        nxt[:1] == ["origin"] or nxt[:2] == ["-", "made"]
+    ):
+        return "of"  # "what the UAE called sabotage", "a drone of Iranian origin": no actor
     if nxt and (
         nxt[0] in SAY_VERBS
         or (
@@ -746,7 +972,7 @@ def _role(doc: Any, sent: Any, m: Mention, sms: list[Mention], triggers: set[int
         and doc[m.tok - 1].lower_ in ("a", "an")
     ):
         return "by"  # "in an Israeli strike", "killed in a U.S. drone strike"
-    if first == "by" or first in _ACCUSE_VERBS:
+    if first == "by" or first in _ACCUSE_VERBS or (first == "with" and second in _FIGHTS):
         return "by"  # "claimed by Hamas", "Iran accused Israel of sabotaging ..."
     if first in ADDRESSEE_VERBS or (first == "on" and second == "called"):
         return "addressee"

@@ -28,7 +28,8 @@ BLOW_TRIGGERS: dict[str, list[str]] = {
         "attacked", "attacking", "bombed", "bombing", "bombings", "bombarded", "bombardment", "hit",
         "hits", "pounded", "shelled", "raided", "raid", "raids", "targeted", "launched", "launches",
         "launching", "fired", "fires", "firing", "barrage", "salvo", "retaliated", "assault",
-        "shelling", "pounding", "hitting", "bombarding", "raiding", "assaulted",
+        "shelling", "pounding", "hitting", "bombarding", "raiding", "assaulted", "set fire",
+        "rammed", "slammed", "returned fire", "destroyed", "sank", "sunk",
     ],
     "KILL": ["killed", "kill", "kills", "killing", "assassinated", "assassination", "eliminated",
              "assassinating", "eliminating"],
@@ -42,10 +43,13 @@ BLOW_TRIGGERS: dict[str, list[str]] = {
 
 # words before a trigger that make it a threat, a plan or a hypothesis, not an event
 IRREALIS = _rx(
-    r"\b(will|would|could|might|may|vow\w*|threat\w*|plan\w*|prepar\w*|ready|if|any|should|must|"
-    r"intend\w*|warn\w*|promis\w*|consider\w*|weigh\w*|not|no|never|deter\w*|avoid\w*|fear\w*|"
-    r"against\s+(?:a|an|any)|risk\w*|possible|potential|expected|to|brac\w*|condemn\w*|"
-    r"denounc\w*|describ\w*)\s+(?:[\"“']?\w+\s+){0,3}$",
+    r"(?:\b(will|would|could|might|may|vow\w*|threat\w*|plan\w*|prepar\w*|ready|if|any|should|"
+    r"must|intend\w*|warn\w*|promis\w*|consider\w*|weigh\w*|not|no|never|deter\w*|avoid\w*|"
+    r"fear\w*|against\s+(?:a|an|any)|risk\w*|possible|potential|expected|brac\w*|condemn\w*|"
+    r"denounc\w*|describ\w*|call\w* off|cancel\w*|abort\w*|policy\W{0,2} of|whether)\s+"
+    r"(?:[\"“']?\w+\s+){0,3}"
+    # "to" as an infinitive ("ready to strike"), not a preposition ("in response to a rocket")
+    r"|\bto\s+(?!(?:a|an|the|its|their|his|her|this|that|these|those)\s)(?:[\"“']?\w+\s+){0,2})$",
 )
 # a trigger that names an event already reported ("the attack", "after the strike") is no report
 REFERENCE = _rx(
@@ -54,10 +58,16 @@ REFERENCE = _rx(
 )
 # ... unless it is claimed: "Kataib Hezbollah claimed the attack" names who struck
 CLAIM = _rx(
-    r"\b(?:claim\w*|took|takes|taking|admitt\w*)\s+(?:responsibility\s+for\s+)?"
+    r"\b(?:(?:claim\w*|took|takes|taking|admitt\w*)\s+(?:responsibility\s+for\s+)?|"
+    r"blam\w*\s+[^.;]{1,40}?\s+for\s+|accus\w*\s+[^.;]{1,40}?\s+of\s+)"
     r"(?:the|this|that|these|those)\s+(?:[\w\-]+\s+){0,2}$",
 )
 NEGATED = _rx(r"\b(?:not|never|no|denied|denies|deny)\s+$")
+# a denied part in a blow: "Tehran was not involved in the Hamas attack"
+DENIED = _rx(
+    r"\b(?:not|no|never|den(?:y|ied|ies))\s+(?:\w+\s+){0,2}(?:involved|role|part|hand|behind|"
+    r"responsib\w*|link\w*)\b[^.;]{0,30}$",
+)
 PRONOUN_SUBJECT = re.compile(r"\b(it|they|we)\s+(?:\w+\s+){0,2}$", re.I)
 LIMITED = re.compile(r"\b(limited|symbolic|single|pinpoint|small|narrow)\b", re.I)
 PASSIVE_BEFORE = re.compile(r"\b(was|were|been|being|is|are)\s+(?:\w+\s+)?$", re.I)
@@ -67,7 +77,7 @@ SENIOR = _rx(
 )
 STRATEGIC = _rx(
     r"\b(nuclear|enrichment|natanz|fordow|arak|refiner\w*|oil (?:facilit\w*|field\w*|terminal\w*|"
-    r"infrastructure)|energy|power (?:plant|station|grid)|leadership)\b",
+    r"infrastructure)|energy|power (?:plants?|stations?|grids?)|leadership)\b",
 )
 CAMPAIGN = _rx(
     r"\b(waves? of|air campaign|missile (?:production|factor\w*)|factor(?:y|ies)|industr\w*|"
@@ -81,10 +91,15 @@ COVERT = _rx(
 
 # ---- statements and other non-kinetic events, in priority order --------------------------------
 _ANY = r"[^.;]{0,80}"
-_URGE = r"\b(?:urg\w*|press\w*|ask\w*|call\w* (?:on|for)|appeal\w*|persuad\w*|counsel\w*)"
+_URGE = (
+    r"\b(?:urg\w*|press\w*|ask\w*|call\w* (?:on|for)|appeal\w*|persuad\w*|counsel\w*|"
+    r"plead\w*|implor\w*|encourag\w*|expect\w*)"
+)
 _TO_STOP = (
     r"\bto (?:stand down|halt|stop|cease|refrain|avoid|limit|hold back|calm|de-?escalat\w*|"
-    r"show restraint|exercise restraint)"
+    r"show restraint|exercise restraint|step back|pull back|back down|back away|hold fire|"
+    r"keep\b[^.;]{0,30}\b(?:measured|limited|proportionate|calibrated|restrained)|"
+    r"(?:do more to )?(?:protect|spare) civilians)"
 )
 _CONDITIONAL_BLOW = (
     r"\bif (?:the )?(?-i:(?:[A-Z][\w.'-]*\s+){1,3}|(?:it|they|he|we)\s+)(?:\w+ )?"
@@ -93,7 +108,12 @@ _CONDITIONAL_BLOW = (
 )
 _MODAL = r"\b(?:will|would|shall)"  # reported speech turns "will" into "would"
 STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
-    ("restraint", re.compile(rf"{_URGE}{_ANY}(?:{_TO_STOP}|restraint|de-?escalation|calm)", re.I)),
+    (
+        "restraint",
+        re.compile(
+            rf"{_URGE}{_ANY}(?:{_TO_STOP}|restraint|de-?escalation|calm|patience|caution)", re.I
+        ),
+    ),
     (
         "declare_concluded",
         re.compile(
@@ -103,9 +123,12 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"st(?:an|oo)d down\b|no need for (?:a )?further (?:response|action)|concluded\b|"
             r"suspension of (?:its |all )?(?:attacks|operations)|"
             r"matter (?:had been|has been|was|is) (?:resolved|settled|closed)|"
+            r"restor\w* (?:diplomatic )?(?:ties|relations)|return (?:their|its) ambassadors?|"
             r"(?:considers?|deem\w*) the matter (?:closed|concluded)|"
-            r"(?:operation|response|retaliation|attack) (?:is|was|had been) "
-            r"(?:over|concluded|complete)|"
+            r"(?:operation|response|retaliation|attack|round|campaign)s? (?:is|was|had been|has) "
+            r"(?:over|concluded|complete|ended|finished)|"
+            r"achieved (?:all )?(?:its|their|the) (?:\w+ )?(?:objectives|goals|aims)|"
+            r"no (?:intention|plans?) (?:of|to) (?:continu|further|resum)\w*|"
             r"(?:does|did) not (?:intend|plan|seek) (?:to )?(?:continue|further|escalat)|"
             r"declared (?:its|the) (?:operation|response|round) (?:over|concluded|complete)|"
             r"no further (?:action|attacks?|strikes?) (?:is|are|was|were) planned)",
@@ -117,7 +140,8 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             rf"(cease-?fire|truce|armistice){_ANY}(agreed|announced|brokered|took effect|"
             rf"came into (?:effect|force)|declared|accepted|reached|holding)|"
-            rf"(agreed|announced|brokered|reached|accepted){_ANY}(cease-?fire|truce)",
+            rf"(agreed|announced|brokered|reached|accepted){_ANY}(cease-?fire|truce)|"
+            rf"brokered (?:a |an )?(?:\w+ )?(?:deal|agreement|accord)",
             re.I,
         ),
     ),
@@ -128,15 +152,26 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"\bany\b[^.;]{0,60}\b(?:will|would) be (?:met|answered)|"
             r"(?:is|as) (?:an attack on|equal to|tantamount to)[^.;]{0,30}(?:soil|territory)|"
             r"any (?:attack|strike|aggression)\w* (?:on|against)[^.;]{0,40}(?:would|will) "
-            r"(?:lead to|trigger|mean|bring|result in))",
+            r"(?:lead to|trigger|mean|bring|result in)|"
+            # a threat with its condition: "warned that ... would ... if", "would reply if provoked"
+            r"\b(?:warn|caution|threaten)\w*[^.;]{0,120}"
+            r"\b(?:if|unless|in the event|should (?-i:[A-Z])\w+|should (?:it|they))\b|"
+            rf"{_MODAL} (?:\w+ ){{0,4}}(?:reply|response|respond|answer|retaliat\w*|punish\w*|"
+            r"destroy\w*|face|pay)\b[^.;]{0,60}\b(?:if|unless)\b|"
+            r"\bany (?:\w+ ){0,3}(?:country|state|nation|party|one|group|enemy|actor)s? "
+            r"(?:that|who|which)\b[^.;]{0,80}\b(?:will|would)\b|"
+            r"(?:respond|answer|retaliat|meet|react|confront)\w*[^.;]{0,30}\bany (?:\w+ ){0,2}"
+            r"(?:attack|aggression|threat|strike|move|violation|adventur\w*|provocation|incursion|"
+            r"act|action|repetition|attempt|mistake)|"
+            r"(?:will|would|could) not (?:accept|tolerate|stand for))",
             re.I,
         ),
     ),
     (
         "message",
         re.compile(
-            rf"(\b(?:received|got|sent|carried|delivered|passed) (?:a |an )?(?:\w+ )?"
-            rf"(?:message|letter|note|warning)|"
+            rf"(\b(?:received|got|sent|carried|delivered|passed) (?:a |an |its |their )?"
+            rf"(?:\w+ ){{0,2}}(?:message|letter|note|warning|response|reply)|"
             rf"(?:message|messages|notice|warning|word|assurances?)[^.;]{{0,100}}"
             rf"(?:through|via|by way of|passed|relayed|conveyed)|"
             rf"(?:passed|relayed|conveyed|delivered|carried|sent|transmitted){_ANY}"
@@ -144,6 +179,7 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             rf"(?:informed|notified|told|alerted|warned){_ANY}(?:in advance|ahead of|beforehand|"
             rf"hours before)|\b(?:informed|notified|reassured)\b|"
             rf"(?:gave|given|giving|give)\b{_ANY}(?:notice|warning)|"
+            rf"(?:called|phoned|rang|spoke (?:to|with)) (?:his|her|their|its) (?:\w+ )?counterpart|"
             rf"(?:through|via) (?:the )?(?:omani|swiss|qatari|turkish|iraqi) "
             rf"(?:channel|intermediar\w*|mediators?|embassy|officials))",
             re.I,
@@ -159,7 +195,17 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             rf"take the win|exercis\w* restraint|"
             rf"press\w*{_ANY}(?:not to|to hold|to limit|restraint)|"
             rf"refrain from|counsel\w* (?:restraint|caution)|\brestrain(?:s|ed|ing)?\b|"
-            rf"(?:does|did|do) not (?:seek|want) (?:a )?(?:wider )?(?:war|escalation|conflict))",
+            rf"(?:(?:is|was|are|were|am) not (?:looking for|seeking|interested in)|"
+            rf"(?:does|did|do) not (?:seek|want)) (?:a |an |any )?(?:\w+ )?"
+            rf"(?:war|escalation|conflict|confrontation)|"
+            rf"(?:avoid|prevent|avert)\w* (?:a |an |any |further )?(?:\w+ )?"
+            rf"(?:war|escalation|conflagration|conflict|confrontation|spillover)|"
+            rf"(?:sought|seeks?|wants?|wanted) no (?:\w+ )?"
+            rf"(?:war|escalation|conflict|confrontation)|"
+            rf"(?:political|diplomatic|peaceful) (?:solution|settlement|resolution)|"
+            rf"counsel\w* (?:patience|calm)|no (?:intention|desire|wish|interest) (?:of|to|in) "
+            rf"escalat\w*|(?:not|no) (?:\w+ ){{0,2}}military (?:option|action|"
+            rf"response)s?|diplomatic (?:way|solution|path|route|means))",
             re.I,
         ),
     ),
@@ -167,10 +213,23 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
         "backing",
         re.compile(
             r"(ironclad|commitment to (?:israel's |the |its )?(?:security|defen[cs]e)|"
-            r"(?:will|would) (?:help )?defend|stands? (?:firmly |fully )?(?:with|by)|"
-            r"full(?:est)? support|"
-            r"unwavering support|pledg\w* (?:to defend|support|to stand)|backing for|"
-            r"support for (?:israel|iran|\w+)'s (?:defen[cs]e|right)|help (?:defend|protect)|"
+            r"(?:will|would) (?:help )?defend(?! (?:ourselves|itself|themselves|himself|herself|"
+            r"(?:its|their|our) (?:own|borders|territory|sovereignty|interests|people|citizens|"
+            r"forces|troops|soil)))|"
+            r"st(?:and|ands|ood|anding) (?:firmly |fully |shoulder to shoulder )?"
+            r"(?:with|by|behind|beside)|"
+            r"(?:will|would) (?:continue to )?(?:support|back) (?-i:[A-Z])|"
+            r"(?:voic|express|declar|reiterat)\w* (?:its |their |his |her |full |strong )*support|"
+            r"full(?:est)? support|solidarity with|"
+            r"(?:military|financial|political|economic) support|"
+            r"\bback(?:ed|s|ing) (?:the |its |their )?(?:\S+ )?"
+            r"(?:response|strikes?|action|operation)|"
+            r"ha(?:s|d|ve) (?:a|the|every) right to (?:defend|self-defen[cs]e)|"
+            r"continu\w* (?:its |their |his |her )?(?:\w+ )?support|"
+            r"reaffirm\w* (?:its |their |his |her )?(?:support|commitment|solidarity)|"
+            r"unwavering|steadfast|rock[- ]solid|pledg\w* (?:to defend|support|to stand)|"
+            r"backing for|support for (?:\w+'s )?(?:defen[cs]e|right|security)|"
+            r"help (?:defend|protect)|"
             r"support(?:s|ed|ing)? (?:\w+'s |its |the )?right to (?:defend|self-defen[cs]e))",
             re.I,
         ),
@@ -179,7 +238,10 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
         "demand",
         re.compile(
             r"\b(demand(?:ed|s|ing)?|insist(?:ed|s)? that|ultimatum|"
-            r"call(?:ed|s|ing)? (?:for|on))\b",
+            r"ask\w* (?:\w+ ){0,3}for (?:more|additional|new|urgent)|"
+            r"urg\w* (?:\w+ ){1,4}to (?:act|take action|intervene|condemn|punish|impose|designate)|"
+            r"(?:must|should) (?:release|withdraw|free|leave|hand over)|"
+            r"call(?:ed|s|ing)? (?:for|on)\b(?![^.;]{0,30}(?:punish|reveng|retaliat)))\b",
             re.I,
         ),
     ),
@@ -187,7 +249,9 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
         "condition",
         re.compile(
             r"\b(on (?:the )?condition|conditional on|conditioned on|only if|as long as|"
-            r"provided that|in return for|linked (?:its|any) \w+ to)\b",
+            r"provided that|in return for|linked (?:its|any) \w+ to|"
+            r"until [^.;]{0,40}"
+            r"(?:ends?|ended|stops?|stopped|lifted|ceases?|ceased|halts?|halted))\b",
             re.I,
         ),
     ),
@@ -195,8 +259,12 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
         "inducement",
         re.compile(
             rf"((?:offer|propos)\w*{_ANY}(?:talks|relief|deal|cease-?fire|incentive|aid|guarantee)|"
-            rf"offer\w* to (?:mediate|host|broker)|"
+            rf"(?:offer|pledg|promis)\w*{_ANY}(?:rebuild\w*|reconstruct\w*|assistance|investment)|"
+            rf"offer\w* to (?:mediate|host|broker|play|help|facilitate)|"
+            rf"(?:tabled|put forward|floated) (?:a |an )?(?:\S+ ){{0,2}}(?:proposal|plan|offer)|"
             rf"in exchange for|sanctions relief|incentives?\b|"
+            rf"held out (?:the )?(?:prospect|promise|offer)|dangl\w*|"
+            rf"(?:lift\w*|eas(?:e|ed|ing)|relax\w*) (?:\w+ ){{0,2}}sanctions|"
             rf"(?:reopen|resum)\w* (?:nuclear )?talks)",
             re.I,
         ),
@@ -206,18 +274,24 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"((?:impos\w*|announc\w*|slapp\w*|new|fresh|additional|tighten\w*|levied|expanded)"
             r"[^.;]{0,40}\bsanctions\b|\bsanction(?:ed|s|ing)? (?:on|against)\b|"
-            r"\bsanctioned\b|\bexpel(?:led|s)?\b|\bdesignated\b[^.;]{0,40}terrorist)",
+            r"\bsanctioned\b|\bexpel(?:led|s)?\b|\bdesignated\b[^.;]{0,40}terrorist|"
+            r"\bblacklist\w*|\bfroze (?:\w+ ){0,2}assets|asset freezes?|"
+            r"(?-i:Treasury)\b[^.;]{0,20}\b(?:targeted|hit|designated|penali[sz]ed)|"
+            r"(?:cut\w*|sever\w*|broke|break\w*) (?:off )?(?:diplomatic )?(?:ties|relations))",
             re.I,
         ),
     ),
     (
         "defensive_deployment",
         re.compile(
-            rf"((?:deploy\w*|dispatch\w*|\bsen[dt]\b|sends|\bmov(?:ed|ing|es)\b|rush\w*|"
+            rf"((?:deploy\w*|dispatch\w*|\bsen[dt]\b|sends|sending|\bmov(?:ed|ing|es)\b|rush\w*|"
             rf"position\w*|order\w*|reinforc\w*|bolster\w*){_ANY}"
             rf"(?:aircraft carrier|carrier|destroyers?|warships?|air defen[cs]es?|thaad|patriot|"
-            rf"squadrons?|fighter jets|bombers|submarines?|b-52s?|interceptors|troops)|"
-            rf"(?:aircraft carrier|carrier strike group|destroyers?|thaad)[^.;]{{0,40}}"
+            rf"squadrons?|fighter jets|bombers|submarines?|b-52s?|troops)|"
+            rf"(?:maritime|naval|multinational|protection|escort) (?:\w+ )?(?:operation|coalition|"
+            rf"task force|mission)|escort\w* (?:\w+ ){{0,3}}(?:vessels|ships|tankers|convoys)|"
+            rf"(?:aircraft carrier|carrier strike group|destroyers?|thaad|peacekeepers|troops|"
+            rf"warships|squadrons?|batter(?:y|ies)|bombers|fighter jets)[^.;]{{0,40}}"
             rf"(?:arriv\w*|deploy\w*))",
             re.I,
         ),
@@ -225,10 +299,12 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
     (
         "arms_supply",
         re.compile(
-            rf"(\b(?:suppl(?:y|ied|ies|ying)|deliver(?:ed|s|ing|ies)?|provid(?:ed|es|ing)|"
-            rf"ship(?:ped|s|ping)|transferr?(?:ed|ing|s)?|sold|sell(?:s|ing)?|smuggl\w*|"
-            rf"arm(?:ed|s|ing)) {_ANY}(?:missiles?|drones?|weapons|arms|munitions|interceptors|"
-            rf"rockets|bombs|components))",
+            r"(\b(?:suppl(?:ied|ies|ying)|supply\b(?! (?:ship|vessel|line|route|chain|depot))|"
+            r"deliver(?:ed|s|ing|ies)?|provid(?:ed|es|ing)|"
+            r"shipped|transferr?(?:ed|ing|s)?|sold|sell(?:s|ing)?|smuggl\w*|rush\w*|"
+            r"arm(?:ed|s|ing)) [^.;,]{0,80}(?:missiles?|drones?|weapons|arms|munitions|"
+            r"interceptors|"
+            r"rockets|bombs|components|air defen[cs]e))",
             re.I,
         ),
     ),
@@ -244,14 +320,33 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
         "threaten",
         re.compile(
             rf"(\bvow(?:ed|s|ing)?\b|"
-            rf"\bthreaten\w*|\bwarn\w*{_ANY}(?:respon\w*|retaliat\w*|consequences|punish\w*|"
+            rf"(?<![-\w])threaten\w*|\b(?:warn|caution)\w*{_ANY}(?:respon\w*|retaliat\w*|"
+            rf"consequences|punish\w*|"
             rf"\bpay\b|price|regret|crushing|decisive|war\b|strike|attack)|"
-            rf"{_MODAL} (?:be )?(?:punish\w*|pay|face|regret)|must (?:be punished|face|pay)|"
+            rf"{_MODAL} (?:be )?(?:punish\w*|pay|face|regret|suffer)|must (?:be punished|face|pay)|"
             rf"unanswered|unpunished|not hesitate to|"
-            rf"promis\w*{_ANY}(?:revenge|retaliat\w*|respon\w*|punish\w*)|"
-            rf"(?:harsh|crushing|severe|decisive|painful|heavy) (?:response|retaliation|revenge|"
+            rf"promis\w*{_ANY}(?:revenge|retaliat\w*|respon\w*|punish\w*|"
+            rf"(?:more|further|new) (?:strikes|attacks|operations))|"
+            rf"(?:harsh|crushing|severe|decisive|painful|heavy|definitive|swift|firm|forceful)"
+            rf"\W{{0,2}} (?:response|retaliation|revenge|"
             rf"consequences|price|punishment)|"
-            rf"{_MODAL} (?:respond|retaliate|strike back|avenge|answer))",
+            rf"{_MODAL} (?:respond|retaliate|strike back|avenge|answer)|"
+            rf"reserv\w* the right to (?:act|respond|defend|strike|retaliat\w*|take)|"
+            rf"exact\w* (?:a |the )?(?:\w+ )?(?:price|toll|revenge)|make (?:\w+ ){{0,2}}pay\b|"
+            rf"(?:heavy|high|steep) price|(?:not|never) (?:to )?(?:misjudge|miscalculate|"
+            rf"underestimate|test)\b|\b(?:warn|caution)\w*[^.;]{{0,60}}\bnot to (?:take advantage|"
+            rf"exploit|intervene|interfere|get involved|join|enter|escalate)|"
+            rf"{_MODAL} \W?(?:continue to |keep )?act(?:ing)?\b|legitimate\W{{0,2}} targets?|"
+            rf"(?:serious|grave|severe|dire)\W{{0,2}} consequences|"
+            rf"plans? to (?:fire|strike|attack|launch|hit|target|bomb)|"
+            rf"(?:began|begin|held|hold|staged|conduct\w*|start\w*) (?:\S+ ){{0,2}}"
+            rf"(?:exercises|drills|manoeuvres|maneuvers)|"
+            rf"(?:ready|prepared|impatient)\W{{0,2}} (?:\S+ ){{0,3}}to (?:do more|fight|strike|"
+            rf"attack|"
+            rf"respond|retaliate|confront|act|destroy|wipe|hit|defend)|"
+            rf"(?:any|all|whatever) (?:action|steps?|measures?) (?:necessary|needed|required)|"
+            rf"(?:prepar|work)\w* (?:\w+ ){{0,4}}(?:a |an )?(?:\w+ )?"
+            rf"(?:response|retaliation)\b|fac(?:e|ed|es|ing) (?:\W?\w+\W? ){{0,3}}consequences)",
             re.I,
         ),
     ),

@@ -72,6 +72,8 @@ _UNIT_RE = "|".join(f"(?:{u})" for u in UNITS)
 QUANTITY = re.compile(
     rf"(?<![A-Za-z]-)\b{_QUAL}{_NUM}\s+(?:of\s+)?(?:the\s+|its\s+|their\s+|iranian\s+|israeli\s+|american\s+|"
     rf"u\.s\.\s+|houthi\s+|hezbollah\s+|new\s+|small\s+|large\s+)?(?:[a-z]+-[a-z]+\s+)?"
+    # a model's name: "59 Tomahawk cruise missiles"
+    rf"(?:(?-i:[A-Z][a-z]+)\s+)?"
     rf"(?P<unit>{_UNIT_RE})\b",
     re.I,
 )
