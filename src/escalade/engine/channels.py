@@ -76,25 +76,32 @@ class ChannelParams:
         )
 
 
-def chosen(params: Params, channel: I, sender: I | int, receiver: I | int) -> tuple[B, I]:
+def chosen(
+    params: Params, channel: I, sender: I | int, receiver: I | int | None = None
+) -> tuple[B, I]:
     """Per run, whether the channel chosen (an index into the scenario's channels, or
-    :data:`DEFAULT_CHANNEL`) joins ``sender`` and ``receiver``, and that index (clipped into
-    range, meaningful only where it joins them); the scenario has at least one channel."""
+    :data:`DEFAULT_CHANNEL`) joins ``sender`` and ``receiver`` (any receiver when None), and
+    that index (clipped into range, meaningful only where it joins them); the scenario has at
+    least one channel."""
     ch = params.channels
     n = len(ch.names)
     c = np.clip(channel, 0, n - 1)
     a, b = ch.ends[c, 0], ch.ends[c, 1]
-    joins = ((a == sender) & (b == receiver)) | ((a == receiver) & (b == sender))
+    if receiver is None:
+        joins = (a == sender) | (b == sender)
+    else:
+        joins = ((a == sender) & (b == receiver)) | ((a == receiver) & (b == sender))
     return (channel >= 0) & (channel < n) & joins, c
 
 
 def mediator(params: Params, sender: int, receiver: I, channel: I | None = None) -> I:
-    """The mediator a message from ``sender`` to ``receiver`` travels through: the chosen
-    channel's where it joins them, else the fastest channel's (-1 direct or none)."""
+    """The mediator a message from ``sender`` to ``receiver`` is said to go through: the
+    chosen channel's where the sender chose one of its channels (whoever it reaches), else
+    that of the fastest channel between them (-1: direct, or no channel)."""
     via = params.channels.via[sender, receiver]
     if channel is None or not params.channels.names:
         return via
-    own, c = chosen(params, channel, sender, receiver)
+    own, c = chosen(params, channel, sender)
     return np.where(own, params.channels.each_via[c], via)
 
 

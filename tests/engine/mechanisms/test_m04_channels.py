@@ -131,6 +131,7 @@ def test_a_chosen_channel_counts_only_for_the_pair_it_joins() -> None:
     # Channel 1 joins BLUE and MED, not RED; 7 is no channel at all: both fall back on FAST.
     own, _ = chosen(b.params, np.array([1, 7, 0]), red, blue)
     assert own.tolist() == [False, False, True]
+    assert chosen(b.params, np.array([1, 7, 0]), b.ix("MED"))[0].tolist() == [True, False, False]
     arrives, delay = channel_delivery(
         b.params, b.streams, 0, b.runs, red, blue, "t", np.array([1, 7, 0])
     )
