@@ -133,5 +133,8 @@ def test_resume_names_the_kind_it_needs(store: Path) -> None:
     exp_id = json.loads(res.stdout)["experiment"]
     res = invoke("discover", "--resume", exp_id)
     assert res.exit_code == 2 and "is a threshold, not a discover" in res.output
+    Store(store).update(exp_id, status="interrupted")  # as if stopped
+    shown = invoke("experiments", "show", exp_id)
+    assert f"resume it with:  escalade threshold --resume {exp_id}" in shown.output
     res = invoke("discover")
     assert res.exit_code == 2 and "--resume ID" in res.output

@@ -410,6 +410,11 @@ def show(
             console.print(results["sentence"], highlight=False)
         if m["status"] == "complete":
             console.print(saved_line(exp_id, store), highlight=False, soft_wrap=True)
+        elif m["status"] == "interrupted":
+            console.print(
+                f"resume it with:  escalade {m['kind']} --resume {exp_id}{store_flag(store)}",
+                highlight=False,
+            )
         return
     repair = f"escalade experiments verify {exp_id} --repair{store_flag(store)}"
     if damaged:
