@@ -138,6 +138,7 @@ def test_an_interrupted_sweep_resumes_to_the_same_answer(
     for key in ("points", "indices", "tornado", "centre"):
         assert again[key] == whole[key], key
     m = Store(store).manifest(again["experiment"])
-    assert m["status"] == "complete" and "done" not in m["results"]
+    assert m["status"] == "complete" and "request" not in m["results"]
+    assert not Store(store).checkpoint_path(m["id"]).exists()  # its points are in the results
     res = run(app, "--resume", again["experiment"])
     assert res.exit_code == 2 and "nothing to resume" in res.output

@@ -162,21 +162,17 @@ def reopen(st: Store, resume: str, kind: str) -> tuple[str, dict[str, Any]]:
 
 
 class Checkpoint(MutableMapping[int, dict[str, Any]]):
-    """What a resumable analysis (sweep, discover, threshold) has computed so far, by point,
-    kept in its manifest as each point arrives: ``results["request"]`` (the arguments it was
-    started with, all that ``--resume`` needs) and ``results["done"]``. Read back by
-    :func:`resumable`, so a resumed analysis computes only what is missing."""
+    """What a resumable analysis (sweep, discover, threshold) has computed so far, by point:
+    the arguments it was started with (``request``, all that ``--resume`` needs, kept in its
+    manifest as ``results["request"]``) and each point as it arrives (kept in the store's
+    checkpoint file, :meth:`Store.write_checkpoint`). Read back by :func:`resumable`, so a
+    resumed analysis computes only what is missing."""
 
-    def __init__(
-        self,
-        st: Store,
-        exp_id: str,
-        request: dict[str, Any],
-        done: dict[str, dict[str, Any]] | None = None,
-    ) -> None:
+    def __init__(self, st: Store, exp_id: str, request: dict[str, Any]) -> None:
         self.st, self.exp_id = st, exp_id
         self.request: dict[str, Any] = json.loads(json.dumps(request))  # as stored and read
-        self._done = {int(k): v for k, v in (done or {}).items()}
+        done = st.read_checkpoint(exp_id).get("done") or {}
+        self._done = {int(k): v for k, v in done.items()}
 
     def __getitem__(self, key: int) -> dict[str, Any]:
         return self._done[key]
@@ -197,7 +193,7 @@ class Checkpoint(MutableMapping[int, dict[str, Any]]):
 
     def save(self) -> None:
         done = {str(k): v for k, v in sorted(self._done.items())}
-        self.st.update(self.exp_id, results={"request": self.request, "done": done})
+        self.st.write_checkpoint(self.exp_id, {"done": done})
 
 
 @contextlib.contextmanager
@@ -217,17 +213,17 @@ def resumable(
                 f"nothing to resume: `escalade report {exp_id}{store_flag(st.path)}` shows it"
             )
         ctx = held(st, exp_id)
-        request, done = before["request"], before.get("done")
+        request = before["request"]
     else:
         if request is None:  # pragma: no cover - the commands always give one
             raise ValueError("give a scenario, or --resume ID")
         r = request
         ctx = analysis(st, kind, r["scenario"], r["overrides"], r["seed"], r["runs"], r["days"])
-        done = None
     try:
         with ctx as exp_id:
-            checkpoint = Checkpoint(st, exp_id, request, done)
-            checkpoint.save()  # what --resume needs, before any point is computed
+            checkpoint = Checkpoint(st, exp_id, request)
+            if resume is None:  # what --resume needs, before any point is computed
+                st.update(exp_id, results={"request": checkpoint.request})
             yield checkpoint
     except KeyboardInterrupt:
         if exp_id is None:
@@ -245,6 +241,7 @@ def finish(st: Store, exp_id: str, results: dict[str, Any], runs: int | None = N
     """Store an analysis's results and mark it complete (``runs``: the runs it simulated)."""
     more = {} if runs is None else {"runs": runs, "chunk_size": max(runs, 1)}
     st.update(exp_id, results=results, status="complete", finished=now_iso(), **more)
+    st.drop_checkpoint(exp_id)  # its points are in the results now
 
 
 def saved_line(exp_id: str, store: Path) -> str:
