@@ -211,6 +211,79 @@ def test_a_game_of_a_scenario_file_carries_its_text(tmp_path: Path) -> None:
     assert again.source["text"].startswith(scenario_text("april-2024")[:40])
 
 
+# Only the slower Qatar channel to the US delivers (the others lose every message), in time
+# for Iran's 3 days of notice (it takes 2).
+ONLY_QATAR = [
+    *EVERY_DAY,
+    "channels.oman_channel.fidelity=0",
+    "channels.irn_usa_via_che.fidelity=0",
+    "channels.irn_usa_via_qat.fidelity=1",
+    "channels.irn_isr_via_tur.fidelity=0",
+    "channels.irn_isr_via_omn.fidelity=0",
+]
+
+
+def telegraphed_salvo(channel: str | None, tmp_path: Path | None = None) -> Game:
+    """Seed 1, day 0: Iran telegraphs its large salvo against Israel, its notice sent through
+    ``channel`` (None: the fastest of each pair), then the model plays on."""
+    game = Game.new("april-2024", ["IRN"], seed=1, days=5, sets=ONLY_QATAR)
+    turn = game.pending()
+    assert turn is not None
+    salvo = next(o for o in turn.options if o.action == "large_salvo" and o.how == "telegraphed")
+    game.choose("IRN", salvo.index, channel)
+    if tmp_path is not None:  # through a saved file
+        game.save(tmp_path / "g.json")
+        game = Game.load(tmp_path / "g.json")
+    game.hand_over("IRN")
+    return game
+
+
+def test_a_telegraphed_options_routes_are_the_channels_that_can_carry_its_notice() -> None:
+    turn = Game.new("april-2024", ["IRN"], seed=1, days=5, sets=ONLY_QATAR).pending()
+    assert turn is not None
+    salvo = next(o for o in turn.options if o.action == "large_salvo" and o.how == "telegraphed")
+    # Against Israel: Iran's two channels to it, and its three to the US, pledged to defend it.
+    assert [(r.id, r.to, r.via) for r in salvo.routes] == [
+        ("oman_channel", "USA", "OMN"),
+        ("irn_usa_via_che", "USA", "CHE"),
+        ("irn_usa_via_qat", "USA", "QAT"),
+        ("irn_isr_via_tur", "ISR", "TUR"),
+        ("irn_isr_via_omn", "ISR", "OMN"),
+    ]
+    qatar = salvo.routes[2]
+    assert (qatar.delay_days, qatar.fidelity) == (2, 1.0)
+    assert qatar.words() == "irn_usa_via_qat: to USA via QAT, 2 days, arrives 100%"
+    owned = next(o for o in turn.options if o.action == "large_salvo" and o.how == "")
+    assert owned.routes == ()  # an unannounced strike sends no notice
+
+
+def test_a_chosen_channel_carries_the_notice_and_warns_the_defence(tmp_path: Path) -> None:
+    """By default the notice goes by the fastest channels, which lose it: Israel's defence is
+    not warned. Through Qatar it reaches the US in time: a warned defence intercepts more."""
+    default = " ".join(telegraphed_salvo(None).story())
+    qatar = " ".join(telegraphed_salvo("irn_usa_via_qat", tmp_path).story())
+
+    def intercepted(story: str) -> int:
+        salvo = story.split("large salvo with 320 munitions against Israel")[1]
+        return int(salvo.split(" intercepted")[0].rsplit(" ", 1)[1])
+
+    assert "signals through Qatar" in qatar and "signals through Qatar" not in default
+    assert intercepted(qatar) > intercepted(default)
+    saved_game = json.loads((tmp_path / "g.json").read_text(encoding="utf-8"))
+    assert saved_game["decisions"][0]["channel"] == "irn_usa_via_qat"
+
+
+def test_a_channel_that_cannot_carry_the_notice_is_refused() -> None:
+    game = Game.new("april-2024", ["IRN"], seed=1, days=5, sets=ONLY_QATAR)
+    turn = game.pending()
+    assert turn is not None
+    salvo = next(o for o in turn.options if o.action == "large_salvo" and o.how == "telegraphed")
+    with pytest.raises(GameError, match="choose one of oman_channel, irn_usa_via_che"):
+        game.choose("IRN", salvo.index, "irn_hez")
+    with pytest.raises(GameError, match="it has no channel to choose"):
+        game.choose("IRN", 0, "oman_channel")
+
+
 def saved(tmp_path: Path, change: object) -> Path:
     game = new()
     game.choose("IRN", 2)
@@ -249,6 +322,8 @@ def test_a_file_from_another_version_says_which(tmp_path: Path) -> None:
         (lambda d: d["decisions"][0].update(day=40), r"decisions\.0: IRN on day 40 was never"),
         (lambda d: d.update(handed_over=["ISR"]), r"handed_over\.0: 'ISR' is not one of"),
         (lambda d: d.update(scenario={"builtin": "april"}), "no built-in scenario 'april'"),
+        (lambda d: d["decisions"][0].update(channel="telex"), r"decisions\.0: field 'channel'"),
+        (lambda d: d["decisions"][0].update(channel=3), r"field 'channel': expected a channel"),
     ],
 )
 def test_a_bad_field_is_named(tmp_path: Path, change: object, message: str) -> None:

@@ -230,3 +230,18 @@ def test_threads_of_one_process_share_the_catalog_in_turn(tmp_path: Path) -> Non
         st.update(exp_id, status="running" if i % 2 else "interrupted")
     reader.join()
     assert not failures, failures[0]
+
+
+def test_an_analysis_checkpoint_is_kept_whole_read_back_and_dropped(tmp_path: Path) -> None:
+    st = Store(tmp_path / "runs")
+    exp_id = st.create(_manifest(kind="sweep"))
+    assert st.read_checkpoint(exp_id) == {}  # none yet
+    st.write_checkpoint(exp_id, {"done": {"0": {"p_war": 0.125}}})
+    st.write_checkpoint(exp_id, {"done": {"0": {"p_war": 0.125}, "1": {"p_war": 0.5}}})
+    assert st.read_checkpoint(exp_id) == {"done": {"0": {"p_war": 0.125}, "1": {"p_war": 0.5}}}
+    assert not list(st.checkpoint_path(exp_id).parent.glob(".*.tmp"))  # no temporary left
+    st.checkpoint_path(exp_id).write_text('{"done": {"0": ', encoding="utf-8")  # cut short
+    assert st.read_checkpoint(exp_id) == {}  # its points are computed again
+    st.drop_checkpoint(exp_id)
+    st.drop_checkpoint(exp_id)  # nothing to drop: no error
+    assert not st.checkpoint_path(exp_id).exists()

@@ -31,6 +31,18 @@ err = Console(stderr=True)
 T = TypeVar("T")
 
 ScenarioArg = Annotated[str, typer.Argument(help="A scenario file (.yaml) or a built-in name")]
+ResumableScenarioArg = Annotated[
+    str | None,
+    typer.Argument(help="A scenario file (.yaml) or a built-in name (not with --resume)"),
+]
+ResumeOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--resume",
+        help="Finish an interrupted experiment of this kind (id or unique prefix) with the "
+        "settings it was started with, computing only what is missing",
+    ),
+]
 SeedOpt = Annotated[
     int, typer.Option("--seed", "-s", help="Random seed (0 to 2^63 - 1)", min=0, max=MAX_SEED)
 ]

@@ -30,6 +30,7 @@ import pyarrow.compute as pc
 
 from escalade.analysis.stats import proportion
 from escalade.budget import MAX_RUNS, MAX_SEED
+from escalade.engine.channels import DEFAULT_CHANNEL
 from escalade.engine.choices import appraisal_against, open_targets
 from escalade.engine.compiled import ROLES
 from escalade.engine.decision import (
@@ -69,6 +70,24 @@ class GameError(ValueError):
 
 
 @dataclass(frozen=True)
+class Route:
+    """A channel a telegraphed strike's notice can be sent through (M3, M4): its ``id``, the
+    actor at its other end (``to``: the target, or a partner pledged to defend it), its
+    mediator (None: direct), its delay in days and its fidelity in this run."""
+
+    id: str
+    to: str
+    via: str | None
+    delay_days: int
+    fidelity: float
+
+    def words(self) -> str:
+        via = f" via {self.via}" if self.via else " directly"
+        days = f"{self.delay_days} day" + ("" if self.delay_days == 1 else "s")
+        return f"{self.id}: to {self.to}{via}, {days}, arrives {self.fidelity:.0%}"
+
+
+@dataclass(frozen=True)
 class Option:
     """One choice open today.
 
@@ -78,6 +97,9 @@ class Option:
     without one; ``utility`` the option's score under the default calculus and ``advice`` the
     probability that the model (the default policy) would take it — 0 against any target but
     the one it holds its largest grievance against, which is the only one it considers.
+    ``routes``: for a telegraphed option whose notice more than one channel can carry, those
+    channels; the player may send it through one of them (:meth:`Game.choose`), else it goes
+    by the model's default (the fastest channel of each pair).
     """
 
     index: int
@@ -90,6 +112,7 @@ class Option:
     utility: float
     advice: float
     action: str | None = None  # the catalog action's name (None: wait)
+    routes: tuple[Route, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -118,18 +141,24 @@ class Turn:
 @dataclass(frozen=True)
 class Decision:
     """A decision made by a person: on ``day``, ``actor`` took ``action`` (None: waited)
-    ``how`` against ``target`` (None: its largest grievance)."""
+    ``how`` against ``target`` (None: its largest grievance), its notice sent through
+    ``channel`` (a channel's id; None: the fastest of each pair)."""
 
     actor: str
     day: int
     action: str | None
     how: str = ""
     target: str | None = None
+    channel: str | None = None
 
     def pick(self, params: Params) -> Pick:
         action = NO_ACTION if self.action is None else params.catalog.find(self.action)
         target = GRUDGE_TARGET if self.target is None else params.actors.index(self.target)
-        return Pick(action, self.how == "telegraphed", self.how == "unacknowledged", target)
+        names = params.channels.names
+        channel = DEFAULT_CHANNEL if self.channel is None else names.index(self.channel)
+        return Pick(
+            action, self.how == "telegraphed", self.how == "unacknowledged", target, channel
+        )
 
 
 class _Paused(Exception):
@@ -243,6 +272,12 @@ class Game:
                 raise GameError(f"{at}: field 'action': no action {d.action!r} in the catalog")
             if d.target is not None and d.target not in self.scenario.actors:
                 raise GameError(f"{at}: field 'target': no actor {d.target!r} in the scenario")
+            channels = [str(c.id) for c in self.scenario.channels]
+            if d.channel is not None and d.channel not in channels:
+                raise GameError(
+                    f"{at}: field 'channel': no channel {d.channel!r} in the scenario "
+                    f"(channels: {', '.join(channels) or 'none'})"
+                )
         for i, actor in enumerate(self.handed_over):
             if actor not in self.players:
                 raise GameError(f"{where}: handed_over.{i}: {actor!r} is not one of the players")
@@ -268,9 +303,11 @@ class Game:
     def finished(self) -> bool:
         return self.pending() is None
 
-    def choose(self, actor: str, option: int) -> Turn | None:
+    def choose(self, actor: str, option: int, channel: str | None = None) -> Turn | None:
         """Record ``actor``'s choice of ``option`` (an index into the pending turn's options),
-        advance, and return the next pending turn (None when the game is finished)."""
+        its notice sent through ``channel`` (the id of one of the option's routes; None: the
+        model's default), advance, and return the next pending turn (None when the game is
+        finished)."""
         turn = self._turn_of(actor)
         if not 0 <= option < len(turn.options):
             raise GameError(
@@ -278,7 +315,17 @@ class Game:
                 f"{len(turn.options) - 1}"
             )
         o = turn.options[option]
-        self.decisions.append(Decision(actor, turn.day, o.action, o.how, o.target))
+        if channel is not None and channel not in (ids := [r.id for r in o.routes]):
+            raise GameError(
+                f"option {option} cannot send its notice through channel {channel!r}: "
+                + (
+                    f"choose one of {', '.join(ids)}, or none for the fastest"
+                    if ids
+                    else "it has no channel to choose (only a telegraphed option whose notice "
+                    "two or more channels can carry has)"
+                )
+            )
+        self.decisions.append(Decision(actor, turn.day, o.action, o.how, o.target, channel))
         self._replay = None
         return self.pending()
 
@@ -507,6 +554,32 @@ def channel_of(params: Params, actor: int, target: int) -> str:
     return "direct" if via < 0 else params.actors[via]
 
 
+def routes(params: Params, run: int, actor: int, target: int) -> tuple[Route, ...]:
+    """The channels that can carry the notice of a strike telegraphed by ``actor`` against
+    ``target`` in batch row ``run`` (M3): each joining the actor with the target or with a
+    partner pledged to defend it (an alliance with ``defend`` > 0); none when fewer than two
+    (there is nothing to choose)."""
+    ch = params.channels
+    out = []
+    for k, (a, b) in enumerate(ch.ends.tolist()):
+        if actor not in (a, b):
+            continue
+        other = b if a == actor else a
+        if other != target and not params.backing.defend[run, other, target] > 0:
+            continue
+        via = int(ch.each_via[k])
+        out.append(
+            Route(
+                ch.names[k],
+                params.actors[other],
+                None if via < 0 else params.actors[via],
+                int(ch.each_delay[k]),
+                float(ch.each_fidelity[run, k]),
+            )
+        )
+    return tuple(out) if len(out) > 1 else ()
+
+
 def package_of(params: Params, actor: int, k: int) -> str | None:
     """The munitions fired when ``actor`` carries out action ``k`` (by itself or, for a
     via-proxy action, its executing proxy), as text; None without a package."""
@@ -553,6 +626,9 @@ def options(situation: Situation, row: int) -> list[Option]:
                     utility=float(utils[i]),
                     advice=float(probs[i]),
                     action=p.catalog.names[k],
+                    routes=routes(p, int(situation.runs[row]), situation.actor, t)
+                    if how == "telegraphed"
+                    else (),
                 )
             )
     return out
@@ -706,6 +782,9 @@ def _read_game(d: Any, where: str) -> Game:
                 action=action,
                 how=how,
                 target=_field(item, "target", (str, type(None)), at, "an actor id or null"),
+                channel=_field(item, "channel", (str, type(None)), at, "a channel id or null")
+                if "channel" in item
+                else None,  # saved before channels could be chosen
             )
         )
     days = _field(d, "days", (int, type(None)), where, "a number of days or null")

@@ -955,6 +955,30 @@ class Store:
             )
         return pq.read_table(self.table_path(exp_id, name))
 
+    # -- an unfinished analysis's checkpoint -----------------------------------------------
+    def checkpoint_path(self, exp_id: str) -> Path:
+        return self.path / "tables" / f"experiment={exp_id}" / "checkpoint.json"
+
+    def write_checkpoint(self, exp_id: str, data: dict[str, Any]) -> None:
+        """Keep what an unfinished analysis has computed so far (JSON, written atomically: a
+        crash leaves the previous checkpoint whole). A file, not the catalog: it is rewritten
+        after every point, and a catalog write costs ten times as much."""
+        self._write_atomically(self.checkpoint_path(exp_id), json.dumps(data).encode("utf-8"))
+
+    def read_checkpoint(self, exp_id: str) -> dict[str, Any]:
+        """What :meth:`write_checkpoint` kept; ``{}`` when there is none or it cannot be read
+        (its points are then computed again, with the same results)."""
+        try:
+            data = json.loads(self.checkpoint_path(exp_id).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def drop_checkpoint(self, exp_id: str) -> None:
+        """Remove the checkpoint of a finished analysis (nothing if it has none)."""
+        with contextlib.suppress(FileNotFoundError):
+            self.checkpoint_path(exp_id).unlink()
+
     def table_names(self, exp_id: str) -> builtins.list[str]:
         return builtins.list(self._table_records(exp_id))
 

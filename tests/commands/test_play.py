@@ -163,3 +163,21 @@ def test_a_public_warning_reads_publicly() -> None:
     result = play(*args, answers="6\n0\n")
     assert result.exit_code == 0, result.output
     assert "telegraphed publicly" in result.output and "telegraphed via TUR" in result.output
+
+
+def test_a_telegraphed_choice_may_name_the_channel_of_its_notice(in_tmp: Path) -> None:
+    """Seed 1, day 0: choice 10 (large salvo, telegraphed) lists five channels; 10:9 is asked
+    again, 10:3 sends the notice through the third (to the US via Qatar), and it is saved."""
+    args = ("april-2024", "--as", "IRN", "--days", "3", *EVERY_DAY, *QUICK, "--save", "g.json")
+    result = play(*args, answers="10:9\n10:3\nq\n")
+    assert result.exit_code == 0, result.output
+    assert "3. irn_usa_via_qat: to USA via QAT, 2 days" in result.output
+    assert "'10:9': choice 10 has channels 1 to 5" in result.output
+    game = Game.load(in_tmp / "g.json")
+    assert "Islamic Republic of Iran signals through Qatar a coming large salvo" in " ".join(
+        game.story()
+    )
+    assert (game.decisions[0].action, game.decisions[0].channel) == (
+        "large_salvo",
+        "irn_usa_via_qat",
+    )

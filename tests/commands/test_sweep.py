@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from escalade.commands.sweep import register
 from escalade.store import STORE_ENV, Store
-from tests.commands.conftest import group_app
+from tests.commands.conftest import group_app, interrupted_then_resumed
 from tests.conftest import FIXTURES
 
 DUEL = str(FIXTURES / "duel.yaml")
@@ -118,3 +118,27 @@ def test_a_sweep_is_an_experiment_whose_report_comes_from_the_store(
     page = out.read_text(encoding="utf-8")
     assert 'id="chart-tornado"' in page and "the scenario's own outcome" in page
     assert m["results"]["sentence"] in page and "What the outcomes mean" in page
+
+
+def test_an_interrupted_sweep_resumes_to_the_same_answer(
+    app: typer.Typer, store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C after the first point keeps it; --resume simulates only the others and gives
+    exactly the uninterrupted sweep's points, indices and tornado."""
+    from escalade.analysis import sensitivity
+
+    args = [DUEL, "--param", SENIOR, "--param", RESOLVE, "--design", "lhs", "--samples", "12",
+            "--runs-per-point", "20", "--seed", "2", "--workers", "1"]  # fmt: skip
+    whole, again, stopped, calls = interrupted_then_resumed(
+        monkeypatch, sensitivity, "_point_item", lambda *a: run(app, *a), args
+    )
+    assert "resume with" in stopped and "escalade sweep --resume" in stopped
+    points = 12 + 1 + 2 * 2  # the design, then the scenario and each parameter at each bound
+    assert calls == points - 1
+    for key in ("points", "indices", "tornado", "centre"):
+        assert again[key] == whole[key], key
+    m = Store(store).manifest(again["experiment"])
+    assert m["status"] == "complete" and "request" not in m["results"]
+    assert not Store(store).checkpoint_path(m["id"]).exists()  # its points are in the results
+    res = run(app, "--resume", again["experiment"])
+    assert res.exit_code == 2 and "nothing to resume" in res.output

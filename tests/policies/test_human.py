@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from escalade.engine.channels import DEFAULT_CHANNEL
 from escalade.engine.decision import GRUDGE_TARGET, NO_ACTION, Choice, Situation
 from escalade.policies.human import Ask, Human, Pick
 from escalade.simulation import load_scenario, run_batch
@@ -40,4 +41,4 @@ def test_each_runs_pick_becomes_the_choice_for_that_run() -> None:
 
 
 def test_a_pick_defaults_to_owned_unwarned_against_the_largest_grievance() -> None:
-    assert Pick(5) == (5, False, False, GRUDGE_TARGET)
+    assert Pick(5) == (5, False, False, GRUDGE_TARGET, DEFAULT_CHANNEL)

@@ -155,3 +155,25 @@ def test_the_play_room_plays_three_decisions_and_resumes(live: Live, browser: ob
         )
         assert page.locator("#export").get_attribute("href")
         assert page.locator("#story li").count() > 0
+
+
+def test_the_play_room_sends_a_notice_through_the_channel_chosen(
+    live: Live, browser: object
+) -> None:
+    """Seed 1, day 0: the telegraphed large salvo has a channel control; choosing Qatar and
+    the option sends its notice there (the story says so)."""
+    with watched(browser, "play-channel") as page:
+        page.goto(f"{live.url}/play")
+        page.locator("#players input[value=IRN]").wait_for()
+        page.select_option("#scenario", "april-2024")
+        page.fill("#seed", "1")
+        page.click("#start")
+        page.locator("#options button").first.wait_for()
+        salvo = page.locator("#options li", has_text="large salvo").filter(has_text="telegraphed")
+        control = salvo.locator("select.route")
+        assert control.locator("option").count() == 1 + 5  # the fastest, then five channels
+        control.select_option("irn_usa_via_qat")
+        salvo.locator("button").click()
+        page.wait_for_function(
+            "document.querySelector('#story').textContent.includes('signals through Qatar')"
+        )

@@ -108,3 +108,31 @@ def test_handing_over_lets_the_model_finish_the_game(client: TestClient) -> None
     r = client.post(f"/api/games/{game['id']}/hand-over", json={"actor": "IRN"})
     assert r.status_code == 200, r.text
     assert r.json()["finished"] and r.json()["handed_over"] == ["IRN"]
+
+
+def test_a_telegraphed_option_offers_its_routes_and_the_choice_names_one(
+    client: TestClient, store_dir: Path
+) -> None:
+    """Seed 1, day 0: Iran's telegraphed large salvo lists the channels its notice can take;
+    the choice names one (saved with the game), and a channel it cannot take is a 400."""
+    game = new_game(client, ["IRN"])
+    salvo = next(
+        o for o in game["turn"]["options"]
+        if o["action"] == "large_salvo" and o["how"] == "telegraphed"
+    )  # fmt: skip
+    assert [r["id"] for r in salvo["routes"]][:3] == [
+        "oman_channel",
+        "irn_usa_via_che",
+        "irn_usa_via_qat",
+    ]
+    assert {"id", "to", "via", "delay_days", "fidelity"} == set(salvo["routes"][0])
+    url = f"/api/games/{game['id']}/choose"
+    bad = client.post(url, json={"actor": "IRN", "option": salvo["index"], "channel": "telex"})
+    assert bad.status_code == 400 and "cannot send its notice through channel" in bad.text
+    r = client.post(
+        url, json={"actor": "IRN", "option": salvo["index"], "channel": "irn_usa_via_qat"}
+    )
+    assert r.status_code == 200, r.text
+    saved = Game.load(store_dir / "web" / "games" / f"{game['id']}.json")
+    assert saved.decisions[0].channel == "irn_usa_via_qat"
+    assert any("signals through Qatar" in line for line in r.json()["story"])

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import partial
@@ -81,6 +81,10 @@ class Param:
 
     def value(self, x: float) -> float | int:
         return round(x) if self.integer else float(x)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The fields, as JSON keeps them: ``Param(**p.as_dict()) == p``."""
+        return {"path": self.path, "low": self.low, "high": self.high, "integer": self.integer}
 
 
 def parse_param(text: str) -> Param:
@@ -203,10 +207,7 @@ class Sweep:
             "runs_per_point": self.runs_per_point,
             "seed": self.seed,
             "days": self.days,
-            "params": [
-                {"path": p.path, "low": p.low, "high": p.high, "integer": p.integer}
-                for p in self.params
-            ],
+            "params": [p.as_dict() for p in self.params],
             "outcomes": OUTCOMES,
             "indices": self.indices,
             "tornado": {k: [t.as_dict() for t in v] for k, v in tornado(self).items()},
@@ -255,7 +256,7 @@ def points_table(sweep: Sweep) -> pa.Table:
 def sweep_from(results: dict[str, Any], points: pa.Table) -> Sweep:
     """A stored sweep (:meth:`Sweep.as_dict` without its points, and :func:`points_table`)
     back as a :class:`Sweep`."""
-    params = [Param(p["path"], p["low"], p["high"], p["integer"]) for p in results["params"]]
+    params = [Param(**p) for p in results["params"]]
     rows = points.to_pylist()
     design = [r for r in rows if r["role"] == "design"]
     x = np.asarray([[r[p.path] for p in params] for r in design], dtype=np.float64)
@@ -295,6 +296,7 @@ def run_sweep(
     workers: int | None = 1,
     scheduler: str | None = None,
     analysed: bool = True,
+    cache: MutableMapping[int, dict[str, float]] | None = None,
 ) -> Sweep:
     """Simulate every design point (same seed and run ids at each) and analyse the outcomes.
 
@@ -302,7 +304,10 @@ def run_sweep(
     cluster at ``scheduler`` (:class:`escalade.executor.Executor`); the results do not depend
     on where. ``x`` gives the design matrix directly (else it is drawn from ``design``).
     ``analysed=False`` skips the indices and the tornado's points (only the design's outcomes,
-    e.g. for scenario discovery).
+    e.g. for scenario discovery). ``cache`` holds the outcomes of the points already
+    simulated, by index (design points first, then the tornado's): they are not simulated
+    again, and each new point is put there as it finishes (how an interrupted sweep resumes
+    with the same results).
     """
     if runs_per_point < 1:
         raise ValueError(f"runs per point must be at least 1, got {runs_per_point}")
@@ -320,11 +325,16 @@ def run_sweep(
         jobs.append(base)
         for p in params:
             jobs += [{**base, p.path: p.value(p.low)}, {**base, p.path: p.value(p.high)}]
-    results: list[dict[str, float] | None] = [None] * len(jobs)
-    with Executor(worker_count(workers, len(jobs)), scheduler) as ex:
+    known = {} if cache is None else cache
+    results: list[dict[str, float] | None] = [known.get(i) for i in range(len(jobs))]
+    todo = [(i, job) for i, job in enumerate(jobs) if results[i] is None]
+    if on_point is not None and len(todo) < len(jobs):
+        on_point(len(jobs) - len(todo))  # the points done before
+    with Executor(worker_count(workers, len(todo)), scheduler) as ex:
         item = partial(_point_item, spec, runs_per_point, seed, days)
-        for (i, _), y in ex.map(item, enumerate(jobs), len(jobs)):
+        for (i, _), y in ex.map(item, iter(todo), len(todo)):
             results[i] = y
+            known[i] = y
             if on_point is not None:
                 on_point(1)
     design_y = results[: len(x)]

@@ -13,7 +13,7 @@ The answer is a point estimate from a finite ensemble: each probability quoted c
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -125,19 +125,30 @@ def search(
     label: str = "",
     integer: bool = False,
     on_step: Callable[[int], None] | None = None,
+    cache: MutableMapping[int, dict[str, Any]] | None = None,
 ) -> Threshold:
     """Bisect [low, high] for the value where ``target`` starts to hold (``at(value)`` is the
-    scenario with the field at that value), to ``tolerance`` (default 1/64 of the range)."""
+    scenario with the field at that value), to ``tolerance`` (default 1/64 of the range).
+
+    ``cache`` holds the steps already simulated, by their order (``value`` and ``hits``): a
+    step found there for the same value is not simulated again, and each new one is put there
+    (how an interrupted search resumes with the same answer)."""
     out = Threshold(path, label or path, target, runs, seed)
     tol = (high - low) / 64 if tolerance is None else tolerance
     if integer:
         tol = max(tol, 1.0)
 
+    known = {} if cache is None else cache
+
     def step(v: float) -> Step:
         v = float(round(v)) if integer else v
-        o = simulate(at(v), runs=runs, seed=seed, days=days).outcomes
-        hits = crossed(o, target.column)
-        k = int(hits.sum())
+        before = known.get(len(out.steps))
+        if before is not None and before["value"] == v:
+            k = int(before["hits"])
+        else:
+            o = simulate(at(v), runs=runs, seed=seed, days=days).outcomes
+            k = int(crossed(o, target.column).sum())
+            known[len(out.steps)] = {"value": v, "hits": k}
         lo, hi = wilson(k, runs)
         s = Step(v, k / runs, lo, hi, target.met(k / runs))
         out.steps.append(s)

@@ -16,10 +16,8 @@ its results (the differences) are in its manifest.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import sys
-from collections.abc import Iterator
 from typing import Annotated, Any
 
 import typer
@@ -34,6 +32,7 @@ from escalade.cli_common import (
     DropOpt,
     JsonOpt,
     LeverOpt,
+    ResumeOpt,
     SeedOpt,
     WorkersOpt,
     all_overrides,
@@ -46,6 +45,8 @@ from escalade.commands.experiments import (
     StoreOpt,
     analysis,
     finish,
+    held,
+    reopen,
     saved_line,
 )
 from escalade.ensemble import normalise_overrides, run_experiment
@@ -119,10 +120,7 @@ def compare_cmd(
     drops: DropOpt = None,
     levers: LeverOpt = None,
     workers: WorkersOpt = None,
-    resume: Annotated[
-        str | None,
-        typer.Option("--resume", help="Finish an interrupted compare (id or unique prefix)"),
-    ] = None,
+    resume: ResumeOpt = None,
     store: StoreOpt = DEFAULT_STORE_PATH,
     as_json: JsonOpt = False,
 ) -> None:
@@ -137,9 +135,8 @@ def compare_cmd(
     with user_errors():
         st = Store(store)
         if resume is not None:
-            exp_id = st.resolve(resume)
-            arms = _arms_of(st, exp_id)
-            ctx: Any = _resumed(st, exp_id)
+            exp_id, arms = _arms_of(st, resume)
+            ctx: Any = held(st, exp_id)
         else:
             if scenario_a is None:
                 raise ValueError("give a scenario (a file or a built-in name), or --resume ID")
@@ -191,20 +188,12 @@ def _arm(spec: str, overrides: dict[str, Any], changes: list[str]) -> dict[str, 
     }
 
 
-def _arms_of(st: Store, exp_id: str) -> dict[str, Any]:
-    m = st.manifest(exp_id)
-    if m["kind"] != "compare":
-        raise ValueError(f"experiment {exp_id} is a {m['kind']}, not a compare")
-    arms = (m.get("results") or {}).get("arms")
+def _arms_of(st: Store, resume: str) -> tuple[str, dict[str, Any]]:
+    exp_id, results = reopen(st, resume, "compare")
+    arms = results.get("arms")
     if not arms:
         raise ValueError(f"experiment {exp_id} has no record of its arms; start a new compare")
-    return dict(arms)
-
-
-@contextlib.contextmanager
-def _resumed(st: Store, exp_id: str) -> Iterator[str]:
-    with st.running(exp_id):
-        yield exp_id
+    return exp_id, dict(arms)
 
 
 def _simulate_arms(

@@ -7,7 +7,7 @@ import contextlib
 import json
 import math
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -118,18 +118,130 @@ def analysis(
             "chunk_size": max(runs, 1),
         }
     )
+    with held(st, exp_id):
+        yield exp_id
+
+
+@contextlib.contextmanager
+def held(st: Store, exp_id: str) -> Iterator[str]:
+    """Hold the lock of analysis ``exp_id`` (new or resumed) while the body computes it,
+    marked ``running``; an exception marks it ``interrupted``."""
     try:
         with st.running(exp_id):
+            st.update(exp_id, status="running", finished=None)
             yield exp_id
     except BaseException:
         st.update(exp_id, status="interrupted")
         raise
 
 
+def reopen(st: Store, resume: str, kind: str) -> tuple[str, dict[str, Any]]:
+    """The id and stored results of the analysis of ``kind`` that ``--resume`` names, once
+    it is known it can be resumed: the same kind, written by this version of escalade, and
+    its scenario file unchanged since."""
+    from escalade import __version__
+    from escalade.scenario.load import resolve_source
+    from escalade.store import sha256_text
+
+    exp_id = st.resolve(resume)
+    m = st.manifest(exp_id)
+    if m["kind"] != kind:
+        raise ValueError(f"experiment {exp_id} is a {m['kind']}, not a {kind}")
+    if m["version"] != __version__:
+        raise ValueError(
+            f"cannot resume {exp_id}: it was started with escalade {m['version']}, this is "
+            f"{__version__}; its points would mix two versions of the model"
+        )
+    spec = str(m.get("scenario_source") or m["scenario_name"])
+    if sha256_text(resolve_source(spec).read_text(encoding="utf-8")) != m["scenario_sha256"]:
+        raise ValueError(
+            f"cannot resume {exp_id}: the scenario '{spec}' changed since it started; "
+            f"start a new {kind}"
+        )
+    return exp_id, dict(m.get("results") or {})
+
+
+class Checkpoint(MutableMapping[int, dict[str, Any]]):
+    """What a resumable analysis (sweep, discover, threshold) has computed so far, by point:
+    the arguments it was started with (``request``, all that ``--resume`` needs, kept in its
+    manifest as ``results["request"]``) and each point as it arrives (kept in the store's
+    checkpoint file, :meth:`Store.write_checkpoint`). Read back by :func:`resumable`, so a
+    resumed analysis computes only what is missing."""
+
+    def __init__(self, st: Store, exp_id: str, request: dict[str, Any]) -> None:
+        self.st, self.exp_id = st, exp_id
+        self.request: dict[str, Any] = json.loads(json.dumps(request))  # as stored and read
+        done = st.read_checkpoint(exp_id).get("done") or {}
+        self._done = {int(k): v for k, v in done.items()}
+
+    def __getitem__(self, key: int) -> dict[str, Any]:
+        return self._done[key]
+
+    def __setitem__(self, key: int, value: dict[str, Any]) -> None:
+        self._done[key] = value
+        self.save()
+
+    def __delitem__(self, key: int) -> None:
+        del self._done[key]
+        self.save()
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._done)
+
+    def __len__(self) -> int:
+        return len(self._done)
+
+    def save(self) -> None:
+        done = {str(k): v for k, v in sorted(self._done.items())}
+        self.st.write_checkpoint(self.exp_id, {"done": done})
+
+
+@contextlib.contextmanager
+def resumable(
+    st: Store, kind: str, request: dict[str, Any] | None, resume: str | None
+) -> Iterator[Checkpoint]:
+    """Start an analysis of ``kind`` with ``request`` (its arguments, with at least
+    ``scenario``, ``overrides``, ``seed``, ``runs`` and ``days``), or resume the one
+    ``resume`` names with the request it stored; yields its :class:`Checkpoint`. Ctrl-C keeps
+    the points done and says how to resume."""
+    exp_id: str | None = None
+    if resume is not None:
+        exp_id, before = reopen(st, resume, kind)
+        if "request" not in before:
+            raise ValueError(
+                f"experiment {exp_id} is complete (or kept no record of its request); "
+                f"nothing to resume: `escalade report {exp_id}{store_flag(st.path)}` shows it"
+            )
+        ctx = held(st, exp_id)
+        request = before["request"]
+    else:
+        if request is None:  # pragma: no cover - the commands always give one
+            raise ValueError("give a scenario, or --resume ID")
+        r = request
+        ctx = analysis(st, kind, r["scenario"], r["overrides"], r["seed"], r["runs"], r["days"])
+    try:
+        with ctx as exp_id:
+            checkpoint = Checkpoint(st, exp_id, request)
+            if resume is None:  # what --resume needs, before any point is computed
+                st.update(exp_id, results={"request": checkpoint.request})
+            yield checkpoint
+    except KeyboardInterrupt:
+        if exp_id is None:
+            raise
+        err.print(
+            f"interrupted: experiment {exp_id} keeps its finished points; resume with:\n"
+            f"  escalade {kind} --resume {exp_id}{store_flag(st.path)}",
+            highlight=False,
+            markup=False,
+        )
+        raise typer.Exit(130) from None
+
+
 def finish(st: Store, exp_id: str, results: dict[str, Any], runs: int | None = None) -> None:
     """Store an analysis's results and mark it complete (``runs``: the runs it simulated)."""
     more = {} if runs is None else {"runs": runs, "chunk_size": max(runs, 1)}
     st.update(exp_id, results=results, status="complete", finished=now_iso(), **more)
+    st.drop_checkpoint(exp_id)  # its points are in the results now
 
 
 def saved_line(exp_id: str, store: Path) -> str:
@@ -295,6 +407,11 @@ def show(
             console.print(results["sentence"], highlight=False)
         if m["status"] == "complete":
             console.print(saved_line(exp_id, store), highlight=False, soft_wrap=True)
+        elif m["status"] == "interrupted":
+            console.print(
+                f"resume it with:  escalade {m['kind']} --resume {exp_id}{store_flag(store)}",
+                highlight=False,
+            )
         return
     repair = f"escalade experiments verify {exp_id} --repair{store_flag(store)}"
     if damaged:
@@ -587,13 +704,17 @@ def register(app: typer.Typer) -> None:
 
 
 __all__ = [
+    "Checkpoint",
     "StoreOpt",
     "analysis",
     "experiment_summary",
     "experiments_app",
     "finish",
+    "held",
     "query",
     "register",
+    "reopen",
     "repair_experiment",
+    "resumable",
     "saved_line",
 ]

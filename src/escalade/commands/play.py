@@ -24,8 +24,10 @@ from escalade.cli_common import (
 from escalade.game import Game, Turn, decisions
 
 HELP = (
-    "Type the number of a choice (0 waits) and Enter. '?' shows this help, the rungs of the "
-    "ladder and the model's advice; 'q' hands this actor to the model for the rest of the "
+    "Type the number of a choice (0 waits) and Enter; for a telegraphed choice listed with "
+    "channels, the number, a colon and a channel's number (e.g. 7:2) sends its notice through "
+    "that channel (the number alone sends it by the fastest). '?' shows this help, the rungs "
+    "of the ladder and the model's advice; 'q' hands this actor to the model for the rest of the "
     "crisis. Ctrl-C or the end of the input stops the game, tells the story so far and saves "
     "it (resume with 'escalade play --resume FILE')."
 )
@@ -90,6 +92,16 @@ def show_turn(game: Game, turn: Turn) -> None:
             f"{o.advice:.0%}",
         )
     console.print(table)
+    routes = {o.target: o.routes for o in turn.options if o.routes}
+    for target, options in routes.items():
+        console.print(
+            f"A notice of a telegraphed choice against {target} can go through (type e.g. "
+            f"{next(o.index for o in turn.options if o.routes)}:1; the number alone sends it by "
+            "the fastest):",
+            highlight=False,
+        )
+        for i, r in enumerate(options, 1):
+            console.print(f"  {i}. {r.words()}", highlight=False)
     packages = {o.label: o.size for o in turn.options if o.size}
     if packages:
         console.print("Strike packages (munitions fired):", highlight=False)
@@ -108,8 +120,9 @@ def show_help(game: Game, turn: Turn) -> None:
     console.print(f"The model would most likely choose {likely}.", highlight=False)
 
 
-def ask(game: Game, turn: Turn) -> int | None:
-    """The option a person picks for ``turn`` (re-asked until valid); None to hand over."""
+def ask(game: Game, turn: Turn) -> tuple[int, str | None] | None:
+    """The option a person picks for ``turn`` and the channel its notice goes through (None:
+    the fastest), re-asked until valid; None to hand over."""
     while True:
         raw = typer.prompt(
             f"{turn.actor}'s choice (number, ? for help, q to hand over)", default="0"
@@ -120,8 +133,20 @@ def ask(game: Game, turn: Turn) -> int | None:
             continue
         if answer == "q":
             return None
-        if answer.isdigit() and int(answer) < len(turn.options):
-            return int(answer)
+        number, colon, route = answer.partition(":")
+        if number.isdigit() and int(number) < len(turn.options):
+            routes = turn.options[int(number)].routes
+            if not colon:
+                return int(number), None
+            if route.isdigit() and 1 <= int(route) <= len(routes):
+                return int(number), routes[int(route) - 1].id
+            console.print(
+                f"'{raw}': choice {number} has "
+                + (f"channels 1 to {len(routes)}" if routes else "no channel to choose")
+                + "; type its number alone to send by the fastest.",
+                highlight=False,
+            )
+            continue
         console.print(
             f"'{raw}' is not a choice: type a number from 0 to {len(turn.options) - 1}, ? or q.",
             highlight=False,
@@ -213,7 +238,8 @@ def play(
     On each day your actor convenes with a grievance (the model's rhythm: ``--set
     model.decision_rate=1`` asks you every day) you read what happened since your last
     decision, what your actor knows, its arsenal and defences, and your options — with rung,
-    target, how (telegraphed through which channel, or unacknowledged), the strike package,
+    target, how (telegraphed through which channel — ``7:2`` picks choice 7 with its notice
+    sent through the second channel listed — or unacknowledged), the strike package,
     their utility under the default policy and how likely the model would take each; type a
     number (``?`` help and the model's advice, ``q`` hands the actor to the model, Ctrl-C
     stops and saves). Every other actor follows its policy, with the same random numbers as run
@@ -233,7 +259,7 @@ def play(
                     console.print(f"The model plays {turn.actor} from here on.", highlight=False)
                     game.hand_over(turn.actor)
                 else:
-                    game.choose(turn.actor, pick)
+                    game.choose(turn.actor, *pick)
                 if target is not None:
                     game.save(target)
         except (KeyboardInterrupt, EOFError, typer.Abort):

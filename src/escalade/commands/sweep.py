@@ -37,7 +37,8 @@ from escalade.cli_common import (
     DropOpt,
     JsonOpt,
     LeverOpt,
-    ScenarioArg,
+    ResumableScenarioArg,
+    ResumeOpt,
     SchedulerOpt,
     SeedOpt,
     SetOpt,
@@ -50,25 +51,26 @@ from escalade.cli_common import (
 from escalade.commands.experiments import (
     DEFAULT_STORE_PATH,
     StoreOpt,
-    analysis,
     finish,
+    resumable,
     saved_line,
 )
+from escalade.ensemble import normalise_overrides
 from escalade.report.sweep import INDEX_COLUMNS, fmt_index, write_sweep_html
 from escalade.store import Store
 
 
 def sweep_cmd(
-    scenario: ScenarioArg,
+    scenario: ResumableScenarioArg = None,
     params: Annotated[
-        list[str],
+        list[str] | None,
         typer.Option(
             "--param",
             "-p",
             help="A field to sweep: path=low:high (items by id, integer fields in whole "
             "numbers), or LEVER=low:high for a lever that takes a value; repeatable",
         ),
-    ],
+    ] = None,
     design: Annotated[
         Design, typer.Option("--design", help="Sampling design and its analysis")
     ] = Design.SOBOL,
@@ -101,6 +103,7 @@ def sweep_cmd(
     levers: LeverOpt = None,
     workers: WorkersOpt = None,
     scheduler: SchedulerOpt = None,
+    resume: ResumeOpt = None,
     out: Annotated[
         Path | None,
         typer.Option(
@@ -118,37 +121,50 @@ def sweep_cmd(
     Every design point is simulated with the same seed and run ids (common random numbers).
     Outcomes per point: P(war by the horizon), P(direct exchange), mean highest rung and
     mean deaths. The tornado's bars are each parameter alone at its bounds, the others at the
-    scenario's own values. The sweep is stored as an experiment (its points as Parquet).
+    scenario's own values. The sweep is stored as an experiment (its points as Parquet); an
+    interrupted one resumes with --resume ID, simulating only the points it lacks.
     """
     with user_errors():
-        base = all_overrides(scenario, sets, adds, drops, levers)
-        labels: dict[str, str] = {}
-        plist = [_lever_param(scenario, p, base, labels) for p in params]
-        n = DEFAULT_SAMPLES[design] if samples is None else samples
-        x = design_points(plist, design, n, seed)
+        request = None
+        if resume is None:
+            scenario, plist, base, labels = swept(scenario, params, sets, adds, drops, levers)
+            n = DEFAULT_SAMPLES[design] if samples is None else samples
+            total = len(design_points(plist, design, n, seed)) + 1 + 2 * len(plist)
+            request = {
+                "scenario": scenario, "overrides": normalise_overrides(base),
+                "params": [p.as_dict() for p in plist], "labels": labels,
+                "design": str(design), "samples": n, "runs_per_point": runs_per_point,
+                "seed": seed, "days": days, "runs": total * runs_per_point,
+            }  # fmt: skip
         st = Store(store)
-        total = len(x) + 1 + 2 * len(plist)
-        with analysis(st, "sweep", scenario, base, seed, total * runs_per_point, days) as exp_id:
+        with resumable(st, "sweep", request, resume) as done:
+            req = done.request
+            plist = [Param(**p) for p in req["params"]]
+            design, n = Design(req["design"]), int(req["samples"])
+            x = design_points(plist, design, n, req["seed"])
+            total = len(x) + 1 + 2 * len(plist)
             result = with_progress(
                 total,
                 f"{design} sweep: {len(x)} points (+ {1 + 2 * len(plist)} for the tornado) × "
-                f"{runs_per_point} runs",
+                f"{req['runs_per_point']} runs",
                 lambda tick: run_sweep(
-                    scenario,
+                    req["scenario"],
                     plist,
                     design,
                     n,
-                    runs_per_point,
-                    seed,
-                    days,
-                    base,
+                    req["runs_per_point"],
+                    req["seed"],
+                    req["days"],
+                    req["overrides"],
                     tick,
                     x,
                     workers=workers,
                     scheduler=scheduler,
+                    cache=done,
                 ),
             )
-            result.labels = labels
+            result.labels = req["labels"]
+            exp_id = done.exp_id
             st.write_table(exp_id, "points", points_table(result))
             finish(st, exp_id, stored_results(result))
     if out is not None:
@@ -161,7 +177,7 @@ def sweep_cmd(
         return
     console.print(
         f"[bold]{result.scenario}[/bold]: {design} design, {result.points} points × "
-        f"{runs_per_point} runs, seed {seed}",
+        f"{result.runs_per_point} runs, seed {result.seed}",
         highlight=False,
     )
     swings = tornado(result)
@@ -213,6 +229,24 @@ def sweep_sentence(sweep: Sweep) -> str:
         f"bound, {top.high_mean:.3f} at its high one ({sweep.design} design, "
         f"{sweep.points} points × {sweep.runs_per_point} runs)."
     )
+
+
+def swept(
+    scenario: str | None,
+    params: list[str] | None,
+    sets: list[str] | None,
+    adds: list[str] | None,
+    drops: list[str] | None,
+    levers: list[str] | None,
+) -> tuple[str, list[Param], dict[str, Any], dict[str, str]]:
+    """What a new sweep, discovery or break-even search explores: the scenario, the
+    parameters (levers by name), the base overrides and the parameters' readable names."""
+    if scenario is None or not params:
+        raise ValueError("give a scenario and at least one --param path=low:high, or --resume ID")
+    base = all_overrides(scenario, sets, adds, drops, levers)
+    labels: dict[str, str] = {}
+    plist = [_lever_param(scenario, p, base, labels) for p in params]
+    return scenario, plist, base, labels
 
 
 def _lever_param(scenario: str, text: str, base: dict[str, Any], labels: dict[str, str]) -> Param:

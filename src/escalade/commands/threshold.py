@@ -14,15 +14,16 @@ from typing import Annotated, Any
 import typer
 
 from escalade.analysis.briefing import definitions
+from escalade.analysis.sensitivity import Param
 from escalade.analysis.threshold import parse_target, search
 from escalade.cli_common import (
     DaysOpt,
     JsonOpt,
     LeverOpt,
-    ScenarioArg,
+    ResumableScenarioArg,
+    ResumeOpt,
     SeedOpt,
     SetOpt,
-    all_overrides,
     console,
     user_errors,
     with_progress,
@@ -30,40 +31,42 @@ from escalade.cli_common import (
 from escalade.commands.experiments import (
     DEFAULT_STORE_PATH,
     StoreOpt,
-    analysis,
     finish,
+    resumable,
     saved_line,
 )
-from escalade.commands.sweep import _lever_param
+from escalade.commands.sweep import swept
+from escalade.ensemble import normalise_overrides
 from escalade.scenario.schema import Scenario
 from escalade.simulation import load_scenario
 from escalade.store import Store
 
 
 def threshold_cmd(
-    scenario: ScenarioArg,
+    scenario: ResumableScenarioArg = None,
     param: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--param",
             "-p",
             help="What to vary: LEVER=low:high (a lever that takes a value) or path=low:high",
         ),
-    ],
+    ] = None,
     target: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--target",
             "-t",
             help='The target, e.g. "P(war)<0.01" or "P(direct) < 50%" (war, direct, '
             "strategic, combat)",
         ),
-    ],
+    ] = None,
     runs: Annotated[int, typer.Option("--runs", "-n", help="Runs at each value", min=10)] = 1000,
     seed: SeedOpt = 0,
     days: DaysOpt = None,
     sets: SetOpt = None,
     levers: LeverOpt = None,
+    resume: ResumeOpt = None,
     store: StoreOpt = DEFAULT_STORE_PATH,
     as_json: JsonOpt = False,
 ) -> None:
@@ -71,40 +74,55 @@ def threshold_cmd(
 
     Bisects the range with the same seed and run ids at every value (common random numbers),
     assuming the probability moves one way over the range; says so when the target holds at
-    both ends or at neither. Stored as an experiment; `escalade report ID` writes its page.
+    both ends or at neither. Stored as an experiment; `escalade report ID` writes its page;
+    an interrupted one resumes with --resume ID, simulating only the values it lacks.
     """
     with user_errors():
-        goal = parse_target(target)
-        base = all_overrides(scenario, sets, None, None, levers)
-        labels: dict[str, str] = {}
-        p = _lever_param(scenario, param, base, labels)
-        load_scenario(scenario, {**base, p.path: p.value(p.low)})  # located errors first
-
-        def at(value: float) -> Scenario:
-            return load_scenario(scenario, {**base, p.path: p.value(value)})
-
-        steps = 2 + 6  # both ends, then bisection to 1/64 of the range
+        request = None
+        if resume is None:
+            if target is None:
+                raise ValueError('give --target, e.g. --target "P(war)<0.01", or --resume ID')
+            parse_target(target)
+            scenario, plist, base, labels = swept(
+                scenario, [param] if param else None, sets, None, None, levers
+            )
+            p = plist[0]
+            request = {
+                "scenario": scenario, "overrides": normalise_overrides(base),
+                "param": p.as_dict(), "label": labels.get(p.path, p.path), "target": target,
+                "runs": runs, "seed": seed, "days": days,
+            }  # fmt: skip
         st = Store(store)
-        ctx = analysis(st, "threshold", scenario, base, seed, runs, days)
-        with ctx as exp_id:
+        with resumable(st, "threshold", request, resume) as done:
+            req = done.request
+            goal, p = parse_target(req["target"]), Param(**req["param"])
+            base = req["overrides"]
+            load_scenario(req["scenario"], {**base, p.path: p.value(p.low)})  # located errors
+
+            def at(value: float) -> Scenario:
+                return load_scenario(req["scenario"], {**base, p.path: p.value(value)})
+
+            steps = 2 + 6  # both ends, then bisection to 1/64 of the range
             result = with_progress(
                 steps,
-                f"break-even of {labels.get(p.path, p.path)}: {runs:,} runs a value",
+                f"break-even of {req['label']}: {req['runs']:,} runs a value",
                 lambda tick: search(
                     at,
                     p.path,
                     p.low,
                     p.high,
                     goal,
-                    runs,
-                    seed,
-                    days,
-                    label=labels.get(p.path, p.path),
+                    req["runs"],
+                    req["seed"],
+                    req["days"],
+                    label=req["label"],
                     integer=p.integer,
                     on_step=tick,
+                    cache=done,
                 ),
             )
-            finish(st, exp_id, result.as_dict(), runs=len(result.steps) * runs)
+            exp_id = done.exp_id
+            finish(st, exp_id, result.as_dict(), runs=len(result.steps) * req["runs"])
     if as_json:
         data: dict[str, Any] = {"experiment": exp_id, **result.as_dict()}
         sys.stdout.write(json.dumps(data) + "\n")

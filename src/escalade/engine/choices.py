@@ -9,6 +9,7 @@ import numpy as np
 
 from escalade.engine import ending
 from escalade.engine.calculus import answer_utility
+from escalade.engine.channels import DEFAULT_CHANNEL, mediator
 from escalade.engine.compiled import B, I
 from escalade.engine.decision import (
     GRUDGE_TARGET,
@@ -130,7 +131,8 @@ def decide(state: State, world: World, day: int, log: EventLog, actor: int, cand
     warned = allowed & choice.warned & np.isfinite(appraisal.act[rows, picked, TELEGRAPHED])
     denied = allowed & choice.denied & np.isfinite(appraisal.act[rows, picked, UNACKNOWLEDGED])
     action = patron_veto(state, p, world.streams, day, runs, actor, target, action)
-    act(state, world, day, log, actor, runs, target, action, warned, denied)
+    channel = None if choice.channel is None else np.where(warned, choice.channel, DEFAULT_CHANNEL)
+    act(state, world, day, log, actor, runs, target, action, warned, denied, channel)
 
 
 def act(
@@ -144,15 +146,18 @@ def act(
     action: I,
     warned: Any,
     denied: Any,
+    channel: I | None = None,
 ) -> None:
     """Carry out a choice: de-escalate (declare the round concluded, M13), talk at once
     (discharging by its rung, M1; its target reads it as cheap talk, M14), or schedule a strike,
-    telegraphed or not (M3, M4), owned or not (M11)."""
+    telegraphed or not (M3, M4; its notice through the ``channel`` chosen, if any), owned or
+    not (M11)."""
     p = world.params
     cat = p.catalog
     chosen = action != NO_ACTION
     runs, target, action = runs[chosen], target[chosen], action[chosen]
     warned, denied = warned[chosen], denied[chosen]
+    channel = None if channel is None else channel[chosen]
     drop = cat.deescalate[action]
     if drop.any():
         r, t = runs[drop], target[drop]
@@ -172,8 +177,9 @@ def act(
     r, t, k, w = runs[strike], target[strike], action[strike], warned[strike]
     unack = denied[strike]
     lead = lead_time(p, actor, w)
-    in_time = w & warning_received(p, world.streams, day, r, actor, t, lead)
-    via = p.channels.via[actor, t]
+    c = None if channel is None else channel[strike]
+    in_time = w & warning_received(p, world.streams, day, r, actor, t, lead, c)
+    via = mediator(p, actor, t, c)
     if w.any():
         log.add(
             day,

@@ -119,12 +119,15 @@ class Choice:
     """One decision per run: an action index (or :data:`NO_ACTION`), whether to telegraph it
     (M3), whether to carry it out without owning it (M11) and, optionally, against whom: an
     actor index among the actor's open targets (:func:`escalade.engine.choices.open_targets`),
-    or :data:`GRUDGE_TARGET` (-1) for the situation's own target (the default everywhere)."""
+    or :data:`GRUDGE_TARGET` (-1) for the situation's own target (the default everywhere);
+    and through which channel a telegraphed strike's notice goes: an index into the scenario's
+    channels, or -1 (``channels.DEFAULT_CHANNEL``) for the fastest of each pair (the default)."""
 
     action: I
     warned: B
     unacknowledged: B | None = None
     target: I | None = None
+    channel: I | None = None
 
     @classmethod
     def unwarned(cls, action: I) -> Choice:

@@ -93,7 +93,14 @@ def expected_felt(state: State, params: Params, runs: I, actor: int, target: I, 
 
 
 def warning_received(
-    params: Params, streams: Streams, day: int, runs: I, sender: int, target: I, lead: I
+    params: Params,
+    streams: Streams,
+    day: int,
+    runs: I,
+    sender: int,
+    target: I,
+    lead: I,
+    channel: I | None = None,
 ) -> B:
     """M3/M4 Forewarning: is a telegraphed strike's notice received in time?
 
@@ -102,7 +109,9 @@ def warning_received(
     hears only through its own channel with the sender — a channel that fails leaves the
     partners it serves unwarned. The defence is warned if any of them gets the notice no later
     than ``lead`` days before the strike lands (a notice is a message: it lands no sooner than
-    ``min_message_lag_days`` after it is sent, M4).
+    ``min_message_lag_days`` after it is sent, M4). Each pair's notice travels through its
+    fastest channel, or through the one the sender chose (``channel``, per run) for the pair
+    that channel joins.
     """
     received = np.zeros(len(runs), dtype=np.bool_)
     for x in range(params.cast.n):
@@ -123,6 +132,7 @@ def warning_received(
             sender,
             np.full(len(rows), x),
             f"warn:{params.cast.actors[sender]}>{params.cast.actors[x]}",
+            None if channel is None else channel[rows],
         )
         lands = arrival_day(params, day, delay)  # no sooner than min_message_lag_days
         received[rows] |= arrives & (lands - day <= lead[rows])

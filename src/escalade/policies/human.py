@@ -8,18 +8,21 @@ from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 
+from escalade.engine.channels import DEFAULT_CHANNEL
 from escalade.engine.decision import GRUDGE_TARGET, NO_ACTION, Choice, Situation
 from escalade.policies.base import Policy
 
 
 class Pick(NamedTuple):
     """One run's choice: an action index or :data:`NO_ACTION`, telegraphed, unacknowledged,
-    and against whom (an actor index, or :data:`GRUDGE_TARGET`: the situation's target)."""
+    against whom (an actor index, or :data:`GRUDGE_TARGET`: the situation's target) and the
+    channel its notice goes through (a channel index, or :data:`DEFAULT_CHANNEL`)."""
 
     action: int
     warned: bool = False
     unacknowledged: bool = False
     target: int = GRUDGE_TARGET
+    channel: int = DEFAULT_CHANNEL
 
 
 Ask = Callable[[Situation, int], Pick]
@@ -51,7 +54,8 @@ class Human(Policy):
             warned=column(1, np.bool_),
             unacknowledged=column(2, np.bool_),
             target=column(3, np.int64),
+            channel=column(4, np.int64),
         )
 
 
-__all__ = ["GRUDGE_TARGET", "NO_ACTION", "Ask", "Human", "Pick"]
+__all__ = ["DEFAULT_CHANNEL", "GRUDGE_TARGET", "NO_ACTION", "Ask", "Human", "Pick"]

@@ -7,6 +7,7 @@ outcome registry, :func:`escalade.report.page.glossary`) and ends with the manif
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import plotly.graph_objects as go
@@ -113,6 +114,13 @@ def build_compare_page(manifest: dict[str, Any], arms: dict[str, dict[str, Any]]
     return page(title, subtitle, sections, results)
 
 
+def _table_or(
+    headers: list[str], rows: Sequence[Sequence[object]], numeric: list[bool], empty: str
+) -> str:
+    """The table of ``rows``, or the sentence ``empty`` when there are none."""
+    return table(headers, rows, numeric=numeric) if rows else f"<p>{esc(empty)}</p>"
+
+
 def build_discover_page(manifest: dict[str, Any], points: list[dict[str, Any]]) -> str:
     """A discovery's page: the box in words, its coverage and density, the points."""
     r = manifest["results"]
@@ -132,6 +140,26 @@ def build_discover_page(manifest: dict[str, Any], points: list[dict[str, Any]]) 
         ],
         numeric=[False, True, False],
     )
+    leaves = r.get("leaves") or []  # a discovery stored before CART has none
+    leaf_rows = [
+        [", ".join(f"{b['label']} {b['low']:.3g} to {b['high']:.3g}" for b in leaf["bounds"])
+         or "everywhere", fmt_p(leaf["density"]), fmt_p(leaf["coverage"]), fmt_p(leaf["mass"])]
+        for leaf in leaves
+    ]  # fmt: skip
+    cart = (
+        f"<h3>CART's likely leaves</h3><p>A classification tree (CART, scikit-learn) of at "
+        f"most {r.get('tree_depth', '?')} levels, each leaf holding at least "
+        f"{r.get('min_leaf', '?')} points, fitted on the same points: the leaves where most "
+        "points are likely, densest first, with the same measures as the box.</p>"
+        + _table_or(
+            ["where", "density", "coverage", "mass"],
+            leaf_rows,
+            [False, True, True, True],
+            "No leaf where most points are likely.",
+        )
+        if "leaves" in r
+        else ""
+    )
     names = [p for p in (points[0] if points else {}) if p not in ("point", "y")]
     point_rows = [[p["point"], *(f"{p[n]:.4g}" for n in names), fmt_p(p["y"])] for p in points]
     body = (
@@ -141,15 +169,13 @@ def build_discover_page(manifest: dict[str, Any], points: list[dict[str, Any]]) 
         "peels the box of parameter space where such points concentrate.</p>"
         + stats
         + "<h3>The box's bounds</h3>"
-        + (
-            table(
-                ["parameter", "from", "to", "swept range"],
-                bounds,
-                numeric=[False, True, True, False],
-            )
-            if bounds
-            else "<p>No box: no region concentrates the likely points.</p>"
+        + _table_or(
+            ["parameter", "from", "to", "swept range"],
+            bounds,
+            [False, True, True, False],
+            "No box: no region concentrates the likely points.",
         )
+        + cart
         + glossary([column])
     )
     chart = ""

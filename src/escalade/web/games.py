@@ -49,6 +49,12 @@ class GameIn(ScenarioIn):
 class ChoiceIn(BaseModel):
     actor: str = Field(min_length=1, max_length=40)
     option: int = Field(ge=0, le=1000)
+    channel: str | None = Field(
+        default=None,
+        max_length=64,
+        description="For a telegraphed option with routes: the id of the channel its notice "
+        "goes through (null: the fastest of each pair, the model's default)",
+    )
 
 
 class ActorIn(BaseModel):
@@ -148,7 +154,7 @@ def games_router() -> APIRouter:
         with _locks[game_id]:
             path = game_path(st, game_id)
             game = Game.load(path)
-            game.choose(body.actor, body.option)
+            game.choose(body.actor, body.option, body.channel)
             game.save(path)
         return game_view(game_id, game, body.actor)
 

@@ -144,3 +144,17 @@ def test_a_target_without_defences_feels_every_strike_in_full() -> None:
     b.state.belief_interception[0, red] = 0.9
     felt = expected_felt(b.state, b.params, b.runs, red, np.array([blue]), warned=True)
     assert felt == pytest.approx(np.ones_like(felt))
+
+
+def test_a_notice_sent_through_a_chosen_channel_takes_its_delay() -> None:
+    """RED warns BLUE, which it joins by a fast channel that loses every message and a slow
+    sure one: by default (the fastest) nobody is warned; through the slow one (chosen) the
+    notice is in time for a lead of 3 days, not of 2."""
+    fast = {"between": ["RED", "BLUE"], "delay_days": 0, "fidelity": 0.0}
+    slow = {"between": ["RED", "BLUE"], "delay_days": 3, "fidelity": 1.0}
+    b = batch(runs=3, actors=THREE, channels=[fast, slow])
+    target = np.full(3, b.ix("BLUE"))
+    lead = np.array([3, 2, 3])
+    args = (b.params, b.streams, 0, b.runs, b.ix("RED"), target, lead)
+    assert warning_received(*args).tolist() == [False] * 3
+    assert warning_received(*args, np.array([1, 1, -1])).tolist() == [True, False, False]

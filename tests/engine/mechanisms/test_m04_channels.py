@@ -8,7 +8,13 @@ from typing import Any
 import numpy as np
 import pytest
 
-from escalade.engine.channels import arrival_day, channel_delivery
+from escalade.engine.channels import (
+    DEFAULT_CHANNEL,
+    arrival_day,
+    channel_delivery,
+    chosen,
+    mediator,
+)
 from escalade.scenario.load import ScenarioError
 from tests.engine.mechanisms.tiny import batch, binomial_tolerance
 
@@ -94,3 +100,39 @@ def test_of_two_equally_fast_channels_the_first_listed_counts() -> None:
     ch, red, blue = b.params.channels, b.ix("RED"), b.ix("BLUE")
     assert ch.via[red, blue] == b.ix("MED")
     assert ch.fidelity[0, red, blue] == pytest.approx(0.9)
+
+
+# --- a channel chosen by a player: Choice.channel -----------------------------------------
+SLOW = {"between": ["RED", "BLUE"], "via": "MED", "delay_days": 3, "fidelity": 1.0}
+FAST = {"between": ["BLUE", "RED"], "delay_days": 1, "fidelity": 0.0}
+
+
+def test_a_chosen_channel_carries_the_message_with_its_own_delay_and_fidelity() -> None:
+    b = batch(runs=2, actors=WITH_MEDIATOR, channels=[FAST, SLOW])
+    red, blue = b.ix("RED"), np.full(2, b.ix("BLUE"))
+    by_default = channel_delivery(b.params, b.streams, 0, b.runs, red, blue, "t")
+    assert by_default[0].tolist() == [False, False] and by_default[1].tolist() == [1, 1]
+    # Run 0 chooses the slow, sure channel (index 1); run 1 keeps the default (-1).
+    arrives, delay = channel_delivery(
+        b.params, b.streams, 0, b.runs, red, blue, "t", np.array([1, DEFAULT_CHANNEL])
+    )
+    assert arrives.tolist() == [True, False] and delay.tolist() == [3, 1]
+    assert mediator(b.params, red, blue, np.array([1, DEFAULT_CHANNEL])).tolist() == [
+        b.ix("MED"),
+        -1,
+    ]
+    assert mediator(b.params, red, blue).tolist() == [-1, -1]  # the fastest, direct
+
+
+def test_a_chosen_channel_counts_only_for_the_pair_it_joins() -> None:
+    other = {"between": ["BLUE", "MED"], "delay_days": 0, "fidelity": 1.0}
+    b = batch(runs=3, actors=WITH_MEDIATOR, channels=[FAST, other])
+    red, blue = b.ix("RED"), np.full(3, b.ix("BLUE"))
+    # Channel 1 joins BLUE and MED, not RED; 7 is no channel at all: both fall back on FAST.
+    own, _ = chosen(b.params, np.array([1, 7, 0]), red, blue)
+    assert own.tolist() == [False, False, True]
+    assert chosen(b.params, np.array([1, 7, 0]), b.ix("MED"))[0].tolist() == [True, False, False]
+    arrives, delay = channel_delivery(
+        b.params, b.streams, 0, b.runs, red, blue, "t", np.array([1, 7, 0])
+    )
+    assert arrives.tolist() == [False] * 3 and delay.tolist() == [1] * 3

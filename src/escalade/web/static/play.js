@@ -77,15 +77,28 @@ function knows(k) {
   return el("dl", { class: "knows" }, rows.flat());
 }
 
+function routeWords(r) {
+  const days = `${r.delay_days} day${r.delay_days === 1 ? "" : "s"}`;
+  return `${r.id}: to ${r.to}${r.via ? ` via ${r.via}` : " directly"}, ${days}, arrives ${pct(r.fidelity)}`;
+}
+
 function option(o, best) {
   const bits = [o.rung === null ? null : `rung ${o.rung}`, o.target && `against ${o.target}`, o.how, o.channel && `via ${o.channel}`, o.size && `package ${o.size}`];
+  // A telegraphed option whose notice several channels can carry: the player picks one.
+  const route = o.routes && o.routes.length
+    ? el("select", { class: "route", "data-route": o.index, "aria-label": `channel of the notice of option ${o.index}` },
+        el("option", { value: "" }, "notice by the fastest channels"),
+        ...o.routes.map((r) => el("option", { value: r.id }, `notice through ${routeWords(r)}`)))
+    : null;
   return el(
     "li",
     {},
-    el("button", { class: o.index === best ? null : "secondary", "data-option": o.index, onclick: () => choose(o.index) }, `${o.index}. ${o.label}`),
+    el("button", { class: o.index === best ? null : "secondary", "data-option": o.index, onclick: () => choose(o.index, route && route.value ? route.value : null) }, `${o.index}. ${o.label}`),
     " ",
     el("span", { class: "muted" }, bits.filter(Boolean).join(" · ")),
     " ",
+    route,
+    route ? " " : null,
     el("span", { class: o.index === best ? "advice" : "muted" }, `model: ${pct(o.advice)}${o.index === best ? " (its advice)" : ""}`),
   );
 }
@@ -143,10 +156,10 @@ async function showAfter(g) {
   );
 }
 
-async function choose(index) {
+async function choose(index, channel = null) {
   for (const b of document.querySelectorAll("#options button")) b.disabled = true;
   try {
-    showGame(await api(`/api/games/${me.game}/choose`, { method: "POST", body: { actor: me.actor, option: index } }));
+    showGame(await api(`/api/games/${me.game}/choose`, { method: "POST", body: { actor: me.actor, option: index, channel } }));
   } catch (err) {
     showError($("#turn"), err);
   }
