@@ -275,8 +275,8 @@ def test_a_sweep_and_a_hindcast_on_the_dask_cluster_equal_local_ones(dask_cluste
     from escalade.analysis.sensitivity import Design, Param, run_sweep
 
     params = [Param("actors.RED.resolve", 0.2, 1.0)]
-    local = run_sweep(FIXTURE, params, Design.LHS, 4, 30, seed=4, workers=2)
-    on_dask = run_sweep(FIXTURE, params, Design.LHS, 4, 30, seed=4, scheduler=dask_cluster)
+    local = run_sweep(FIXTURE, params, Design.LHS, 9, 30, seed=4, workers=2)
+    on_dask = run_sweep(FIXTURE, params, Design.LHS, 9, 30, seed=4, scheduler=dask_cluster)
     assert {k: v.tolist() for k, v in local.y.items()} == {
         k: v.tolist() for k, v in on_dask.y.items()
     }

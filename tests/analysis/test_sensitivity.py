@@ -69,6 +69,15 @@ def test_sobol_needs_a_power_of_two() -> None:
         design_points(P3, Design.SOBOL, 12, seed=0)
 
 
+def test_an_lhs_design_has_more_points_than_twice_the_rbd_fast_harmonics() -> None:
+    # RBD-FAST reads RBD_HARMONICS (4) harmonics from the sorted outputs: 8 points cannot
+    # resolve them (SALib divided by zero on 8); 9 is the least.
+    # A design of 8 points is still drawn (scenario discovery uses one, without indices).
+    with pytest.raises(ValueError, match="at least 9"):
+        run_sweep(DUEL, [Param("actors.RED.resolve", 0.2, 1.0)], Design.LHS, 8, 5)
+    assert design_points(P3, Design.LHS, 8, seed=0).shape == (8, 3)
+
+
 def test_sobol_indices_recover_a_linear_function() -> None:
     # y = 4 x1 + 2 x2 (x3 inert), x uniform: Var shares are 16/20 = 0.8, 4/20 = 0.2 and 0.
     s = synthetic(Design.SOBOL, 512, lambda r: 4 * r[0] + 2 * r[1])
@@ -140,18 +149,18 @@ def test_a_real_sweep_uses_common_random_numbers() -> None:
 
 def test_sweep_results_do_not_depend_on_the_number_of_workers() -> None:
     params = [Param("actors.RED.resolve", 0.2, 1.0)]
-    kw = {"design": Design.LHS, "samples": 4, "runs_per_point": 30, "seed": 4}
+    kw = {"design": Design.LHS, "samples": 9, "runs_per_point": 30, "seed": 4}
     ticks: list[int] = []
     one = run_sweep(DUEL, params, **kw, on_point=ticks.append)  # type: ignore[arg-type]
     two = run_sweep(DUEL, params, **kw, workers=2)  # type: ignore[arg-type]
-    assert sum(ticks) == 4 + 1 + 2  # the design, the scenario, the parameter at each bound
+    assert sum(ticks) == 9 + 1 + 2  # the design, the scenario, the parameter at each bound
     for key in one.y:
         assert np.array_equal(one.y[key], two.y[key])
 
 
 def test_a_bad_path_is_reported_before_any_simulation() -> None:
     with pytest.raises(ScenarioError):
-        run_sweep(DUEL, [Param("actors.NOBODY.resolve", 0, 1)], Design.LHS, 4, 10)
+        run_sweep(DUEL, [Param("actors.NOBODY.resolve", 0, 1)], Design.LHS, 9, 10)
 
 
 def test_the_tornado_is_centred_on_the_scenario_and_ordered_by_the_index() -> None:

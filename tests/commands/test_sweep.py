@@ -76,8 +76,9 @@ def test_default_sobol_table(app: typer.Typer) -> None:
         (["--param", "actors.RED.resolve"], "path=low:high"),
         (["--param", "actors.RED.resolve=1:0"], "low < high"),
         (["--param", RESOLVE, "--samples", "6"], "power of two"),
-        (["--param", "actors.NOBODY.resolve=0:1", "--design", "lhs", "--samples", "4"],
+        (["--param", "actors.NOBODY.resolve=0:1", "--design", "lhs", "--samples", "9"],
          "NOBODY"),
+        (["--param", RESOLVE, "--design", "lhs", "--samples", "8"], "at least 9"),
     ],
 )  # fmt: skip
 def test_mistakes_exit_2_with_a_message(app: typer.Typer, args: list[str], message: str) -> None:

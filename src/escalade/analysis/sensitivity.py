@@ -312,6 +312,12 @@ def run_sweep(
     if runs_per_point < 1:
         raise ValueError(f"runs per point must be at least 1, got {runs_per_point}")
     n = DEFAULT_SAMPLES[design] if samples is None else samples
+    least = 2 * RBD_HARMONICS + 1  # RBD-FAST resolves M harmonics from more than 2M points
+    if analysed and design is Design.LHS and n < least:
+        raise ValueError(
+            f"an LHS design's RBD-FAST indices need --samples of at least {least} "
+            f"(more than twice its {RBD_HARMONICS} harmonics), got {n}"
+        )
     if x is None:
         x = design_points(params, design, n, seed)
     base = dict(base_overrides or {})
