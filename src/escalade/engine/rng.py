@@ -120,6 +120,15 @@ class Streams:
         u = self.uniform(day, stream, cols).reshape(n_arr.shape)
         return binomial_from_uniform(u, n_arr, p_arr)
 
+    def binomials(
+        self, day: int, streams: list[str], n: NDArray[np.int64], p: NDArray[np.float64]
+    ) -> NDArray[np.int64]:
+        """(len(streams), runs): row j equals ``binomial(day, streams[j], n[j], p[j])``, drawn
+        in one pass (``n`` (k, runs); ``p`` broadcasts against it)."""
+        n_arr, p_arr = np.broadcast_arrays(np.asarray(n), np.asarray(p, dtype=np.float64))
+        u = np.ascontiguousarray(self.uniforms(day, streams).T)
+        return binomial_from_uniform(u, n_arr, p_arr)
+
     def poisson(self, day: int, stream: str, lam: NDArray[np.float64]) -> NDArray[np.int64]:
         """Poisson draws by inversion (one uniform per draw); ``lam`` per run."""
         lam_arr = np.asarray(lam, dtype=np.float64)
