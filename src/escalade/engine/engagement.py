@@ -324,8 +324,10 @@ def lead_hours_of(warning: Any, runs: int) -> Floats:
     w = np.asarray(warning)
     if w.dtype == np.bool_:
         w = np.where(w, np.inf, 0.0)
-    h = np.broadcast_to(w.astype(np.float64), (runs,))
-    if np.any(h < 0) or np.any(np.isnan(h)):
+    h = w.astype(np.float64, copy=False)
+    if h.shape != (runs,):
+        h = np.broadcast_to(h, (runs,))
+    if not (h >= 0).all():  # negative or NaN
         raise ValueError("lead time must be >= 0 hours")
     return h
 

@@ -124,10 +124,20 @@ class Streams:
         self, day: int, streams: list[str], n: NDArray[np.int64], p: NDArray[np.float64]
     ) -> NDArray[np.int64]:
         """(len(streams), runs): row j equals ``binomial(day, streams[j], n[j], p[j])``, drawn
-        in one pass (``n`` (k, runs); ``p`` broadcasts against it)."""
-        n_arr, p_arr = np.broadcast_arrays(np.asarray(n), np.asarray(p, dtype=np.float64))
-        u = np.ascontiguousarray(self.uniforms(day, streams).T)
-        return binomial_from_uniform(u, n_arr, p_arr)
+        in one pass (``n`` (k, runs); ``p`` broadcasts against it). Only the draws with
+        ``n > 0`` are made (the others are 0): a uniform depends on its run and stream alone."""
+        n_arr = np.asarray(n)
+        p_arr = np.asarray(p, dtype=np.float64)
+        if p_arr.shape != n_arr.shape:
+            p_arr = np.broadcast_to(p_arr, n_arr.shape)
+        out = np.zeros(n_arr.shape, dtype=np.int64)
+        rows, cols = np.nonzero(n_arr > 0)
+        if rows.size:
+            whens = np.array([self._when(day, s) for s in streams], dtype=np.uint64)
+            bits = _mix(self._run_keys[cols] ^ whens[rows])
+            u = (bits >> np.uint64(11)).astype(np.float64) * _TO_UNIT
+            out[rows, cols] = binomial_from_uniform(u, n_arr[rows, cols], p_arr[rows, cols])
+        return out
 
     def poisson(self, day: int, stream: str, lam: NDArray[np.float64]) -> NDArray[np.int64]:
         """Poisson draws by inversion (one uniform per draw); ``lam`` per run."""
