@@ -63,3 +63,8 @@ def test_several_binomial_streams_at_once_equal_each_stream_alone() -> None:
     for j, name in enumerate(names):
         np.testing.assert_array_equal(many[j], s.binomial(2, name, n[j], p))
     assert (many[n == 0] == 0).all()
+    few = np.zeros_like(n)
+    few[:, [4, 150, 299]] = n[:, [4, 150, 299]] + 1  # few draws: the integer path
+    many = s.binomials(2, names, few, p)
+    for j, name in enumerate(names):
+        np.testing.assert_array_equal(many[j], s.binomial(2, name, few[j], p))

@@ -78,14 +78,6 @@ def _binomial(streams: Streams, day: int, stream: str, n: Ints, p: Floats) -> In
     return streams.binomial(day, stream, n, p)
 
 
-def _binomials(streams: Streams, day: int, names: list[str], n: Ints, p: Floats) -> Ints:
-    """:func:`_binomial` for several streams at once: row j of ``n`` (k, R) on stream
-    ``names[j]``, ``p`` broadcasting against ``n``; the same numbers as one call a stream."""
-    if not np.any(n > 0):
-        return np.zeros(n.shape, dtype=np.int64)
-    return streams.binomials(day, names, n, p)
-
-
 # --------------------------------------------------------------------------------------------
 # Tables compiled from the scenario
 # --------------------------------------------------------------------------------------------
@@ -576,8 +568,7 @@ def resolve_salvo(
     failed_t = np.zeros((n_mun, runs), dtype=np.int64)
     fired_types = np.flatnonzero(launched_t.any(axis=1)).tolist()
     if fired_types:
-        failed_t[fired_types] = _binomials(
-            streams,
+        failed_t[fired_types] = streams.binomials(
             day,
             [f"{base}:fail:{names[m]}" for m in fired_types],
             launched_t[fired_types],
@@ -631,8 +622,7 @@ def resolve_salvo(
                 flying = eng.copy()
                 for rnd in range(shots):
                     fire = flying.copy() if rnd == 0 else _share(flying, left - fired)
-                    kk = _binomials(
-                        streams,
+                    kk = streams.binomials(
                         day,
                         [f"{wbase}:kill:{keys[lay]}:{names[c]}:{rnd + 1}" for c in cols],
                         fire,
@@ -643,8 +633,7 @@ def resolve_salvo(
                     fired += fire.sum(axis=0)
             else:
                 eng = _share(eligible, np.minimum(capacity[lay], left // shots))
-                killed = _binomials(
-                    streams,
+                killed = streams.binomials(
                     day,
                     [f"{wbase}:kill:{keys[lay]}:{names[c]}" for c in cols],
                     eng,
@@ -667,8 +656,7 @@ def resolve_salvo(
     aimed = [m for m in flying_types if munitions.accuracy[m] < 1.0 and leaking[m]]
     if aimed:
         on_target = alive.copy()
-        on_target[aimed] = _binomials(
-            streams,
+        on_target[aimed] = streams.binomials(
             day,
             [f"{base}:aim:{names[m]}" for m in aimed],
             alive[aimed],
@@ -677,8 +665,7 @@ def resolve_salvo(
         open_ground = (alive[aimed] - on_target[aimed]).sum(axis=0)
     dropping = [m for m in flying_types if munitions.debris_share[m] > 0]
     if dropping:
-        debris = _binomials(
-            streams,
+        debris = streams.binomials(
             day,
             [f"{base}:debris:{names[m]}" for m in dropping],
             intercepted[:, dropping].sum(axis=0),  # only for types that leave debris

@@ -41,6 +41,9 @@ CHUNKS_PER_JOB = 20
 """A job's runs are split into about this many chunks: its estimate is updated as often."""
 MIN_CHUNK_RUNS = 50
 """Fewest runs in a chunk (below it, the cost of a chunk outweighs its runs)."""
+FIRST_CHUNK_RUNS = MIN_CHUNK_RUNS
+"""Runs in a job's first chunk, so that its first estimate comes within a second; later
+chunks hold :func:`chunk_runs_for` runs (results do not depend on the chunking)."""
 MAX_QUEUED = 100
 """Most jobs waiting at once; a client beyond it is told to retry later (HTTP 429)."""
 KEEP_FINISHED = 200
@@ -271,6 +274,7 @@ class JobQueue:
             overrides=spec.overrides or None,
             store=self.store,
             chunk_size=chunk_runs_for(spec.runs),
+            first_chunk_size=FIRST_CHUNK_RUNS,
             executor=executor,
             on_start=on_start,
             on_chunk=self._tick(job),
@@ -301,6 +305,7 @@ def drivers_path(store: Store, exp_id: str) -> Path:
 
 __all__ = [
     "CHUNKS_PER_JOB",
+    "FIRST_CHUNK_RUNS",
     "MAX_QUEUED",
     "MIN_CHUNK_RUNS",
     "Cancelled",
