@@ -109,6 +109,14 @@ def _checked_scenario(scenario_yaml: str, source: str, overrides_json: str) -> S
     return _scenario(scenario_yaml, source, overrides_json)
 
 
+def checked_scenario(scenario: str | Path, overrides: dict[str, Any] | None = None) -> Scenario:
+    """:func:`~escalade.scenario.load.load_scenario` (located errors), cached by the file's
+    text and the overrides: a server that starts many jobs of one scenario parses it once."""
+    source = resolve_source(scenario)
+    text = source.read_text(encoding="utf-8")
+    return _checked_scenario(text, str(source), _overrides_json(normalise_overrides(overrides)))
+
+
 def simulate_chunk(job: Job, start: int, stop: int) -> pa.Table:
     """Outcomes of runs ``start .. stop - 1`` (runs in a worker; the scenario is cached)."""
     sc = _scenario(job.scenario_yaml, job.source, job.overrides_json)
@@ -424,6 +432,7 @@ __all__ = [
     "StoreError",
     "bytes_per_run",
     "check_scheduler_address",
+    "checked_scenario",
     "chunk_size_for",
     "connect_scheduler",
     "default_memory",
