@@ -53,6 +53,29 @@ def test_any_chunk_size_gives_the_rows_of_one_batch(tmp_path: Path, chunk: int, 
     assert m["finished"] is not None and m["finished"] >= m["started"]
 
 
+def test_a_small_first_chunk_gives_the_rows_of_one_batch_and_resumes(tmp_path: Path) -> None:
+    # Chunk 0 holds 13 runs, the others 100: 8 chunks for 713 runs, the rows of one batch; an
+    # experiment interrupted after its first chunk resumes with the same layout.
+    ticks: list[int] = []
+
+    def stop_after_first(n: int) -> None:
+        ticks.append(n)
+        if len(ticks) == 1:
+            raise KeyboardInterrupt
+
+    settings = {"runs": 713, "seed": 4, "chunk_size": 100, "workers": 1, "store": tmp_path}
+    with pytest.raises(KeyboardInterrupt):
+        run_experiment(FIXTURE, first_chunk_size=13, on_chunk=stop_after_first, **settings)
+    (exp_id,) = [m["id"] for m in Store(tmp_path).list()]
+    assert Store(tmp_path).done_chunks(exp_id) == {0}
+    exp = run_experiment(resume=exp_id, store=tmp_path, workers=1, on_chunk=ticks.append)
+    assert ticks[0] == 13 and sum(ticks) == 713 and len(ticks) == 8
+    assert exp.manifest["first_chunk"] == 13
+    assert exp.outcomes().to_pylist() == reference(713, 4)
+    verdict = Store(tmp_path).verify(exp_id)
+    assert verdict.good == frozenset(range(8)) and not verdict.problems
+
+
 def test_two_local_processes_give_the_rows_of_one_with_the_same_overrides(
     tmp_path: Path,
 ) -> None:

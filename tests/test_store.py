@@ -12,7 +12,14 @@ import pytest
 
 from escalade.scenario.schema import Scenario
 from escalade.simulation import run_batch
-from escalade.store import MANIFEST_KEYS, Store, StoreError, sha256_text
+from escalade.store import (
+    MANIFEST_KEYS,
+    Store,
+    StoreError,
+    chunk_count,
+    chunk_runs,
+    sha256_text,
+)
 
 FIXTURE = Path(__file__).parent / "fixtures" / "duel.yaml"
 
@@ -245,3 +252,23 @@ def test_an_analysis_checkpoint_is_kept_whole_read_back_and_dropped(tmp_path: Pa
     st.drop_checkpoint(exp_id)
     st.drop_checkpoint(exp_id)  # nothing to drop: no error
     assert not st.checkpoint_path(exp_id).exists()
+
+
+def test_a_small_first_chunk_and_the_rest_cover_every_run_once() -> None:
+    for runs, size, first in [
+        (713, 100, 13),
+        (50, 100, 13),
+        (13, 100, 13),
+        (1, 7, 1),
+        (700, 100, None),
+    ]:
+        n = chunk_count(runs, size, first)
+        ranges = [chunk_runs(runs, size, i, first) for i in range(n)]
+        assert [r for a, b in ranges for r in range(a, b)] == list(range(runs))
+        assert all(b > a for a, b in ranges)
+        assert ranges[0][1] == min(runs, size if first is None else first)
+    # without a first chunk size, the layout of every experiment stored before it existed
+    assert [chunk_runs(700, 100, i) for i in range(7)] == [
+        (i * 100, i * 100 + 100) for i in range(7)
+    ]
+    assert chunk_count(701, 100) == 8

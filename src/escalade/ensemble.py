@@ -53,6 +53,7 @@ from escalade.store import (
     StoreError,
     chunk_count,
     chunk_runs,
+    first_chunk,
     now_iso,
     sha256_text,
 )
@@ -100,6 +101,22 @@ def _scenario(scenario_yaml: str, source: str, overrides_json: str) -> Scenario:
     return load_scenario_text(scenario_yaml, source, json.loads(overrides_json) or None)
 
 
+@functools.lru_cache(maxsize=4)
+def _checked_scenario(scenario_yaml: str, source: str, overrides_json: str) -> Scenario:
+    """A new experiment's scenario, validated from its file first for located errors; cached
+    by the file's text, so a server starting many jobs of one scenario parses it once."""
+    load_scenario(Path(source), json.loads(overrides_json) or None)
+    return _scenario(scenario_yaml, source, overrides_json)
+
+
+def checked_scenario(scenario: str | Path, overrides: dict[str, Any] | None = None) -> Scenario:
+    """:func:`~escalade.scenario.load.load_scenario` (located errors), cached by the file's
+    text and the overrides: a server that starts many jobs of one scenario parses it once."""
+    source = resolve_source(scenario)
+    text = source.read_text(encoding="utf-8")
+    return _checked_scenario(text, str(source), _overrides_json(normalise_overrides(overrides)))
+
+
 def simulate_chunk(job: Job, start: int, stop: int) -> pa.Table:
     """Outcomes of runs ``start .. stop - 1`` (runs in a worker; the scenario is cached)."""
     sc = _scenario(job.scenario_yaml, job.source, job.overrides_json)
@@ -137,6 +154,7 @@ def run_experiment(
     on_chunk: OnChunk | None = None,
     tags: dict[str, Any] | None = None,
     executor: Executor | None = None,
+    first_chunk_size: int | None = None,
 ) -> Experiment:
     """Simulate an ensemble into the store, or finish an interrupted one (``resume=ID``).
 
@@ -153,6 +171,10 @@ def run_experiment(
     memory before the first chunk grows with ``runs`` (at most :data:`MAX_RUNS`). ``tags``: more
     manifest fields of a new experiment (``kind="arm"`` and its ``parent``, for a compare).
 
+    ``first_chunk_size``: runs in a new experiment's first chunk when fewer than a chunk's
+    (later chunks hold ``chunk_size``), so that a first estimate comes early (the web app);
+    results do not depend on it.
+
     ``executor``: one the caller owns and keeps open between experiments (a server's warm
     workers); ``workers`` and ``scheduler`` are then ignored, and a failure stops its workers
     (the next experiment starts new ones) but leaves it open.
@@ -161,6 +183,7 @@ def run_experiment(
     for name, value in (
         ("runs", runs),
         ("chunk_size", chunk_size),
+        ("first_chunk_size", first_chunk_size),
         ("workers", workers),
         ("memory", memory),
     ):
@@ -196,8 +219,10 @@ def run_experiment(
         fields["chunk_size"] = _chunk_size(
             sc, fields["days"], chunk_size, memory, 1 if scheduler else worker_count(workers)
         )
+        if first_chunk_size is not None and first_chunk_size < fields["chunk_size"]:
+            fields["first_chunk"] = first_chunk_size
         exp_id, manifest = "", fields
-    total = chunk_count(manifest["runs"], manifest["chunk_size"])
+    total = chunk_count(manifest["runs"], manifest["chunk_size"], first_chunk(manifest))
     complete = bool(exp_id) and manifest["status"] == "complete"
     try:
         # Reach the cluster before registering anything: a bad address leaves no trace.
@@ -260,7 +285,8 @@ def _compute(
         st.update(exp_id, status="running", finished=None)
         manifest = st.manifest(exp_id)
     done_runs = sum(
-        len(range(*chunk_runs(manifest["runs"], manifest["chunk_size"], i))) for i in done
+        len(range(*chunk_runs(manifest["runs"], manifest["chunk_size"], i, first_chunk(manifest))))
+        for i in done
     )
     if on_start is not None:
         on_start(manifest, done_runs)
@@ -303,8 +329,7 @@ def _prepare_new(
     source = resolve_source(scenario)
     text = source.read_text(encoding="utf-8")
     ov = normalise_overrides(overrides)
-    load_scenario(source, ov or None)  # located errors for the user's file
-    sc = _scenario(text, str(source), _overrides_json(ov))
+    sc = _checked_scenario(text, str(source), _overrides_json(ov))
     fields = {
         "scenario_name": sc.name,
         "scenario_yaml": text,
@@ -379,8 +404,8 @@ Task = tuple[int, int, int]
 
 def _pending(manifest: dict[str, Any], total: int, done: set[int]) -> Iterator[Task]:
     """The chunks still to compute, lazily: planning costs nothing per run or per chunk."""
-    runs, size = int(manifest["runs"]), int(manifest["chunk_size"])
-    return ((i, *chunk_runs(runs, size, i)) for i in range(total) if i not in done)
+    runs, size, head = int(manifest["runs"]), int(manifest["chunk_size"]), first_chunk(manifest)
+    return ((i, *chunk_runs(runs, size, i, head)) for i in range(total) if i not in done)
 
 
 def _simulate_task(job: Job, task: Task) -> pa.Table:
@@ -407,6 +432,7 @@ __all__ = [
     "StoreError",
     "bytes_per_run",
     "check_scheduler_address",
+    "checked_scenario",
     "chunk_size_for",
     "connect_scheduler",
     "default_memory",

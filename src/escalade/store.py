@@ -99,6 +99,7 @@ _COLUMNS = {
     "kind": "VARCHAR",  # KINDS; NULL (a catalog written before kinds) is "run"
     "parent": "VARCHAR",  # the compare an arm belongs to
     "results": "VARCHAR",  # JSON text: an analysis's results, a run's drivers
+    "first_chunk": "BIGINT",  # runs in chunk 0 when smaller than chunk_size; NULL: chunk_size
 }
 _ARROW_TYPES = {"VARCHAR": pa.string(), "BIGINT": pa.int64(), "INTEGER": pa.int32()}
 _MANIFEST_SCHEMA = pa.schema(
@@ -132,6 +133,7 @@ CHUNK_META_KEY = b"escalade.chunk"
 _IDENTITY = (
     *(k for k in MANIFEST_KEYS if k not in ("finished", "status")),
     "scenario_source",
+    "first_chunk",
 )
 """The manifest fields a chunk carries: everything but the status, which changes."""
 QUARANTINE = "quarantine"
@@ -234,14 +236,26 @@ def _new_id(stamp: datetime, scenario_name: str, taken: set[str]) -> str:
         ms = (ms + 1) % 1000
 
 
-def chunk_runs(runs: int, chunk_size: int, index: int) -> tuple[int, int]:
-    """Run ids ``[start, stop)`` of chunk ``index``."""
-    start = index * chunk_size
+def chunk_runs(runs: int, chunk_size: int, index: int, first: int | None = None) -> tuple[int, int]:
+    """Run ids ``[start, stop)`` of chunk ``index``: chunk 0 holds ``first`` runs (None:
+    ``chunk_size``), every later chunk ``chunk_size``."""
+    head = chunk_size if first is None else first
+    if index == 0:
+        return 0, min(head, runs)
+    start = head + (index - 1) * chunk_size
     return start, min(start + chunk_size, runs)
 
 
-def chunk_count(runs: int, chunk_size: int) -> int:
-    return -(-runs // chunk_size)
+def chunk_count(runs: int, chunk_size: int, first: int | None = None) -> int:
+    head = chunk_size if first is None else first
+    return 1 + max(0, -(-(runs - head) // chunk_size))
+
+
+def first_chunk(manifest: dict[str, Any]) -> int | None:
+    """The runs of an experiment's chunk 0 when it differs from its ``chunk_size`` (None: it
+    does not; experiments written before ``first_chunk`` existed have NULL)."""
+    value = manifest.get("first_chunk")
+    return None if value is None else int(value)
 
 
 class Store:
@@ -363,8 +377,8 @@ class Store:
             row["status"] = self._effective_status(row["id"], row["status"])
             if bad or (row["status"] == "complete" and len(good) < self._total(row)):
                 row["status"] = "damaged"
-            runs, size = int(row["runs"]), int(row["chunk_size"])
-            row["runs_done"] = sum(len(range(*chunk_runs(runs, size, i))) for i in good)
+            runs, size, head = int(row["runs"]), int(row["chunk_size"]), first_chunk(row)
+            row["runs_done"] = sum(len(range(*chunk_runs(runs, size, i, head))) for i in good)
         return rows
 
     def _records(
@@ -385,7 +399,9 @@ class Store:
     def _total(manifest: dict[str, Any]) -> int:
         if (manifest.get("kind") or "run") not in CHUNKED:
             return 0
-        return chunk_count(int(manifest["runs"]), int(manifest["chunk_size"]))
+        return chunk_count(
+            int(manifest["runs"]), int(manifest["chunk_size"]), first_chunk(manifest)
+        )
 
     def _quick_check(
         self, manifest: dict[str, Any], records: dict[int, ChunkRecord]
@@ -566,7 +582,9 @@ class Store:
         with its manifest in the file's metadata, then record its checksum in the catalog.
         A bad file already in its place is moved to ``quarantine/``, not overwritten."""
         ident = self._identity(exp_id)
-        start, stop = chunk_runs(int(ident["runs"]), int(ident["chunk_size"]), chunk_index)
+        start, stop = chunk_runs(
+            int(ident["runs"]), int(ident["chunk_size"]), chunk_index, first_chunk(ident)
+        )
         if table.num_rows != stop - start:
             raise StoreError(
                 f"chunk {chunk_index} of {exp_id} needs runs {start}..{stop - 1}, "
@@ -666,11 +684,15 @@ class Store:
                 if kind:
                     unrecorded.append(index)
             else:
-                start, stop = chunk_runs(int(m["runs"]), int(m["chunk_size"]), index)
+                start, stop = chunk_runs(
+                    int(m["runs"]), int(m["chunk_size"]), index, first_chunk(m)
+                )
                 problems.append(ChunkProblem(index, kind, detail, start, stop))
         if m["status"] == "complete":
             for index in sorted(set(range(total)) - good - {p.chunk for p in problems}):
-                start, stop = chunk_runs(int(m["runs"]), int(m["chunk_size"]), index)
+                start, stop = chunk_runs(
+                    int(m["runs"]), int(m["chunk_size"]), index, first_chunk(m)
+                )
                 detail = "the experiment is complete but this chunk was never recorded"
                 problems.append(ChunkProblem(index, "missing", detail, start, stop))
         strays = tuple(files[i].name for i in sorted(files) if i >= total)
@@ -1184,7 +1206,7 @@ def _row_from_chunks(chunks: dict[int, tuple[ChunkRecord, dict[str, Any]]]) -> d
     row: dict[str, Any] = {k: None for k in _COLUMNS}
     row.update({k: v for k, v in newest[1].items() if k in _COLUMNS})
     row["overrides"] = json.dumps(row.get("overrides") or {}, sort_keys=True, default=str)
-    total = chunk_count(int(row["runs"]), int(row["chunk_size"]))
+    total = chunk_count(int(row["runs"]), int(row["chunk_size"]), first_chunk(row))
     complete = set(chunks) == set(range(total))
     row["status"] = "complete" if complete else "interrupted"
     row["finished"] = newest[0].written if complete else None
@@ -1246,7 +1268,9 @@ def _check_chunk(
             f"a copy of chunk {meta.get('chunk')} (runs {first:,}..{stop - 1:,}), "
             "whose runs would count twice"
         )
-    start, stop = chunk_runs(int(manifest["runs"]), int(manifest["chunk_size"]), index)
+    start, stop = chunk_runs(
+        int(manifest["runs"]), int(manifest["chunk_size"]), index, first_chunk(manifest)
+    )
     try:
         runs = pq.read_table(pa.BufferReader(data), columns=["run"])["run"].to_pylist()
     except (pa.ArrowException, OSError, KeyError) as exc:
@@ -1306,5 +1330,6 @@ __all__ = [
     "chunk_count",
     "chunk_runs",
     "default_store_path",
+    "first_chunk",
     "sha256_text",
 ]

@@ -51,3 +51,20 @@ def test_a_single_run_draws_the_same_bits_by_its_integer_path() -> None:
     big = Streams(8, np.arange(50)).uniform(9, "kill:arrow_3")
     for k in (0, 7, 49):
         assert Streams(8, np.array([k])).uniform(9, "kill:arrow_3")[0] == big[k]
+
+
+def test_several_binomial_streams_at_once_equal_each_stream_alone() -> None:
+    s = Streams(5, np.arange(300))
+    rng = np.random.default_rng(1)
+    n = rng.integers(0, 60, size=(3, 300)) * (rng.random((3, 300)) < 0.5)
+    p = rng.random(300)
+    names = ["kill:a:1", "kill:b:1", "kill:c:1"]
+    many = s.binomials(2, names, n, p)
+    for j, name in enumerate(names):
+        np.testing.assert_array_equal(many[j], s.binomial(2, name, n[j], p))
+    assert (many[n == 0] == 0).all()
+    few = np.zeros_like(n)
+    few[:, [4, 150, 299]] = n[:, [4, 150, 299]] + 1  # few draws: the integer path
+    many = s.binomials(2, names, few, p)
+    for j, name in enumerate(names):
+        np.testing.assert_array_equal(many[j], s.binomial(2, name, few[j], p))

@@ -8,6 +8,7 @@ the uniform, so common random numbers stay common across compared scenarios.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -105,6 +106,17 @@ _BLOCK = 4
 """Steps summed between checks for resolved draws (speed only; results do not depend on it)."""
 
 
+TABLE_CELLS = 1 << 11
+"""Numerical, not behavioural: an exact-regime batch whose table of pmf terms (draws x steps)
+has at most this many cells is summed in one pass (:func:`_sum_inverse_table`) rather than
+block by block — the same IEEE operations in the same order, so the same bits (tested) — to
+spare small batches the numpy calls of every block."""
+TABLE_SDS = 7.0
+"""Numerical, not behavioural: the pmf table reaches this many standard deviations (at most
+the square root of the mode + 1) above the largest mode; the rare draw beyond it (u within
+~1e-12 of 1) is finished block by block, with the same result."""
+
+
 def _sum_inverse(
     u: Floats,
     pmf0: Floats,
@@ -114,7 +126,71 @@ def _sum_inverse(
     mode: Floats,
     binomial: bool,
 ) -> Floats:
-    """Exact inverse CDF by summing the pmf from 0: the smallest k with F(k) >= u.
+    """Exact inverse CDF by summing the pmf from 0: the smallest k with F(k) >= u
+    (:func:`_sum_inverse_table` for small batches, else :func:`_sum_inverse_blocks`)."""
+    top = float(mode.max(initial=0.0)) + 1.0
+    steps = _BLOCK * math.ceil((top + TABLE_SDS * math.sqrt(top)) / _BLOCK)
+    if u.size * (steps + 1) <= TABLE_CELLS:
+        return _sum_inverse_table(u, pmf0, ratio_num, ratio_scale, upper, mode, binomial, steps)
+    return _sum_inverse_blocks(u, pmf0, ratio_num, ratio_scale, upper, mode, binomial)
+
+
+def _sum_inverse_table(
+    u: Floats,
+    pmf0: Floats,
+    ratio_num: Floats,
+    ratio_scale: Floats,
+    upper: Floats,
+    mode: Floats,
+    binomial: bool,
+    steps: int,
+) -> Floats:
+    """:func:`_sum_inverse_blocks` in one pass over a table of ``steps`` pmf terms per draw
+    (``steps`` a multiple of ``_BLOCK``): the pmf is the running product of its ratios and F
+    the running sum of the pmf, term by term as the blocks compute them; a draw's count at the
+    end of block b is ``min(q, 4b)`` with ``q`` the number of terms with F < u (F does not
+    decrease), and the draw stops at the first block end where the blocks' test holds. Draws
+    that do not stop within the table are finished by :func:`_sum_inverse_blocks`."""
+    j = np.arange(steps, dtype=np.float64)[:, None]
+    terms = np.empty((steps + 1, u.size), dtype=np.float64)  # step-major: rows are contiguous
+    terms[0] = pmf0
+    if binomial:
+        terms[1:] = ratio_scale * (ratio_num - j) / (j + 1.0)
+    else:
+        terms[1:] = ratio_scale / (j + 1.0)
+    pmf = np.multiply.accumulate(terms, axis=0)
+    cdf = np.add.accumulate(pmf, axis=0)
+    below = (cdf[:steps] < u).sum(axis=0)
+    ends = np.arange(_BLOCK, steps + 1, _BLOCK)
+    ends_c = ends[:, None]
+    done = (
+        (below < ends_c) | (upper < ends_c) | ((pmf[ends] <= cdf[ends] * 1e-17) & (mode < ends_c))
+    )
+    out = np.minimum(below, ends[np.argmax(done, axis=0)]).astype(np.float64)
+    rest = np.flatnonzero(~done.any(axis=0))
+    if rest.size:
+        out[rest] = _sum_inverse_blocks(
+            u[rest],
+            pmf0[rest],
+            ratio_num[rest],
+            ratio_scale[rest],
+            upper[rest],
+            mode[rest],
+            binomial,
+        )
+    return np.minimum(out, upper)
+
+
+def _sum_inverse_blocks(
+    u: Floats,
+    pmf0: Floats,
+    ratio_num: Floats,
+    ratio_scale: Floats,
+    upper: Floats,
+    mode: Floats,
+    binomial: bool,
+) -> Floats:
+    """Exact inverse CDF by summing the pmf from 0, ``_BLOCK`` terms at a time.
 
     The pmf follows ``pmf(k+1) = pmf(k) * ratio_scale * (ratio_num - k) / (k + 1)`` for a
     binomial (ratio_num = n, ratio_scale = p / (1 - p)) or ``pmf(k) * ratio_scale / (k + 1)``
@@ -152,6 +228,14 @@ def _sum_inverse(
             pmf, cdf, count = pmf[keep], cdf[keep], count[keep]
 
 
+def _same_shape(*arrays: NDArray[Any]) -> list[NDArray[Any]]:
+    """:func:`numpy.broadcast_arrays`, skipped when the shapes agree already (the usual case)."""
+    shape = arrays[0].shape
+    if all(a.shape == shape for a in arrays):
+        return list(arrays)
+    return list(np.broadcast_arrays(*arrays))
+
+
 def binomial_from_uniform(u: Floats, n: Ints, p: Floats) -> Ints:
     """Binomial(n, p) draws from uniforms ``u`` by inversion (one uniform per draw).
 
@@ -160,7 +244,7 @@ def binomial_from_uniform(u: Floats, n: Ints, p: Floats) -> Ints:
     normal inverse with continuity correction above it. Monotone in ``u`` for fixed (n, p), so
     common random numbers stay common. About ten times faster than scipy's exact ``binom.ppf``.
     """
-    u_a, n_a, p_a = np.broadcast_arrays(
+    u_a, n_a, p_a = _same_shape(
         np.asarray(u, dtype=np.float64),
         np.asarray(n, dtype=np.int64),
         np.clip(np.asarray(p, dtype=np.float64), 0.0, 1.0),
@@ -215,7 +299,7 @@ def poisson_from_uniform(u: Floats, lam: Floats) -> Ints:
     Exact inverse CDF when ``lam <= EXACT_VARIANCE_MAX``, Cornish-Fisher corrected normal
     inverse above it.
     """
-    u_a, lam_a = np.broadcast_arrays(
+    u_a, lam_a = _same_shape(
         np.asarray(u, dtype=np.float64), np.maximum(np.asarray(lam, dtype=np.float64), 0.0)
     )
     if u_a.size <= SCALAR_SIZE:

@@ -316,8 +316,10 @@ def lead_hours_of(warning: Any, runs: int) -> Floats:
     w = np.asarray(warning)
     if w.dtype == np.bool_:
         w = np.where(w, np.inf, 0.0)
-    h = np.broadcast_to(w.astype(np.float64), (runs,))
-    if np.any(h < 0) or np.any(np.isnan(h)):
+    h = w.astype(np.float64, copy=False)
+    if h.shape != (runs,):
+        h = np.broadcast_to(h, (runs,))
+    if not (h >= 0).all():  # negative or NaN
         raise ValueError("lead time must be >= 0 hours")
     return h
 
@@ -564,9 +566,13 @@ def resolve_salvo(
     # (their zero pages are never touched). The result exposes (R, ...) views.
     launched_t = np.ascontiguousarray(launched.T)
     failed_t = np.zeros((n_mun, runs), dtype=np.int64)
-    for m in np.flatnonzero(launched_t.any(axis=1)):
-        failed_t[m] = _binomial(
-            streams, day, f"{base}:fail:{names[m]}", launched_t[m], munitions.failure_rate[:, m]
+    fired_types = np.flatnonzero(launched_t.any(axis=1)).tolist()
+    if fired_types:
+        failed_t[fired_types] = streams.binomials(
+            day,
+            [f"{base}:fail:{names[m]}" for m in fired_types],
+            launched_t[fired_types],
+            munitions.failure_rate[:, fired_types].T,
         )
     alive = launched_t - failed_t
 
@@ -576,9 +582,12 @@ def resolve_salvo(
     stock_left = np.array(stock.T, dtype=np.int64, order="C", copy=True)  # never the caller's
     floor = np.floor(defence.reserve * defence.initial_stock + 1e-9).astype(np.int64)
     keys = defence.keys()
+    engages = [np.flatnonzero(row).tolist() for row in defence.engages]
+    shots_of = defence.shots_per_threat.tolist()
+    look_shoot = defence.look_shoot.tolist()
 
     windows = arrival_windows(munitions, defence.window_hours if n_lay else None)
-    flying_types = np.flatnonzero(alive.any(axis=1))
+    flying_types = np.flatnonzero(alive.any(axis=1)).tolist()
     parts = alive[None] if len(windows) == 1 else np.zeros((len(windows), *alive.shape), np.int64)
     if len(windows) > 1:
         for m in flying_types:
@@ -586,77 +595,82 @@ def resolve_salvo(
     # Tactical warning: threats arriving `start` hours after launch were seen coming, so each
     # window has its own capacity, unless every layer is fully in place already (one for all).
     in_place = bool(n_lay) and lead.min(initial=np.inf) >= defence.full_readiness_hours.max()
-    capacity_at: dict[float, Ints] = {}
+    capacity_at: dict[float, tuple[Ints, Any]] = {}  # (L, R) capacities, has any (L,)
     for k, (start, _) in enumerate(windows):
         arriving = parts[k]
-        if not arriving.any():
+        present = arriving.any(axis=1).tolist()  # kept up to date as layers kill
+        if not n_lay or not any(present):
             continue
         wbase = base if len(windows) == 1 else f"{base}:w{k}"
         at = 0.0 if in_place else start
         if at not in capacity_at:
-            capacity_at[at] = np.ascontiguousarray(effective_capacity(defence, joined, lead + at).T)
-        capacity = capacity_at[at]
+            cap = np.ascontiguousarray(effective_capacity(defence, joined, lead + at).T)
+            capacity_at[at] = cap, cap.any(axis=1).tolist()
+        capacity, has_capacity = capacity_at[at]
         for lay in range(n_lay):
-            cols = [int(c) for c in np.flatnonzero(defence.engages[lay]) if arriving[c].any()]
-            if not cols or not capacity[lay].any():
+            cols = [c for c in engages[lay] if present[c]]
+            if not cols or not has_capacity[lay]:
                 continue
-            shots = int(defence.shots_per_threat[lay])
+            shots = shots_of[lay]
             pk = defence.kill_probability[:, lay]
             left = np.maximum(stock_left[lay] - floor[lay], 0)
             eligible = arriving[cols]
-            if defence.look_shoot[lay]:
+            if look_shoot[lay]:
                 eng = _share(eligible, np.minimum(capacity[lay], left))
                 killed = np.zeros_like(eng)
-                fired_total = np.zeros(runs, dtype=np.int64)
+                fired = np.zeros(runs, dtype=np.int64)
                 flying = eng.copy()
                 for rnd in range(shots):
-                    fire = flying.copy() if rnd == 0 else _share(flying, left - fired_total)
-                    for j, col in enumerate(cols):
-                        kk = _binomial(
-                            streams,
-                            day,
-                            f"{wbase}:kill:{keys[lay]}:{names[col]}:{rnd + 1}",
-                            fire[j],
-                            pk,
-                        )
-                        killed[j] += kk
-                        flying[j] -= kk
-                    fired_total += fire.sum(axis=0)
-                fired = fired_total
+                    fire = flying.copy() if rnd == 0 else _share(flying, left - fired)
+                    kk = streams.binomials(
+                        day,
+                        [f"{wbase}:kill:{keys[lay]}:{names[c]}:{rnd + 1}" for c in cols],
+                        fire,
+                        pk,
+                    )
+                    killed += kk
+                    flying -= kk
+                    fired += fire.sum(axis=0)
             else:
                 eng = _share(eligible, np.minimum(capacity[lay], left // shots))
-                p_kill = 1.0 - (1.0 - pk) ** shots
-                killed = np.zeros_like(eng)
-                for j, col in enumerate(cols):
-                    killed[j] = _binomial(
-                        streams, day, f"{wbase}:kill:{keys[lay]}:{names[col]}", eng[j], p_kill
-                    )
+                killed = streams.binomials(
+                    day,
+                    [f"{wbase}:kill:{keys[lay]}:{names[c]}" for c in cols],
+                    eng,
+                    1.0 - (1.0 - pk) ** shots,
+                )
                 fired = eng.sum(axis=0) * shots
             engaged[lay, cols] += eng
             intercepted[lay, cols] += killed
             arriving[cols] -= killed
             used[lay] += fired
             stock_left[lay] -= fired
+            for c, still in zip(cols, arriving[cols].any(axis=1).tolist(), strict=True):
+                present[c] = still
     alive = parts.sum(axis=0) if len(parts) > 1 else parts[0]
 
     on_target = alive
     open_ground = np.zeros(runs, dtype=np.int64)
     debris = np.zeros(runs, dtype=np.int64)
-    for m in flying_types:
-        acc = float(munitions.accuracy[m])
-        if acc < 1.0 and alive[m].any():
-            if on_target is alive:
-                on_target = alive.copy()
-            on_target[m] = _binomial(
-                streams, day, f"{base}:aim:{names[m]}", alive[m], np.full(runs, acc)
-            )
-            open_ground += alive[m] - on_target[m]
-        share = float(munitions.debris_share[m])
-        if share > 0:
-            killed_m = intercepted[:, m].sum(axis=0)  # only for types that leave debris
-            debris += _binomial(
-                streams, day, f"{base}:debris:{names[m]}", killed_m, np.full(runs, share)
-            )
+    leaking = alive.any(axis=1).tolist()
+    aimed = [m for m in flying_types if munitions.accuracy[m] < 1.0 and leaking[m]]
+    if aimed:
+        on_target = alive.copy()
+        on_target[aimed] = streams.binomials(
+            day,
+            [f"{base}:aim:{names[m]}" for m in aimed],
+            alive[aimed],
+            munitions.accuracy[aimed, None],
+        )
+        open_ground = (alive[aimed] - on_target[aimed]).sum(axis=0)
+    dropping = [m for m in flying_types if munitions.debris_share[m] > 0]
+    if dropping:
+        debris = streams.binomials(
+            day,
+            [f"{base}:debris:{names[m]}" for m in dropping],
+            intercepted[:, dropping].sum(axis=0),  # only for types that leave debris
+            munitions.debris_share[dropping, None],
+        ).sum(axis=0)
     hits = on_target.sum(axis=0)
     dph = np.broadcast_to(np.asarray(damage_per_hit, dtype=np.float64), (runs,))
     cph = np.broadcast_to(np.asarray(casualties_per_hit, dtype=np.float64), (runs,))

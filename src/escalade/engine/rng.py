@@ -17,7 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import special
 
-from escalade.engine.draws import binomial_from_uniform, poisson_from_uniform
+from escalade.engine.draws import SCALAR_SIZE, binomial_from_uniform, poisson_from_uniform
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -119,6 +119,35 @@ class Streams:
         cols = None if n_arr.ndim <= 1 else int(np.prod(n_arr.shape[1:]))
         u = self.uniform(day, stream, cols).reshape(n_arr.shape)
         return binomial_from_uniform(u, n_arr, p_arr)
+
+    def binomials(
+        self, day: int, streams: list[str], n: NDArray[np.int64], p: NDArray[np.float64]
+    ) -> NDArray[np.int64]:
+        """(len(streams), runs): row j equals ``binomial(day, streams[j], n[j], p[j])``, drawn
+        in one pass (``n`` (k, runs); ``p`` broadcasts against it). Only the draws with
+        ``n > 0`` are made (the others are 0): a uniform depends on its run and stream alone."""
+        n_arr = np.asarray(n)
+        p_arr = np.asarray(p, dtype=np.float64)
+        if p_arr.shape != n_arr.shape:
+            p_arr = np.broadcast_to(p_arr, n_arr.shape)
+        out = np.zeros(n_arr.shape, dtype=np.int64)
+        rows, cols = np.nonzero(n_arr > 0)
+        if not rows.size:
+            return out
+        whens = [self._when(day, s) for s in streams]
+        if rows.size <= SCALAR_SIZE:  # a few draws: the same hash in Python integers
+            keys = self._run_keys[cols].tolist()
+            u = np.array(
+                [
+                    (_mix_int(key ^ whens[r]) >> 11) * _TO_UNIT
+                    for key, r in zip(keys, rows.tolist(), strict=True)
+                ]
+            )
+        else:
+            bits = _mix(self._run_keys[cols] ^ np.array(whens, dtype=np.uint64)[rows])
+            u = (bits >> np.uint64(11)).astype(np.float64) * _TO_UNIT
+        out[rows, cols] = binomial_from_uniform(u, n_arr[rows, cols], p_arr[rows, cols])
+        return out
 
     def poisson(self, day: int, stream: str, lam: NDArray[np.float64]) -> NDArray[np.int64]:
         """Poisson draws by inversion (one uniform per draw); ``lam`` per run."""

@@ -41,6 +41,10 @@ CHUNKS_PER_JOB = 20
 """A job's runs are split into about this many chunks: its estimate is updated as often."""
 MIN_CHUNK_RUNS = 50
 """Fewest runs in a chunk (below it, the cost of a chunk outweighs its runs)."""
+FIRST_CHUNK_RUNS = 20
+"""Runs in a job's first chunk, so that its first estimate comes within a second (a chunk
+costs about the same below a few dozen runs: a fixed cost per simulated day); later chunks
+hold :func:`chunk_runs_for` runs (results do not depend on the chunking)."""
 MAX_QUEUED = 100
 """Most jobs waiting at once; a client beyond it is told to retry later (HTTP 429)."""
 KEEP_FINISHED = 200
@@ -97,9 +101,10 @@ def chunk_runs_for(runs: int) -> int:
     return max(MIN_CHUNK_RUNS, min(DEFAULT_CHUNK, math.ceil(runs / CHUNKS_PER_JOB)))
 
 
-def _warm(scenario_yaml: str, _: int) -> int:
-    """In a worker: import and run the engine once, so a job's first chunk starts hot."""
-    job = ChunkJob(scenario_yaml, "warm-up", "{}", 0, 1)
+def _warm(name: str, scenario_yaml: str, _: int) -> int:
+    """In a worker: import and run the engine once, so a job's first chunk starts hot (the
+    scenario parsed and cached under the name a job of this built-in gives it)."""
+    job = ChunkJob(scenario_yaml, name, "{}", 0, 1)
     return simulate_chunk(job, 0, 1).num_rows
 
 
@@ -218,8 +223,9 @@ class JobQueue:
     def _serve(self, executor: Executor) -> None:
         if self._warm:
             with contextlib.suppress(Exception):  # a failed warm-up only costs time later
-                text = scenario_text(builtin_names()[0])
-                list(executor.map(functools.partial(_warm, text), range(self.workers)))
+                name = builtin_names()[0]
+                warm = functools.partial(_warm, name, scenario_text(name))
+                list(executor.map(warm, range(self.workers)))
         with self._lock:
             self._warmed += 1
             if self._warmed == self.slots:
@@ -271,6 +277,7 @@ class JobQueue:
             overrides=spec.overrides or None,
             store=self.store,
             chunk_size=chunk_runs_for(spec.runs),
+            first_chunk_size=FIRST_CHUNK_RUNS,
             executor=executor,
             on_start=on_start,
             on_chunk=self._tick(job),
@@ -301,6 +308,7 @@ def drivers_path(store: Store, exp_id: str) -> Path:
 
 __all__ = [
     "CHUNKS_PER_JOB",
+    "FIRST_CHUNK_RUNS",
     "MAX_QUEUED",
     "MIN_CHUNK_RUNS",
     "Cancelled",

@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field
 from starlette.background import BackgroundTask
 
 from escalade.budget import MAX_RUNS_IN_MEMORY, MAX_SEED
+from escalade.ensemble import checked_scenario
 from escalade.report.html import build_report
 from escalade.scenario.levers import lever_overrides
 from escalade.scenario.load import (
@@ -131,10 +132,10 @@ def prepared(st: Store, spec: ScenarioIn) -> tuple[str, dict[str, Any]]:
         source = str(path)
     else:
         source = builtin(spec.scenario or "")
-    overrides = lever_overrides(load_scenario(source), spec.levers)
+    overrides = lever_overrides(checked_scenario(source), spec.levers)
     overrides.update(spec.sets)
     if overrides:
-        load_scenario(source, overrides)
+        checked_scenario(source, overrides)
     return source, overrides
 
 
