@@ -30,3 +30,10 @@ def write(tmp_path: Path):  # type: ignore[no-untyped-def]
         return path
 
     return _write
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked ``slow`` run first (a stable sort: otherwise in collection order), so that
+    under pytest-xdist (``make test``) the longest ones start early instead of forming the tail
+    of the run while the other worker waits."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
