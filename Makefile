@@ -30,7 +30,7 @@ browser:
 	@bash scripts/ensure-browser.sh
 
 test: install browser
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto --dist loadgroup
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks

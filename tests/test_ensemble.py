@@ -274,6 +274,7 @@ def dask_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("dask-cluster")  # under xdist, in one worker: one cluster for both
 def test_a_dask_cluster_gives_the_rows_of_a_local_run(tmp_path: Path, dask_cluster: str) -> None:
     ticks: list[int] = []
     exp = run_experiment(
@@ -293,6 +294,7 @@ def test_a_dask_cluster_gives_the_rows_of_a_local_run(tmp_path: Path, dask_clust
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("dask-cluster")
 def test_a_sweep_and_a_hindcast_on_the_dask_cluster_equal_local_ones(dask_cluster: str) -> None:
     from escalade.analysis.hindcast import run_hindcast, select_episodes
     from escalade.analysis.sensitivity import Design, Param, run_sweep

@@ -22,6 +22,9 @@ from escalade.cli import app
 from escalade.ensemble import run_experiment
 from escalade.store import CATALOG, Store, StoreFault
 
+# under xdist, in one worker: the module fixture `pristine` runs its experiment once
+pytestmark = pytest.mark.xdist_group("integrity")
+
 FIXTURE = Path(__file__).parent / "fixtures" / "duel.yaml"
 RUNS, CHUNK, SEED = 50, 10, 3
 runner = CliRunner()

@@ -13,9 +13,13 @@ from typer.testing import CliRunner
 
 from escalade.analysis.hindcast import LAG_LABELS, RUNG_LABELS
 
+WIDTH = 200
+"""The terminal's columns: wide enough that a temporary path printed (``wrote PATH``) stays on
+one line however deep pytest's temporary folder is (under xdist it is one level deeper)."""
+
 
 def cli(app: typer.Typer, *args: str) -> Any:
-    return CliRunner().invoke(app, list(args))
+    return CliRunner().invoke(app, list(args), env={"COLUMNS": str(WIDTH)})
 
 
 def test_json_on_two_shipped_episodes(app: typer.Typer) -> None:

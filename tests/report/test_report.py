@@ -21,6 +21,9 @@ from escalade.scenario.load import load_scenario_text
 from escalade.scenario.schema import Scenario
 from tests.conftest import FIXTURES
 
+# under xdist, in one worker: the module fixtures `hot` and `report` are made once
+pytestmark = pytest.mark.xdist_group("report")
+
 HOT = {"initial_events.0.casualties.senior": 4, "model.war_cost": 2}
 """Overrides that make the duel end in war in about half the runs."""
 SEED = 3

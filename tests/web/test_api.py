@@ -24,6 +24,9 @@ from escalade.scenario.load import load_scenario, scenario_text
 from escalade.store import Store
 from escalade.web.app import MAX_BODY_BYTES, check_binding, create_app, is_loopback
 
+# under xdist, in one worker: the app and its two worker processes start once (`client`)
+pytestmark = pytest.mark.xdist_group("web-api")
+
 
 def test_the_built_ins_are_listed_with_their_levers(client: TestClient) -> None:
     listed = client.get("/api/scenarios").json()

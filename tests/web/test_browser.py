@@ -25,10 +25,13 @@ RUNS, DAYS = (1000, None) if SHOTS else (300, 4)
 """The dashboard's ensemble: small and short in the suite, the scenario's whole horizon for
 the docs' pictures."""
 
-pytestmark = pytest.mark.skipif(
-    not Path(CHROMIUM).exists(),
-    reason="Chromium is not installed (make test installs it: scripts/ensure-browser.sh)",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(),
+        reason="Chromium is not installed (make test installs it: scripts/ensure-browser.sh)",
+    ),
+    pytest.mark.xdist_group("web-browser"),  # under xdist, in one worker: one server, one browser
+]
 playwright = pytest.importorskip("playwright.sync_api")
 
 

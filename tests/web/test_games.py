@@ -15,6 +15,9 @@ from fastapi.testclient import TestClient
 
 from escalade.game import Game
 
+# under xdist, in one worker: the app and its two worker processes start once (`client`)
+pytestmark = pytest.mark.xdist_group("web-games")
+
 NEW = {
     "scenario": "april-2024",
     "seed": 1,

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from tests.web.conftest import WAIT_S, Live
 
 from escalade.store import Store
@@ -24,6 +25,8 @@ from escalade.store import Store
 CLIENTS = 20
 RUNS = 5000
 DAYS = 2
+
+pytestmark = pytest.mark.slow  # a process-level test (about 2-3 minutes): run first
 
 
 def _client(url: str, seed: int) -> dict[str, Any]:
