@@ -4,12 +4,14 @@ experiment), and no more jobs run at once than the server's slots.
 
 The jobs simulate the first :data:`DAYS` days of the scenario so that the test stays within
 a minute or two on a busy two-core machine; the wall time and peak memory measured are
-printed (and reported in docs/performance.md), never asserted.
+printed (and reported in docs/performance.md), never asserted. To measure whole jobs, set
+``ESCALADE_LOAD_DAYS`` (e.g. 60: ``ESCALADE_LOAD_DAYS=60 pytest tests/web/test_load.py -s``).
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import resource
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -24,7 +26,7 @@ from escalade.store import Store
 
 CLIENTS = 20
 RUNS = 5000
-DAYS = 2
+DAYS = int(os.environ.get("ESCALADE_LOAD_DAYS", "2"))
 
 pytestmark = pytest.mark.slow  # a process-level test (about 2-3 minutes): run first
 
