@@ -31,14 +31,29 @@ def paired_se(a: np.ndarray, b: np.ndarray) -> float:
     return float(d.std(ddof=1) / np.sqrt(len(d))) if d.std() > 0 else 0.0
 
 
+pytestmark = pytest.mark.xdist_group("record")  # one worker builds the cached ensembles once
+
+
 @cache
-def ensemble(
+def simulated(
     name: str, runs: int, sets: tuple[tuple[str, Any], ...] = ()
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     sc = load_scenario(name, dict(sets) or None)
     batch = run_batch(sc, 1, np.arange(runs), keep_events=True)
     assert batch.events is not None
     return batch.events.to_pandas(), batch.outcomes.to_pandas()
+
+
+def ensemble(
+    name: str, runs: int, sets: tuple[tuple[str, Any], ...] = ()
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Runs 0..runs-1 of the scenario (seed 1). A run does not depend on the batch it is in
+    (tests/engine/test_reproducibility.py), so the first ``runs`` of the larger lever ensemble are
+    the same runs, and are taken from it rather than simulated again."""
+    if runs >= LEVER_RUNS:
+        return simulated(name, runs, sets)
+    ev, out = simulated(name, LEVER_RUNS, sets)
+    return ev[ev.run < runs], out[out.run < runs].reset_index(drop=True)
 
 
 def strikes(ev: pd.DataFrame, actor: str, target: str, rung: int = 0) -> pd.DataFrame:
