@@ -45,7 +45,7 @@ class Blow:
     soil: Any  # bool array
     landed: F  # share of the blow that got through the defences (1 when not a salvo)
     deniable: Any  # bool array: not owned by the striker (M11)
-    answer: bool  # may answer an earlier blow (a decision or a trigger; not a proxy's own attack)
+    answer: bool  # may answer an earlier blow: a decision, or a trigger answering a trigger
 
 
 def land_triggers(state: State, world: World, day: int, log: EventLog) -> None:
@@ -70,7 +70,7 @@ def land_triggers(state: State, world: World, day: int, log: EventLog) -> None:
             soil=np.full(n, tr.soil[i]),
             landed=1.0 - tr.intercepted[runs, i],
             deniable=np.full(n, tr.deniable[i]),
-            answer=True,  # a trigger can answer an earlier initial event (E16)
+            answer=bool(tr.answers[i]),  # it answers an earlier initial event (E16)
         )
         belief = suffer(state, world, day, blow, f"trigger:{p.actors[a]}:{p.catalog.names[k]}")
         log.add(

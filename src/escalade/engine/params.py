@@ -45,6 +45,7 @@ class Triggers:
     senior: I
     soil: B  # on the target's soil, or what it declares equal to it
     deniable: B  # not owned by the striker (M11)
+    answers: B  # answers an earlier initial event of its target on its actor (M1, E16)
     damage: F  # (R, n)
     intercepted: F  # (R, n) share stopped by the target's defences
 
@@ -53,9 +54,11 @@ class Triggers:
         evs = scenario.initial_events
         action = indices([cat.find(ev.action) for ev in evs])
         target = indices([cast.index(ev.target) for ev in evs])
+        actor = indices([cast.index(ev.actor) for ev in evs])
+        day = indices([ev.day for ev in evs])
         return cls(
-            day=indices([ev.day for ev in evs]),
-            actor=indices([cast.index(ev.actor) for ev in evs]),
+            day=day,
+            actor=actor,
             target=target,
             action=action,
             deaths=indices([ev.casualties.senior + ev.casualties.other for ev in evs]),
@@ -71,6 +74,18 @@ class Triggers:
                 [
                     not (cat.overt[k] if ev.acknowledged is None else ev.acknowledged)
                     for ev, k in zip(evs, action, strict=True)
+                ],
+                dtype=np.bool_,
+            ),
+            answers=np.array(
+                [
+                    any(
+                        (day[j], j) < (day[i], i)
+                        and actor[j] == target[i]
+                        and target[j] == actor[i]
+                        for j in range(len(evs))
+                    )
+                    for i in range(len(evs))
                 ],
                 dtype=np.bool_,
             ),

@@ -275,6 +275,24 @@ def test_a_trigger_that_answers_an_earlier_initial_event_is_felt_as_an_answer() 
     assert b.state.grievances.grievance[:, blue, red] == pytest.approx([2.1875] * 2)
 
 
+def test_a_scripted_blow_after_a_decided_answer_is_felt_in_full() -> None:
+    # RED's scripted strike on day 2 follows a (here: recorded) blow of BLUE's that was not an
+    # initial event: it answers nothing the scenario coded, and is felt in full.
+    b = batch(
+        runs=2,
+        model=QUIET,
+        initial_events=[
+            {"day": 2, "actor": "RED", "target": "BLUE", "action": "symbolic_strike",
+             "soil_equivalent": True}
+        ],
+    )  # fmt: skip
+    red, blue = b.ix("RED"), b.ix("BLUE")
+    b.state.grievances.received_rung[:, red, blue] = 7  # BLUE struck RED on day 1
+    land_triggers(b.state, World(b.params, b.streams, {}), 2, b.log)
+    assert not b.params.triggers.answers.any()
+    assert b.state.grievances.grievance[:, blue, red] == pytest.approx([8.75] * 2)
+
+
 def test_a_scheduled_answer_lands_on_its_day_and_discharges_the_answerers_grievance() -> None:
     b = batch(runs=2, model={**QUIET, "discharge": 1.0, "damage_weight": 0.25})
     red, blue = b.ix("RED"), b.ix("BLUE")
