@@ -97,7 +97,7 @@ def discover_cmd(
     Reports PRIM's box: its bounds, its density (share of its points where the outcome is
     likely) and coverage (share of all such points it holds); and the leaves of a shallow
     CART tree where the outcome is likely, with the same measures. Needs the optional 'prim'
-    and 'scikit-learn' packages: pip install 'escalade[discover]'. Stored as an experiment
+    and 'scikit-learn' packages: pip install 'escalade\\[discover]'. Stored as an experiment
     (its points as Parquet); `escalade report ID` writes its page; an interrupted one resumes
     with --resume ID, simulating only the points it lacks.
     """
