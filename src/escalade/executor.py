@@ -122,13 +122,22 @@ class Executor:
 
     def close(self) -> None:
         """Let a local pool finish and end it; close the Dask client."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
         if self._client is not None:
             with contextlib.suppress(Exception):
                 self._client.close(timeout=10)
             self._client = None
+
+    @property
+    def processes(self) -> list[multiprocessing.process.BaseProcess]:
+        """The local worker processes started so far and not yet ended (none in this process or
+        on a Dask cluster): for watching their memory, or checking that they end."""
+        pool = self._pool
+        # Python < 3.14 has no public list of a pool's processes; the executor keeps them here.
+        procs = list((getattr(pool, "_processes", None) or {}).values()) if pool else []
+        return [p for p in procs if p.is_alive()]
 
     @property
     def where(self) -> str:
@@ -208,11 +217,10 @@ class Executor:
 
     def _stop_pool(self) -> None:
         """Stop now: drop queued items and end the workers (their items are lost)."""
+        processes = self.processes  # Python < 3.14 has no public way to end busy workers
         pool, self._pool = self._pool, None
         if pool is None:
             return
-        # Python < 3.14 has no public way to end busy workers; the executor keeps them here.
-        processes = list((getattr(pool, "_processes", None) or {}).values())
         pool.shutdown(wait=False, cancel_futures=True)
         for proc in processes:
             with contextlib.suppress(Exception):

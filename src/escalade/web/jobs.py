@@ -159,9 +159,9 @@ class JobQueue:
         for t in self._threads:
             if t.is_alive():
                 t.join(timeout=30)
-        for ex in self._executors:
-            ex.stop()
-            ex.close()
+        for t, ex in zip(self._threads, self._executors, strict=True):
+            if t.is_alive():  # stuck past the wait: end its workers now (it closes them itself)
+                ex.stop()
 
     # -- jobs ------------------------------------------------------------------------------
     def submit(self, spec: JobSpec) -> Job:
@@ -221,6 +221,14 @@ class JobQueue:
 
     # -- slots -----------------------------------------------------------------------------
     def _serve(self, executor: Executor) -> None:
+        """A slot: warm its workers, then run jobs until told to stop; its workers end with it
+        (even if it outlives :meth:`close`'s wait and started them again meanwhile)."""
+        try:
+            self._jobs_of_slot(executor)
+        finally:
+            executor.close()
+
+    def _jobs_of_slot(self, executor: Executor) -> None:
         if self._warm:
             with contextlib.suppress(Exception):  # a failed warm-up only costs time later
                 name = builtin_names()[0]
