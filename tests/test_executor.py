@@ -7,8 +7,10 @@ import itertools
 import math
 import multiprocessing
 import os
+import time
 from functools import partial
 
+import psutil
 import pytest
 
 from escalade.executor import (
@@ -37,17 +39,29 @@ def test_in_this_process_items_come_back_in_order() -> None:
         assert list(ex.map(partial(pow, 2), range(5))) == [(i, 2**i) for i in range(5)]
 
 
+def exited(worker: multiprocessing.process.BaseProcess) -> bool:
+    """The worker process has exited: its process is gone or a zombie. Asked of the system,
+    not of the ``Process`` object: a thread of this process that reaps every child (an asyncio
+    child watcher, under pytest-xdist a web test's server) leaves the object ``alive`` forever."""
+    if worker.pid is None:
+        return True
+    worker.join(timeout=0)  # reap it if it is ours to reap
+    try:
+        return psutil.Process(worker.pid).status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
+
+
 def all_ended(workers: list[multiprocessing.process.BaseProcess]) -> bool:
-    """Every one of ``workers`` has ended (each joined: a terminated worker takes a moment to be
-    reaped). Only the executor's own workers are watched: under pytest-xdist, other threads of
-    this process (a web app's job slots) may start children of their own meanwhile."""
-    for _ in range(300):  # up to 30 s: ending a busy pool's workers is not instant
-        alive = [p for p in workers if p.is_alive()]
-        if not alive:
-            return True
-        for child in alive:
-            child.join(timeout=0.1)
-    return False
+    """Every one of ``workers`` has exited. Only the executor's own workers are watched: under
+    pytest-xdist, other threads of this process (a web app's job slots) may start children of
+    their own meanwhile."""
+    deadline = time.monotonic() + 60  # ending a busy pool's workers is not instant
+    while not all(exited(p) for p in workers):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
 
 
 def test_local_processes_give_the_same_results_and_draw_items_lazily() -> None:

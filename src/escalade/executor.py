@@ -228,6 +228,9 @@ class Executor:
         for proc in processes:
             with contextlib.suppress(Exception):
                 proc.join(timeout=5)
+                if proc.is_alive():  # deaf to SIGTERM (or not yet reaped): SIGKILL cannot wait
+                    proc.kill()
+                    proc.join(timeout=5)
 
     def _dask(self, fn: Callable[[T], R], items: Iterable[T]) -> Generator[tuple[T, R], None, None]:
         from distributed import as_completed
