@@ -197,13 +197,17 @@ class Extractor:
             )
             for e in doc.ents
         ]
-        mentions = self._anaphors(doc, mentions)
+        mentions = self._anaphors(doc, [m for m in mentions if not _modifier(doc, m, mentions)])
         triggers: dict[int, str] = {}
         for match_id, start, _end in self.matcher(doc):
             label = doc.vocab.strings[match_id]
-            shot = label == "INTERCEPT" and doc[start].lower_ in ("shot", "shooting")
+            shot = label == "INTERCEPT" and doc[start].lower_ in _DOWN_VERBS
             if shot and (start + 1 >= len(doc) or doc[start + 1].lower_ != "down"):
                 continue
+            if label == "STRIKE" and any(
+                t.lower_ == "interceptors" for t in doc[start + 1 : start + 7]
+            ):
+                label = "INTERCEPT"  # "destroyers fired about a dozen interceptors"
             triggers[start] = label
         events: list[Event] = []
         unknown: list[dict[str, Any]] = []
@@ -304,6 +308,10 @@ class Extractor:
             if IRREALIS.search(before) or DENIED.search(before):
                 continue
             word = doc[tok].lower_
+            if word.startswith("launch") and any(
+                k == "defensive_deployment" for k, *_ in statements
+            ):
+                continue  # "launched Operation Aspides, a defensive mission": no blow
             if word.endswith("ing") and before.rstrip().lower().endswith("been"):
                 continue  # "have been hitting each other's ships": a habit, not an event
             if label == "STRIKE" and intercepted and _MUNITION_BEFORE.search(before):
@@ -332,6 +340,9 @@ class Extractor:
                 actor = speaker.actor if speaker and PRONOUN_SUBJECT.search(before) else last_actor
             if actor is None and (label == "INTERCEPT" or claimed) and speaker is not None:
                 actor = speaker.actor  # "Jordan said it intercepted", "Hamas claimed the attack"
+            if actor is None and label != "INTERCEPT":
+                accused = _accused(doc, sms, roles, target)  # "..., the Pentagon said, blaming KH"
+                actor = accused.actor if accused else None
             group = (
                 "intercept"
                 if label == "INTERCEPT"
@@ -362,10 +373,11 @@ class Extractor:
                 frozenset(labels), text, tuple(quantities), blow_place, person, tuple(sms), speaker
             )
             kind = "intercept" if group == "intercept" else self._blow_kind(context, actor, target)
-            ev = Event(actor=actor, target=target, kind=kind)
+            shown = group != "intercept" and _SHOW_OF_FORCE.search(text, doc[first_tok].idx - off)
+            ev = Event(actor=actor, target=target, kind="threaten" if shown else kind)
             ev.target_from_place = fell_on
             ev.orphan = orphan
-            ev.blow = None if group == "intercept" else context
+            ev.blow = None if group == "intercept" or shown else context
             ev.actor_text = _text_of(sms, actor)
             ev.target_text = _text_of(sms, target)
             out.append(common(ev))
@@ -442,7 +454,8 @@ class Extractor:
                 ),
                 None,
             )
-            antecedent = (opener if wanted == "people" and not noun else None) or next(
+            subject_pronoun = hit.group(0).lower() in ("he", "she")
+            antecedent = (opener if wanted == "people" and subject_pronoun else None) or next(
                 (m for m in reversed(mentions) if m.tok < span.start and m.actor and fits(m)),
                 None,
             )
@@ -570,7 +583,11 @@ class Extractor:
                 or (roles[id(m)] == "of" and m.text in places)
             )
 
-        aimed = ("subject", "object", "addressee", "of") if label == "INTERCEPT" else _OBJECT_ROLES
+        aimed = (
+            ("subject", "object", "addressee", "of", "by")
+            if label == "INTERCEPT"
+            else _OBJECT_ROLES
+        )
         objs = [m for m in in_clause if roles[id(m)] in aimed and not placed_at(m) and m.actor]
         if passive:
             full = doc.user_data["text"]
@@ -582,6 +599,8 @@ class Extractor:
         actor_m = _head_of_chain(_main(subj, doc[tok].idx, doc), sms, doc) if subj else agent
         if agent is not None and agent.tok < tok and (not subj or agent.tok > subj[-1].tok):
             actor_m = agent  # the accused, not the accuser
+        if agent is not None and label != "INTERCEPT" and doc[tok + 1].lower_ == "by":
+            actor_m = agent  # "the rocket was a Falaq-1 fired by Hezbollah": the launcher
         actor = actor_m.actor if actor_m else None
         target = next((m.actor for m in objs if m.actor != actor), None)
         fallback = target is None
@@ -635,7 +654,19 @@ class Extractor:
             against = next(
                 (m for m in after if _prev_word(doc, m) == "against" and m.actor != actor), None
             )
-            target_m = against or target_m  # "told Putin that Israel would act against Iran"
+            priced = next(
+                (
+                    m
+                    for m in after
+                    if _prev_word(doc, m) == "for"
+                    and m.actor != actor
+                    and _PRICE_BEFORE.search(doc.user_data["text"], max(0, m.start - 40), m.start)
+                ),
+                None,
+            )  # "make sure there were severe consequences for Iran"
+            target_m = (
+                against or priced or target_m
+            )  # "told Putin that Israel would act against Iran"
         if kind == "red_line" and match.group(0).lower().startswith("if") and not embedded:
             actor_m = subjects[0] if subjects else speaker  # "Iran vowed ... if it retaliated"
             actor = actor_m.actor if actor_m else None
@@ -658,6 +689,17 @@ class Extractor:
             target_m = _partner(actor_m, usable, doc)  # "Saudi Arabia and Iran agreed to ..."
         if actor is None and target_m is None:
             return None
+        text = doc.user_data["text"]
+        if kind == "message" and _PASSIVE_TOLD.search(text, max(0, cue_char - 20), cue_char):
+            told = next((m for m in reversed(before) if m is not speaker), None)
+            if told is not None:  # "Washington had been informed through the Swiss embassy"
+                target_m = told
+                actor_m = speaker if speaker is not None and speaker.actor != told.actor else None
+                actor = actor_m.actor if actor_m else None
+        if kind == "ceasefire":
+            broker = next((m for m in usable if _brokers(doc, m)), None)
+            if broker is not None:  # "a Russian-mediated ceasefire", "brokered by Egypt"
+                actor_m, target_m, actor = broker, None, broker.actor
         if kind == "message" and re.search(r"\breceived\b", match.group(0), re.I):
             sender = next((m for m in after if _prev_word(doc, m) == "from"), None)
             if sender is not None:
@@ -706,6 +748,21 @@ _IRREALIS_WORD = re.compile(
     r"\b(?:will|would|could|might|may|must|should|shall|if|unless|any|to|not|never|no)\b", re.I
 )
 _PAST_IRREGULAR = {"struck", "hit", "shot", "set"}
+_DOWN_VERBS = {"shot", "shooting", "brought", "bringing"}
+"""Interception triggers only when "down" follows: "shot down", "brought down"."""
+_MODIFIED = {"backed", "supported", "sponsored", "funded", "aligned", "allied", "armed",
+             "trained", "affiliated", "linked", "controlled", "held", "occupied"}  # fmt: skip
+"""Participles after a hyphen that make a name a modifier: "the Iran-backed Kataib Hezbollah"
+(Iran is neither the striker nor the target)."""
+
+
+def _modifier(doc: Any, m: Mention, mentions: list[Mention]) -> bool:
+    """A mention that only qualifies another name: "Iran-backed", or a common noun of the
+    dictionary right after a name ("the Kataib Hezbollah militia")."""
+    nxt = doc[m.tok_end : m.tok_end + 2]
+    if len(nxt) == 2 and nxt[0].text == "-" and nxt[1].lower_ in _MODIFIED:
+        return True
+    return m.text[:1].islower() and any(p.tok_end == m.tok and p.actor for p in mentions)
 
 
 def _past(word: str) -> bool:
@@ -757,7 +814,11 @@ def _statement_cues(text: str, off: int) -> list[tuple[str, int, re.Match[str]]]
     found: list[tuple[str, int, re.Match[str]]] = []
     if _WHETHER.match(text):
         return found  # "Whether Iran keeps its promise ...": a question, not a report
+    text = _ABBREVIATION.sub(lambda a: a.group(0).replace(".", "_"), text)  # "U.S." in a clause
     hits = [(k, m) for k, p in STATEMENT_CUES for m in list(p.finditer(text))[:2]]
+    hits = [
+        (k, m) for k, m in hits if k not in _ACTS or not _NEGATED_ACT.search(text, 0, m.start())
+    ]
     hits = [(_conditional(k, text, m.end()), m) for k, m in hits]
     if hits:  # a conditional threat is a red line wherever it stands; else the earliest cue
         red = [i for i, (k, _) in enumerate(hits) if k == "red_line"]
@@ -785,6 +846,44 @@ _ALL_SIDES = re.compile(
     r"powers|governments))?",
     re.I,
 )
+
+
+_PRICE_BEFORE = re.compile(r"\b(?:consequences|price|punishment|pay)\b[^.;]{0,25}$", re.I)
+_PASSIVE_TOLD = re.compile(r"\b(?:had|has|have|was|were) been\s+$|\b(?:was|were)\s+$", re.I)
+_SHOW_OF_FORCE = re.compile(r"\binto (?:the )?(?:\w+ ){0,2}(?:sea|waters|ocean)\b", re.I)
+"""Missiles fired into the sea are a show of force, a threat, not a blow."""
+_BROKERED = {"mediated", "brokered", "sponsored"}
+_NEGATED_ACT = re.compile(r"\b(?:not|no|never)\s+(?:\w+\s+){0,2}$", re.I)
+"""A sanction, deployment or supply negated: "would not impose further sanctions"."""
+_ABBREVIATION = re.compile(r"\b(?:[A-Z]\.){2,}")
+
+
+def _brokers(doc: Any, m: Mention) -> bool:
+    """The mediator of a cease-fire: "a Russian-mediated ceasefire", "brokered by Egypt"."""
+    nxt = doc[m.tok_end : m.tok_end + 2]
+    if len(nxt) == 2 and nxt[0].text == "-" and nxt[1].lower_ in _BROKERED:
+        return True
+    prev = [t.lower_ for t in doc[max(0, m.tok - 3) : m.tok] if not t.is_space]
+    while prev and prev[-1] in _DETERMINERS:
+        prev.pop()
+    return len(prev) >= 2 and prev[-1] == "by" and prev[-2] in _BROKERED
+
+
+def _accused(
+    doc: Any, sms: list[Mention], roles: dict[int, str], target: str | None
+) -> Mention | None:
+    """Who a sentence blames or accuses ("..., the Pentagon said, blaming Kataib Hezbollah")."""
+    return next(
+        (
+            m
+            for m in sms
+            if roles[id(m)] == "by"
+            and m.actor
+            and m.actor != target
+            and _prev_word(doc, m) in _ACCUSE_VERBS
+        ),
+        None,
+    )
 
 
 def _reported(doc: Any, m: Mention) -> bool:

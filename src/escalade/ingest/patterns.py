@@ -38,7 +38,8 @@ BLOW_TRIGGERS: dict[str, list[str]] = {
         "explosions", "blast", "hacked", "exploded", "detonated", "seized", "hijacked",
         "sabotaging", "hacking", "seizing", "hijacking", "detonating",
     ],
-    "INTERCEPT": ["intercepted", "intercept", "intercepting", "downed", "shot", "shooting"],
+    "INTERCEPT": ["intercepted", "intercept", "intercepting", "downed", "shot",
+                  "shooting", "brought", "bringing"],
 }  # fmt: skip
 
 # words before a trigger that make it a threat, a plan or a hypothesis, not an event
@@ -118,10 +119,11 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
         "declare_concluded",
         re.compile(
             r"(matter\W{0,3}(?:can|could|should) be (?:deemed|considered) (?:concluded|closed)|"
-            r"suspend\w* (?:all |its )?(?:military )?(?:operations|attacks)|"
-            r"halt\w* (?:its )?attacks|"
+            r"suspend\w* (?:[\w-]+ ){0,3}(?:operations|attacks|strikes|offensive|hostilities)|"
+            r"halt\w* (?:[\w-]+ ){0,3}(?:attacks|operations|strikes|offensive|hostilities)|"
             r"st(?:an|oo)d down\b|no need for (?:a )?further (?:response|action)|concluded\b|"
-            r"suspension of (?:its |all )?(?:attacks|operations)|"
+            r"suspension of (?:[\w-]+ ){0,4}(?:attacks|operations|strikes|hostilities)|"
+            r"(?:declar|claim|proclaim)\w* victory|restored (?:its|their) (?:full )?sovereignty|"
             r"matter (?:had been|has been|was|is) (?:resolved|settled|closed)|"
             r"restor\w* (?:diplomatic )?(?:ties|relations)|return (?:their|its) ambassadors?|"
             r"(?:considers?|deem\w*) the matter (?:closed|concluded)|"
@@ -141,7 +143,8 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             rf"(cease-?fire|truce|armistice){_ANY}(agreed|announced|brokered|took effect|"
             rf"came into (?:effect|force)|declared|accepted|reached|holding)|"
             rf"(agreed|announced|brokered|reached|accepted){_ANY}(cease-?fire|truce)|"
-            rf"brokered (?:a |an )?(?:\w+ )?(?:deal|agreement|accord)",
+            rf"brokered (?:a |an )?(?:\w+ )?(?:deal|agreement|accord)|"
+            rf"agree\w* to (?:suspend|halt|pause|stop|end)\b",
             re.I,
         ),
     ),
@@ -197,7 +200,9 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             rf"refrain from|counsel\w* (?:restraint|caution)|\brestrain(?:s|ed|ing)?\b|"
             rf"(?:(?:is|was|are|were|am) not (?:looking for|seeking|interested in)|"
             rf"(?:does|did|do) not (?:seek|want)) (?:a |an |any )?(?:\w+ )?"
-            rf"(?:war|escalation|conflict|confrontation)|"
+            rf"(?:war|escalation|conflict|confrontation|crisis|clash\w*|hostilities|fighting)|"
+            rf"(?:not|never) (?:\w+ )?(?:be )?(?:dragged|drawn|pulled|sucked) into|"
+            rf"(?:will|would|did|does) not (?:seek to )?provoke|"
             rf"(?:avoid|prevent|avert)\w* (?:a |an |any |further )?(?:\w+ )?"
             rf"(?:war|escalation|conflagration|conflict|confrontation|spillover)|"
             rf"(?:sought|seeks?|wants?|wanted) no (?:\w+ )?"
@@ -216,7 +221,8 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"(?:will|would) (?:help )?defend(?! (?:ourselves|itself|themselves|himself|herself|"
             r"(?:its|their|our) (?:own|borders|territory|sovereignty|interests|people|citizens|"
             r"forces|troops|soil)))|"
-            r"st(?:and|ands|ood|anding) (?:firmly |fully |shoulder to shoulder )?"
+            r"(?<!not )(?<!never )st(?:and|ands|ood|anding) "
+            r"(?:firmly |fully |shoulder to shoulder )?"
             r"(?:with|by|behind|beside)|"
             r"(?:will|would) (?:continue to )?(?:support|back) (?-i:[A-Z])|"
             r"(?:voic|express|declar|reiterat)\w* (?:its |their |his |her |full |strong )*support|"
@@ -224,7 +230,10 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"(?:military|financial|political|economic) support|"
             r"\bback(?:ed|s|ing) (?:the |its |their )?(?:\S+ )?"
             r"(?:response|strikes?|action|operation)|"
-            r"ha(?:s|d|ve) (?:a|the|every) right to (?:defend|self-defen[cs]e)|"
+            r"ha(?:s|d|ve) (?:a|the|every) right to (?:defend|self-defen[cs]e|strike|respond|"
+            r"retaliate|hit|protect|attack)|"
+            r"\bsupport(?:s|ed|ing)? (?:\w+(?:'s)? ){0,2}(?:steps|efforts|measures|position|stance|"
+            r"operation|actions?|response)\b|"
             r"continu\w* (?:its |their |his |her )?(?:\w+ )?support|"
             r"reaffirm\w* (?:its |their |his |her )?(?:support|commitment|solidarity)|"
             r"unwavering|steadfast|rock[- ]solid|pledg\w* (?:to defend|support|to stand)|"
@@ -239,7 +248,12 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"\b(demand(?:ed|s|ing)?|insist(?:ed|s)? that|ultimatum|"
             r"ask\w* (?:\w+ ){0,3}for (?:more|additional|new|urgent)|"
-            r"urg\w* (?:\w+ ){1,4}to (?:act|take action|intervene|condemn|punish|impose|designate)|"
+            r"ask\w* [^.;]{0,60}?\bfor (?:\w+ ){0,2}"
+            r"(?:assistance|help|aid|protection|intervention)|"
+            r"(?:urg|press)\w* (?:\w+ ){1,4}to (?:act|take action|intervene|condemn|punish|impose|"
+            r"designate|accept|agree|sign|comply|respect|abide|implement|allow|negotiate|"
+            r"withdraw|release|free)|"
+            r"must be (?:respected|adhered to|honou?red|implemented|upheld|observed)|"
             r"(?:must|should) (?:release|withdraw|free|leave|hand over)|"
             r"call(?:ed|s|ing)? (?:for|on)\b(?![^.;]{0,30}(?:punish|reveng|retaliat)))\b",
             re.I,
@@ -250,6 +264,7 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"\b(on (?:the )?condition|conditional on|conditioned on|only if|as long as|"
             r"provided that|in return for|linked (?:its|any) \w+ to|"
+            r"provided (?:\w+ ){1,2}(?:was|were|is|are|would|will|agreed|stop\w*|halt\w*|ceas\w*)|"
             r"until [^.;]{0,40}"
             r"(?:ends?|ended|stops?|stopped|lifted|ceases?|ceased|halts?|halted))\b",
             re.I,
@@ -260,11 +275,12 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             rf"((?:offer|propos)\w*{_ANY}(?:talks|relief|deal|cease-?fire|incentive|aid|guarantee)|"
             rf"(?:offer|pledg|promis)\w*{_ANY}(?:rebuild\w*|reconstruct\w*|assistance|investment)|"
-            rf"offer\w* to (?:mediate|host|broker|play|help|facilitate)|"
+            rf"offer(?:ed|s|ing)? to (?:keep |continue )?\w+|"
             rf"(?:tabled|put forward|floated) (?:a |an )?(?:\S+ ){{0,2}}(?:proposal|plan|offer)|"
             rf"in exchange for|sanctions relief|incentives?\b|"
             rf"held out (?:the )?(?:prospect|promise|offer)|dangl\w*|"
-            rf"(?:lift\w*|eas(?:e|ed|ing)|relax\w*) (?:\w+ ){{0,2}}sanctions|"
+            rf"(?:lift\w*|eas(?:e|ed|ing)|relax\w*) (?:\w+ ){{0,2}}(?:sanctions|penalties|tariffs|"
+            rf"restrictions)|"
             rf"(?:reopen|resum)\w* (?:nuclear )?talks)",
             re.I,
         ),
@@ -277,7 +293,9 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"\bsanctioned\b|\bexpel(?:led|s)?\b|\bdesignated\b[^.;]{0,40}terrorist|"
             r"\bblacklist\w*|\bfroze (?:\w+ ){0,2}assets|asset freezes?|"
             r"(?-i:Treasury)\b[^.;]{0,20}\b(?:targeted|hit|designated|penali[sz]ed)|"
-            r"(?:cut\w*|sever\w*|broke|break\w*) (?:off )?(?:diplomatic )?(?:ties|relations))",
+            r"(?:cut\w*|sever\w*|broke|break\w*) (?:off )?(?:diplomatic )?(?:ties|relations)|"
+            r"suspend\w* (?:[\w-]+ ){0,4}(?:talks|dialogue|cooperation|contacts|exchanges)|"
+            r"barred [^.;]{0,60} from entering|(?:travel|entry|visa) bans?)",
             re.I,
         ),
     ),
@@ -288,11 +306,12 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             rf"position\w*|order\w*|reinforc\w*|bolster\w*){_ANY}"
             rf"(?:aircraft carrier|carrier|destroyers?|warships?|air defen[cs]es?|thaad|patriot|"
             rf"squadrons?|fighter jets|bombers|submarines?|b-52s?|troops)|"
-            rf"(?:maritime|naval|multinational|protection|escort) (?:\w+ )?(?:operation|coalition|"
+            rf"(?:maritime|naval|multinational|protection|escort|defensive) (?:\w+ )?"
+            rf"(?:operation|coalition|"
             rf"task force|mission)|escort\w* (?:\w+ ){{0,3}}(?:vessels|ships|tankers|convoys)|"
             rf"(?:aircraft carrier|carrier strike group|destroyers?|thaad|peacekeepers|troops|"
-            rf"warships|squadrons?|batter(?:y|ies)|bombers|fighter jets)[^.;]{{0,40}}"
-            rf"(?:arriv\w*|deploy\w*))",
+            rf"warships|squadrons?|batter(?:y|ies)|bombers|fighter jets|forces|units)[^.;]{{0,40}}"
+            rf"(?:arriv\w*|deploy\w*|\bmoved into))",
             re.I,
         ),
     ),
@@ -304,7 +323,10 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"shipped|transferr?(?:ed|ing|s)?|sold|sell(?:s|ing)?|smuggl\w*|rush\w*|"
             r"arm(?:ed|s|ing)) [^.;,]{0,80}(?:missiles?|drones?|weapons|arms|munitions|"
             r"interceptors|"
-            r"rockets|bombs|components|air defen[cs]e))",
+            r"rockets|bombs|components|air defen[cs]e)|"
+            r"(?:rush\w*|sen[dt]\w*|provid\w*|deliver\w*|ship\w*) (?:\w+ ){0,3}"
+            r"(?:security|military) "
+            r"(?:assistance|aid)\b)",
             re.I,
         ),
     ),
@@ -327,9 +349,16 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             rf"unanswered|unpunished|not hesitate to|"
             rf"promis\w*{_ANY}(?:revenge|retaliat\w*|respon\w*|punish\w*|"
             rf"(?:more|further|new) (?:strikes|attacks|operations))|"
-            rf"(?:harsh|crushing|severe|decisive|painful|heavy|definitive|swift|firm|forceful)"
+            rf"(?:harsh|crushing|severe|decisive|painful|heavy|definitive|swift|firm|forceful|"
+            rf"resolute|strong|robust|fierce|stern)"
             rf"\W{{0,2}} (?:response|retaliation|revenge|"
-            rf"consequences|price|punishment)|"
+            rf"consequences|price|punishment|warning)|"
+            rf"(?:will|would) be (?:met|answered) (?:with|by)|(?<=\bbe )punish\w*|"
+            rf"(?:further|additional|more) (?:action|steps|measures) (?:would|will|could) be taken|"
+            rf"(?:not|never) (?:\w+ )?stand (?:idly )?by|"
+            rf"entitled to (?:use|strike|respond|retaliate|hit|target|act)|"
+            rf"{_MODAL} continue (?:its |their )?(?:[\w-]+ ){{0,3}}(?:operations?|attacks|strikes|"
+            rf"campaign|offensive)|"
             rf"{_MODAL} (?:respond|retaliate|strike back|avenge|answer)|"
             rf"reserv\w* the right to (?:act|respond|defend|strike|retaliat\w*|take)|"
             rf"exact\w* (?:a |the )?(?:\w+ )?(?:price|toll|revenge)|make (?:\w+ ){{0,2}}pay\b|"
