@@ -104,6 +104,7 @@ class Event:
     sentences: list[str] = field(default_factory=list, repr=False)  # every mention's sentence
     target_from_place: bool = field(default=False, repr=False)  # the target is where it fell
     orphan: bool = field(default=False, repr=False)  # only where it fell: kept if claimed
+    passive: bool = field(default=False, repr=False)  # "were intercepted by X"
     blow: BlowContext | None = field(default=None, repr=False)  # to re-rank once roles change
 
     @property
@@ -112,7 +113,7 @@ class Event:
 
     def as_dict(self) -> dict[str, Any]:
         d = asdict(self)
-        for private in ("sentences", "target_from_place", "orphan", "blow"):
+        for private in ("sentences", "target_from_place", "orphan", "passive", "blow"):
             d.pop(private)
         d["ladder"] = self.ladder
         return d
@@ -377,6 +378,7 @@ class Extractor:
             ev = Event(actor=actor, target=target, kind="threaten" if shown else kind)
             ev.target_from_place = fell_on
             ev.orphan = orphan
+            ev.passive = any(h[5] for h in hits)
             ev.blow = None if group == "intercept" or shown else context
             ev.actor_text = _text_of(sms, actor)
             ev.target_text = _text_of(sms, target)
@@ -492,6 +494,8 @@ class Extractor:
             )
 
         for ev in events:
+            if ev.kind == "intercept" and ev.target is None and ev.actor and not ev.passive:
+                ev.target = _attacker(ev, events)
             before = (ev.actor, ev.target)
             if ev.kind in AIMED_KINDS or ev.blow is not None:
                 if ev.target is None and ev.actor is not None:
@@ -856,6 +860,17 @@ _BROKERED = {"mediated", "brokered", "sponsored"}
 _NEGATED_ACT = re.compile(r"\b(?:not|no|never)\s+(?:\w+\s+){0,2}$", re.I)
 """A sanction, deployment or supply negated: "would not impose further sanctions"."""
 _ABBREVIATION = re.compile(r"\b(?:[A-Z]\.){2,}")
+
+
+def _attacker(intercept: Event, events: list[Event]) -> str | None:
+    """Whose munitions an interception told without them stopped: the striker of the last blow
+    told before it by another actor, else of the first told after ("Jordan also intercepted
+    drones" after Iran's barrage). A passive "were intercepted by X" is left as told."""
+    strikers = [e for e in events if e.blow is not None and e.actor not in (None, intercept.actor)]
+    earlier = [e for e in strikers if e.start < intercept.start]
+    later = [e for e in strikers if e.start > intercept.start]
+    pick = earlier[-1] if earlier else later[0] if later else None
+    return pick.actor if pick else None
 
 
 def _brokers(doc: Any, m: Mention) -> bool:
