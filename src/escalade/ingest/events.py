@@ -40,7 +40,7 @@ from escalade.ingest.quantities import find_casualties, find_quantities
 from escalade.ingest.text import Article
 
 PLACE_PREPS = {"in", "near", "over", "across", "outside", "inside", "from", "throughout",
-               "around", "off", "within", "above", "to"}  # fmt: skip
+               "around", "off", "within", "above", "to", "along"}  # fmt: skip
 TARGET_PREPS = {"at", "on", "against", "targeting", "toward", "towards", "into", "upon"}
 ADDRESSEE_VERBS = {"told", "urged", "pressed", "asked", "warned", "assured", "informed",
                    "notified", "cautioned", "called", "tells", "urges", "warns", "telling",
@@ -105,6 +105,7 @@ class Event:
     target_from_place: bool = field(default=False, repr=False)  # the target is where it fell
     orphan: bool = field(default=False, repr=False)  # only where it fell: kept if claimed
     passive: bool = field(default=False, repr=False)  # "were intercepted by X"
+    claimed: bool = field(default=False, repr=False)  # "Iran blamed Israel for the attack"
     blow: BlowContext | None = field(default=None, repr=False)  # to re-rank once roles change
 
     @property
@@ -113,7 +114,7 @@ class Event:
 
     def as_dict(self) -> dict[str, Any]:
         d = asdict(self)
-        for private in ("sentences", "target_from_place", "orphan", "passive", "blow"):
+        for private in ("sentences", "target_from_place", "orphan", "passive", "claimed", "blow"):
             d.pop(private)
         d["ladder"] = self.ladder
         return d
@@ -205,6 +206,10 @@ class Extractor:
             shot = label == "INTERCEPT" and doc[start].lower_ in _DOWN_VERBS
             if shot and (start + 1 >= len(doc) or doc[start + 1].lower_ != "down"):
                 continue
+            if doc[start].lower_ == "dropped" and not any(
+                t.lower_ in _DROPPED for t in doc[start + 1 : start + 6]
+            ):
+                continue  # "dropped bombs", not "dropped its demand"
             if label == "STRIKE" and any(
                 t.lower_ == "interceptors" for t in doc[start + 1 : start + 7]
             ):
@@ -328,6 +333,7 @@ class Extractor:
             live.append(
                 (tok, label, before, ref is not None and not named and not claimed, claimed)
             )
+        claims = {tok for tok, _, _, _, claimed in live if claimed}
         for tok, label, before, is_ref, claimed in live:
             tok_char = doc[tok].idx
             if is_ref and label != "INTERCEPT":
@@ -357,13 +363,23 @@ class Extractor:
             target = target or next((h[3] for h in hits if h[3] and h[3] != actor), None)
             fell_on = all(h[4] for h in hits if h[3])
             orphan = actor is None and target is not None and fell_on and group != "intercept"
-            if actor is None and (target is None or fell_on or group == "intercept") and not orphan:
+            first_tok = hits[0][0]
+            downed = (  # "an Indian MiG-21 was shot down": an aircraft, not the munitions
+                group == "intercept"
+                and actor is None
+                and target is not None
+                and not _MUNITIONS.search(text, 0, doc[first_tok].idx - off)
+            )
+            if (
+                actor is None
+                and (target is None or fell_on or group == "intercept")
+                and not (orphan or downed)
+            ):
                 continue  # nobody named, or no interceptor: too little to code
             if actor is None and not orphan:
                 self._unknown(doc, sent, hits[0][0], unknown)
             labels = {h[1] for h in hits}
             places = [m for m in sms if m.label == "place" or roles[id(m)] == "place"]
-            first_tok = hits[0][0]
             blow_place = next((m for m in places if m.tok > first_tok), None) or next(
                 (m for m in reversed(places) if m.tok < first_tok), None
             )
@@ -379,6 +395,7 @@ class Extractor:
             ev.target_from_place = fell_on
             ev.orphan = orphan
             ev.passive = any(h[5] for h in hits)
+            ev.claimed = any(h[0] in claims for h in hits)
             ev.blow = None if group == "intercept" or shown else context
             ev.actor_text = _text_of(sms, actor)
             ev.target_text = _text_of(sms, target)
@@ -452,7 +469,9 @@ class Extractor:
                 (
                     m
                     for m in mentions
-                    if sent_start <= m.tok < span.start and m.actor and m.label == "people"
+                    if sent_start <= m.tok < span.start
+                    and m.actor
+                    and (m.label == "people" or _titled(doc, m))
                 ),
                 None,
             )
@@ -484,6 +503,12 @@ class Extractor:
                 self._rerank(blow)
                 self._rerank(claim)
         events = [e for e in events if not (e.orphan and e.actor is None)]
+        events = self._fill(events)  # then a claim of a blow already told is dropped:
+        told = {(e.actor, e.target) for e in events if e.blow is not None and not e.claimed}
+        return [e for e in events if not (e.claimed and (e.actor, e.target) in told)]
+
+    def _fill(self, events: list[Event]) -> list[Event]:
+        """Targets and strikers from the article's opponents (see :meth:`_complete`)."""
         opponents = opponent_counts(events, self.dictionary)
         named = opponent_counts([e for e in events if not e.target_from_place], self.dictionary)
 
@@ -509,6 +534,8 @@ class Extractor:
                     and ev.target not in named.get(ev.actor, ())
                 ):
                     ev.target = opponent(ev.actor, proxy=True) or ev.target
+            elif ev.kind == "intercept" and ev.actor is None and ev.target is not None:
+                ev.actor = opponent(ev.target)  # "an Indian MiG-21 was shot down": by Pakistan
             if (ev.actor, ev.target) != before:
                 self._rerank(ev)
         return events
@@ -687,7 +714,11 @@ class Extractor:
                     break
                 target_m = m
                 break
-        if kind == "restraint" and target_m is not None and _to_all(doc, cue_char, target_m):
+        if (
+            kind == "restraint"
+            and target_m is not None
+            and (_to_all(doc, cue_char, target_m) or _EVERY_SIDE.search(sent.text))
+        ):
             target_m = None  # "urged both sides", "asked Washington and Tehran to ...": no one
         if kind == "declare_concluded" and target_m is None and actor_m is not None:
             target_m = _partner(actor_m, usable, doc)  # "Saudi Arabia and Iran agreed to ..."
@@ -753,6 +784,8 @@ _IRREALIS_WORD = re.compile(
 )
 _PAST_IRREGULAR = {"struck", "hit", "shot", "set"}
 _DOWN_VERBS = {"shot", "shooting", "brought", "bringing"}
+_MUNITIONS = re.compile(r"\b(?:missiles?|rockets?|projectiles|shells|munitions)\b", re.I)
+_DROPPED = {"bombs", "bomb", "munitions", "shells", "explosives", "payload", "payloads"}
 """Interception triggers only when "down" follows: "shot down", "brought down"."""
 _MODIFIED = {"backed", "supported", "sponsored", "funded", "aligned", "allied", "armed",
              "trained", "affiliated", "linked", "controlled", "held", "occupied"}  # fmt: skip
@@ -791,7 +824,7 @@ _SUFFERS = re.compile(
 )
 """A threat whose subject is its target: "Israel will pay", "Iran faced consequences"."""
 _WIRE_DATELINE = re.compile(r"^\W*(?-i:[A-Z][A-Z .'-]+),[^—–\n]{0,60}?(?:\)|\d{4})\s*[—–-]+\s")
-_AND_VERB = re.compile(r"\band \w+ed\b|, \w+ing\b")
+_AND_VERB = re.compile(r"\band (?:\w+ed|did|does|had|has)\b|, \w+ing\b")
 """A new clause of the same subject: "... called for calm and proposed talks"."""
 
 
@@ -837,7 +870,7 @@ def _statement_cues(text: str, off: int) -> list[tuple[str, int, re.Match[str]]]
             continue
         lo, hi = sorted([(first.start(), first.end()), (m.start(), m.end())])
         gap = text[lo[1] : hi[0] + 1]
-        if lo[1] <= hi[0] and (_CONJ.search(gap) or _AND_VERB.search(gap)):
+        if lo[1] <= hi[0] and (_CONJ.search(gap) or _AND_VERB.search(text, lo[1], hi[1])):
             found.append((kind, off + m.start(), m))
             break
     return sorted(found, key=lambda f: f[1])
@@ -901,6 +934,10 @@ def _accused(
     )
 
 
+_EVERY_SIDE = re.compile(r"\b(?:all|both) (?:the )?(?:sides|parties)\b", re.I)
+"""A call to every side, wherever it stands: "told the Assembly that all parties should ..."."""
+
+
 def _reported(doc: Any, m: Mention) -> bool:
     """A mention that opens a reported clause ("said Israel had ...", "... that Israel")."""
     i = m.tok - 1
@@ -939,6 +976,12 @@ def _main(subjects: list[Mention], verb_char: int, doc: Any) -> Mention:
     return last
 
 
+def _titled(doc: Any, m: Mention) -> bool:
+    """A name before an official's title: "Iraq's prime minister" (the person "he" is)."""
+    nxt = doc[m.tok_end : m.tok_end + 2]
+    return len(nxt) == 2 and nxt[0].lower_ in ("'s", "’s") and nxt[1].lower_ in _TITLE_WORDS
+
+
 def _partner(m: Mention, sms: list[Mention], doc: Any) -> Mention | None:
     """The actor joined to a mention by *and* ("Pakistan and Iran agreed"), if any."""
     nxt = next((p for p in sms if p.actor != m.actor and 1 <= p.tok - m.tok_end <= 2), None)
@@ -955,8 +998,11 @@ def _head_of_chain(m: Mention, sms: list[Mention], doc: Any) -> Mention:
         if not prev:
             return m
         gap = {doc[i].lower_ for i in range(prev[-1].tok_end, m.tok)}
-        if not (gap <= {"and", ",", "the", "&"} and gap & {"and", ",", "&"}):
+        if not (gap <= {"and", ",", "the", "&", "other"} and gap & {"and", ",", "&"}):
             return m
+        listed = m.tok_end < len(doc) and doc[m.tok_end].lower_ in (",", "and", "'s", "’s")
+        if "and" not in gap and "&" not in gap and not listed:
+            return m  # a list or "Turkey, Azerbaijan's ally,", not "After ... Nasrallah, Israeli"
         m = prev[-1]
 
 
@@ -1175,6 +1221,9 @@ def merge_events(events: list[Event]) -> list[Event]:
                     or ((o.target is None or ev.target is None) and (o.rung or 0) >= 3)
                 )
                 and (o.date is None or ev.date is None or o.date == ev.date)
+                and not (  # two officials' statements are two events
+                    (o.rung or 0) < 3 and o.speaker and ev.speaker and o.speaker != ev.speaker
+                )
             ),
             None,
         )

@@ -29,7 +29,8 @@ BLOW_TRIGGERS: dict[str, list[str]] = {
         "hits", "pounded", "shelled", "raided", "raid", "raids", "targeted", "launched", "launches",
         "launching", "fired", "fires", "firing", "barrage", "salvo", "retaliated", "assault",
         "shelling", "pounding", "hitting", "bombarding", "raiding", "assaulted", "set fire",
-        "rammed", "slammed", "returned fire", "destroyed", "sank", "sunk",
+        "rammed", "slammed", "returned fire", "destroyed", "sank", "sunk", "dropped",
+        "crossed the border into", "crossed into", "pushed into", "stormed", "invaded",
     ],
     "KILL": ["killed", "kill", "kills", "killing", "assassinated", "assassination", "eliminated",
              "assassinating", "eliminating"],
@@ -47,7 +48,8 @@ IRREALIS = _rx(
     r"(?:\b(will|would|could|might|may|vow\w*|threat\w*|plan\w*|prepar\w*|ready|if|any|should|"
     r"must|intend\w*|warn\w*|promis\w*|consider\w*|weigh\w*|not|no|never|deter\w*|avoid\w*|"
     r"fear\w*|against\s+(?:a|an|any)|risk\w*|possible|potential|expected|brac\w*|condemn\w*|"
-    r"denounc\w*|describ\w*|call\w* off|cancel\w*|abort\w*|policy\W{0,2} of|whether)\s+"
+    r"denounc\w*|describ\w*|call\w* off|cancel\w*|abort\w*|policy\W{0,2} of|whether|simulat\w*|"
+    r"rehears\w*|practi[cs]\w*|mock)\s+"
     r"(?:[\"“']?\w+\s+){0,3}"
     # "to" as an infinitive ("ready to strike"), not a preposition ("in response to a rocket")
     r"|\bto\s+(?!(?:a|an|the|its|their|his|her|this|that|these|those)\s)(?:[\"“']?\w+\s+){0,2})$",
@@ -156,6 +158,7 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"(?:is|as) (?:an attack on|equal to|tantamount to)[^.;]{0,30}(?:soil|territory)|"
             r"any (?:attack|strike|aggression)\w* (?:on|against)[^.;]{0,40}(?:would|will) "
             r"(?:lead to|trigger|mean|bring|result in)|"
+            r"\bany (?:\w+ ){0,4}(?:would|will) (?:lead to|trigger|mean|bring|result in|provoke)\b|"
             # a threat with its condition: "warned that ... would ... if", "would reply if provoked"
             r"\b(?:warn|caution|threaten)\w*[^.;]{0,120}"
             r"\b(?:if|unless|in the event|should (?-i:[A-Z])\w+|should (?:it|they))\b|"
@@ -202,7 +205,9 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             rf"(?:does|did|do) not (?:seek|want)) (?:a |an |any )?(?:\w+ )?"
             rf"(?:war|escalation|conflict|confrontation|crisis|clash\w*|hostilities|fighting)|"
             rf"(?:not|never) (?:\w+ )?(?:be )?(?:dragged|drawn|pulled|sucked) into|"
-            rf"(?:will|would|did|does) not (?:seek to )?provoke|"
+            rf"(?:will|would|did|does) not (?:seek to )?(?:provoke|escalate)|"
+            rf"(?:respond|react)\w* (?:calmly|with restraint)|"
+            rf"not (?:permit|allow|let) (?:\w+ ){{0,3}}(?:to use|use of|through) (?:its )?airspace|"
             rf"(?:avoid|prevent|avert)\w* (?:a |an |any |further )?(?:\w+ )?"
             rf"(?:war|escalation|conflagration|conflict|confrontation|spillover)|"
             rf"(?:sought|seeks?|wants?|wanted) no (?:\w+ )?"
@@ -250,9 +255,7 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"ask\w* (?:\w+ ){0,3}for (?:more|additional|new|urgent)|"
             r"ask\w* [^.;]{0,60}?\bfor (?:\w+ ){0,2}"
             r"(?:assistance|help|aid|protection|intervention)|"
-            r"(?:urg|press)\w* (?:\w+ ){1,4}to (?:act|take action|intervene|condemn|punish|impose|"
-            r"designate|accept|agree|sign|comply|respect|abide|implement|allow|negotiate|"
-            r"withdraw|release|free)|"
+            r"(?:urg|press|ask)\w* (?!not\b)(?:\w+ ){1,4}to (?!be named|be identified)\w+|"
             r"must be (?:respected|adhered to|honou?red|implemented|upheld|observed)|"
             r"(?:must|should) (?:release|withdraw|free|leave|hand over)|"
             r"call(?:ed|s|ing)? (?:for|on)\b(?![^.;]{0,30}(?:punish|reveng|retaliat)))\b",
@@ -276,6 +279,8 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             rf"((?:offer|propos)\w*{_ANY}(?:talks|relief|deal|cease-?fire|incentive|aid|guarantee)|"
             rf"(?:offer|pledg|promis)\w*{_ANY}(?:rebuild\w*|reconstruct\w*|assistance|investment)|"
             rf"offer(?:ed|s|ing)? to (?:keep |continue )?\w+|"
+            rf"(?:ready|willing|prepared) to (?:help |assist )?(?:facilitate|mediate|host|broker|"
+            rf"embrace|negotiate|talk)|"
             rf"(?:tabled|put forward|floated) (?:a |an )?(?:\S+ ){{0,2}}(?:proposal|plan|offer)|"
             rf"in exchange for|sanctions relief|incentives?\b|"
             rf"held out (?:the )?(?:prospect|promise|offer)|dangl\w*|"
@@ -295,7 +300,11 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"(?-i:Treasury)\b[^.;]{0,20}\b(?:targeted|hit|designated|penali[sz]ed)|"
             r"(?:cut\w*|sever\w*|broke|break\w*) (?:off )?(?:diplomatic )?(?:ties|relations)|"
             r"suspend\w* (?:[\w-]+ ){0,4}(?:talks|dialogue|cooperation|contacts|exchanges)|"
-            r"barred [^.;]{0,60} from entering|(?:travel|entry|visa) bans?)",
+            r"barred [^.;]{0,60} from entering|(?:travel|entry|visa) bans?|"
+            r"recall\w* (?:its |their )?(?:own )?(?:ambassador|envoy)|blockad\w*|"
+            r"\bkept [^.;]{0,60} closed\b|"
+            r"clos\w* (?:the |its )?(?:\w+ ){0,2}"
+            r"(?:road|border|corridor|crossing|airspace|strait))",
             re.I,
         ),
     ),
@@ -306,6 +315,8 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             rf"position\w*|order\w*|reinforc\w*|bolster\w*){_ANY}"
             rf"(?:aircraft carrier|carrier|destroyers?|warships?|air defen[cs]es?|thaad|patriot|"
             rf"squadrons?|fighter jets|bombers|submarines?|b-52s?|troops)|"
+            rf"(?:reinforc|bolster|strengthen)\w* (?:its |their )?(?:\w+ )?"
+            rf"(?:forces|presence|posture)|"
             rf"(?:maritime|naval|multinational|protection|escort|defensive) (?:\w+ )?"
             rf"(?:operation|coalition|"
             rf"task force|mission)|escort\w* (?:\w+ ){{0,3}}(?:vessels|ships|tankers|convoys)|"
@@ -326,7 +337,9 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"rockets|bombs|components|air defen[cs]e)|"
             r"(?:rush\w*|sen[dt]\w*|provid\w*|deliver\w*|ship\w*) (?:\w+ ){0,3}"
             r"(?:security|military) "
-            r"(?:assistance|aid)\b)",
+            r"(?:assistance|aid)\b|"
+            r"\$[\d.,]+ (?:million|billion) (?:in |of |worth of )?(?:\w+ )?(?:weapons|arms|"
+            r"military aid|security assistance|munitions))",
             re.I,
         ),
     ),
@@ -350,16 +363,20 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             rf"promis\w*{_ANY}(?:revenge|retaliat\w*|respon\w*|punish\w*|"
             rf"(?:more|further|new) (?:strikes|attacks|operations))|"
             rf"(?:harsh|crushing|severe|decisive|painful|heavy|definitive|swift|firm|forceful|"
-            rf"resolute|strong|robust|fierce|stern)"
+            rf"resolute|strong|robust|fierce|stern|tough|serious)"
             rf"\W{{0,2}} (?:response|retaliation|revenge|"
-            rf"consequences|price|punishment|warning)|"
+            rf"consequences|price|punishment|warning|answer)|"
+            rf"(?:will|would) be (?:destroyed|crushed|annihilated|wiped out|eliminated)|"
+            rf"without (?:an? )?(?:answer|response|reply)|\bdeter (?:\w+ ){{1,5}}from\b|"
+            rf"all (?:the )?means (?:at|available)|"
+            rf"(?:military|live-fire|naval|joint|air) (?:exercises|drills|manoeuvres|maneuvers)|"
             rf"(?:will|would) be (?:met|answered) (?:with|by)|(?<=\bbe )punish\w*|"
             rf"(?:further|additional|more) (?:action|steps|measures) (?:would|will|could) be taken|"
             rf"(?:not|never) (?:\w+ )?stand (?:idly )?by|"
             rf"entitled to (?:use|strike|respond|retaliate|hit|target|act)|"
             rf"{_MODAL} continue (?:its |their )?(?:[\w-]+ ){{0,3}}(?:operations?|attacks|strikes|"
             rf"campaign|offensive)|"
-            rf"{_MODAL} (?:respond|retaliate|strike back|avenge|answer)|"
+            rf"{_MODAL} (?:respond|retaliate|strike back|avenge|answer)(?! calmly| with restraint)|"
             rf"reserv\w* the right to (?:act|respond|defend|strike|retaliat\w*|take)|"
             rf"exact\w* (?:a |the )?(?:\w+ )?(?:price|toll|revenge)|make (?:\w+ ){{0,2}}pay\b|"
             rf"(?:heavy|high|steep) price|(?:not|never) (?:to )?(?:misjudge|miscalculate|"
