@@ -288,37 +288,61 @@ def test_its_forces_and_denials(read) -> None:  # type: ignore[no-untyped-def]
     ("text", "expected"),
     [
         # a hyphenated patron is a modifier, not the target
-        ("U.S. jets bombed five facilities of the Iran-backed Kataib Hezbollah militia in Iraq.",
-         ("USA", "KH", "strike_proxy_assets")),
+        (
+            "U.S. jets bombed five facilities of the Iran-backed Kataib Hezbollah militia in Iraq.",
+            ("USA", "KH", "strike_proxy_assets"),
+        ),
         # "fired by X" names the launcher, not the sentence's speaker
-        ("A rocket struck a football pitch in Majdal Shams, killing twelve children.\n\n"
-         "Israel said it was a Falaq-1 fired by Hezbollah.", ("HEZ", "ISR", "proxy_attack")),
+        (
+            "A rocket struck a football pitch in Majdal Shams, killing twelve children.\n\n"
+            "Israel said it was a Falaq-1 fired by Hezbollah.",
+            ("HEZ", "ISR", "proxy_attack"),
+        ),
         # "blaming X" names the striker of a blow told without one
-        ("Rockets hit the base on Friday, wounding four U.S. soldiers, the Pentagon said, "
-         "blaming Kataib Hezbollah.", ("KH", "USA", "proxy_attack")),
+        (
+            "Rockets hit the base on Friday, wounding four U.S. soldiers, the Pentagon said, "
+            "blaming Kataib Hezbollah.",
+            ("KH", "USA", "proxy_attack"),
+        ),
         # an interception's launcher named after the trigger
         ("U.S. ships shot down 18 drones fired by the Houthis.", ("USA", "HOU", "intercept")),
         # an aircraft downed, the interceptor unnamed: its owner's opponent
-        ("Pakistani jets struck near Indian military installations.\n\n"
-         "An Indian MiG-21 was shot down over Kashmir.", ("PAK", "IND", "intercept")),
+        (
+            "Pakistani jets struck near Indian military installations.\n\n"
+            "An Indian MiG-21 was shot down over Kashmir.",
+            ("PAK", "IND", "intercept"),
+        ),
         # the mediator of a cease-fire is its actor
-        ("The Karabakh authorities agreed to a Russian-mediated ceasefire.",
-         ("RUS", None, "ceasefire")),
+        (
+            "The Karabakh authorities agreed to a Russian-mediated ceasefire.",
+            ("RUS", None, "ceasefire"),
+        ),
         # a passive "had been informed" names the recipient
-        ("Araghchi said Washington had been informed through the Swiss embassy.",
-         ("IRN", "USA", "message")),
+        (
+            "Araghchi said Washington had been informed through the Swiss embassy.",
+            ("IRN", "USA", "message"),
+        ),
         # missiles fired into the sea: a show of force
-        ("North Korea fired 200 artillery rounds into the sea near South Korea's islands.",
-         ("PRK", "KOR", "threaten")),
+        (
+            "North Korea fired 200 artillery rounds into the sea near South Korea's islands.",
+            ("PRK", "KOR", "threaten"),
+        ),
         # "consequences for X" names the threatened
-        ("Sullivan said the United States would work with Israel to make sure there were severe "
-         "consequences for Iran.", ("USA", "IRN", "threaten")),
+        (
+            "Sullivan said the United States would work with Israel to make sure there were severe "
+            "consequences for Iran.",
+            ("USA", "IRN", "threaten"),
+        ),
         # "him" is the last person named, not the sentence's opener
-        ("Antony Blinken phoned Ilham Aliyev and urged him to cease hostilities.",
-         ("USA", "AZE", "restraint")),
+        (
+            "Antony Blinken phoned Ilham Aliyev and urged him to cease hostilities.",
+            ("USA", "AZE", "restraint"),
+        ),
         # a call on all parties is addressed to no one, whoever hears it
-        ("Wang Yi told the UN General Assembly that all parties should exercise restraint.",
-         ("CHN", None, "restraint")),
+        (
+            "Wang Yi told the UN General Assembly that all parties should exercise restraint.",
+            ("CHN", None, "restraint"),
+        ),
     ],
 )
 def test_roles_from_the_words_around(read, text: str, expected: tuple) -> None:  # type: ignore[no-untyped-def]
@@ -336,6 +360,6 @@ def test_negations_and_missions_are_no_events(read) -> None:  # type: ignore[no-
 def test_two_officials_threats_are_two_events(read) -> None:  # type: ignore[no-untyped-def]
     events = read(
         "An Israeli strike killed seven Iranian officers in Damascus.\n\n"
-        'Khamenei said Israel would be punished. Raisi said the crime would not go unanswered.'
+        "Khamenei said Israel would be punished. Raisi said the crime would not go unanswered."
     )
     assert triples(events).count(("IRN", "ISR", "threaten")) == 2
