@@ -363,3 +363,38 @@ def test_two_officials_threats_are_two_events(read) -> None:  # type: ignore[no-
         "Khamenei said Israel would be punished. Raisi said the crime would not go unanswered."
     )
     assert triples(events).count(("IRN", "ISR", "threaten")) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a blow told without its striker takes the actor a later sentence blames
+        (
+            "On 11 April an explosion knocked out the power supply at Natanz.\n\n"
+            "Iranian officials called it nuclear terrorism and blamed Israel.",
+            ("ISR", "IRN", "covert_sabotage"),
+        ),
+        # the first of two coordinated speakers speaks
+        (
+            "Britain and France said they would offer to pay for more inspectors.",
+            ("GBR", None, "inducement"),
+        ),
+        # "resumed its bombardment" tells a new round, not an earlier one
+        (
+            "Hamas fired rockets at Israel.\n\nIsrael resumed its bombardment of Gaza on Friday.",
+            ("ISR", "HAM", "strike_proxy_assets"),
+        ),
+        # "flew from Texas to strike": sent to strike, a blow
+        (
+            "U.S. B-1 bombers flew from Texas to strike 85 targets used by Kataib Hezbollah.",
+            ("USA", "KH", "strike_proxy_assets"),
+        ),
+        # a threat until the other side stops is a condition; until it is destroyed, a threat
+        (
+            "Netanyahu vowed that the war against Hamas would continue until Hamas was destroyed.",
+            ("ISR", "HAM", "threaten"),
+        ),
+    ],
+)
+def test_the_article_and_the_clause(read, text: str, expected: tuple) -> None:  # type: ignore[no-untyped-def]
+    assert expected in triples(read(text))

@@ -217,6 +217,7 @@ class Extractor:
             triggers[start] = label
         events: list[Event] = []
         unknown: list[dict[str, Any]] = []
+        accusations: list[tuple[int, str]] = []  # sentences that blame someone, told apart
         last_actor: str | None = None
         title_end = _title_end(article.text)
         for sent in doc.sents:
@@ -232,7 +233,10 @@ class Extractor:
             if found and found[-1].actor:
                 last_actor = found[-1].actor
             events.extend(found)
-        events = self._complete(absorb_casualty_reports(events))
+            accused = _accusation(doc, sms)
+            if accused and not any(e.blow is not None for e in found):
+                accusations.append((article.source_offset(sent.start_char), accused))
+        events = self._complete(absorb_casualty_reports(events), accusations)
         events = merge_events(events)
         notes = []
         if base is None:
@@ -311,7 +315,10 @@ class Extractor:
             ):
                 continue
             before = doc.user_data["text"][max(sent.start_char, tok_char - 60) : tok_char]
-            if IRREALIS.search(before) or DENIED.search(before):
+            irrealis = IRREALIS.search(before)
+            if irrealis and irrealis.group(0).startswith("to ") and _SENT_TO.search(before):
+                irrealis = None  # "B-1 bombers flew from Texas to strike": sent to strike
+            if irrealis or DENIED.search(before):
                 continue
             word = doc[tok].lower_
             if word.startswith("launch") and any(
@@ -325,6 +332,8 @@ class Extractor:
             ref = REFERENCE.search(before)
             if ref is not None and _past(doc[tok].lower_) and _RELATIVE_END.search(before):
                 ref = None  # "the attack by the militias that killed ...": a verb, not a name
+            if ref is not None and _RESUMED.search(before):
+                ref = None  # "Israel resumed its bombardment": a new round, not a name
             named = ref is not None and any(
                 m.start >= tok_char - len(before) + ref.start() and m.end <= tok_char for m in sms
             )
@@ -487,14 +496,27 @@ class Extractor:
                 )
         return sorted(mentions + found, key=lambda m: m.tok)
 
-    def _complete(self, events: list[Event]) -> list[Event]:
+    def _complete(
+        self, events: list[Event], accusations: list[tuple[int, str]] | None = None
+    ) -> list[Event]:
         """Fill what a sentence leaves out from the rest of the article, as a reader does: a
         threat, red line, sanctions or blow without a target is aimed at the actor's opponent
         in the article; a blow without a striker comes from its victim's opponent; a blow that
         only names where it fell (a city of a third state) is aimed at the actor's opponent
         there when that opponent is a proxy (Israeli jets over Beirut strike Hezbollah). First,
         a blow told without its striker takes the actor of a blow told without its target (the
-        attack, then who claimed it)."""
+        attack, then who claimed it), or the actor a later sentence blames before the next blow
+        ("An explosion knocked out the power at Natanz." + "Iran blamed Israel.")."""
+        blows = [e for e in events if e.blow is not None]
+        for told in [e for e in blows if e.actor is None]:
+            nxt = min((e.start for e in blows if e.start > told.start), default=None)
+            blamed = next(
+                (a for at, a in accusations or () if at > told.start and (nxt is None or at < nxt)),
+                None,
+            )
+            if blamed is not None and blamed != told.target:
+                told.actor = blamed
+                self._rerank(told)
         unclaimed = [e for e in events if e.blow is not None and e.actor is None and e.target]
         for claim in [e for e in events if e.blow is not None and e.actor and e.target is None]:
             blow = next((e for e in unclaimed if e.actor is None and e.target != claim.actor), None)
@@ -504,8 +526,8 @@ class Extractor:
                 self._rerank(claim)
         events = [e for e in events if not (e.orphan and e.actor is None)]
         events = self._fill(events)  # then a claim of a blow already told is dropped:
-        told = {(e.actor, e.target) for e in events if e.blow is not None and not e.claimed}
-        return [e for e in events if not (e.claimed and (e.actor, e.target) in told)]
+        known = {(e.actor, e.target) for e in events if e.blow is not None and not e.claimed}
+        return [e for e in events if not (e.claimed and (e.actor, e.target) in known)]
 
     def _fill(self, events: list[Event]) -> list[Event]:
         """Targets and strikers from the article's opponents (see :meth:`_complete`)."""
@@ -632,6 +654,9 @@ class Extractor:
             actor_m = agent  # the accused, not the accuser
         if agent is not None and label != "INTERCEPT" and doc[tok + 1].lower_ == "by":
             actor_m = agent  # "the rocket was a Falaq-1 fired by Hezbollah": the launcher
+        accused = _accused(doc, before, roles, None)
+        if accused is not None and label != "INTERCEPT":
+            actor_m = accused  # "Russia blamed Ukraine, saying a drone had hit the dome"
         actor = actor_m.actor if actor_m else None
         target = next((m.actor for m in objs if m.actor != actor), None)
         fallback = target is None
@@ -664,7 +689,7 @@ class Extractor:
         actor_m: Mention | None
         embedded = speaker is not None and speaker.end <= cue_char
         if embedded and speaker is not None:
-            actor_m = speaker
+            actor_m = _head_of_chain(speaker, sms, doc)  # "Britain and France said"
             inner = [m for m in subjects if m.start > speaker.end and m.actor != speaker.actor]
             if inner and kind in ("threaten", "red_line", "demand", "condition"):
                 passive_threat = True  # "Khamenei said Israel must be punished": Israel, the target
@@ -783,6 +808,10 @@ _IRREALIS_WORD = re.compile(
     r"\b(?:will|would|could|might|may|must|should|shall|if|unless|any|to|not|never|no)\b", re.I
 )
 _PAST_IRREGULAR = {"struck", "hit", "shot", "set"}
+_SENT_TO = re.compile(r"\b(?:flew|flown|sailed|went|returned|took off|scrambled)\b[^.;]{0,40}$")
+_RESUMED = re.compile(
+    r"\b(?:resum|continu|intensif|expand|escalat|renew)\w*\s+(?:its|their|the)\s+(?:\w+\s+)?$", re.I
+)
 _DOWN_VERBS = {"shot", "shooting", "brought", "bringing"}
 _MUNITIONS = re.compile(r"\b(?:missiles?|rockets?|projectiles|shells|munitions)\b", re.I)
 _DROPPED = {"bombs", "bomb", "munitions", "shells", "explosives", "payload", "payloads"}
@@ -838,7 +867,13 @@ def _conditional(kind: str, text: str, end: int) -> str:
     return "condition" if _UNTIL.search(text, end) else kind
 
 
-_UNTIL = re.compile(r"\buntil\b", re.I)
+_UNTIL = re.compile(
+    r"\buntil\b[^.;]{0,60}\b(?:ends?|ended|stops?|stopped|lifted|ceases?|ceased|halts?|halted|"
+    r"withdr\w*|left|leaves|leave|lifts?)\b",
+    re.I,
+)
+"""A threat that lasts until the other side stops something: a condition (not "until Hamas
+was destroyed", a threat)."""
 _WHETHER = re.compile(r"^\W*whether\b", re.I)
 _CONDITION = re.compile(r"(?<!even )(?<!as )\b(?:if|unless)\b", re.I)
 
@@ -893,6 +928,17 @@ _BROKERED = {"mediated", "brokered", "sponsored"}
 _NEGATED_ACT = re.compile(r"\b(?:not|no|never)\s+(?:\w+\s+){0,2}$", re.I)
 """A sanction, deployment or supply negated: "would not impose further sanctions"."""
 _ABBREVIATION = re.compile(r"\b(?:[A-Z]\.){2,}")
+
+
+def _accusation(doc: Any, sms: list[Mention]) -> str | None:
+    """The actor a sentence blames or accuses ("Iranian officials ... blamed Israel")."""
+    for m in sms:
+        i = m.tok - 1
+        while i >= 0 and (doc[i].is_space or doc[i].lower_ in _DETERMINERS):
+            i -= 1
+        if m.actor and i >= 0 and doc[i].lower_ in _ACCUSE_VERBS:
+            return m.actor
+    return None
 
 
 def _attacker(intercept: Event, events: list[Event]) -> str | None:

@@ -96,13 +96,13 @@ COVERT = _rx(
 _ANY = r"[^.;]{0,80}"
 _URGE = (
     r"\b(?:urg\w*|press\w*|ask\w*|call\w* (?:on|for)|appeal\w*|persuad\w*|counsel\w*|"
-    r"plead\w*|implor\w*|encourag\w*|expect\w*)"
+    r"plead\w*|implor\w*|encourag\w*|expect\w*|wants?|wanted)"
 )
 _TO_STOP = (
     r"\bto (?:stand down|halt|stop|cease|refrain|avoid|limit|hold back|calm|de-?escalat\w*|"
     r"show restraint|exercise restraint|step back|pull back|back down|back away|hold fire|"
     r"keep\b[^.;]{0,30}\b(?:measured|limited|proportionate|calibrated|restrained)|"
-    r"(?:do more to )?(?:protect|spare) civilians)"
+    r"(?:do (?:\w+ )?more to )?(?:protect|spare) civilians)"
 )
 _CONDITIONAL_BLOW = (
     r"\bif (?:the )?(?-i:(?:[A-Z][\w.'-]*\s+){1,3}|(?:it|they|he|we)\s+)(?:\w+ )?"
@@ -142,9 +142,11 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
     (
         "ceasefire",
         re.compile(
-            rf"(cease-?fire|truce|armistice){_ANY}(agreed|announced|brokered|took effect|"
+            rf"(cease-?fire|truce|armistice|humanitarian pause){_ANY}"
+            rf"(agreed|announced|brokered|took effect|"
             rf"came into (?:effect|force)|declared|accepted|reached|holding)|"
-            rf"(agreed|announced|brokered|reached|accepted){_ANY}(cease-?fire|truce)|"
+            rf"(agreed|announced|brokered|reached|accepted){_ANY}"
+            rf"(cease-?fire|truce|humanitarian pause)|"
             rf"brokered (?:a |an )?(?:\w+ )?(?:deal|agreement|accord)|"
             rf"agree\w* to (?:suspend|halt|pause|stop|end)\b",
             re.I,
@@ -169,7 +171,10 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"(?:respond|answer|retaliat|meet|react|confront)\w*[^.;]{0,30}\bany (?:\w+ ){0,2}"
             r"(?:attack|aggression|threat|strike|move|violation|adventur\w*|provocation|incursion|"
             r"act|action|repetition|attempt|mistake)|"
-            r"(?:will|would|could) not (?:accept|tolerate|stand for))",
+            r"(?:will|would|could) not (?:accept|tolerate|stand for)|"
+            r"(?:never|not) (?:allow|permit|let) (?-i:[A-Z])\w* (?:to )?"
+            r"(?:obtain|acquire|build|develop|"
+            r"get|have)\b)",
             re.I,
         ),
     ),
@@ -186,6 +191,9 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             rf"hours before)|\b(?:informed|notified|reassured)\b|"
             rf"(?:gave|given|giving|give)\b{_ANY}(?:notice|warning)|"
             rf"(?:called|phoned|rang|spoke (?:to|with)) (?:his|her|their|its) (?:\w+ )?counterpart|"
+            rf"\b(?:warned|told|informed|cautioned|assured)\b[^.;]{{0,40}}"
+            rf"\b(?:through|via) (?:the )?"
+            rf"(?:intermediar\w*|mediators?|back-?channels?|channels?|embass\w*)|"
             rf"(?:through|via) (?:the )?(?:omani|swiss|qatari|turkish|iraqi) "
             rf"(?:channel|intermediar\w*|mediators?|embassy|officials))",
             re.I,
@@ -255,7 +263,7 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"ask\w* (?:\w+ ){0,3}for (?:more|additional|new|urgent)|"
             r"ask\w* [^.;]{0,60}?\bfor (?:\w+ ){0,2}"
             r"(?:assistance|help|aid|protection|intervention)|"
-            r"(?:urg|press|ask)\w* (?!not\b)(?:\w+ ){1,4}to (?!be named|be identified)\w+|"
+            r"(?:urg|press|ask|persuad)\w* (?!not\b)(?:\w+ ){1,4}to (?!be named|be identified)\w+|"
             r"must be (?:respected|adhered to|honou?red|implemented|upheld|observed)|"
             r"(?:must|should) (?:release|withdraw|free|leave|hand over)|"
             r"call(?:ed|s|ing)? (?:for|on)\b(?![^.;]{0,30}(?:punish|reveng|retaliat)))\b",
@@ -281,7 +289,8 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             rf"offer(?:ed|s|ing)? to (?:keep |continue )?\w+|"
             rf"(?:ready|willing|prepared) to (?:help |assist )?(?:facilitate|mediate|host|broker|"
             rf"embrace|negotiate|talk)|"
-            rf"(?:tabled|put forward|floated) (?:a |an )?(?:\S+ ){{0,2}}(?:proposal|plan|offer)|"
+            rf"(?:tabled|put forward|floated|carr\w*|brought|present\w*|submitt\w*) (?:a |an )?"
+            rf"(?:\S+ ){{0,2}}(?:proposals?|plan|offer)|"
             rf"in exchange for|sanctions relief|incentives?\b|"
             rf"held out (?:the )?(?:prospect|promise|offer)|dangl\w*|"
             rf"(?:lift\w*|eas(?:e|ed|ing)|relax\w*) (?:\w+ ){{0,2}}(?:sanctions|penalties|tariffs|"
@@ -314,7 +323,8 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             rf"((?:deploy\w*|dispatch\w*|\bsen[dt]\b|sends|sending|\bmov(?:ed|ing|es)\b|rush\w*|"
             rf"position\w*|order\w*|reinforc\w*|bolster\w*){_ANY}"
             rf"(?:aircraft carrier|carrier|destroyers?|warships?|air defen[cs]es?|thaad|patriot|"
-            rf"squadrons?|fighter jets|bombers|submarines?|b-52s?|troops)|"
+            rf"squadrons?|fighter jets|bombers|submarines?|b-52s?|troops|units)|"
+            rf"scrambl\w* (?:\w+ )?(?:jets|fighters|aircraft|interceptors)|"
             rf"(?:reinforc|bolster|strengthen)\w* (?:its |their )?(?:\w+ )?"
             rf"(?:forces|presence|posture)|"
             rf"(?:maritime|naval|multinational|protection|escort|defensive) (?:\w+ )?"
@@ -338,6 +348,8 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"(?:rush\w*|sen[dt]\w*|provid\w*|deliver\w*|ship\w*) (?:\w+ ){0,3}"
             r"(?:security|military) "
             r"(?:assistance|aid)\b|"
+            r"(?:approv|clear|announc|agree)\w* (?:a |an )?(?:\$[\d.,]+ (?:million|billion) )?"
+            r"(?:\w+ )?(?:sales?|package) of\b|"
             r"\$[\d.,]+ (?:million|billion) (?:in |of |worth of )?(?:\w+ )?(?:weapons|arms|"
             r"military aid|security assistance|munitions))",
             re.I,
@@ -368,7 +380,11 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             rf"consequences|price|punishment|warning|answer)|"
             rf"(?:will|would) be (?:destroyed|crushed|annihilated|wiped out|eliminated)|"
             rf"without (?:an? )?(?:answer|response|reply)|\bdeter (?:\w+ ){{1,5}}from\b|"
-            rf"all (?:the )?means (?:at|available)|"
+            rf"all (?:the )?means (?:at|available)|fair game|(?:not|never) shy away from|"
+            rf"(?:regarded|considered|treated|seen) as (?:\w+ ){{0,3}}"
+            rf"(?:military (?:targets?|cargo)|"
+            rf"hostile|combatants?|targets?)\b|"
+            rf"(?:will|would) (?:keep|continue) (?:to )?(?:target|strik|attack|hit|bomb|pound)\w*|"
             rf"(?:military|live-fire|naval|joint|air) (?:exercises|drills|manoeuvres|maneuvers)|"
             rf"(?:will|would) be (?:met|answered) (?:with|by)|(?<=\bbe )punish\w*|"
             rf"(?:further|additional|more) (?:action|steps|measures) (?:would|will|could) be taken|"
