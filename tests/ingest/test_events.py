@@ -389,6 +389,26 @@ def test_two_officials_threats_are_two_events(read) -> None:  # type: ignore[no-
             "U.S. B-1 bombers flew from Texas to strike 85 targets used by Kataib Hezbollah.",
             ("USA", "KH", "strike_proxy_assets"),
         ),
+        # "gave Seoul an ultimatum ... or face": Seoul is the object, and "or face" a condition
+        (
+            "Kim Jong Un gave Seoul a 48-hour ultimatum to switch off the loudspeakers or face "
+            "military action.",
+            ("PRK", "KOR", "red_line"),
+        ),
+        # "any X that harass ...": a red line
+        (
+            "Trump said he had told the U.S. Navy to destroy any Iranian gunboats that harass "
+            "American ships.",
+            ("USA", "IRN", "red_line"),
+        ),
+        (
+            "India had taken up the matter with Beijing through diplomatic channels.",
+            ("IND", "CHN", "message"),
+        ),
+        (
+            "Austin said the United States did not seek to escalate the conflict.",
+            ("USA", None, "restraint"),
+        ),
         # a threat until the other side stops is a condition; until it is destroyed, a threat
         (
             "Netanyahu vowed that the war against Hamas would continue until Hamas was destroyed.",

@@ -739,6 +739,10 @@ class Extractor:
                     break
                 target_m = m
                 break
+        if target_m is None:  # "gave Seoul an ultimatum ... or face military action"
+            target_m = next(
+                (m for m in before if roles[id(m)] == "object" and m.actor != actor), None
+            )
         if (
             kind == "restraint"
             and target_m is not None
@@ -1121,6 +1125,8 @@ _CLAUSE_VERBS = {"warned", "cautioned", "vowed", "threatened", "promised", "beli
                  "agreed", "denied", "alleged"}  # fmt: skip
 _WHERE = {"off", "near", "in", "over", "outside", "inside", "across", "around", "within",
           "throughout", "above"}  # fmt: skip
+_GIVE_VERBS = {"gave", "give", "gives", "giving", "handed", "sent", "showed", "granted", "offered"}
+"""Verbs whose next name is their object: "Kim gave Seoul a 48-hour ultimatum"."""
 _OWNED = {"belonging", "linked", "tied", "affiliated", "loyal", "close"}
 _USED = {"used", "operated", "run", "controlled", "held", "manned", "occupied"}
 _TITLE_NOUNS = {"adviser", "advisor", "aide", "commander", "chief", "head", "spokesman",
@@ -1180,8 +1186,8 @@ def _role(doc: Any, sent: Any, m: Mention, sms: list[Mention], triggers: set[int
         return "by"  # "in an Israeli strike", "killed in a U.S. drone strike"
     if first == "by" or first in _ACCUSE_VERBS or (first == "with" and second in _FIGHTS):
         return "by"  # "claimed by Hamas", "Iran accused Israel of sabotaging ..."
-    if first in ADDRESSEE_VERBS or (first == "on" and second == "called"):
-        return "addressee"
+    if first in ADDRESSEE_VERBS or (first == "on" and second == "called") or first == "with":
+        return "addressee"  # "urged Iran", "called on Iran", "took up the matter with Beijing"
     if first in TARGET_PREPS:
         return "target"
     if first == "of":
@@ -1192,7 +1198,9 @@ def _role(doc: Any, sent: Any, m: Mention, sms: list[Mention], triggers: set[int
         prev = [p for p in sms if p.tok_end <= m.tok and m.tok - p.tok_end <= 3 and p is not m]
         if prev:
             return _role(doc, sent, prev[-1], sms, triggers)
-    if first.endswith("ed") and first.isalpha() and first not in SAY_VERBS | _CLAUSE_VERBS:
+    if (first.endswith("ed") and first.isalpha() and first not in SAY_VERBS | _CLAUSE_VERBS) or (
+        first in _GIVE_VERBS
+    ):
         return "object"  # "Iran accused Israel ...", "the strike killed Iranian officers"
     return "subject"
 

@@ -37,7 +37,7 @@ BLOW_TRIGGERS: dict[str, list[str]] = {
     "SABOTAGE": [
         "sabotage", "sabotaged", "cyberattack", "cyberattacks", "cyber-attack", "explosion",
         "explosions", "blast", "hacked", "exploded", "detonated", "seized", "hijacked",
-        "sabotaging", "hacking", "seizing", "hijacking", "detonating",
+        "sabotaging", "hacking", "seizing", "hijacking", "detonating", "disabled",
     ],
     "INTERCEPT": ["intercepted", "intercept", "intercepting", "downed", "shot",
                   "shooting", "brought", "bringing"],
@@ -84,7 +84,8 @@ STRATEGIC = _rx(
 )
 CAMPAIGN = _rx(
     r"\b(waves? of|air campaign|missile (?:production|factor\w*)|factor(?:y|ies)|industr\w*|"
-    r"dozens of targets|\d{2,} targets|air defen[cs]e (?:system|batter)\w*)\b",
+    r"dozens of targets|\d{2,} targets|air defen[cs]e (?:system|batter)\w*|"
+    r"(?:large|major|broad|ground|full)[- ](?:scale )?offensive)\b",
 )
 SALVO = _rx(r"\b(barrage|salvo|waves|hundreds of|swarm)\b")
 WAR = _rx(r"\b(full-scale war|all-out war|sustained (?:bombing|strikes)|invasion)\b")
@@ -114,7 +115,9 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
     (
         "restraint",
         re.compile(
-            rf"{_URGE}{_ANY}(?:{_TO_STOP}|restraint|de-?escalation|calm|patience|caution)", re.I
+            rf"{_URGE}{_ANY}(?:{_TO_STOP}|restraint|de-?escalation|calm|patience|caution|"
+            rf"(?:an? )?(?:immediate )?cease-?fire|end to (?:the )?(?:hostilities|fighting))",
+            re.I,
         ),
     ),
     (
@@ -133,7 +136,7 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"(?:over|concluded|complete|ended|finished)|"
             r"achieved (?:all )?(?:its|their|the) (?:\w+ )?(?:objectives|goals|aims)|"
             r"no (?:intention|plans?) (?:of|to) (?:continu|further|resum)\w*|"
-            r"(?:does|did) not (?:intend|plan|seek) (?:to )?(?:continue|further|escalat)|"
+            r"(?:does|did) not (?:intend|plan) (?:to )?(?:continue|further)|"
             r"declared (?:its|the) (?:operation|response|round) (?:over|concluded|complete)|"
             r"no further (?:action|attacks?|strikes?) (?:is|are|was|were) planned)",
             re.I,
@@ -171,7 +174,9 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"(?:respond|answer|retaliat|meet|react|confront)\w*[^.;]{0,30}\bany (?:\w+ ){0,2}"
             r"(?:attack|aggression|threat|strike|move|violation|adventur\w*|provocation|incursion|"
             r"act|action|repetition|attempt|mistake)|"
-            r"(?:will|would|could) not (?:accept|tolerate|stand for)|"
+            r"(?:will|would|could) not (?:accept|tolerate|stand for)|\bor (?:face|risk|suffer)\b|"
+            r"\bany (?:\w+ ){0,3}\w+s (?:that|who|which) (?:harass|attack|threaten|target|approach|"
+            r"violat|cross)\w*|"
             r"(?:never|not) (?:allow|permit|let) (?-i:[A-Z])\w* (?:to )?"
             r"(?:obtain|acquire|build|develop|"
             r"get|have)\b)",
@@ -194,6 +199,7 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             rf"\b(?:warned|told|informed|cautioned|assured)\b[^.;]{{0,40}}"
             rf"\b(?:through|via) (?:the )?"
             rf"(?:intermediar\w*|mediators?|back-?channels?|channels?|embass\w*)|"
+            rf"(?:through|via) (?:\w+ )?(?:diplomatic|military|back|official|direct)[- ]?channels?|"
             rf"(?:through|via) (?:the )?(?:omani|swiss|qatari|turkish|iraqi) "
             rf"(?:channel|intermediar\w*|mediators?|embassy|officials))",
             re.I,
@@ -213,7 +219,10 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             rf"(?:does|did|do) not (?:seek|want)) (?:a |an |any )?(?:\w+ )?"
             rf"(?:war|escalation|conflict|confrontation|crisis|clash\w*|hostilities|fighting)|"
             rf"(?:not|never) (?:\w+ )?(?:be )?(?:dragged|drawn|pulled|sucked) into|"
-            rf"(?:will|would|did|does) not (?:seek to )?(?:provoke|escalate)|"
+            rf"(?:will|would|did|does) not (?:seek to |intend to |want to )?(?:provoke|escalate)|"
+            rf"(?:resolve|settle) (?:the |their |its )?(?:\w+ )?"
+            rf"(?:dispute|crisis|issue|differences) "
+            rf"(?:through|by|via) (?:dialogue|diplomacy|talks|peaceful means|negotiations)|"
             rf"(?:respond|react)\w* (?:calmly|with restraint)|"
             rf"not (?:permit|allow|let) (?:\w+ ){{0,3}}(?:to use|use of|through) (?:its )?airspace|"
             rf"(?:avoid|prevent|avert)\w* (?:a |an |any |further )?(?:\w+ )?"
@@ -407,6 +416,7 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             rf"attack|"
             rf"respond|retaliate|confront|act|destroy|wipe|hit|defend)|"
             rf"(?:any|all|whatever) (?:action|steps?|measures?) (?:necessary|needed|required)|"
+            rf"(?:further|all|any) (?:\w+ )?(?:necessary|needed) (?:measures|action|steps)|"
             rf"(?:prepar|work)\w* (?:\w+ ){{0,4}}(?:a |an )?(?:\w+ )?"
             rf"(?:response|retaliation)\b|fac(?:e|ed|es|ing) (?:\W?\w+\W? ){{0,3}}consequences)",
             re.I,
