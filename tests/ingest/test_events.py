@@ -409,6 +409,22 @@ def test_two_officials_threats_are_two_events(read) -> None:  # type: ignore[no-
             "Austin said the United States did not seek to escalate the conflict.",
             ("USA", None, "restraint"),
         ),
+        # air defences that destroyed missiles intercepted them
+        (
+            "Russia fired 122 missiles at Ukraine.\n\nUkraine's air defences destroyed 87 of the "
+            "missiles.",
+            ("UKR", "RUS", "intercept"),
+        ),
+        (
+            "The Revolutionary Guards said Israel would soon be made to pay.",
+            ("IRN", "ISR", "threaten"),
+        ),
+        ("Turkey suspended all exports to Israel on Thursday.", ("TUR", "ISR", "sanctions")),
+        # missiles sent to another state are a supply, air defence systems a deployment
+        (
+            "Britain said it would send about 200 air defence missiles to Ukraine.",
+            ("GBR", "UKR", "arms_supply"),
+        ),
         # a threat until the other side stops is a condition; until it is destroyed, a threat
         (
             "Netanyahu vowed that the war against Hamas would continue until Hamas was destroyed.",

@@ -210,8 +210,12 @@ class Extractor:
                 t.lower_ in _DROPPED for t in doc[start + 1 : start + 6]
             ):
                 continue  # "dropped bombs", not "dropped its demand"
-            if label == "STRIKE" and any(
-                t.lower_ == "interceptors" for t in doc[start + 1 : start + 7]
+            air_defence = _AIR_DEFENCE.search(
+                doc.user_data["text"], max(0, doc[start].idx - 40), doc[start].idx
+            )
+            if label == "STRIKE" and (
+                any(t.lower_ == "interceptors" for t in doc[start + 1 : start + 7])
+                or (air_defence and doc[start].lower_ in ("destroyed", "hit"))
             ):
                 label = "INTERCEPT"  # "destroyers fired about a dozen interceptors"
             triggers[start] = label
@@ -597,7 +601,7 @@ class Extractor:
             strategic=bool(STRATEGIC.search(text)) and not limited,
             campaign=(bool(CAMPAIGN.search(text)) or aircraft >= 20) and not limited,
             salvo=bool(SALVO.search(text)),
-            war=bool(WAR.search(text)),
+            war=bool(WAR.search(_SINCE.sub("", text))),  # not "since the invasion began"
             covert=("SABOTAGE" in labels and "STRIKE" not in labels)
             or (bool(COVERT.search(text)) and actor is None),
             munitions=munitions,
@@ -816,6 +820,9 @@ _SENT_TO = re.compile(r"\b(?:flew|flown|sailed|went|returned|took off|scrambled)
 _RESUMED = re.compile(
     r"\b(?:resum|continu|intensif|expand|escalat|renew)\w*\s+(?:its|their|the)\s+(?:\w+\s+)?$", re.I
 )
+_SINCE = re.compile(r"\bsince\b[^,.;]*", re.I)
+_AIR_DEFENCE = re.compile(r"\bair defen[cs]es?\b[^.;]{0,30}$", re.I)
+"""Air defences that "destroyed 87 of the missiles" intercepted them."""
 _DOWN_VERBS = {"shot", "shooting", "brought", "bringing"}
 _MUNITIONS = re.compile(r"\b(?:missiles?|rockets?|projectiles|shells|munitions)\b", re.I)
 _DROPPED = {"bombs", "bomb", "munitions", "shells", "explosives", "payload", "payloads"}

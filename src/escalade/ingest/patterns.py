@@ -171,7 +171,8 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"destroy\w*|face|pay)\b[^.;]{0,60}\b(?:if|unless)\b|"
             r"\bany (?:\w+ ){0,3}(?:country|state|nation|party|one|group|enemy|actor)s? "
             r"(?:that|who|which)\b[^.;]{0,80}\b(?:will|would)\b|"
-            r"(?:respond|answer|retaliat|meet|react|confront)\w*[^.;]{0,30}\bany (?:\w+ ){0,2}"
+            r"(?:respond|answer|retaliat|meet|react|confront|exact|punish)\w*[^.;]{0,30}\bany "
+            r"(?:\w+ ){0,2}"
             r"(?:attack|aggression|threat|strike|move|violation|adventur\w*|provocation|incursion|"
             r"act|action|repetition|attempt|mistake)|"
             r"(?:will|would|could) not (?:accept|tolerate|stand for)|\bor (?:face|risk|suffer)\b|"
@@ -186,7 +187,7 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
     (
         "message",
         re.compile(
-            rf"(\b(?:received|got|sent|carried|delivered|passed) (?:a |an |its |their )?"
+            rf"(\b(?:receiv\w*|got|sen[dt]\w*|carr\w*|deliver\w*|pass\w*) (?:a |an |its |their )?"
             rf"(?:\w+ ){{0,2}}(?:message|letter|note|warning|response|reply)|"
             rf"(?:message|messages|notice|warning|word|assurances?)[^.;]{{0,100}}"
             rf"(?:through|via|by way of|passed|relayed|conveyed)|"
@@ -286,7 +287,7 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"provided that|in return for|linked (?:its|any) \w+ to|"
             r"provided (?:\w+ ){1,2}(?:was|were|is|are|would|will|agreed|stop\w*|halt\w*|ceas\w*)|"
             r"until [^.;]{0,40}"
-            r"(?:ends?|ended|stops?|stopped|lifted|ceases?|ceased|halts?|halted))\b",
+            r"(?:ends?|ended|stops?|stopped|lifted|ceases?|ceased|halts?|halted|allow\w*))\b",
             re.I,
         ),
     ),
@@ -319,7 +320,8 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"(?:cut\w*|sever\w*|broke|break\w*) (?:off )?(?:diplomatic )?(?:ties|relations)|"
             r"suspend\w* (?:[\w-]+ ){0,4}(?:talks|dialogue|cooperation|contacts|exchanges)|"
             r"barred [^.;]{0,60} from entering|(?:travel|entry|visa) bans?|"
-            r"recall\w* (?:its |their )?(?:own )?(?:ambassador|envoy)|blockad\w*|"
+            r"recall\w* (?:its |their )?(?:own )?(?:ambassador|envoy)|blockad\w*|embargo\w*|"
+            r"(?:suspend|halt|ban|stopp?)\w* (?:all )?(?:exports|imports|trade)\b|"
             r"\bkept [^.;]{0,60} closed\b|"
             r"clos\w* (?:the |its )?(?:\w+ ){0,2}"
             r"(?:road|border|corridor|crossing|airspace|strait))",
@@ -331,8 +333,10 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             rf"((?:deploy\w*|dispatch\w*|\bsen[dt]\b|sends|sending|\bmov(?:ed|ing|es)\b|rush\w*|"
             rf"position\w*|order\w*|reinforc\w*|bolster\w*){_ANY}"
-            rf"(?:aircraft carrier|carrier|destroyers?|warships?|air defen[cs]es?|thaad|patriot|"
-            rf"squadrons?|fighter jets|bombers|submarines?|b-52s?|troops|units)|"
+            rf"(?:aircraft carrier|carrier|destroyers?|warships?|air defen[cs]es?(?! missiles)|"
+            rf"thaad|"
+            rf"patriot|squadrons?|fighter jets|bombers|submarines?|b-52s?|troops|units|ships|"
+            rf"missile systems)|"
             rf"scrambl\w* (?:\w+ )?(?:jets|fighters|aircraft|interceptors)|"
             rf"(?:reinforc|bolster|strengthen)\w* (?:its |their )?(?:\w+ )?"
             rf"(?:forces|presence|posture)|"
@@ -357,6 +361,9 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"(?:rush\w*|sen[dt]\w*|provid\w*|deliver\w*|ship\w*) (?:\w+ ){0,3}"
             r"(?:security|military) "
             r"(?:assistance|aid)\b|"
+            r"\bsen[dt]\w* (?:about |some |up to )?(?:\d[\d,]* )?(?:[\w-]+ ){0,2}"
+            r"(?:missiles|munitions|"
+            r"rockets|shells|interceptors)\b|"
             r"(?:approv|clear|announc|agree)\w* (?:a |an )?(?:\$[\d.,]+ (?:million|billion) )?"
             r"(?:\w+ )?(?:sales?|package) of\b|"
             r"\$[\d.,]+ (?:million|billion) (?:in |of |worth of )?(?:\w+ )?(?:weapons|arms|"
@@ -379,7 +386,9 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             rf"(?<![-\w])threaten\w*|\b(?:warn|caution)\w*{_ANY}(?:respon\w*|retaliat\w*|"
             rf"consequences|punish\w*|"
             rf"\bpay\b|price|regret|crushing|decisive|war\b|strike|attack)|"
-            rf"{_MODAL} (?:be )?(?:punish\w*|pay|face|regret|suffer)|must (?:be punished|face|pay)|"
+            rf"{_MODAL} (?:(?:\w+ly|soon) )?(?:be )?(?:made to )?"
+            rf"(?:punish\w*|pay|face|regret|suffer)|"
+            rf"must (?:be punished|face|pay)|"
             rf"unanswered|unpunished|not hesitate to|"
             rf"promis\w*{_ANY}(?:revenge|retaliat\w*|respon\w*|punish\w*|"
             rf"(?:more|further|new) (?:strikes|attacks|operations))|"
@@ -390,6 +399,7 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             rf"(?:will|would) be (?:destroyed|crushed|annihilated|wiped out|eliminated)|"
             rf"without (?:an? )?(?:answer|response|reply)|\bdeter (?:\w+ ){{1,5}}from\b|"
             rf"all (?:the )?means (?:at|available)|fair game|(?:not|never) shy away from|"
+            rf"(?:not|never) (?:stay|remain|keep|be) (?:silent|quiet|idle|indifferent)|"
             rf"(?:regarded|considered|treated|seen) as (?:\w+ ){{0,3}}"
             rf"(?:military (?:targets?|cargo)|"
             rf"hostile|combatants?|targets?)\b|"
@@ -410,8 +420,8 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             rf"{_MODAL} \W?(?:continue to |keep )?act(?:ing)?\b|legitimate\W{{0,2}} targets?|"
             rf"(?:serious|grave|severe|dire)\W{{0,2}} consequences|"
             rf"plans? to (?:fire|strike|attack|launch|hit|target|bomb)|"
-            rf"(?:began|begin|held|hold|staged|conduct\w*|start\w*) (?:\S+ ){{0,2}}"
-            rf"(?:exercises|drills|manoeuvres|maneuvers)|"
+            rf"(?:began|begin|held|hold|staged|stage|conduct\w*|start\w*) (?:\S+ ){{0,6}}"
+            rf"(?:exercises|drills|manoeuvres|maneuvers|patrols)|"
             rf"(?:ready|prepared|impatient)\W{{0,2}} (?:\S+ ){{0,3}}to (?:do more|fight|strike|"
             rf"attack|"
             rf"respond|retaliate|confront|act|destroy|wipe|hit|defend)|"
