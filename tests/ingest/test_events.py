@@ -343,31 +343,6 @@ def test_its_forces_and_denials(read) -> None:  # type: ignore[no-untyped-def]
             "Wang Yi told the UN General Assembly that all parties should exercise restraint.",
             ("CHN", None, "restraint"),
         ),
-    ],
-)
-def test_roles_from_the_words_around(read, text: str, expected: tuple) -> None:  # type: ignore[no-untyped-def]
-    assert expected in triples(read(text))
-
-
-def test_negations_and_missions_are_no_events(read) -> None:  # type: ignore[no-untyped-def]
-    pause = read("Pence said the United States would not impose further sanctions on Turkey.")
-    assert "sanctions" not in [e.kind for e in pause]
-    mission = read("The European Union launched Operation Aspides, a defensive mission to "
-                   "protect merchant vessels, with frigates from France and Germany.")  # fmt: skip
-    assert [e.kind for e in mission] == ["defensive_deployment"]
-
-
-def test_two_officials_threats_are_two_events(read) -> None:  # type: ignore[no-untyped-def]
-    events = read(
-        "An Israeli strike killed seven Iranian officers in Damascus.\n\n"
-        "Khamenei said Israel would be punished. Raisi said the crime would not go unanswered."
-    )
-    assert triples(events).count(("IRN", "ISR", "threaten")) == 2
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
         # a blow told without its striker takes the actor a later sentence blames
         (
             "On 11 April an explosion knocked out the power supply at Natanz.\n\n"
@@ -432,5 +407,21 @@ def test_two_officials_threats_are_two_events(read) -> None:  # type: ignore[no-
         ),
     ],
 )
-def test_the_article_and_the_clause(read, text: str, expected: tuple) -> None:  # type: ignore[no-untyped-def]
+def test_roles_from_the_words_around(read, text: str, expected: tuple) -> None:  # type: ignore[no-untyped-def]
     assert expected in triples(read(text))
+
+
+def test_negations_and_missions_are_no_events(read) -> None:  # type: ignore[no-untyped-def]
+    pause = read("Pence said the United States would not impose further sanctions on Turkey.")
+    assert "sanctions" not in [e.kind for e in pause]
+    mission = read("The European Union launched Operation Aspides, a defensive mission to "
+                   "protect merchant vessels, with frigates from France and Germany.")  # fmt: skip
+    assert [e.kind for e in mission] == ["defensive_deployment"]
+
+
+def test_two_officials_threats_are_two_events(read) -> None:  # type: ignore[no-untyped-def]
+    events = read(
+        "An Israeli strike killed seven Iranian officers in Damascus.\n\n"
+        "Khamenei said Israel would be punished. Raisi said the crime would not go unanswered."
+    )
+    assert triples(events).count(("IRN", "ISR", "threaten")) == 2
