@@ -665,7 +665,11 @@ class Extractor:
         target = next((m.actor for m in objs if m.actor != actor), None)
         fallback = target is None
         if target is None:
-            placed = [_place_owner(self.dictionary, m) for m in in_clause + before if placed_at(m)]
+            placed = [  # not "a rocket fired from Lebanon": where it came from
+                _place_owner(self.dictionary, m)
+                for m in in_clause + before
+                if placed_at(m) and _prev_word(doc, m) != "from"
+            ]
             target = next((p for p in placed if p and p != actor), None)
         return actor, target, fallback, False
 
