@@ -282,3 +282,146 @@ def test_its_forces_and_denials(read) -> None:  # type: ignore[no-untyped-def]
     events = read("Azerbaijan blamed Armenia.\n\nIts forces shelled Azerbaijan's towns in October.")
     assert ("ARM", "AZE", "symbolic_strike") in triples(events)
     assert read("Iran said it was not involved in the Hamas attack on Israel.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a hyphenated patron is a modifier, not the target
+        (
+            "U.S. jets bombed five facilities of the Iran-backed Kataib Hezbollah militia in Iraq.",
+            ("USA", "KH", "strike_proxy_assets"),
+        ),
+        # "fired by X" names the launcher, not the sentence's speaker
+        (
+            "A rocket struck a football pitch in Majdal Shams, killing twelve children.\n\n"
+            "Israel said it was a Falaq-1 fired by Hezbollah.",
+            ("HEZ", "ISR", "proxy_attack"),
+        ),
+        # "blaming X" names the striker of a blow told without one
+        (
+            "Rockets hit the base on Friday, wounding four U.S. soldiers, the Pentagon said, "
+            "blaming Kataib Hezbollah.",
+            ("KH", "USA", "proxy_attack"),
+        ),
+        # an interception's launcher named after the trigger
+        ("U.S. ships shot down 18 drones fired by the Houthis.", ("USA", "HOU", "intercept")),
+        # an aircraft downed, the interceptor unnamed: its owner's opponent
+        (
+            "Pakistani jets struck near Indian military installations.\n\n"
+            "An Indian MiG-21 was shot down over Kashmir.",
+            ("PAK", "IND", "intercept"),
+        ),
+        # the mediator of a cease-fire is its actor
+        (
+            "The Karabakh authorities agreed to a Russian-mediated ceasefire.",
+            ("RUS", None, "ceasefire"),
+        ),
+        # a passive "had been informed" names the recipient
+        (
+            "Araghchi said Washington had been informed through the Swiss embassy.",
+            ("IRN", "USA", "message"),
+        ),
+        # missiles fired into the sea: a show of force
+        (
+            "North Korea fired 200 artillery rounds into the sea near South Korea's islands.",
+            ("PRK", "KOR", "threaten"),
+        ),
+        # "consequences for X" names the threatened
+        (
+            "Sullivan said the United States would work with Israel to make sure there were severe "
+            "consequences for Iran.",
+            ("USA", "IRN", "threaten"),
+        ),
+        # "him" is the last person named, not the sentence's opener
+        (
+            "Antony Blinken phoned Ilham Aliyev and urged him to cease hostilities.",
+            ("USA", "AZE", "restraint"),
+        ),
+        # a call on all parties is addressed to no one, whoever hears it
+        (
+            "Wang Yi told the UN General Assembly that all parties should exercise restraint.",
+            ("CHN", None, "restraint"),
+        ),
+        # a blow told without its striker takes the actor a later sentence blames
+        (
+            "On 11 April an explosion knocked out the power supply at Natanz.\n\n"
+            "Iranian officials called it nuclear terrorism and blamed Israel.",
+            ("ISR", "IRN", "covert_sabotage"),
+        ),
+        # the first of two coordinated speakers speaks
+        (
+            "Britain and France said they would offer to pay for more inspectors.",
+            ("GBR", None, "inducement"),
+        ),
+        # "resumed its bombardment" tells a new round, not an earlier one
+        (
+            "Hamas fired rockets at Israel.\n\nIsrael resumed its bombardment of Gaza on Friday.",
+            ("ISR", "HAM", "strike_proxy_assets"),
+        ),
+        # "flew from Texas to strike": sent to strike, a blow
+        (
+            "U.S. B-1 bombers flew from Texas to strike 85 targets used by Kataib Hezbollah.",
+            ("USA", "KH", "strike_proxy_assets"),
+        ),
+        # "gave Seoul an ultimatum ... or face": Seoul is the object, and "or face" a condition
+        (
+            "Kim Jong Un gave Seoul a 48-hour ultimatum to switch off the loudspeakers or face "
+            "military action.",
+            ("PRK", "KOR", "red_line"),
+        ),
+        # "any X that harass ...": a red line
+        (
+            "Trump said he had told the U.S. Navy to destroy any Iranian gunboats that harass "
+            "American ships.",
+            ("USA", "IRN", "red_line"),
+        ),
+        (
+            "India had taken up the matter with Beijing through diplomatic channels.",
+            ("IND", "CHN", "message"),
+        ),
+        (
+            "Austin said the United States did not seek to escalate the conflict.",
+            ("USA", None, "restraint"),
+        ),
+        # air defences that destroyed missiles intercepted them
+        (
+            "Russia fired 122 missiles at Ukraine.\n\nUkraine's air defences destroyed 87 of the "
+            "missiles.",
+            ("UKR", "RUS", "intercept"),
+        ),
+        (
+            "The Revolutionary Guards said Israel would soon be made to pay.",
+            ("IRN", "ISR", "threaten"),
+        ),
+        ("Turkey suspended all exports to Israel on Thursday.", ("TUR", "ISR", "sanctions")),
+        # missiles sent to another state are a supply, air defence systems a deployment
+        (
+            "Britain said it would send about 200 air defence missiles to Ukraine.",
+            ("GBR", "UKR", "arms_supply"),
+        ),
+        # a threat until the other side stops is a condition; until it is destroyed, a threat
+        (
+            "Netanyahu vowed that the war against Hamas would continue until Hamas was destroyed.",
+            ("ISR", "HAM", "threaten"),
+        ),
+    ],
+)
+def test_roles_from_the_words_around(read, text: str, expected: tuple) -> None:  # type: ignore[no-untyped-def]
+    assert expected in triples(read(text))
+
+
+def test_negations_and_missions_are_no_events(read) -> None:  # type: ignore[no-untyped-def]
+    pause = read("Pence said the United States would not impose further sanctions on Turkey.")
+    assert "sanctions" not in [e.kind for e in pause]
+    mission = read("The European Union launched Operation Aspides, a defensive mission to "
+                   "protect merchant vessels, with frigates from France and Germany.")  # fmt: skip
+    assert [e.kind for e in mission] == ["defensive_deployment"]
+
+
+def test_two_officials_threats_are_two_events(read) -> None:  # type: ignore[no-untyped-def]
+    events = read(
+        "An Israeli strike killed seven Iranian officers in Damascus.\n\n"
+        "Khamenei said Israel would be punished. Raisi said the crime would not go unanswered."
+    )
+    assert triples(events).count(("IRN", "ISR", "threaten")) == 2

@@ -40,7 +40,7 @@ from escalade.ingest.quantities import find_casualties, find_quantities
 from escalade.ingest.text import Article
 
 PLACE_PREPS = {"in", "near", "over", "across", "outside", "inside", "from", "throughout",
-               "around", "off", "within", "above", "to"}  # fmt: skip
+               "around", "off", "within", "above", "to", "along"}  # fmt: skip
 TARGET_PREPS = {"at", "on", "against", "targeting", "toward", "towards", "into", "upon"}
 ADDRESSEE_VERBS = {"told", "urged", "pressed", "asked", "warned", "assured", "informed",
                    "notified", "cautioned", "called", "tells", "urges", "warns", "telling",
@@ -104,6 +104,8 @@ class Event:
     sentences: list[str] = field(default_factory=list, repr=False)  # every mention's sentence
     target_from_place: bool = field(default=False, repr=False)  # the target is where it fell
     orphan: bool = field(default=False, repr=False)  # only where it fell: kept if claimed
+    passive: bool = field(default=False, repr=False)  # "were intercepted by X"
+    claimed: bool = field(default=False, repr=False)  # "Iran blamed Israel for the attack"
     blow: BlowContext | None = field(default=None, repr=False)  # to re-rank once roles change
 
     @property
@@ -112,7 +114,7 @@ class Event:
 
     def as_dict(self) -> dict[str, Any]:
         d = asdict(self)
-        for private in ("sentences", "target_from_place", "orphan", "blow"):
+        for private in ("sentences", "target_from_place", "orphan", "passive", "claimed", "blow"):
             d.pop(private)
         d["ladder"] = self.ladder
         return d
@@ -197,16 +199,29 @@ class Extractor:
             )
             for e in doc.ents
         ]
-        mentions = self._anaphors(doc, mentions)
+        mentions = self._anaphors(doc, [m for m in mentions if not _modifier(doc, m, mentions)])
         triggers: dict[int, str] = {}
         for match_id, start, _end in self.matcher(doc):
             label = doc.vocab.strings[match_id]
-            shot = label == "INTERCEPT" and doc[start].lower_ in ("shot", "shooting")
+            shot = label == "INTERCEPT" and doc[start].lower_ in _DOWN_VERBS
             if shot and (start + 1 >= len(doc) or doc[start + 1].lower_ != "down"):
                 continue
+            if doc[start].lower_ == "dropped" and not any(
+                t.lower_ in _DROPPED for t in doc[start + 1 : start + 6]
+            ):
+                continue  # "dropped bombs", not "dropped its demand"
+            air_defence = _AIR_DEFENCE.search(
+                doc.user_data["text"], max(0, doc[start].idx - 40), doc[start].idx
+            )
+            if label == "STRIKE" and (
+                any(t.lower_ == "interceptors" for t in doc[start + 1 : start + 7])
+                or (air_defence and doc[start].lower_ in ("destroyed", "hit"))
+            ):
+                label = "INTERCEPT"  # "destroyers fired about a dozen interceptors"
             triggers[start] = label
         events: list[Event] = []
         unknown: list[dict[str, Any]] = []
+        accusations: list[tuple[int, str]] = []  # sentences that blame someone, told apart
         last_actor: str | None = None
         title_end = _title_end(article.text)
         for sent in doc.sents:
@@ -222,7 +237,10 @@ class Extractor:
             if found and found[-1].actor:
                 last_actor = found[-1].actor
             events.extend(found)
-        events = self._complete(absorb_casualty_reports(events))
+            accused = _accusation(doc, sms)
+            if accused and not any(e.blow is not None for e in found):
+                accusations.append((article.source_offset(sent.start_char), accused))
+        events = self._complete(absorb_casualty_reports(events), accusations)
         events = merge_events(events)
         notes = []
         if base is None:
@@ -301,9 +319,16 @@ class Extractor:
             ):
                 continue
             before = doc.user_data["text"][max(sent.start_char, tok_char - 60) : tok_char]
-            if IRREALIS.search(before) or DENIED.search(before):
+            irrealis = IRREALIS.search(before)
+            if irrealis and irrealis.group(0).startswith("to ") and _SENT_TO.search(before):
+                irrealis = None  # "B-1 bombers flew from Texas to strike": sent to strike
+            if irrealis or DENIED.search(before):
                 continue
             word = doc[tok].lower_
+            if word.startswith("launch") and any(
+                k == "defensive_deployment" for k, *_ in statements
+            ):
+                continue  # "launched Operation Aspides, a defensive mission": no blow
             if word.endswith("ing") and before.rstrip().lower().endswith("been"):
                 continue  # "have been hitting each other's ships": a habit, not an event
             if label == "STRIKE" and intercepted and _MUNITION_BEFORE.search(before):
@@ -311,6 +336,8 @@ class Extractor:
             ref = REFERENCE.search(before)
             if ref is not None and _past(doc[tok].lower_) and _RELATIVE_END.search(before):
                 ref = None  # "the attack by the militias that killed ...": a verb, not a name
+            if ref is not None and _RESUMED.search(before):
+                ref = None  # "Israel resumed its bombardment": a new round, not a name
             named = ref is not None and any(
                 m.start >= tok_char - len(before) + ref.start() and m.end <= tok_char for m in sms
             )
@@ -319,6 +346,7 @@ class Extractor:
             live.append(
                 (tok, label, before, ref is not None and not named and not claimed, claimed)
             )
+        claims = {tok for tok, _, _, _, claimed in live if claimed}
         for tok, label, before, is_ref, claimed in live:
             tok_char = doc[tok].idx
             if is_ref and label != "INTERCEPT":
@@ -332,6 +360,9 @@ class Extractor:
                 actor = speaker.actor if speaker and PRONOUN_SUBJECT.search(before) else last_actor
             if actor is None and (label == "INTERCEPT" or claimed) and speaker is not None:
                 actor = speaker.actor  # "Jordan said it intercepted", "Hamas claimed the attack"
+            if actor is None and label != "INTERCEPT":
+                accused = _accused(doc, sms, roles, target)  # "..., the Pentagon said, blaming KH"
+                actor = accused.actor if accused else None
             group = (
                 "intercept"
                 if label == "INTERCEPT"
@@ -345,13 +376,23 @@ class Extractor:
             target = target or next((h[3] for h in hits if h[3] and h[3] != actor), None)
             fell_on = all(h[4] for h in hits if h[3])
             orphan = actor is None and target is not None and fell_on and group != "intercept"
-            if actor is None and (target is None or fell_on or group == "intercept") and not orphan:
+            first_tok = hits[0][0]
+            downed = (  # "an Indian MiG-21 was shot down": an aircraft, not the munitions
+                group == "intercept"
+                and actor is None
+                and target is not None
+                and not _MUNITIONS.search(text, 0, doc[first_tok].idx - off)
+            )
+            if (
+                actor is None
+                and (target is None or fell_on or group == "intercept")
+                and not (orphan or downed)
+            ):
                 continue  # nobody named, or no interceptor: too little to code
             if actor is None and not orphan:
                 self._unknown(doc, sent, hits[0][0], unknown)
             labels = {h[1] for h in hits}
             places = [m for m in sms if m.label == "place" or roles[id(m)] == "place"]
-            first_tok = hits[0][0]
             blow_place = next((m for m in places if m.tok > first_tok), None) or next(
                 (m for m in reversed(places) if m.tok < first_tok), None
             )
@@ -362,10 +403,13 @@ class Extractor:
                 frozenset(labels), text, tuple(quantities), blow_place, person, tuple(sms), speaker
             )
             kind = "intercept" if group == "intercept" else self._blow_kind(context, actor, target)
-            ev = Event(actor=actor, target=target, kind=kind)
+            shown = group != "intercept" and _SHOW_OF_FORCE.search(text, doc[first_tok].idx - off)
+            ev = Event(actor=actor, target=target, kind="threaten" if shown else kind)
             ev.target_from_place = fell_on
             ev.orphan = orphan
-            ev.blow = None if group == "intercept" else context
+            ev.passive = any(h[5] for h in hits)
+            ev.claimed = any(h[0] in claims for h in hits)
+            ev.blow = None if group == "intercept" or shown else context
             ev.actor_text = _text_of(sms, actor)
             ev.target_text = _text_of(sms, target)
             out.append(common(ev))
@@ -438,11 +482,14 @@ class Extractor:
                 (
                     m
                     for m in mentions
-                    if sent_start <= m.tok < span.start and m.actor and m.label == "people"
+                    if sent_start <= m.tok < span.start
+                    and m.actor
+                    and (m.label == "people" or _titled(doc, m))
                 ),
                 None,
             )
-            antecedent = (opener if wanted == "people" and not noun else None) or next(
+            subject_pronoun = hit.group(0).lower() in ("he", "she")
+            antecedent = (opener if wanted == "people" and subject_pronoun else None) or next(
                 (m for m in reversed(mentions) if m.tok < span.start and m.actor and fits(m)),
                 None,
             )
@@ -453,14 +500,27 @@ class Extractor:
                 )
         return sorted(mentions + found, key=lambda m: m.tok)
 
-    def _complete(self, events: list[Event]) -> list[Event]:
+    def _complete(
+        self, events: list[Event], accusations: list[tuple[int, str]] | None = None
+    ) -> list[Event]:
         """Fill what a sentence leaves out from the rest of the article, as a reader does: a
         threat, red line, sanctions or blow without a target is aimed at the actor's opponent
         in the article; a blow without a striker comes from its victim's opponent; a blow that
         only names where it fell (a city of a third state) is aimed at the actor's opponent
         there when that opponent is a proxy (Israeli jets over Beirut strike Hezbollah). First,
         a blow told without its striker takes the actor of a blow told without its target (the
-        attack, then who claimed it)."""
+        attack, then who claimed it), or the actor a later sentence blames before the next blow
+        ("An explosion knocked out the power at Natanz." + "Iran blamed Israel.")."""
+        blows = [e for e in events if e.blow is not None]
+        for told in [e for e in blows if e.actor is None]:
+            nxt = min((e.start for e in blows if e.start > told.start), default=None)
+            blamed = next(
+                (a for at, a in accusations or () if at > told.start and (nxt is None or at < nxt)),
+                None,
+            )
+            if blamed is not None and blamed != told.target:
+                told.actor = blamed
+                self._rerank(told)
         unclaimed = [e for e in events if e.blow is not None and e.actor is None and e.target]
         for claim in [e for e in events if e.blow is not None and e.actor and e.target is None]:
             blow = next((e for e in unclaimed if e.actor is None and e.target != claim.actor), None)
@@ -469,6 +529,12 @@ class Extractor:
                 self._rerank(blow)
                 self._rerank(claim)
         events = [e for e in events if not (e.orphan and e.actor is None)]
+        events = self._fill(events)  # then a claim of a blow already told is dropped:
+        known = {(e.actor, e.target) for e in events if e.blow is not None and not e.claimed}
+        return [e for e in events if not (e.claimed and (e.actor, e.target) in known)]
+
+    def _fill(self, events: list[Event]) -> list[Event]:
+        """Targets and strikers from the article's opponents (see :meth:`_complete`)."""
         opponents = opponent_counts(events, self.dictionary)
         named = opponent_counts([e for e in events if not e.target_from_place], self.dictionary)
 
@@ -479,6 +545,8 @@ class Extractor:
             )
 
         for ev in events:
+            if ev.kind == "intercept" and ev.target is None and ev.actor and not ev.passive:
+                ev.target = _attacker(ev, events)
             before = (ev.actor, ev.target)
             if ev.kind in AIMED_KINDS or ev.blow is not None:
                 if ev.target is None and ev.actor is not None:
@@ -492,6 +560,8 @@ class Extractor:
                     and ev.target not in named.get(ev.actor, ())
                 ):
                     ev.target = opponent(ev.actor, proxy=True) or ev.target
+            elif ev.kind == "intercept" and ev.actor is None and ev.target is not None:
+                ev.actor = opponent(ev.target)  # "an Indian MiG-21 was shot down": by Pakistan
             if (ev.actor, ev.target) != before:
                 self._rerank(ev)
         return events
@@ -531,7 +601,7 @@ class Extractor:
             strategic=bool(STRATEGIC.search(text)) and not limited,
             campaign=(bool(CAMPAIGN.search(text)) or aircraft >= 20) and not limited,
             salvo=bool(SALVO.search(text)),
-            war=bool(WAR.search(text)),
+            war=bool(WAR.search(_SINCE.sub("", text))),  # not "since the invasion began"
             covert=("SABOTAGE" in labels and "STRIKE" not in labels)
             or (bool(COVERT.search(text)) and actor is None),
             munitions=munitions,
@@ -570,7 +640,11 @@ class Extractor:
                 or (roles[id(m)] == "of" and m.text in places)
             )
 
-        aimed = ("subject", "object", "addressee", "of") if label == "INTERCEPT" else _OBJECT_ROLES
+        aimed = (
+            ("subject", "object", "addressee", "of", "by")
+            if label == "INTERCEPT"
+            else _OBJECT_ROLES
+        )
         objs = [m for m in in_clause if roles[id(m)] in aimed and not placed_at(m) and m.actor]
         if passive:
             full = doc.user_data["text"]
@@ -582,11 +656,20 @@ class Extractor:
         actor_m = _head_of_chain(_main(subj, doc[tok].idx, doc), sms, doc) if subj else agent
         if agent is not None and agent.tok < tok and (not subj or agent.tok > subj[-1].tok):
             actor_m = agent  # the accused, not the accuser
+        if agent is not None and label != "INTERCEPT" and doc[tok + 1].lower_ == "by":
+            actor_m = agent  # "the rocket was a Falaq-1 fired by Hezbollah": the launcher
+        accused = _accused(doc, before, roles, None)
+        if accused is not None and label != "INTERCEPT":
+            actor_m = accused  # "Russia blamed Ukraine, saying a drone had hit the dome"
         actor = actor_m.actor if actor_m else None
         target = next((m.actor for m in objs if m.actor != actor), None)
         fallback = target is None
         if target is None:
-            placed = [_place_owner(self.dictionary, m) for m in in_clause + before if placed_at(m)]
+            placed = [  # not "a rocket fired from Lebanon": where it came from
+                _place_owner(self.dictionary, m)
+                for m in in_clause + before
+                if placed_at(m) and _prev_word(doc, m) != "from"
+            ]
             target = next((p for p in placed if p and p != actor), None)
         return actor, target, fallback, False
 
@@ -614,7 +697,7 @@ class Extractor:
         actor_m: Mention | None
         embedded = speaker is not None and speaker.end <= cue_char
         if embedded and speaker is not None:
-            actor_m = speaker
+            actor_m = _head_of_chain(speaker, sms, doc)  # "Britain and France said"
             inner = [m for m in subjects if m.start > speaker.end and m.actor != speaker.actor]
             if inner and kind in ("threaten", "red_line", "demand", "condition"):
                 passive_threat = True  # "Khamenei said Israel must be punished": Israel, the target
@@ -635,7 +718,19 @@ class Extractor:
             against = next(
                 (m for m in after if _prev_word(doc, m) == "against" and m.actor != actor), None
             )
-            target_m = against or target_m  # "told Putin that Israel would act against Iran"
+            priced = next(
+                (
+                    m
+                    for m in after
+                    if _prev_word(doc, m) == "for"
+                    and m.actor != actor
+                    and _PRICE_BEFORE.search(doc.user_data["text"], max(0, m.start - 40), m.start)
+                ),
+                None,
+            )  # "make sure there were severe consequences for Iran"
+            target_m = (
+                against or priced or target_m
+            )  # "told Putin that Israel would act against Iran"
         if kind == "red_line" and match.group(0).lower().startswith("if") and not embedded:
             actor_m = subjects[0] if subjects else speaker  # "Iran vowed ... if it retaliated"
             actor = actor_m.actor if actor_m else None
@@ -652,12 +747,31 @@ class Extractor:
                     break
                 target_m = m
                 break
-        if kind == "restraint" and target_m is not None and _to_all(doc, cue_char, target_m):
+        if target_m is None:  # "gave Seoul an ultimatum ... or face military action"
+            target_m = next(
+                (m for m in before if roles[id(m)] == "object" and m.actor != actor), None
+            )
+        if (
+            kind == "restraint"
+            and target_m is not None
+            and (_to_all(doc, cue_char, target_m) or _EVERY_SIDE.search(sent.text))
+        ):
             target_m = None  # "urged both sides", "asked Washington and Tehran to ...": no one
         if kind == "declare_concluded" and target_m is None and actor_m is not None:
             target_m = _partner(actor_m, usable, doc)  # "Saudi Arabia and Iran agreed to ..."
         if actor is None and target_m is None:
             return None
+        text = doc.user_data["text"]
+        if kind == "message" and _PASSIVE_TOLD.search(text, max(0, cue_char - 20), cue_char):
+            told = next((m for m in reversed(before) if m is not speaker), None)
+            if told is not None:  # "Washington had been informed through the Swiss embassy"
+                target_m = told
+                actor_m = speaker if speaker is not None and speaker.actor != told.actor else None
+                actor = actor_m.actor if actor_m else None
+        if kind == "ceasefire":
+            broker = next((m for m in usable if _brokers(doc, m)), None)
+            if broker is not None:  # "a Russian-mediated ceasefire", "brokered by Egypt"
+                actor_m, target_m, actor = broker, None, broker.actor
         if kind == "message" and re.search(r"\breceived\b", match.group(0), re.I):
             sender = next((m for m in after if _prev_word(doc, m) == "from"), None)
             if sender is not None:
@@ -706,6 +820,30 @@ _IRREALIS_WORD = re.compile(
     r"\b(?:will|would|could|might|may|must|should|shall|if|unless|any|to|not|never|no)\b", re.I
 )
 _PAST_IRREGULAR = {"struck", "hit", "shot", "set"}
+_SENT_TO = re.compile(r"\b(?:flew|flown|sailed|went|returned|took off|scrambled)\b[^.;]{0,40}$")
+_RESUMED = re.compile(
+    r"\b(?:resum|continu|intensif|expand|escalat|renew)\w*\s+(?:its|their|the)\s+(?:\w+\s+)?$", re.I
+)
+_SINCE = re.compile(r"\bsince\b[^,.;]*", re.I)
+_AIR_DEFENCE = re.compile(r"\bair defen[cs]es?\b[^.;]{0,30}$", re.I)
+"""Air defences that "destroyed 87 of the missiles" intercepted them."""
+_DOWN_VERBS = {"shot", "shooting", "brought", "bringing"}
+_MUNITIONS = re.compile(r"\b(?:missiles?|rockets?|projectiles|shells|munitions)\b", re.I)
+_DROPPED = {"bombs", "bomb", "munitions", "shells", "explosives", "payload", "payloads"}
+"""Interception triggers only when "down" follows: "shot down", "brought down"."""
+_MODIFIED = {"backed", "supported", "sponsored", "funded", "aligned", "allied", "armed",
+             "trained", "affiliated", "linked", "controlled", "held", "occupied"}  # fmt: skip
+"""Participles after a hyphen that make a name a modifier: "the Iran-backed Kataib Hezbollah"
+(Iran is neither the striker nor the target)."""
+
+
+def _modifier(doc: Any, m: Mention, mentions: list[Mention]) -> bool:
+    """A mention that only qualifies another name: "Iran-backed", or a common noun of the
+    dictionary right after a name ("the Kataib Hezbollah militia")."""
+    nxt = doc[m.tok_end : m.tok_end + 2]
+    if len(nxt) == 2 and nxt[0].text == "-" and nxt[1].lower_ in _MODIFIED:
+        return True
+    return m.text[:1].islower() and any(p.tok_end == m.tok and p.actor for p in mentions)
 
 
 def _past(word: str) -> bool:
@@ -730,7 +868,7 @@ _SUFFERS = re.compile(
 )
 """A threat whose subject is its target: "Israel will pay", "Iran faced consequences"."""
 _WIRE_DATELINE = re.compile(r"^\W*(?-i:[A-Z][A-Z .'-]+),[^—–\n]{0,60}?(?:\)|\d{4})\s*[—–-]+\s")
-_AND_VERB = re.compile(r"\band \w+ed\b|, \w+ing\b")
+_AND_VERB = re.compile(r"\band (?:\w+ed|did|does|had|has)\b|, \w+ing\b")
 """A new clause of the same subject: "... called for calm and proposed talks"."""
 
 
@@ -744,7 +882,13 @@ def _conditional(kind: str, text: str, end: int) -> str:
     return "condition" if _UNTIL.search(text, end) else kind
 
 
-_UNTIL = re.compile(r"\buntil\b", re.I)
+_UNTIL = re.compile(
+    r"\buntil\b[^.;]{0,60}\b(?:ends?|ended|stops?|stopped|lifted|ceases?|ceased|halts?|halted|"
+    r"withdr\w*|left|leaves|leave|lifts?)\b",
+    re.I,
+)
+"""A threat that lasts until the other side stops something: a condition (not "until Hamas
+was destroyed", a threat)."""
 _WHETHER = re.compile(r"^\W*whether\b", re.I)
 _CONDITION = re.compile(r"(?<!even )(?<!as )\b(?:if|unless)\b", re.I)
 
@@ -757,7 +901,11 @@ def _statement_cues(text: str, off: int) -> list[tuple[str, int, re.Match[str]]]
     found: list[tuple[str, int, re.Match[str]]] = []
     if _WHETHER.match(text):
         return found  # "Whether Iran keeps its promise ...": a question, not a report
+    text = _ABBREVIATION.sub(lambda a: a.group(0).replace(".", "_"), text)  # "U.S." in a clause
     hits = [(k, m) for k, p in STATEMENT_CUES for m in list(p.finditer(text))[:2]]
+    hits = [
+        (k, m) for k, m in hits if k not in _ACTS or not _NEGATED_ACT.search(text, 0, m.start())
+    ]
     hits = [(_conditional(k, text, m.end()), m) for k, m in hits]
     if hits:  # a conditional threat is a red line wherever it stands; else the earliest cue
         red = [i for i, (k, _) in enumerate(hits) if k == "red_line"]
@@ -772,7 +920,7 @@ def _statement_cues(text: str, off: int) -> list[tuple[str, int, re.Match[str]]]
             continue
         lo, hi = sorted([(first.start(), first.end()), (m.start(), m.end())])
         gap = text[lo[1] : hi[0] + 1]
-        if lo[1] <= hi[0] and (_CONJ.search(gap) or _AND_VERB.search(gap)):
+        if lo[1] <= hi[0] and (_CONJ.search(gap) or _AND_VERB.search(text, lo[1], hi[1])):
             found.append((kind, off + m.start(), m))
             break
     return sorted(found, key=lambda f: f[1])
@@ -785,6 +933,70 @@ _ALL_SIDES = re.compile(
     r"powers|governments))?",
     re.I,
 )
+
+
+_PRICE_BEFORE = re.compile(r"\b(?:consequences|price|punishment|pay)\b[^.;]{0,25}$", re.I)
+_PASSIVE_TOLD = re.compile(r"\b(?:had|has|have|was|were) been\s+$|\b(?:was|were)\s+$", re.I)
+_SHOW_OF_FORCE = re.compile(r"\binto (?:the )?(?:\w+ ){0,2}(?:sea|waters|ocean)\b", re.I)
+"""Missiles fired into the sea are a show of force, a threat, not a blow."""
+_BROKERED = {"mediated", "brokered", "sponsored"}
+_NEGATED_ACT = re.compile(r"\b(?:not|no|never)\s+(?:\w+\s+){0,2}$", re.I)
+"""A sanction, deployment or supply negated: "would not impose further sanctions"."""
+_ABBREVIATION = re.compile(r"\b(?:[A-Z]\.){2,}")
+
+
+def _accusation(doc: Any, sms: list[Mention]) -> str | None:
+    """The actor a sentence blames or accuses ("Iranian officials ... blamed Israel")."""
+    for m in sms:
+        i = m.tok - 1
+        while i >= 0 and (doc[i].is_space or doc[i].lower_ in _DETERMINERS):
+            i -= 1
+        if m.actor and i >= 0 and doc[i].lower_ in _ACCUSE_VERBS:
+            return m.actor
+    return None
+
+
+def _attacker(intercept: Event, events: list[Event]) -> str | None:
+    """Whose munitions an interception told without them stopped: the striker of the last blow
+    told before it by another actor, else of the first told after ("Jordan also intercepted
+    drones" after Iran's barrage). A passive "were intercepted by X" is left as told."""
+    strikers = [e for e in events if e.blow is not None and e.actor not in (None, intercept.actor)]
+    earlier = [e for e in strikers if e.start < intercept.start]
+    later = [e for e in strikers if e.start > intercept.start]
+    pick = earlier[-1] if earlier else later[0] if later else None
+    return pick.actor if pick else None
+
+
+def _brokers(doc: Any, m: Mention) -> bool:
+    """The mediator of a cease-fire: "a Russian-mediated ceasefire", "brokered by Egypt"."""
+    nxt = doc[m.tok_end : m.tok_end + 2]
+    if len(nxt) == 2 and nxt[0].text == "-" and nxt[1].lower_ in _BROKERED:
+        return True
+    prev = [t.lower_ for t in doc[max(0, m.tok - 3) : m.tok] if not t.is_space]
+    while prev and prev[-1] in _DETERMINERS:
+        prev.pop()
+    return len(prev) >= 2 and prev[-1] == "by" and prev[-2] in _BROKERED
+
+
+def _accused(
+    doc: Any, sms: list[Mention], roles: dict[int, str], target: str | None
+) -> Mention | None:
+    """Who a sentence blames or accuses ("..., the Pentagon said, blaming Kataib Hezbollah")."""
+    return next(
+        (
+            m
+            for m in sms
+            if roles[id(m)] == "by"
+            and m.actor
+            and m.actor != target
+            and _prev_word(doc, m) in _ACCUSE_VERBS
+        ),
+        None,
+    )
+
+
+_EVERY_SIDE = re.compile(r"\b(?:all|both) (?:the )?(?:sides|parties)\b", re.I)
+"""A call to every side, wherever it stands: "told the Assembly that all parties should ..."."""
 
 
 def _reported(doc: Any, m: Mention) -> bool:
@@ -825,6 +1037,12 @@ def _main(subjects: list[Mention], verb_char: int, doc: Any) -> Mention:
     return last
 
 
+def _titled(doc: Any, m: Mention) -> bool:
+    """A name before an official's title: "Iraq's prime minister" (the person "he" is)."""
+    nxt = doc[m.tok_end : m.tok_end + 2]
+    return len(nxt) == 2 and nxt[0].lower_ in ("'s", "’s") and nxt[1].lower_ in _TITLE_WORDS
+
+
 def _partner(m: Mention, sms: list[Mention], doc: Any) -> Mention | None:
     """The actor joined to a mention by *and* ("Pakistan and Iran agreed"), if any."""
     nxt = next((p for p in sms if p.actor != m.actor and 1 <= p.tok - m.tok_end <= 2), None)
@@ -841,8 +1059,11 @@ def _head_of_chain(m: Mention, sms: list[Mention], doc: Any) -> Mention:
         if not prev:
             return m
         gap = {doc[i].lower_ for i in range(prev[-1].tok_end, m.tok)}
-        if not (gap <= {"and", ",", "the", "&"} and gap & {"and", ",", "&"}):
+        if not (gap <= {"and", ",", "the", "&", "other"} and gap & {"and", ",", "&"}):
             return m
+        listed = m.tok_end < len(doc) and doc[m.tok_end].lower_ in (",", "and", "'s", "’s")
+        if "and" not in gap and "&" not in gap and not listed:
+            return m  # a list or "Turkey, Azerbaijan's ally,", not "After ... Nasrallah, Israeli"
         m = prev[-1]
 
 
@@ -915,6 +1136,8 @@ _CLAUSE_VERBS = {"warned", "cautioned", "vowed", "threatened", "promised", "beli
                  "agreed", "denied", "alleged"}  # fmt: skip
 _WHERE = {"off", "near", "in", "over", "outside", "inside", "across", "around", "within",
           "throughout", "above"}  # fmt: skip
+_GIVE_VERBS = {"gave", "give", "gives", "giving", "handed", "sent", "showed", "granted", "offered"}
+"""Verbs whose next name is their object: "Kim gave Seoul a 48-hour ultimatum"."""
 _OWNED = {"belonging", "linked", "tied", "affiliated", "loyal", "close"}
 _USED = {"used", "operated", "run", "controlled", "held", "manned", "occupied"}
 _TITLE_NOUNS = {"adviser", "advisor", "aide", "commander", "chief", "head", "spokesman",
@@ -974,8 +1197,8 @@ def _role(doc: Any, sent: Any, m: Mention, sms: list[Mention], triggers: set[int
         return "by"  # "in an Israeli strike", "killed in a U.S. drone strike"
     if first == "by" or first in _ACCUSE_VERBS or (first == "with" and second in _FIGHTS):
         return "by"  # "claimed by Hamas", "Iran accused Israel of sabotaging ..."
-    if first in ADDRESSEE_VERBS or (first == "on" and second == "called"):
-        return "addressee"
+    if first in ADDRESSEE_VERBS or (first == "on" and second == "called") or first == "with":
+        return "addressee"  # "urged Iran", "called on Iran", "took up the matter with Beijing"
     if first in TARGET_PREPS:
         return "target"
     if first == "of":
@@ -986,7 +1209,9 @@ def _role(doc: Any, sent: Any, m: Mention, sms: list[Mention], triggers: set[int
         prev = [p for p in sms if p.tok_end <= m.tok and m.tok - p.tok_end <= 3 and p is not m]
         if prev:
             return _role(doc, sent, prev[-1], sms, triggers)
-    if first.endswith("ed") and first.isalpha() and first not in SAY_VERBS | _CLAUSE_VERBS:
+    if (first.endswith("ed") and first.isalpha() and first not in SAY_VERBS | _CLAUSE_VERBS) or (
+        first in _GIVE_VERBS
+    ):
         return "object"  # "Iran accused Israel ...", "the strike killed Iranian officers"
     return "subject"
 
@@ -1061,6 +1286,9 @@ def merge_events(events: list[Event]) -> list[Event]:
                     or ((o.target is None or ev.target is None) and (o.rung or 0) >= 3)
                 )
                 and (o.date is None or ev.date is None or o.date == ev.date)
+                and not (  # two officials' statements are two events
+                    (o.rung or 0) < 3 and o.speaker and ev.speaker and o.speaker != ev.speaker
+                )
             ),
             None,
         )

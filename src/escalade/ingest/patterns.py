@@ -29,16 +29,18 @@ BLOW_TRIGGERS: dict[str, list[str]] = {
         "hits", "pounded", "shelled", "raided", "raid", "raids", "targeted", "launched", "launches",
         "launching", "fired", "fires", "firing", "barrage", "salvo", "retaliated", "assault",
         "shelling", "pounding", "hitting", "bombarding", "raiding", "assaulted", "set fire",
-        "rammed", "slammed", "returned fire", "destroyed", "sank", "sunk",
+        "rammed", "slammed", "returned fire", "destroyed", "sank", "sunk", "dropped",
+        "crossed the border into", "crossed into", "pushed into", "stormed", "invaded",
     ],
     "KILL": ["killed", "kill", "kills", "killing", "assassinated", "assassination", "eliminated",
              "assassinating", "eliminating"],
     "SABOTAGE": [
         "sabotage", "sabotaged", "cyberattack", "cyberattacks", "cyber-attack", "explosion",
         "explosions", "blast", "hacked", "exploded", "detonated", "seized", "hijacked",
-        "sabotaging", "hacking", "seizing", "hijacking", "detonating",
+        "sabotaging", "hacking", "seizing", "hijacking", "detonating", "disabled",
     ],
-    "INTERCEPT": ["intercepted", "intercept", "intercepting", "downed", "shot", "shooting"],
+    "INTERCEPT": ["intercepted", "intercept", "intercepting", "downed", "shot",
+                  "shooting", "brought", "bringing"],
 }  # fmt: skip
 
 # words before a trigger that make it a threat, a plan or a hypothesis, not an event
@@ -46,7 +48,8 @@ IRREALIS = _rx(
     r"(?:\b(will|would|could|might|may|vow\w*|threat\w*|plan\w*|prepar\w*|ready|if|any|should|"
     r"must|intend\w*|warn\w*|promis\w*|consider\w*|weigh\w*|not|no|never|deter\w*|avoid\w*|"
     r"fear\w*|against\s+(?:a|an|any)|risk\w*|possible|potential|expected|brac\w*|condemn\w*|"
-    r"denounc\w*|describ\w*|call\w* off|cancel\w*|abort\w*|policy\W{0,2} of|whether)\s+"
+    r"denounc\w*|describ\w*|call\w* off|cancel\w*|abort\w*|policy\W{0,2} of|whether|simulat\w*|"
+    r"rehears\w*|practi[cs]\w*|mock)\s+"
     r"(?:[\"“']?\w+\s+){0,3}"
     # "to" as an infinitive ("ready to strike"), not a preposition ("in response to a rocket")
     r"|\bto\s+(?!(?:a|an|the|its|their|his|her|this|that|these|those)\s)(?:[\"“']?\w+\s+){0,2})$",
@@ -81,7 +84,8 @@ STRATEGIC = _rx(
 )
 CAMPAIGN = _rx(
     r"\b(waves? of|air campaign|missile (?:production|factor\w*)|factor(?:y|ies)|industr\w*|"
-    r"dozens of targets|\d{2,} targets|air defen[cs]e (?:system|batter)\w*)\b",
+    r"dozens of targets|\d{2,} targets|air defen[cs]e (?:system|batter)\w*|"
+    r"(?:large|major|broad|ground|full)[- ](?:scale )?offensive)\b",
 )
 SALVO = _rx(r"\b(barrage|salvo|waves|hundreds of|swarm)\b")
 WAR = _rx(r"\b(full-scale war|all-out war|sustained (?:bombing|strikes)|invasion)\b")
@@ -93,13 +97,13 @@ COVERT = _rx(
 _ANY = r"[^.;]{0,80}"
 _URGE = (
     r"\b(?:urg\w*|press\w*|ask\w*|call\w* (?:on|for)|appeal\w*|persuad\w*|counsel\w*|"
-    r"plead\w*|implor\w*|encourag\w*|expect\w*)"
+    r"plead\w*|implor\w*|encourag\w*|expect\w*|wants?|wanted)"
 )
 _TO_STOP = (
     r"\bto (?:stand down|halt|stop|cease|refrain|avoid|limit|hold back|calm|de-?escalat\w*|"
     r"show restraint|exercise restraint|step back|pull back|back down|back away|hold fire|"
     r"keep\b[^.;]{0,30}\b(?:measured|limited|proportionate|calibrated|restrained)|"
-    r"(?:do more to )?(?:protect|spare) civilians)"
+    r"(?:do (?:\w+ )?more to )?(?:protect|spare) civilians)"
 )
 _CONDITIONAL_BLOW = (
     r"\bif (?:the )?(?-i:(?:[A-Z][\w.'-]*\s+){1,3}|(?:it|they|he|we)\s+)(?:\w+ )?"
@@ -111,17 +115,20 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
     (
         "restraint",
         re.compile(
-            rf"{_URGE}{_ANY}(?:{_TO_STOP}|restraint|de-?escalation|calm|patience|caution)", re.I
+            rf"{_URGE}{_ANY}(?:{_TO_STOP}|restraint|de-?escalation|calm|patience|caution|"
+            rf"(?:an? )?(?:immediate )?cease-?fire|end to (?:the )?(?:hostilities|fighting))",
+            re.I,
         ),
     ),
     (
         "declare_concluded",
         re.compile(
             r"(matter\W{0,3}(?:can|could|should) be (?:deemed|considered) (?:concluded|closed)|"
-            r"suspend\w* (?:all |its )?(?:military )?(?:operations|attacks)|"
-            r"halt\w* (?:its )?attacks|"
+            r"suspend\w* (?:[\w-]+ ){0,3}(?:operations|attacks|strikes|offensive|hostilities)|"
+            r"halt\w* (?:[\w-]+ ){0,3}(?:attacks|operations|strikes|offensive|hostilities)|"
             r"st(?:an|oo)d down\b|no need for (?:a )?further (?:response|action)|concluded\b|"
-            r"suspension of (?:its |all )?(?:attacks|operations)|"
+            r"suspension of (?:[\w-]+ ){0,4}(?:attacks|operations|strikes|hostilities)|"
+            r"(?:declar|claim|proclaim)\w* victory|restored (?:its|their) (?:full )?sovereignty|"
             r"matter (?:had been|has been|was|is) (?:resolved|settled|closed)|"
             r"restor\w* (?:diplomatic )?(?:ties|relations)|return (?:their|its) ambassadors?|"
             r"(?:considers?|deem\w*) the matter (?:closed|concluded)|"
@@ -129,7 +136,7 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"(?:over|concluded|complete|ended|finished)|"
             r"achieved (?:all )?(?:its|their|the) (?:\w+ )?(?:objectives|goals|aims)|"
             r"no (?:intention|plans?) (?:of|to) (?:continu|further|resum)\w*|"
-            r"(?:does|did) not (?:intend|plan|seek) (?:to )?(?:continue|further|escalat)|"
+            r"(?:does|did) not (?:intend|plan) (?:to )?(?:continue|further)|"
             r"declared (?:its|the) (?:operation|response|round) (?:over|concluded|complete)|"
             r"no further (?:action|attacks?|strikes?) (?:is|are|was|were) planned)",
             re.I,
@@ -138,10 +145,13 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
     (
         "ceasefire",
         re.compile(
-            rf"(cease-?fire|truce|armistice){_ANY}(agreed|announced|brokered|took effect|"
+            rf"(cease-?fire|truce|armistice|humanitarian pause){_ANY}"
+            rf"(agreed|announced|brokered|took effect|"
             rf"came into (?:effect|force)|declared|accepted|reached|holding)|"
-            rf"(agreed|announced|brokered|reached|accepted){_ANY}(cease-?fire|truce)|"
-            rf"brokered (?:a |an )?(?:\w+ )?(?:deal|agreement|accord)",
+            rf"(agreed|announced|brokered|reached|accepted){_ANY}"
+            rf"(cease-?fire|truce|humanitarian pause)|"
+            rf"brokered (?:a |an )?(?:\w+ )?(?:deal|agreement|accord)|"
+            rf"agree\w* to (?:suspend|halt|pause|stop|end)\b",
             re.I,
         ),
     ),
@@ -153,6 +163,7 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"(?:is|as) (?:an attack on|equal to|tantamount to)[^.;]{0,30}(?:soil|territory)|"
             r"any (?:attack|strike|aggression)\w* (?:on|against)[^.;]{0,40}(?:would|will) "
             r"(?:lead to|trigger|mean|bring|result in)|"
+            r"\bany (?:\w+ ){0,4}(?:would|will) (?:lead to|trigger|mean|bring|result in|provoke)\b|"
             # a threat with its condition: "warned that ... would ... if", "would reply if provoked"
             r"\b(?:warn|caution|threaten)\w*[^.;]{0,120}"
             r"\b(?:if|unless|in the event|should (?-i:[A-Z])\w+|should (?:it|they))\b|"
@@ -160,17 +171,23 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"destroy\w*|face|pay)\b[^.;]{0,60}\b(?:if|unless)\b|"
             r"\bany (?:\w+ ){0,3}(?:country|state|nation|party|one|group|enemy|actor)s? "
             r"(?:that|who|which)\b[^.;]{0,80}\b(?:will|would)\b|"
-            r"(?:respond|answer|retaliat|meet|react|confront)\w*[^.;]{0,30}\bany (?:\w+ ){0,2}"
+            r"(?:respond|answer|retaliat|meet|react|confront|exact|punish)\w*[^.;]{0,30}\bany "
+            r"(?:\w+ ){0,2}"
             r"(?:attack|aggression|threat|strike|move|violation|adventur\w*|provocation|incursion|"
             r"act|action|repetition|attempt|mistake)|"
-            r"(?:will|would|could) not (?:accept|tolerate|stand for))",
+            r"(?:will|would|could) not (?:accept|tolerate|stand for)|\bor (?:face|risk|suffer)\b|"
+            r"\bany (?:\w+ ){0,3}\w+s (?:that|who|which) (?:harass|attack|threaten|target|approach|"
+            r"violat|cross)\w*|"
+            r"(?:never|not) (?:allow|permit|let) (?-i:[A-Z])\w* (?:to )?"
+            r"(?:obtain|acquire|build|develop|"
+            r"get|have)\b)",
             re.I,
         ),
     ),
     (
         "message",
         re.compile(
-            rf"(\b(?:received|got|sent|carried|delivered|passed) (?:a |an |its |their )?"
+            rf"(\b(?:receiv\w*|got|sen[dt]\w*|carr\w*|deliver\w*|pass\w*) (?:a |an |its |their )?"
             rf"(?:\w+ ){{0,2}}(?:message|letter|note|warning|response|reply)|"
             rf"(?:message|messages|notice|warning|word|assurances?)[^.;]{{0,100}}"
             rf"(?:through|via|by way of|passed|relayed|conveyed)|"
@@ -180,6 +197,10 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             rf"hours before)|\b(?:informed|notified|reassured)\b|"
             rf"(?:gave|given|giving|give)\b{_ANY}(?:notice|warning)|"
             rf"(?:called|phoned|rang|spoke (?:to|with)) (?:his|her|their|its) (?:\w+ )?counterpart|"
+            rf"\b(?:warned|told|informed|cautioned|assured)\b[^.;]{{0,40}}"
+            rf"\b(?:through|via) (?:the )?"
+            rf"(?:intermediar\w*|mediators?|back-?channels?|channels?|embass\w*)|"
+            rf"(?:through|via) (?:\w+ )?(?:diplomatic|military|back|official|direct)[- ]?channels?|"
             rf"(?:through|via) (?:the )?(?:omani|swiss|qatari|turkish|iraqi) "
             rf"(?:channel|intermediar\w*|mediators?|embassy|officials))",
             re.I,
@@ -197,7 +218,14 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             rf"refrain from|counsel\w* (?:restraint|caution)|\brestrain(?:s|ed|ing)?\b|"
             rf"(?:(?:is|was|are|were|am) not (?:looking for|seeking|interested in)|"
             rf"(?:does|did|do) not (?:seek|want)) (?:a |an |any )?(?:\w+ )?"
-            rf"(?:war|escalation|conflict|confrontation)|"
+            rf"(?:war|escalation|conflict|confrontation|crisis|clash\w*|hostilities|fighting)|"
+            rf"(?:not|never) (?:\w+ )?(?:be )?(?:dragged|drawn|pulled|sucked) into|"
+            rf"(?:will|would|did|does) not (?:seek to |intend to |want to )?(?:provoke|escalate)|"
+            rf"(?:resolve|settle) (?:the |their |its )?(?:\w+ )?"
+            rf"(?:dispute|crisis|issue|differences) "
+            rf"(?:through|by|via) (?:dialogue|diplomacy|talks|peaceful means|negotiations)|"
+            rf"(?:respond|react)\w* (?:calmly|with restraint)|"
+            rf"not (?:permit|allow|let) (?:\w+ ){{0,3}}(?:to use|use of|through) (?:its )?airspace|"
             rf"(?:avoid|prevent|avert)\w* (?:a |an |any |further )?(?:\w+ )?"
             rf"(?:war|escalation|conflagration|conflict|confrontation|spillover)|"
             rf"(?:sought|seeks?|wants?|wanted) no (?:\w+ )?"
@@ -216,7 +244,8 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"(?:will|would) (?:help )?defend(?! (?:ourselves|itself|themselves|himself|herself|"
             r"(?:its|their|our) (?:own|borders|territory|sovereignty|interests|people|citizens|"
             r"forces|troops|soil)))|"
-            r"st(?:and|ands|ood|anding) (?:firmly |fully |shoulder to shoulder )?"
+            r"(?<!not )(?<!never )st(?:and|ands|ood|anding) "
+            r"(?:firmly |fully |shoulder to shoulder )?"
             r"(?:with|by|behind|beside)|"
             r"(?:will|would) (?:continue to )?(?:support|back) (?-i:[A-Z])|"
             r"(?:voic|express|declar|reiterat)\w* (?:its |their |his |her |full |strong )*support|"
@@ -224,7 +253,10 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"(?:military|financial|political|economic) support|"
             r"\bback(?:ed|s|ing) (?:the |its |their )?(?:\S+ )?"
             r"(?:response|strikes?|action|operation)|"
-            r"ha(?:s|d|ve) (?:a|the|every) right to (?:defend|self-defen[cs]e)|"
+            r"ha(?:s|d|ve) (?:a|the|every) right to (?:defend|self-defen[cs]e|strike|respond|"
+            r"retaliate|hit|protect|attack)|"
+            r"\bsupport(?:s|ed|ing)? (?:\w+(?:'s)? ){0,2}(?:steps|efforts|measures|position|stance|"
+            r"operation|actions?|response)\b|"
             r"continu\w* (?:its |their |his |her )?(?:\w+ )?support|"
             r"reaffirm\w* (?:its |their |his |her )?(?:support|commitment|solidarity)|"
             r"unwavering|steadfast|rock[- ]solid|pledg\w* (?:to defend|support|to stand)|"
@@ -239,7 +271,10 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"\b(demand(?:ed|s|ing)?|insist(?:ed|s)? that|ultimatum|"
             r"ask\w* (?:\w+ ){0,3}for (?:more|additional|new|urgent)|"
-            r"urg\w* (?:\w+ ){1,4}to (?:act|take action|intervene|condemn|punish|impose|designate)|"
+            r"ask\w* [^.;]{0,60}?\bfor (?:\w+ ){0,2}"
+            r"(?:assistance|help|aid|protection|intervention)|"
+            r"(?:urg|press|ask|persuad)\w* (?!not\b)(?:\w+ ){1,4}to (?!be named|be identified)\w+|"
+            r"must be (?:respected|adhered to|honou?red|implemented|upheld|observed)|"
             r"(?:must|should) (?:release|withdraw|free|leave|hand over)|"
             r"call(?:ed|s|ing)? (?:for|on)\b(?![^.;]{0,30}(?:punish|reveng|retaliat)))\b",
             re.I,
@@ -250,8 +285,9 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"\b(on (?:the )?condition|conditional on|conditioned on|only if|as long as|"
             r"provided that|in return for|linked (?:its|any) \w+ to|"
+            r"provided (?:\w+ ){1,2}(?:was|were|is|are|would|will|agreed|stop\w*|halt\w*|ceas\w*)|"
             r"until [^.;]{0,40}"
-            r"(?:ends?|ended|stops?|stopped|lifted|ceases?|ceased|halts?|halted))\b",
+            r"(?:ends?|ended|stops?|stopped|lifted|ceases?|ceased|halts?|halted|allow\w*))\b",
             re.I,
         ),
     ),
@@ -260,11 +296,15 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             rf"((?:offer|propos)\w*{_ANY}(?:talks|relief|deal|cease-?fire|incentive|aid|guarantee)|"
             rf"(?:offer|pledg|promis)\w*{_ANY}(?:rebuild\w*|reconstruct\w*|assistance|investment)|"
-            rf"offer\w* to (?:mediate|host|broker|play|help|facilitate)|"
-            rf"(?:tabled|put forward|floated) (?:a |an )?(?:\S+ ){{0,2}}(?:proposal|plan|offer)|"
+            rf"offer(?:ed|s|ing)? to (?:keep |continue )?\w+|"
+            rf"(?:ready|willing|prepared) to (?:help |assist )?(?:facilitate|mediate|host|broker|"
+            rf"embrace|negotiate|talk)|"
+            rf"(?:tabled|put forward|floated|carr\w*|brought|present\w*|submitt\w*) (?:a |an )?"
+            rf"(?:\S+ ){{0,2}}(?:proposals?|plan|offer)|"
             rf"in exchange for|sanctions relief|incentives?\b|"
             rf"held out (?:the )?(?:prospect|promise|offer)|dangl\w*|"
-            rf"(?:lift\w*|eas(?:e|ed|ing)|relax\w*) (?:\w+ ){{0,2}}sanctions|"
+            rf"(?:lift\w*|eas(?:e|ed|ing)|relax\w*) (?:\w+ ){{0,2}}(?:sanctions|penalties|tariffs|"
+            rf"restrictions)|"
             rf"(?:reopen|resum)\w* (?:nuclear )?talks)",
             re.I,
         ),
@@ -277,7 +317,14 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"\bsanctioned\b|\bexpel(?:led|s)?\b|\bdesignated\b[^.;]{0,40}terrorist|"
             r"\bblacklist\w*|\bfroze (?:\w+ ){0,2}assets|asset freezes?|"
             r"(?-i:Treasury)\b[^.;]{0,20}\b(?:targeted|hit|designated|penali[sz]ed)|"
-            r"(?:cut\w*|sever\w*|broke|break\w*) (?:off )?(?:diplomatic )?(?:ties|relations))",
+            r"(?:cut\w*|sever\w*|broke|break\w*) (?:off )?(?:diplomatic )?(?:ties|relations)|"
+            r"suspend\w* (?:[\w-]+ ){0,4}(?:talks|dialogue|cooperation|contacts|exchanges)|"
+            r"barred [^.;]{0,60} from entering|(?:travel|entry|visa) bans?|"
+            r"recall\w* (?:its |their )?(?:own )?(?:ambassador|envoy)|blockad\w*|embargo\w*|"
+            r"(?:suspend|halt|ban|stopp?)\w* (?:all )?(?:exports|imports|trade)\b|"
+            r"\bkept [^.;]{0,60} closed\b|"
+            r"clos\w* (?:the |its )?(?:\w+ ){0,2}"
+            r"(?:road|border|corridor|crossing|airspace|strait))",
             re.I,
         ),
     ),
@@ -286,13 +333,19 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             rf"((?:deploy\w*|dispatch\w*|\bsen[dt]\b|sends|sending|\bmov(?:ed|ing|es)\b|rush\w*|"
             rf"position\w*|order\w*|reinforc\w*|bolster\w*){_ANY}"
-            rf"(?:aircraft carrier|carrier|destroyers?|warships?|air defen[cs]es?|thaad|patriot|"
-            rf"squadrons?|fighter jets|bombers|submarines?|b-52s?|troops)|"
-            rf"(?:maritime|naval|multinational|protection|escort) (?:\w+ )?(?:operation|coalition|"
+            rf"(?:aircraft carrier|carrier|destroyers?|warships?|air defen[cs]es?(?! missiles)|"
+            rf"thaad|"
+            rf"patriot|squadrons?|fighter jets|bombers|submarines?|b-52s?|troops|units|ships|"
+            rf"missile systems)|"
+            rf"scrambl\w* (?:\w+ )?(?:jets|fighters|aircraft|interceptors)|"
+            rf"(?:reinforc|bolster|strengthen)\w* (?:its |their )?(?:\w+ )?"
+            rf"(?:forces|presence|posture)|"
+            rf"(?:maritime|naval|multinational|protection|escort|defensive) (?:\w+ )?"
+            rf"(?:operation|coalition|"
             rf"task force|mission)|escort\w* (?:\w+ ){{0,3}}(?:vessels|ships|tankers|convoys)|"
             rf"(?:aircraft carrier|carrier strike group|destroyers?|thaad|peacekeepers|troops|"
-            rf"warships|squadrons?|batter(?:y|ies)|bombers|fighter jets)[^.;]{{0,40}}"
-            rf"(?:arriv\w*|deploy\w*))",
+            rf"warships|squadrons?|batter(?:y|ies)|bombers|fighter jets|forces|units)[^.;]{{0,40}}"
+            rf"(?:arriv\w*|deploy\w*|\bmoved into))",
             re.I,
         ),
     ),
@@ -304,7 +357,17 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"shipped|transferr?(?:ed|ing|s)?|sold|sell(?:s|ing)?|smuggl\w*|rush\w*|"
             r"arm(?:ed|s|ing)) [^.;,]{0,80}(?:missiles?|drones?|weapons|arms|munitions|"
             r"interceptors|"
-            r"rockets|bombs|components|air defen[cs]e))",
+            r"rockets|bombs|components|air defen[cs]e)|"
+            r"(?:rush\w*|sen[dt]\w*|provid\w*|deliver\w*|ship\w*) (?:\w+ ){0,3}"
+            r"(?:security|military) "
+            r"(?:assistance|aid)\b|"
+            r"\bsen[dt]\w* (?:about |some |up to )?(?:\d[\d,]* )?(?:[\w-]+ ){0,2}"
+            r"(?:missiles|munitions|"
+            r"rockets|shells|interceptors)\b|"
+            r"(?:approv|clear|announc|agree)\w* (?:a |an )?(?:\$[\d.,]+ (?:million|billion) )?"
+            r"(?:\w+ )?(?:sales?|package) of\b|"
+            r"\$[\d.,]+ (?:million|billion) (?:in |of |worth of )?(?:\w+ )?(?:weapons|arms|"
+            r"military aid|security assistance|munitions))",
             re.I,
         ),
     ),
@@ -323,14 +386,32 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             rf"(?<![-\w])threaten\w*|\b(?:warn|caution)\w*{_ANY}(?:respon\w*|retaliat\w*|"
             rf"consequences|punish\w*|"
             rf"\bpay\b|price|regret|crushing|decisive|war\b|strike|attack)|"
-            rf"{_MODAL} (?:be )?(?:punish\w*|pay|face|regret|suffer)|must (?:be punished|face|pay)|"
+            rf"{_MODAL} (?:(?:\w+ly|soon) )?(?:be )?(?:made to )?"
+            rf"(?:punish\w*|pay|face|regret|suffer)|"
+            rf"must (?:be punished|face|pay)|"
             rf"unanswered|unpunished|not hesitate to|"
             rf"promis\w*{_ANY}(?:revenge|retaliat\w*|respon\w*|punish\w*|"
             rf"(?:more|further|new) (?:strikes|attacks|operations))|"
-            rf"(?:harsh|crushing|severe|decisive|painful|heavy|definitive|swift|firm|forceful)"
+            rf"(?:harsh|crushing|severe|decisive|painful|heavy|definitive|swift|firm|forceful|"
+            rf"resolute|strong|robust|fierce|stern|tough|serious)"
             rf"\W{{0,2}} (?:response|retaliation|revenge|"
-            rf"consequences|price|punishment)|"
-            rf"{_MODAL} (?:respond|retaliate|strike back|avenge|answer)|"
+            rf"consequences|price|punishment|warning|answer)|"
+            rf"(?:will|would) be (?:destroyed|crushed|annihilated|wiped out|eliminated)|"
+            rf"without (?:an? )?(?:answer|response|reply)|\bdeter (?:\w+ ){{1,5}}from\b|"
+            rf"all (?:the )?means (?:at|available)|fair game|(?:not|never) shy away from|"
+            rf"(?:not|never) (?:stay|remain|keep|be) (?:silent|quiet|idle|indifferent)|"
+            rf"(?:regarded|considered|treated|seen) as (?:\w+ ){{0,3}}"
+            rf"(?:military (?:targets?|cargo)|"
+            rf"hostile|combatants?|targets?)\b|"
+            rf"(?:will|would) (?:keep|continue) (?:to )?(?:target|strik|attack|hit|bomb|pound)\w*|"
+            rf"(?:military|live-fire|naval|joint|air) (?:exercises|drills|manoeuvres|maneuvers)|"
+            rf"(?:will|would) be (?:met|answered) (?:with|by)|(?<=\bbe )punish\w*|"
+            rf"(?:further|additional|more) (?:action|steps|measures) (?:would|will|could) be taken|"
+            rf"(?:not|never) (?:\w+ )?stand (?:idly )?by|"
+            rf"entitled to (?:use|strike|respond|retaliate|hit|target|act)|"
+            rf"{_MODAL} continue (?:its |their )?(?:[\w-]+ ){{0,3}}(?:operations?|attacks|strikes|"
+            rf"campaign|offensive)|"
+            rf"{_MODAL} (?:respond|retaliate|strike back|avenge|answer)(?! calmly| with restraint)|"
             rf"reserv\w* the right to (?:act|respond|defend|strike|retaliat\w*|take)|"
             rf"exact\w* (?:a |the )?(?:\w+ )?(?:price|toll|revenge)|make (?:\w+ ){{0,2}}pay\b|"
             rf"(?:heavy|high|steep) price|(?:not|never) (?:to )?(?:misjudge|miscalculate|"
@@ -339,12 +420,13 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             rf"{_MODAL} \W?(?:continue to |keep )?act(?:ing)?\b|legitimate\W{{0,2}} targets?|"
             rf"(?:serious|grave|severe|dire)\W{{0,2}} consequences|"
             rf"plans? to (?:fire|strike|attack|launch|hit|target|bomb)|"
-            rf"(?:began|begin|held|hold|staged|conduct\w*|start\w*) (?:\S+ ){{0,2}}"
-            rf"(?:exercises|drills|manoeuvres|maneuvers)|"
+            rf"(?:began|begin|held|hold|staged|stage|conduct\w*|start\w*) (?:\S+ ){{0,6}}"
+            rf"(?:exercises|drills|manoeuvres|maneuvers|patrols)|"
             rf"(?:ready|prepared|impatient)\W{{0,2}} (?:\S+ ){{0,3}}to (?:do more|fight|strike|"
             rf"attack|"
             rf"respond|retaliate|confront|act|destroy|wipe|hit|defend)|"
             rf"(?:any|all|whatever) (?:action|steps?|measures?) (?:necessary|needed|required)|"
+            rf"(?:further|all|any) (?:\w+ )?(?:necessary|needed) (?:measures|action|steps)|"
             rf"(?:prepar|work)\w* (?:\w+ ){{0,4}}(?:a |an )?(?:\w+ )?"
             rf"(?:response|retaliation)\b|fac(?:e|ed|es|ing) (?:\W?\w+\W? ){{0,3}}consequences)",
             re.I,
