@@ -14,6 +14,7 @@ from escalade.analysis.calibrate import (
     ParamRange,
     calibrate,
     check_ranges,
+    model_default,
     overlay_text,
     parse_param,
     planned_evaluations,
@@ -24,9 +25,13 @@ from escalade.scenario.load import load_scenario, read_overlay
 
 def test_parse_param() -> None:
     assert parse_param("model.war_cost=10:60") == ParamRange("model.war_cost", 10.0, 60.0)
-    # a model parameter alone: half to twice its documented default
-    p = parse_param("model.decision_rate")
-    assert (p.low, p.high) == pytest.approx((0.075, 0.3))
+    # a model parameter alone: half to twice its documented default ...
+    p = parse_param("model.obligation_pressure")
+    assert (p.low, p.high) == pytest.approx((0.175, 0.7))
+    # ... or, when the default is a distribution, its own bounds (and its mean is the default)
+    t = parse_param("model.decision_rate")
+    assert (t.low, t.high) == pytest.approx((0.032, 1.0))
+    assert model_default("model.decision_rate") == pytest.approx(0.256)
     q = parse_param("model.quiet_days=5:30")
     assert q.integer and q.value(0.5) == 18.0 and q.value(2.0) == 30.0
     assert parse_param("actors.IRN.resolve=0.2:0.9").value(0.5) == pytest.approx(0.55)

@@ -72,6 +72,7 @@ from escalade.analysis.hindcast import (
     smoothed,
 )
 from escalade.executor import Executor, worker_count
+from escalade.scenario.distributions import Beta, Param, Pert, Uniform, mean_of
 from escalade.scenario.load import ScenarioError
 from escalade.scenario.schema import ModelParameters
 
@@ -120,14 +121,25 @@ def _fmt(x: float) -> str:
     return f"{x:.6g}"
 
 
-def model_default(path: str) -> float | None:
-    """The documented default of a ``model.*`` parameter (None for other paths)."""
+def declared_default(path: str) -> Param | None:
+    """The documented default of a numeric ``model.*`` parameter, a number or a distribution
+    (None for other paths and for parameters that are not numbers)."""
     if not path.startswith("model."):
         return None
     info = ModelParameters.model_fields.get(path.removeprefix("model."))
-    if info is None or not isinstance(info.default, int | float):
+    if info is None:
         return None
-    return float(info.default)
+    value = info.get_default(call_default_factory=True)
+    if isinstance(value, bool) or not isinstance(value, int | float | Pert | Beta | Uniform):
+        return None
+    return value
+
+
+def model_default(path: str) -> float | None:
+    """The documented default of a ``model.*`` parameter as a number (a distribution's mean;
+    None for other paths)."""
+    value = declared_default(path)
+    return None if value is None else mean_of(value)
 
 
 def default_point(params: Sequence[ParamRange]) -> tuple[float, ...] | None:
@@ -144,20 +156,26 @@ def _is_integer(path: str) -> bool:
 
 
 def parse_param(spec: str) -> ParamRange:
-    """``path=low:high``, or ``model.NAME`` alone (half to twice its default)."""
+    """``path=low:high``, or ``model.NAME`` alone (half to twice its default; the bounds of a
+    default that is a distribution)."""
     path, sep, rng = spec.partition("=")
     path = path.strip()
     if not path or any(not part for part in path.split(".")):
         raise ValueError(f"--param expects path=low:high (e.g. model.war_cost=10:60), got '{spec}'")
     integer = _is_integer(path)
     if not sep:
-        default = model_default(path)
-        if default is None:
+        declared = declared_default(path)
+        if declared is None:
             raise ValueError(
                 f"--param {path}: give its range as {path}=low:high "
                 "(only model.* parameters have a default range)"
             )
-        low, high = (default / 2, default * 2) if default > 0 else (0.0, 1.0)
+        if not isinstance(declared, int | float):
+            low, high = declared.bounds  # an uncertain default: its own range
+        elif declared > 0:
+            low, high = declared / 2, declared * 2
+        else:
+            low, high = 0.0, 1.0
         if integer:
             low, high = math.floor(low), math.ceil(high)
         return ParamRange(path, low, high, integer)

@@ -6,6 +6,7 @@ keeps the two in sync, so every field is documented with its type, unit and defa
 
 from __future__ import annotations
 
+import json
 import types
 import typing
 from typing import Any
@@ -15,6 +16,7 @@ from pydantic_core import PydanticUndefined
 
 from escalade.ladder import ActionSpec, Rung
 from escalade.scenario import schema
+from escalade.scenario.distributions import Beta, Pert, Uniform
 
 SECTIONS: tuple[type[BaseModel], ...] = (
     schema.Scenario,
@@ -130,6 +132,8 @@ def _default(field: Any) -> str:
         value = field.default_factory()
     else:
         return "**required**"
+    if isinstance(value, Pert | Beta | Uniform):  # an uncertain default, as YAML writes it
+        return f"`{json.dumps(value.model_dump())}`"
     if isinstance(value, BaseModel):
         return "(defaults below)"
     if isinstance(value, list | tuple) and len(value) > 3:

@@ -16,8 +16,22 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
 
 from escalade.ladder import DEFAULT_ACTIONS, DEFAULT_LADDER, ActionSpec, Rung
-from escalade.scenario.distributions import NonNegative, Param, Positive, Probability, mean_of
+from escalade.scenario.distributions import (
+    NonNegative,
+    Param,
+    Pert,
+    Positive,
+    Probability,
+    mean_of,
+)
 from escalade.scenario.ids import DERIVED, DERIVED_FORM, ID_PATTERN, duplicate_ids, item_ids
+
+DECISION_TEMPO = (0.032, 0.126, 1.0)
+"""M1: the default ``model.decision_rate`` as PERT [min, mode, max], from the first answers of
+the reference episodes (before 2021; data/episodes): max 1, a same-day answer (E10, E19, E20,
+E21); min 1/31, the slowest answer of the record then (Iran's rockets of 10 May 2018, 31 days
+after the T-4 strike; E20's sources defensepost_may10, latestly_may10); the mode sets the mean
+to the pooled rate of those answers, 11 answers in 32 waiting days: 11/43 = 0.256."""
 
 Count = Annotated[int, Field(ge=0, le=10_000_000)]
 RungLevel = Annotated[int, Field(ge=0, le=99)]
@@ -468,7 +482,9 @@ class ModelParameters(Model):
         description="M1/M3/M6: share of a salvo's rung felt when all of it is intercepted",
     )
     decision_rate: Probability = Field(
-        default=0.15, description="M1: daily chance a leader with a grievance convenes to decide"
+        default_factory=lambda: Pert(pert=DECISION_TEMPO),
+        description="M1: daily chance a leader with a grievance convenes to decide; by default "
+        "uncertain, drawn per run (docs/model/M1-retaliation-obligation.md, 'Decision tempo')",
     )
     casualty_weight: NonNegative = Field(
         default=0.15, description="M1: grievance (rungs) per log(1 + deaths / casualty_unit)"
