@@ -33,7 +33,17 @@ def compute() -> dict[str, str]:
     b = simulate(load("april-2024", levers=["no_us_restraint"]), runs=500, seed=1).outcomes
     rows = {d.label: d for d in compare(a, b, paired=True, watch="USA")}
     strategic = rows["P(strategic strikes)"]
+    # docs/user-guide.md, "An ensemble": the command quoted there (april-2024, 2,000 runs, seed 1).
+    g = simulate(load("april-2024"), runs=2000, seed=1).outcomes.to_pandas()
+
+    def pct(share: float) -> str:
+        return f"{100 * share:.1f}%"
+
     return {
+        "guide_direct": pct(g["first_direct_day"].notna().mean()),
+        "guide_salvo": pct((g["max_rung"] >= 8).mean()),
+        "guide_strategic": pct(g["first_strategic_day"].notna().mean()),
+        "guide_quiet": pct((g["ended"] == "quiet").mean()),
         "compare_strategic_pp": f"{100 * strategic.diff:+.1f}",
         "compare_strategic_low": f"{100 * strategic.low:+.1f}",
         "compare_strategic_high": f"{100 * strategic.high:+.1f}",

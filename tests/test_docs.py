@@ -5,7 +5,8 @@ its output is what it prints.
 The convention (docs/contributing.md repeats it for writers)
 ------------------------------------------------------------
 
-* A command is a line ``$ escalade ...`` in a fenced block (``console`` or ``bash``; ``\\``
+* A command is a line ``$ escalade ...`` in a fenced block (``console``, ``bash``, ``text`` or
+  a bare fence; ``\\``
   continues it, ``# ...`` after it is a comment). The lines after it, up to the next ``$ ``
   line or the end of the block, are its **quoted output**. Shell commands other than
   ``escalade`` (``make``, ``pip``) are not run.
@@ -32,6 +33,9 @@ The convention (docs/contributing.md repeats it for writers)
       The same, run with ``--runs``/``-n`` set to 200 (and ``runs=`` in Python to 200): for
       pages that quote a large ensemble. Only with ``abridged`` (the numbers would differ),
       or on a block that quotes no output (``<!-- docs-test: runs=200 -->``).
+  ``<!-- docs-test: abridged input=10,q -->``
+      What the reader types, line by line (commas between lines), for an interactive command
+      such as ``escalade play``; without it the input is empty (the game stops at once).
   ``<!-- docs-test: output file=calm.yaml -->``
       Before a ``yaml`` (or any) block: its text is written to that file in the page's
       directory, for the commands after it to read.
@@ -71,6 +75,8 @@ PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")),
          *sorted((ROOT / "docs" / "model").glob("*.md"))]  # fmt: skip
 COLUMNS = 100
 """The terminal width the quoted outputs are written at."""
+COMMAND_FENCES = ("console", "bash", "text", "")
+"""Fences whose ``$ escalade`` lines are run (every fence a reader would take for a terminal)."""
 REPO_LINKS = ("docs", "data", "tests")
 """Folders of the repository linked into each page's directory (``docs/examples/...``)."""
 PENDING = {}
@@ -198,14 +204,14 @@ class Session:
     workdir: Path
     ids: dict[str, str] = field(default_factory=dict)
 
-    def run(self, command: str) -> tuple[int, str]:
+    def run(self, command: str, stdin: str | None = None) -> tuple[int, str]:
         for quoted, real in sorted(self.ids.items(), key=lambda kv: -len(kv[0])):
             command = command.replace(quoted, real)
         for quoted, real in self.ids.items():  # a prefix: its date and time (15 characters)
             command = command.replace(quoted[:15], real[:15])
         args = shlex.split(command, comments=True)[1:]
         with _cwd(self.workdir):
-            res = CliRunner().invoke(app, args, env={"COLUMNS": str(COLUMNS)})
+            res = CliRunner().invoke(app, args, input=stdin, env={"COLUMNS": str(COLUMNS)})
         text = res.stdout + (res.stderr.strip("\n") + "\n" if res.stderr.strip() else "")
         if res.exception is not None and not isinstance(res.exception, SystemExit):
             text += f"(raised {type(res.exception).__name__}: {res.exception})\n"
@@ -215,6 +221,13 @@ class Session:
         """Map the ids the page quotes to those this run printed, in order of appearance."""
         for q, r in zip(ID.findall("\n".join(quoted)), ID.findall(printed), strict=False):
             self.ids.setdefault(q, r)
+
+
+def _typed(options: dict[str, str]) -> str | None:
+    """What the reader types into the block's commands (``input=10,q``: "10", Enter, "q",
+    Enter); None when nothing is typed (the input is empty)."""
+    typed = options.get("input")
+    return None if typed is None else "".join(f"{line}\n" for line in typed.split(","))
 
 
 @contextlib.contextmanager
@@ -287,7 +300,7 @@ def check_page(page: Path, workdir: Path, update: bool = False) -> list[str]:
         if block.mode not in ("output", "abridged", "skip"):
             problems.append(f"{block.where}: unknown docs-test mode '{block.mode}'")
             continue
-        cmds = commands(block) if block.lang in ("console", "bash", "") else []
+        cmds = commands(block) if block.lang in COMMAND_FENCES else []
         quotes = any(s.strip() for c in cmds for s in c.shown) or block.output is not None
         if "runs" in block.options and block.mode != "abridged" and quotes:
             problems.append(f"{block.where}: runs= needs 'abridged' (the numbers change)")
@@ -314,7 +327,9 @@ def check_page(page: Path, workdir: Path, update: bool = False) -> list[str]:
                     problems.append(f"{block.output.where}: {diff}")
             continue
         for cmd in cmds:
-            code, printed = session.run(_with_runs(cmd.text, block.options.get("runs")))
+            code, printed = session.run(
+                _with_runs(cmd.text, block.options.get("runs")), _typed(block.options)
+            )
             session.learn(cmd.shown, printed)
             where = f"{page.relative_to(ROOT)}:{cmd.line}: {cmd.text}"
             if (code != 0) != _expects_failure(cmd.shown):
