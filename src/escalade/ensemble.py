@@ -96,25 +96,46 @@ class Experiment:
         return self.store.outcomes(self.id, columns)
 
 
-@functools.lru_cache(maxsize=4)
+SCENARIOS_CACHED = 8
+"""Validated scenarios kept per process (by text, name and overrides): a server's built-ins
+and the lever settings of its latest jobs."""
+
+
+@functools.lru_cache(maxsize=SCENARIOS_CACHED)
 def _scenario(scenario_yaml: str, source: str, overrides_json: str) -> Scenario:
     return load_scenario_text(scenario_yaml, source, json.loads(overrides_json) or None)
 
 
-@functools.lru_cache(maxsize=4)
-def _checked_scenario(scenario_yaml: str, source: str, overrides_json: str) -> Scenario:
+@functools.lru_cache(maxsize=SCENARIOS_CACHED)
+def _checked_scenario(scenario_yaml: str, path: str, source: str, overrides_json: str) -> Scenario:
     """A new experiment's scenario, validated from its file first for located errors; cached
-    by the file's text, so a server starting many jobs of one scenario parses it once."""
-    load_scenario(Path(source), json.loads(overrides_json) or None)
+    by the file's text, so a server starting many jobs of one scenario parses it once. It is
+    the one its workers and :func:`experiment_scenario` use (named ``source``, as the
+    manifest's ``scenario_source``)."""
+    load_scenario(Path(path), json.loads(overrides_json) or None)
     return _scenario(scenario_yaml, source, overrides_json)
 
 
 def checked_scenario(scenario: str | Path, overrides: dict[str, Any] | None = None) -> Scenario:
     """:func:`~escalade.scenario.load.load_scenario` (located errors), cached by the file's
     text and the overrides: a server that starts many jobs of one scenario parses it once."""
-    source = resolve_source(scenario)
-    text = source.read_text(encoding="utf-8")
-    return _checked_scenario(text, str(source), _overrides_json(normalise_overrides(overrides)))
+    path = resolve_source(scenario)
+    text = path.read_text(encoding="utf-8")
+    ov = _overrides_json(normalise_overrides(overrides))
+    return _checked_scenario(text, str(path), str(scenario), ov)
+
+
+def _scenario_key(manifest: dict[str, Any]) -> tuple[str, str, str]:
+    """An experiment's scenario as workers receive it: its stored text, name, overrides."""
+    source = str(manifest.get("scenario_source") or manifest["scenario_name"])
+    return manifest["scenario_yaml"], source, _overrides_json(manifest["overrides"] or {})
+
+
+def experiment_scenario(manifest: dict[str, Any]) -> Scenario:
+    """The scenario a stored experiment was simulated from (its stored copy of the file and
+    its overrides), cached by that text: the one its workers used, parsed once per process
+    (a server showing an experiment's results as its chunks land)."""
+    return _scenario(*_scenario_key(manifest))
 
 
 def simulate_chunk(job: Job, start: int, stop: int) -> pa.Table:
@@ -228,11 +249,13 @@ def run_experiment(
         # Reach the cluster before registering anything: a bad address leaves no trace.
         if not complete:
             executor.connect()
-        if not exp_id:
+        new = not exp_id
+        if new:
             exp_id = st.create(fields)
-            manifest = st.manifest(exp_id)
         with st.running(exp_id):
-            _compute(st, exp_id, manifest, sc, total, executor, on_start, on_chunk)
+            if new:  # read under its lock: "running"
+                manifest = st.manifest(exp_id)
+            _compute(st, exp_id, manifest, sc, total, executor, on_start, on_chunk, new)
     except BaseException:
         executor.stop()
         raise
@@ -273,30 +296,28 @@ def _compute(
     executor: Executor,
     on_start: OnStart | None,
     on_chunk: OnChunk | None,
+    new: bool = False,
 ) -> None:
-    """Simulate the chunks not yet in the store and write each as it finishes."""
-    done = st.done_chunks(exp_id)
-    if manifest["status"] == "complete" and len(done) == total:
-        if on_start is not None:
-            on_start(manifest, manifest["runs"])
-        return
-    if manifest["status"] != "running":
-        st.clean_partial(exp_id)
-        st.update(exp_id, status="running", finished=None)
-        manifest = st.manifest(exp_id)
+    """Simulate the chunks not yet in the store and write each as it finishes (a ``new``
+    experiment, just registered and running, has none: its store is not read again)."""
+    done: set[int] = set()
+    if not new:
+        done = st.done_chunks(exp_id)
+        if manifest["status"] == "complete" and len(done) == total:
+            if on_start is not None:
+                on_start(manifest, manifest["runs"])
+            return
+        if manifest["status"] != "running":
+            st.clean_partial(exp_id)
+            st.update(exp_id, status="running", finished=None)
+            manifest = st.manifest(exp_id)
     done_runs = sum(
         len(range(*chunk_runs(manifest["runs"], manifest["chunk_size"], i, first_chunk(manifest))))
         for i in done
     )
     if on_start is not None:
         on_start(manifest, done_runs)
-    job = Job(
-        scenario_yaml=manifest["scenario_yaml"],
-        source=str(manifest.get("scenario_source") or manifest["scenario_name"]),
-        overrides_json=_overrides_json(manifest["overrides"]),
-        seed=int(manifest["seed"]),
-        days=int(manifest["days"]),
-    )
+    job = Job(*_scenario_key(manifest), seed=int(manifest["seed"]), days=int(manifest["days"]))
     pending = total - len(done)
     results = executor.map(
         functools.partial(_simulate_task, job), _pending(manifest, total, done), pending
@@ -326,10 +347,10 @@ def _prepare_new(
     overrides: dict[str, Any] | None,
 ) -> tuple[dict[str, Any], Scenario]:
     """The manifest fields of a new experiment, once its scenario validates."""
-    source = resolve_source(scenario)
-    text = source.read_text(encoding="utf-8")
+    path = resolve_source(scenario)
+    text = path.read_text(encoding="utf-8")
     ov = normalise_overrides(overrides)
-    sc = _checked_scenario(text, str(source), _overrides_json(ov))
+    sc = _checked_scenario(text, str(path), str(scenario), _overrides_json(ov))
     fields = {
         "scenario_name": sc.name,
         "scenario_yaml": text,
@@ -389,12 +410,7 @@ def _prepare_resume(
             f"cannot resume {exp_id}: it was started with escalade {m['version']}, "
             f"this is {__version__}; its runs would mix two versions of the model"
         )
-    sc = _scenario(
-        m["scenario_yaml"],
-        str(m.get("scenario_source") or m["scenario_name"]),
-        _overrides_json(m["overrides"]),
-    )
-    return exp_id, m, sc
+    return exp_id, m, experiment_scenario(m)
 
 
 # -- where chunks are computed -------------------------------------------------------------
@@ -437,6 +453,7 @@ __all__ = [
     "connect_scheduler",
     "default_memory",
     "default_workers",
+    "experiment_scenario",
     "parse_memory",
     "run_experiment",
     "simulate_chunk",

@@ -353,13 +353,20 @@ class Store:
 
     def _rows(self, exp_id: str | None = None) -> builtins.list[dict[str, Any]]:
         """Manifests (of one experiment, or all) with their true status and runs done."""
+        return self._rows_and_records(exp_id)[0]
+
+    def _rows_and_records(
+        self, exp_id: str | None = None
+    ) -> tuple[builtins.list[dict[str, Any]], dict[str, dict[int, ChunkRecord]]]:
+        """:meth:`_rows` and the chunk records they were checked against, read through one
+        connection (a connection costs tens of milliseconds)."""
         if not self.catalog_path.exists():
-            return []
+            return [], {}
         where, params = ("WHERE id = ?", [exp_id]) if exp_id is not None else ("", [])
         with self._catalog() as con:
             tables = self._tables(con)
             if "experiments" not in tables:
-                return []
+                return [], {}
             cur = con.execute(f"SELECT * FROM experiments {where} ORDER BY id", params)
             names = [d[0] for d in cur.description]
             rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
@@ -379,7 +386,7 @@ class Store:
                 row["status"] = "damaged"
             runs, size, head = int(row["runs"]), int(row["chunk_size"]), first_chunk(row)
             row["runs_done"] = sum(len(range(*chunk_runs(runs, size, i, head))) for i in good)
-        return rows
+        return rows, records
 
     def _records(
         self, con: duckdb.DuckDBPyConnection, tables: set[str], exp_id: str | None = None
@@ -479,10 +486,16 @@ class Store:
 
     def manifest(self, exp_id: str) -> dict[str, Any]:
         """The manifest of experiment ``exp_id`` (exact id; see :meth:`resolve` for prefixes)."""
-        rows = self._rows(exp_id)
+        return self._manifest_and_records(exp_id)[0]
+
+    def _manifest_and_records(self, exp_id: str) -> tuple[dict[str, Any], dict[int, ChunkRecord]]:
+        """The manifest of ``exp_id`` and its chunk records, through one connection; the
+        manifest's identity is remembered for :meth:`write_chunk`."""
+        rows, records = self._rows_and_records(exp_id)
         if not rows:
             raise StoreError(f"no experiment '{exp_id}' in the store {self.path}")
-        return rows[0]
+        self._identities.setdefault(exp_id, {k: rows[0].get(k) for k in _IDENTITY})
+        return rows[0], records.get(exp_id, {})
 
     def list(self) -> builtins.list[dict[str, Any]]:
         """Every experiment's manifest, oldest first (ids sort by start time)."""
@@ -569,13 +582,17 @@ class Store:
         return status
 
     # -- chunks ---------------------------------------------------------------------------
+    @property
+    def _identities(self) -> dict[str, dict[str, Any]]:
+        """The manifest fields every chunk of an experiment carries, by id (cached: they never
+        change)."""
+        cache: dict[str, dict[str, Any]] = self.__dict__.setdefault("_identity_cache", {})
+        return cache
+
     def _identity(self, exp_id: str) -> dict[str, Any]:
-        """The manifest fields every chunk of ``exp_id`` carries (cached: they never change)."""
-        cache: dict[str, dict[str, Any]] = self.__dict__.setdefault("_identities", {})
-        if exp_id not in cache:
-            m = self.manifest(exp_id)
-            cache[exp_id] = {k: m.get(k) for k in _IDENTITY}
-        return cache[exp_id]
+        if exp_id not in self._identities:
+            self.manifest(exp_id)
+        return self._identities[exp_id]
 
     def write_chunk(self, exp_id: str, chunk_index: int, table: pa.Table) -> Path:
         """Write one chunk atomically (temporary name, fsync, rename, fsync the directory),
@@ -661,18 +678,11 @@ class Store:
         """The files of the verified chunks, in run order."""
         return [self.chunk_path(exp_id, i) for i in sorted(self.done_chunks(exp_id))]
 
-    def _chunk_records(self, exp_id: str) -> dict[int, ChunkRecord]:
-        if not self.catalog_path.exists():
-            return {}
-        with self._catalog() as con:
-            return self._records(con, self._tables(con), exp_id).get(exp_id, {})
-
     def verify(self, exp_id: str) -> Verdict:
         """Read every chunk file of ``exp_id`` and compare it with its record and its own
         manifest: which chunks are good, and what is wrong with the others."""
-        m = self.manifest(exp_id)
+        m, records = self._manifest_and_records(exp_id)
         total = self._total(m)
-        records = self._chunk_records(exp_id)
         files = self._files(exp_id)
         good: set[int] = set()
         unrecorded: list[int] = []
@@ -737,8 +747,7 @@ class Store:
     ) -> Iterator[pa.Table]:
         """The outcome chunks in run order, one table at a time (memory stays bounded); each
         is checked against its record, and a damaged one is a :class:`StoreFault`."""
-        m = self.manifest(exp_id)
-        records = self._chunk_records(exp_id)
+        m, records = self._manifest_and_records(exp_id)
         total = self._total(m)
         if m["status"] == "damaged":
             verdict = self.verify(exp_id)
@@ -774,7 +783,6 @@ class Store:
 
     def outcomes(self, exp_id: str, columns: builtins.list[str] | None = None) -> pa.Table:
         """All outcome rows written for ``exp_id``, sorted by run."""
-        self.manifest(exp_id)
         tables = list(self.iter_chunks(exp_id, columns))
         if not tables:
             empty = _empty_outcomes()

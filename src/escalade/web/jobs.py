@@ -32,9 +32,9 @@ from typing import Any, Literal
 from escalade.analysis.briefing import drivers_total, experiment_drivers
 from escalade.budget import DEFAULT_CHUNK
 from escalade.ensemble import Job as ChunkJob
-from escalade.ensemble import run_experiment, simulate_chunk
+from escalade.ensemble import checked_scenario, experiment_scenario, run_experiment, simulate_chunk
 from escalade.executor import Executor, available_cpus
-from escalade.scenario.load import builtin_names, load_scenario_text, scenario_text
+from escalade.scenario.load import builtin_names, scenario_text
 from escalade.store import Store, now_iso
 
 CHUNKS_PER_JOB = 20
@@ -92,6 +92,8 @@ class Job:
     started: str | None = None
     finished: str | None = None
     result: Any = None
+    manifest: dict[str, Any] | None = field(default=None, repr=False)
+    """The experiment's manifest as it started (what its results are read with)."""
     cancel: threading.Event = field(default_factory=threading.Event, repr=False)
 
 
@@ -137,19 +139,24 @@ class JobQueue:
         self.running_peak = 0
         """The most jobs that ran at once (never more than ``slots``)."""
         self.ready = threading.Event()
-        """Set once every slot's workers are started and warm."""
+        """Set once every slot's workers are started and warm, and the built-in scenarios
+        validated in this process."""
         self._running = 0
         self._warmed = 0
         self._warm = warm
+        self._closing = threading.Event()
 
     # -- lifetime --------------------------------------------------------------------------
     def start(self) -> None:
-        """Start the slots (and warm their workers)."""
+        """Start the slots (and warm their workers and the built-ins' validation)."""
+        if self._warm:
+            threading.Thread(target=self._warm_scenarios, name="escalade-warm", daemon=True).start()
         for t in self._threads:
             t.start()
 
     def close(self) -> None:
         """Cancel every job, stop the slots and their workers."""
+        self._closing.set()
         with self._lock:
             jobs = list(self._jobs.values())
         for job in jobs:
@@ -228,16 +235,31 @@ class JobQueue:
         finally:
             executor.close()
 
-    def _jobs_of_slot(self, executor: Executor) -> None:
-        if self._warm:
-            with contextlib.suppress(Exception):  # a failed warm-up only costs time later
-                name = builtin_names()[0]
-                warm = functools.partial(_warm, name, scenario_text(name))
-                list(executor.map(warm, range(self.workers)))
+    def _warm_scenarios(self) -> None:
+        """Validate the built-ins as a job's request and its results will (cached), so the
+        first job of one parses nothing."""
+        with contextlib.suppress(Exception):  # a failed warm-up only costs time later
+            for name in builtin_names():
+                checked_scenario(name)
+        self._warmed_one()
+
+    def _warmed_one(self) -> None:
         with self._lock:
             self._warmed += 1
-            if self._warmed == self.slots:
+            if self._warmed == self.slots + self._warm:
                 self.ready.set()
+
+    def _warm_workers(self, executor: Executor) -> None:
+        """Start the slot's worker processes and run the engine once in each."""
+        with contextlib.suppress(Exception):  # a failed warm-up only costs time later
+            name = builtin_names()[0]
+            warm = functools.partial(_warm, name, scenario_text(name))
+            list(executor.map(warm, range(self.workers)))
+
+    def _jobs_of_slot(self, executor: Executor) -> None:
+        if self._warm:
+            self._warm_workers(executor)
+        self._warmed_one()
         while True:
             job = self._queue.get()
             if job is None:
@@ -262,6 +284,14 @@ class JobQueue:
                 job.finished = now_iso()
                 with self._lock:
                     self._running -= 1
+            if self._rewarm(executor):
+                self._warm_workers(executor)
+
+    def _rewarm(self, executor: Executor) -> bool:
+        """Whether a cancel or a failure ended the slot's warm workers (the next job would
+        start cold) while the server goes on."""
+        alive = bool(executor.processes) or self.workers == 1
+        return self._warm and not alive and not self._closing.is_set()
 
     def _tick(self, job: Job) -> Callable[[int], None]:
         def on_chunk(n: int) -> None:
@@ -276,6 +306,7 @@ class JobQueue:
 
         def on_start(manifest: dict[str, Any], done: int) -> None:
             job.experiment, job.done, job.total = manifest["id"], done, int(manifest["runs"])
+            job.manifest = manifest
 
         run_experiment(
             spec.scenario,
@@ -294,7 +325,7 @@ class JobQueue:
     def _drivers(self, job: Job) -> None:
         assert job.spec.experiment is not None
         m = self.store.manifest(job.spec.experiment)
-        sc = load_scenario_text(m["scenario_yaml"], m["scenario_source"], m["overrides"] or None)
+        sc = experiment_scenario(m)
         job.experiment = m["id"]
         job.total = drivers_total(m, sc, job.spec.runs or None)
         found = experiment_drivers(m, sc, job.spec.runs or None, self._tick(job))
