@@ -48,15 +48,7 @@ from escalade.executor import (
 from escalade.scenario.load import load_scenario, load_scenario_text, resolve_source
 from escalade.scenario.schema import Scenario
 from escalade.simulation import run_batch
-from escalade.store import (
-    Store,
-    StoreError,
-    chunk_count,
-    chunk_runs,
-    first_chunk,
-    now_iso,
-    sha256_text,
-)
+from escalade.store import ChunkLayout, Store, StoreError, now_iso, sha256_text
 
 DEFAULT_RUNS = 1000
 DEFAULT_SEED = 0
@@ -176,6 +168,7 @@ def run_experiment(
     tags: dict[str, Any] | None = None,
     executor: Executor | None = None,
     first_chunk_size: int | None = None,
+    chunk_growth: int | None = None,
 ) -> Experiment:
     """Simulate an ensemble into the store, or finish an interrupted one (``resume=ID``).
 
@@ -194,7 +187,9 @@ def run_experiment(
 
     ``first_chunk_size``: runs in a new experiment's first chunk when fewer than a chunk's
     (later chunks hold ``chunk_size``), so that a first estimate comes early (the web app);
-    results do not depend on it.
+    with ``chunk_growth`` (at least 2), each next chunk holds that many times the runs of the
+    one before until a chunk holds ``chunk_size`` (estimates that narrow steadily, at little
+    cost in chunks: :class:`escalade.store.ChunkLayout`). Results do not depend on either.
 
     ``executor``: one the caller owns and keeps open between experiments (a server's warm
     workers); ``workers`` and ``scheduler`` are then ignored, and a failure stops its workers
@@ -216,6 +211,8 @@ def run_experiment(
         raise ValueError(f"seed must be between 0 and {MAX_SEED} (2^63 - 1), got {seed}")
     if days is not None and days < 1:
         raise ValueError(f"days must be at least 1, got {days}")
+    if chunk_growth is not None and chunk_growth < 2:
+        raise ValueError(f"chunk_growth must be at least 2, got {chunk_growth}")
     owned = executor is None
     if executor is None:
         executor = Executor(workers, scheduler)  # checks the address
@@ -242,8 +239,9 @@ def run_experiment(
         )
         if first_chunk_size is not None and first_chunk_size < fields["chunk_size"]:
             fields["first_chunk"] = first_chunk_size
+            fields["chunk_growth"] = chunk_growth
         exp_id, manifest = "", fields
-    total = chunk_count(manifest["runs"], manifest["chunk_size"], first_chunk(manifest))
+    total = ChunkLayout.of(manifest).count
     complete = bool(exp_id) and manifest["status"] == "complete"
     try:
         # Reach the cluster before registering anything: a bad address leaves no trace.
@@ -311,10 +309,7 @@ def _compute(
             st.clean_partial(exp_id)
             st.update(exp_id, status="running", finished=None)
             manifest = st.manifest(exp_id)
-    done_runs = sum(
-        len(range(*chunk_runs(manifest["runs"], manifest["chunk_size"], i, first_chunk(manifest))))
-        for i in done
-    )
+    done_runs = ChunkLayout.of(manifest).runs_in(done)
     if on_start is not None:
         on_start(manifest, done_runs)
     job = Job(*_scenario_key(manifest), seed=int(manifest["seed"]), days=int(manifest["days"]))
@@ -420,8 +415,8 @@ Task = tuple[int, int, int]
 
 def _pending(manifest: dict[str, Any], total: int, done: set[int]) -> Iterator[Task]:
     """The chunks still to compute, lazily: planning costs nothing per run or per chunk."""
-    runs, size, head = int(manifest["runs"]), int(manifest["chunk_size"]), first_chunk(manifest)
-    return ((i, *chunk_runs(runs, size, i, head)) for i in range(total) if i not in done)
+    layout = ChunkLayout.of(manifest)
+    return ((i, *layout.bounds(i)) for i in range(total) if i not in done)
 
 
 def _simulate_task(job: Job, task: Task) -> pa.Table:

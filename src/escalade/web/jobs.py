@@ -8,10 +8,12 @@ job's first chunk comes back within a second. Jobs wait in one FIFO queue of at 
 chunk size and the slots.
 
 An ensemble job is :func:`escalade.ensemble.run_experiment` into the server's store (the same
-store as the command line's), with small chunks so that estimates arrive early and narrow as
-chunks finish. Cancelling a running job raises :class:`Cancelled` from its chunk callback: the
-executor ends its workers and the experiment is left ``interrupted``, with every finished
-chunk, for ``escalade run --resume ID``.
+store as the command line's), in chunks that start small and double (:data:`FIRST_CHUNK_RUNS`,
+:data:`CHUNK_GROWTH`) so that estimates arrive early and narrow as chunks finish, while the
+job needs few chunks (a chunk's cost has a large fixed part). Cancelling a running job raises
+:class:`Cancelled` from its chunk callback: the executor ends its workers (the slot starts and
+warms new ones) and the experiment is left ``interrupted``, with every finished chunk, for
+``escalade run --resume ID``.
 """
 
 from __future__ import annotations
@@ -37,14 +39,21 @@ from escalade.executor import Executor, available_cpus
 from escalade.scenario.load import builtin_names, scenario_text
 from escalade.store import Store, now_iso
 
-CHUNKS_PER_JOB = 20
-"""A job's runs are split into about this many chunks: its estimate is updated as often."""
-MIN_CHUNK_RUNS = 50
-"""Fewest runs in a chunk (below it, the cost of a chunk outweighs its runs)."""
 FIRST_CHUNK_RUNS = 20
 """Runs in a job's first chunk, so that its first estimate comes within a second (a chunk
 costs about the same below a few dozen runs: a fixed cost per simulated day); later chunks
-hold :func:`chunk_runs_for` runs (results do not depend on the chunking)."""
+grow by :data:`CHUNK_GROWTH` up to :func:`chunk_runs_for` runs (results do not depend on the
+chunking)."""
+CHUNK_GROWTH = 2
+"""Each chunk of a job holds this many times the runs of the one before, until chunks hold
+:func:`chunk_runs_for` runs: the estimate's interval narrows by about the square root of it
+with each chunk, and a 10,000-run job takes 10 chunks, not 20 of 500 runs (a chunk's cost
+grows much slower than its runs: docs/performance.md)."""
+FULL_CHUNKS_PER_WORKER = 2
+"""A job's largest chunks hold a ``1 / (FULL_CHUNKS_PER_WORKER x workers)`` share of its
+runs, so that the workers share the last of them instead of one finishing alone."""
+MIN_CHUNK_RUNS = 50
+"""Fewest runs in a job's largest chunks (below it, the cost of a chunk outweighs its runs)."""
 MAX_QUEUED = 100
 """Most jobs waiting at once; a client beyond it is told to retry later (HTTP 429)."""
 KEEP_FINISHED = 200
@@ -97,10 +106,12 @@ class Job:
     cancel: threading.Event = field(default_factory=threading.Event, repr=False)
 
 
-def chunk_runs_for(runs: int) -> int:
-    """Runs per chunk of a web job: about :data:`CHUNKS_PER_JOB` chunks, each of at least
-    :data:`MIN_CHUNK_RUNS` and at most :data:`escalade.budget.DEFAULT_CHUNK` runs."""
-    return max(MIN_CHUNK_RUNS, min(DEFAULT_CHUNK, math.ceil(runs / CHUNKS_PER_JOB)))
+def chunk_runs_for(runs: int, workers: int) -> int:
+    """Runs in the largest chunks of a web job on ``workers`` workers: a share of the job (see
+    :data:`FULL_CHUNKS_PER_WORKER`), at least :data:`MIN_CHUNK_RUNS` and at most
+    :data:`escalade.budget.DEFAULT_CHUNK`."""
+    share = math.ceil(runs / (FULL_CHUNKS_PER_WORKER * workers))
+    return max(MIN_CHUNK_RUNS, min(DEFAULT_CHUNK, share))
 
 
 def _warm(name: str, scenario_yaml: str, _: int) -> int:
@@ -315,8 +326,9 @@ class JobQueue:
             days=spec.days,
             overrides=spec.overrides or None,
             store=self.store,
-            chunk_size=chunk_runs_for(spec.runs),
+            chunk_size=chunk_runs_for(spec.runs, self.workers),
             first_chunk_size=FIRST_CHUNK_RUNS,
+            chunk_growth=CHUNK_GROWTH,
             executor=executor,
             on_start=on_start,
             on_chunk=self._tick(job),
@@ -346,8 +358,9 @@ def drivers_path(store: Store, exp_id: str) -> Path:
 
 
 __all__ = [
-    "CHUNKS_PER_JOB",
+    "CHUNK_GROWTH",
     "FIRST_CHUNK_RUNS",
+    "FULL_CHUNKS_PER_WORKER",
     "MAX_QUEUED",
     "MIN_CHUNK_RUNS",
     "Cancelled",
