@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -247,13 +247,14 @@ def run_experiment(
         # Reach the cluster before registering anything: a bad address leaves no trace.
         if not complete:
             executor.connect()
-        new = not exp_id
-        if new:
+        if exp_id:
+            with st.running(exp_id):
+                _resume(st, exp_id, manifest, total, executor, on_start, on_chunk)
+        else:  # the first chunks start while the experiment is registered (it has none yet)
+            results = _start(executor, fields, total, set())
             exp_id = st.create(fields)
-        with st.running(exp_id):
-            if new:  # read under its lock: "running"
-                manifest = st.manifest(exp_id)
-            _compute(st, exp_id, manifest, sc, total, executor, on_start, on_chunk, new)
+            with st.running(exp_id):  # its manifest read under the lock: "running"
+                _write(st, exp_id, st.manifest(exp_id), total, results, 0, on_start, on_chunk)
     except BaseException:
         executor.stop()
         raise
@@ -285,38 +286,53 @@ def _chunk_size(
     return chunk_size
 
 
-def _compute(
+def _start(
+    executor: Executor, manifest: dict[str, Any], total: int, done: set[int]
+) -> Generator[tuple[Task, pa.Table], None, None]:
+    """Hand the chunks not yet done to the executor; its local workers start on the first ones
+    at once (see :meth:`escalade.executor.Executor.map`), as the results are read later."""
+    job = Job(*_scenario_key(manifest), seed=int(manifest["seed"]), days=int(manifest["days"]))
+    tasks = _pending(manifest, total, done)
+    return executor.map(functools.partial(_simulate_task, job), tasks, total - len(done))
+
+
+def _resume(
     st: Store,
     exp_id: str,
     manifest: dict[str, Any],
-    sc: Scenario,
     total: int,
     executor: Executor,
     on_start: OnStart | None,
     on_chunk: OnChunk | None,
-    new: bool = False,
 ) -> None:
-    """Simulate the chunks not yet in the store and write each as it finishes (a ``new``
-    experiment, just registered and running, has none: its store is not read again)."""
-    done: set[int] = set()
-    if not new:
-        done = st.done_chunks(exp_id)
-        if manifest["status"] == "complete" and len(done) == total:
-            if on_start is not None:
-                on_start(manifest, manifest["runs"])
-            return
-        if manifest["status"] != "running":
-            st.clean_partial(exp_id)
-            st.update(exp_id, status="running", finished=None)
-            manifest = st.manifest(exp_id)
+    """Simulate the chunks of a stored experiment that are not in the store yet."""
+    done = st.done_chunks(exp_id)
+    if manifest["status"] == "complete" and len(done) == total:
+        if on_start is not None:
+            on_start(manifest, manifest["runs"])
+        return
+    if manifest["status"] != "running":
+        st.clean_partial(exp_id)
+        st.update(exp_id, status="running", finished=None)
+        manifest = st.manifest(exp_id)
+    results = _start(executor, manifest, total, done)
     done_runs = ChunkLayout.of(manifest).runs_in(done)
+    _write(st, exp_id, manifest, total, results, done_runs, on_start, on_chunk)
+
+
+def _write(
+    st: Store,
+    exp_id: str,
+    manifest: dict[str, Any],
+    total: int,
+    results: Generator[tuple[Task, pa.Table], None, None],
+    done_runs: int,
+    on_start: OnStart | None,
+    on_chunk: OnChunk | None,
+) -> None:
+    """Write each chunk as it finishes; then mark the experiment complete (or interrupted)."""
     if on_start is not None:
         on_start(manifest, done_runs)
-    job = Job(*_scenario_key(manifest), seed=int(manifest["seed"]), days=int(manifest["days"]))
-    pending = total - len(done)
-    results = executor.map(
-        functools.partial(_simulate_task, job), _pending(manifest, total, done), pending
-    )
     try:
         with contextlib.closing(results):  # leaving early ends the workers at once
             for task, table in results:
