@@ -53,9 +53,13 @@ def test_any_chunk_size_gives_the_rows_of_one_batch(tmp_path: Path, chunk: int, 
     assert m["finished"] is not None and m["finished"] >= m["started"]
 
 
-def test_a_small_first_chunk_gives_the_rows_of_one_batch_and_resumes(tmp_path: Path) -> None:
-    # Chunk 0 holds 13 runs, the others 100: 8 chunks for 713 runs, the rows of one batch; an
-    # experiment interrupted after its first chunk resumes with the same layout.
+@pytest.mark.parametrize(("growth", "chunks"), [(None, 8), (2, 10)])
+def test_a_small_first_chunk_gives_the_rows_of_one_batch_and_resumes(
+    tmp_path: Path, growth: int | None, chunks: int
+) -> None:
+    # Chunk 0 holds 13 runs, the others 100 (or 26, 52, then 100: growing chunks): 8 (10)
+    # chunks for 713 runs, the rows of one batch; an experiment interrupted after its first
+    # chunk resumes with the same layout.
     ticks: list[int] = []
 
     def stop_after_first(n: int) -> None:
@@ -65,15 +69,21 @@ def test_a_small_first_chunk_gives_the_rows_of_one_batch_and_resumes(tmp_path: P
 
     settings = {"runs": 713, "seed": 4, "chunk_size": 100, "workers": 1, "store": tmp_path}
     with pytest.raises(KeyboardInterrupt):
-        run_experiment(FIXTURE, first_chunk_size=13, on_chunk=stop_after_first, **settings)
+        run_experiment(
+            FIXTURE,
+            first_chunk_size=13,
+            chunk_growth=growth,
+            on_chunk=stop_after_first,
+            **settings,
+        )
     (exp_id,) = [m["id"] for m in Store(tmp_path).list()]
     assert Store(tmp_path).done_chunks(exp_id) == {0}
     exp = run_experiment(resume=exp_id, store=tmp_path, workers=1, on_chunk=ticks.append)
-    assert ticks[0] == 13 and sum(ticks) == 713 and len(ticks) == 8
-    assert exp.manifest["first_chunk"] == 13
+    assert ticks[0] == 13 and sum(ticks) == 713 and len(ticks) == chunks
+    assert (exp.manifest["first_chunk"], exp.manifest["chunk_growth"]) == (13, growth)
     assert exp.outcomes().to_pylist() == reference(713, 4)
     verdict = Store(tmp_path).verify(exp_id)
-    assert verdict.good == frozenset(range(8)) and not verdict.problems
+    assert verdict.good == frozenset(range(chunks)) and not verdict.problems
 
 
 def test_two_local_processes_give_the_rows_of_one_with_the_same_overrides(
@@ -457,3 +467,9 @@ def test_an_executor_the_caller_owns_serves_several_experiments_and_stays_open(
     assert second.outcomes().to_pylist() == reference(60, 6)
     resumed = run_experiment(resume=stopped["id"], store=tmp_path, workers=1)
     assert resumed.outcomes().to_pylist() == reference(60, 6)
+
+
+def test_chunks_that_do_not_grow_are_refused_before_anything_is_stored(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="chunk_growth must be at least 2, got 1"):
+        run_experiment(FIXTURE, runs=10, first_chunk_size=2, chunk_growth=1, store=tmp_path)
+    assert Store(tmp_path).list() == []

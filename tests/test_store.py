@@ -14,9 +14,9 @@ from escalade.scenario.schema import Scenario
 from escalade.simulation import run_batch
 from escalade.store import (
     MANIFEST_KEYS,
+    ChunkLayout,
     Store,
     StoreError,
-    chunk_count,
     chunk_runs,
     sha256_text,
 )
@@ -255,20 +255,32 @@ def test_an_analysis_checkpoint_is_kept_whole_read_back_and_dropped(tmp_path: Pa
 
 
 def test_a_small_first_chunk_and_the_rest_cover_every_run_once() -> None:
-    for runs, size, first in [
-        (713, 100, 13),
-        (50, 100, 13),
-        (13, 100, 13),
-        (1, 7, 1),
-        (700, 100, None),
+    for runs, size, first, growth in [
+        (713, 100, 13, None),
+        (50, 100, 13, None),
+        (13, 100, 13, None),
+        (1, 7, 1, None),
+        (700, 100, None, None),
+        (713, 100, 13, 2),
+        (10_000, 2500, 20, 2),
+        (30, 2500, 20, 2),
+        (1000, 100, 1, 3),
+        (700, 100, None, 2),  # growth without a first chunk: the old layout
     ]:
-        n = chunk_count(runs, size, first)
-        ranges = [chunk_runs(runs, size, i, first) for i in range(n)]
+        layout = ChunkLayout(runs, size, first, growth)
+        ranges = [chunk_runs(runs, size, i, first, growth) for i in range(layout.count)]
         assert [r for a, b in ranges for r in range(a, b)] == list(range(runs))
         assert all(b > a for a, b in ranges)
         assert ranges[0][1] == min(runs, size if first is None else first)
+        assert all(b - a <= size for a, b in ranges)
+        assert layout.runs_in(range(layout.count)) == runs
     # without a first chunk size, the layout of every experiment stored before it existed
     assert [chunk_runs(700, 100, i) for i in range(7)] == [
         (i * 100, i * 100 + 100) for i in range(7)
     ]
-    assert chunk_count(701, 100) == 8
+    assert ChunkLayout(701, 100).count == 8
+    # growing chunks: each twice the one before while below the chunk size
+    grown = ChunkLayout(713, 100, 13, 2)
+    runs_per_chunk = [b - a for a, b in map(grown.bounds, range(grown.count))]
+    assert runs_per_chunk == [13, 26, 52, 100, 100, 100, 100, 100, 100, 22]
+    assert ChunkLayout.of({"runs": 713, "chunk_size": 100, "first_chunk": 13}).count == 8

@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,15 +48,7 @@ from escalade.executor import (
 from escalade.scenario.load import load_scenario, load_scenario_text, resolve_source
 from escalade.scenario.schema import Scenario
 from escalade.simulation import run_batch
-from escalade.store import (
-    Store,
-    StoreError,
-    chunk_count,
-    chunk_runs,
-    first_chunk,
-    now_iso,
-    sha256_text,
-)
+from escalade.store import ChunkLayout, Store, StoreError, now_iso, sha256_text
 
 DEFAULT_RUNS = 1000
 DEFAULT_SEED = 0
@@ -96,25 +88,46 @@ class Experiment:
         return self.store.outcomes(self.id, columns)
 
 
-@functools.lru_cache(maxsize=4)
+SCENARIOS_CACHED = 8
+"""Validated scenarios kept per process (by text, name and overrides): a server's built-ins
+and the lever settings of its latest jobs."""
+
+
+@functools.lru_cache(maxsize=SCENARIOS_CACHED)
 def _scenario(scenario_yaml: str, source: str, overrides_json: str) -> Scenario:
     return load_scenario_text(scenario_yaml, source, json.loads(overrides_json) or None)
 
 
-@functools.lru_cache(maxsize=4)
-def _checked_scenario(scenario_yaml: str, source: str, overrides_json: str) -> Scenario:
+@functools.lru_cache(maxsize=SCENARIOS_CACHED)
+def _checked_scenario(scenario_yaml: str, path: str, source: str, overrides_json: str) -> Scenario:
     """A new experiment's scenario, validated from its file first for located errors; cached
-    by the file's text, so a server starting many jobs of one scenario parses it once."""
-    load_scenario(Path(source), json.loads(overrides_json) or None)
+    by the file's text, so a server starting many jobs of one scenario parses it once. It is
+    the one its workers and :func:`experiment_scenario` use (named ``source``, as the
+    manifest's ``scenario_source``)."""
+    load_scenario(Path(path), json.loads(overrides_json) or None)
     return _scenario(scenario_yaml, source, overrides_json)
 
 
 def checked_scenario(scenario: str | Path, overrides: dict[str, Any] | None = None) -> Scenario:
     """:func:`~escalade.scenario.load.load_scenario` (located errors), cached by the file's
     text and the overrides: a server that starts many jobs of one scenario parses it once."""
-    source = resolve_source(scenario)
-    text = source.read_text(encoding="utf-8")
-    return _checked_scenario(text, str(source), _overrides_json(normalise_overrides(overrides)))
+    path = resolve_source(scenario)
+    text = path.read_text(encoding="utf-8")
+    ov = _overrides_json(normalise_overrides(overrides))
+    return _checked_scenario(text, str(path), str(scenario), ov)
+
+
+def _scenario_key(manifest: dict[str, Any]) -> tuple[str, str, str]:
+    """An experiment's scenario as workers receive it: its stored text, name, overrides."""
+    source = str(manifest.get("scenario_source") or manifest["scenario_name"])
+    return manifest["scenario_yaml"], source, _overrides_json(manifest["overrides"] or {})
+
+
+def experiment_scenario(manifest: dict[str, Any]) -> Scenario:
+    """The scenario a stored experiment was simulated from (its stored copy of the file and
+    its overrides), cached by that text: the one its workers used, parsed once per process
+    (a server showing an experiment's results as its chunks land)."""
+    return _scenario(*_scenario_key(manifest))
 
 
 def simulate_chunk(job: Job, start: int, stop: int) -> pa.Table:
@@ -155,6 +168,7 @@ def run_experiment(
     tags: dict[str, Any] | None = None,
     executor: Executor | None = None,
     first_chunk_size: int | None = None,
+    chunk_growth: int | None = None,
 ) -> Experiment:
     """Simulate an ensemble into the store, or finish an interrupted one (``resume=ID``).
 
@@ -173,7 +187,9 @@ def run_experiment(
 
     ``first_chunk_size``: runs in a new experiment's first chunk when fewer than a chunk's
     (later chunks hold ``chunk_size``), so that a first estimate comes early (the web app);
-    results do not depend on it.
+    with ``chunk_growth`` (at least 2), each next chunk holds that many times the runs of the
+    one before until a chunk holds ``chunk_size`` (estimates that narrow steadily, at little
+    cost in chunks: :class:`escalade.store.ChunkLayout`). Results do not depend on either.
 
     ``executor``: one the caller owns and keeps open between experiments (a server's warm
     workers); ``workers`` and ``scheduler`` are then ignored, and a failure stops its workers
@@ -195,6 +211,8 @@ def run_experiment(
         raise ValueError(f"seed must be between 0 and {MAX_SEED} (2^63 - 1), got {seed}")
     if days is not None and days < 1:
         raise ValueError(f"days must be at least 1, got {days}")
+    if chunk_growth is not None and chunk_growth < 2:
+        raise ValueError(f"chunk_growth must be at least 2, got {chunk_growth}")
     owned = executor is None
     if executor is None:
         executor = Executor(workers, scheduler)  # checks the address
@@ -221,18 +239,22 @@ def run_experiment(
         )
         if first_chunk_size is not None and first_chunk_size < fields["chunk_size"]:
             fields["first_chunk"] = first_chunk_size
+            fields["chunk_growth"] = chunk_growth
         exp_id, manifest = "", fields
-    total = chunk_count(manifest["runs"], manifest["chunk_size"], first_chunk(manifest))
+    total = ChunkLayout.of(manifest).count
     complete = bool(exp_id) and manifest["status"] == "complete"
     try:
         # Reach the cluster before registering anything: a bad address leaves no trace.
         if not complete:
             executor.connect()
-        if not exp_id:
+        if exp_id:
+            with st.running(exp_id):
+                _resume(st, exp_id, manifest, total, executor, on_start, on_chunk)
+        else:  # the first chunks start while the experiment is registered (it has none yet)
+            results = _start(executor, fields, total, set())
             exp_id = st.create(fields)
-            manifest = st.manifest(exp_id)
-        with st.running(exp_id):
-            _compute(st, exp_id, manifest, sc, total, executor, on_start, on_chunk)
+            with st.running(exp_id):  # its manifest read under the lock: "running"
+                _write(st, exp_id, st.manifest(exp_id), total, results, 0, on_start, on_chunk)
     except BaseException:
         executor.stop()
         raise
@@ -264,17 +286,26 @@ def _chunk_size(
     return chunk_size
 
 
-def _compute(
+def _start(
+    executor: Executor, manifest: dict[str, Any], total: int, done: set[int]
+) -> Generator[tuple[Task, pa.Table], None, None]:
+    """Hand the chunks not yet done to the executor; its local workers start on the first ones
+    at once (see :meth:`escalade.executor.Executor.map`), as the results are read later."""
+    job = Job(*_scenario_key(manifest), seed=int(manifest["seed"]), days=int(manifest["days"]))
+    tasks = _pending(manifest, total, done)
+    return executor.map(functools.partial(_simulate_task, job), tasks, total - len(done))
+
+
+def _resume(
     st: Store,
     exp_id: str,
     manifest: dict[str, Any],
-    sc: Scenario,
     total: int,
     executor: Executor,
     on_start: OnStart | None,
     on_chunk: OnChunk | None,
 ) -> None:
-    """Simulate the chunks not yet in the store and write each as it finishes."""
+    """Simulate the chunks of a stored experiment that are not in the store yet."""
     done = st.done_chunks(exp_id)
     if manifest["status"] == "complete" and len(done) == total:
         if on_start is not None:
@@ -284,23 +315,24 @@ def _compute(
         st.clean_partial(exp_id)
         st.update(exp_id, status="running", finished=None)
         manifest = st.manifest(exp_id)
-    done_runs = sum(
-        len(range(*chunk_runs(manifest["runs"], manifest["chunk_size"], i, first_chunk(manifest))))
-        for i in done
-    )
+    results = _start(executor, manifest, total, done)
+    done_runs = ChunkLayout.of(manifest).runs_in(done)
+    _write(st, exp_id, manifest, total, results, done_runs, on_start, on_chunk)
+
+
+def _write(
+    st: Store,
+    exp_id: str,
+    manifest: dict[str, Any],
+    total: int,
+    results: Generator[tuple[Task, pa.Table], None, None],
+    done_runs: int,
+    on_start: OnStart | None,
+    on_chunk: OnChunk | None,
+) -> None:
+    """Write each chunk as it finishes; then mark the experiment complete (or interrupted)."""
     if on_start is not None:
         on_start(manifest, done_runs)
-    job = Job(
-        scenario_yaml=manifest["scenario_yaml"],
-        source=str(manifest.get("scenario_source") or manifest["scenario_name"]),
-        overrides_json=_overrides_json(manifest["overrides"]),
-        seed=int(manifest["seed"]),
-        days=int(manifest["days"]),
-    )
-    pending = total - len(done)
-    results = executor.map(
-        functools.partial(_simulate_task, job), _pending(manifest, total, done), pending
-    )
     try:
         with contextlib.closing(results):  # leaving early ends the workers at once
             for task, table in results:
@@ -326,10 +358,10 @@ def _prepare_new(
     overrides: dict[str, Any] | None,
 ) -> tuple[dict[str, Any], Scenario]:
     """The manifest fields of a new experiment, once its scenario validates."""
-    source = resolve_source(scenario)
-    text = source.read_text(encoding="utf-8")
+    path = resolve_source(scenario)
+    text = path.read_text(encoding="utf-8")
     ov = normalise_overrides(overrides)
-    sc = _checked_scenario(text, str(source), _overrides_json(ov))
+    sc = _checked_scenario(text, str(path), str(scenario), _overrides_json(ov))
     fields = {
         "scenario_name": sc.name,
         "scenario_yaml": text,
@@ -389,12 +421,7 @@ def _prepare_resume(
             f"cannot resume {exp_id}: it was started with escalade {m['version']}, "
             f"this is {__version__}; its runs would mix two versions of the model"
         )
-    sc = _scenario(
-        m["scenario_yaml"],
-        str(m.get("scenario_source") or m["scenario_name"]),
-        _overrides_json(m["overrides"]),
-    )
-    return exp_id, m, sc
+    return exp_id, m, experiment_scenario(m)
 
 
 # -- where chunks are computed -------------------------------------------------------------
@@ -404,8 +431,8 @@ Task = tuple[int, int, int]
 
 def _pending(manifest: dict[str, Any], total: int, done: set[int]) -> Iterator[Task]:
     """The chunks still to compute, lazily: planning costs nothing per run or per chunk."""
-    runs, size, head = int(manifest["runs"]), int(manifest["chunk_size"]), first_chunk(manifest)
-    return ((i, *chunk_runs(runs, size, i, head)) for i in range(total) if i not in done)
+    layout = ChunkLayout.of(manifest)
+    return ((i, *layout.bounds(i)) for i in range(total) if i not in done)
 
 
 def _simulate_task(job: Job, task: Task) -> pa.Table:
@@ -437,6 +464,7 @@ __all__ = [
     "connect_scheduler",
     "default_memory",
     "default_workers",
+    "experiment_scenario",
     "parse_memory",
     "run_experiment",
     "simulate_chunk",

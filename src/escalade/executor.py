@@ -10,7 +10,7 @@ items run and one behaviour answers Ctrl-C (decision 0006):
   (:func:`available_cpus`), never more than there are items, and 1 runs in this process.
 * **How much at once.** Items are drawn from the stream only as workers free up (at most
   :data:`IN_FLIGHT_PER_WORKER` per worker), so neither planning nor memory grows with the
-  number of items.
+  number of items; local workers start on the first ones as soon as ``map`` is called.
 * **Ctrl-C.** Workers ignore SIGINT (it is the parent's) and exit on their own if the parent is
   killed. In the parent, ``KeyboardInterrupt`` (or any failure, or the caller leaving the loop
   early) ends the workers at once and drops queued items; the exception then reaches the
@@ -28,6 +28,7 @@ id, so the order in which items finish changes nothing but the order they are re
 from __future__ import annotations
 
 import contextlib
+import itertools
 import multiprocessing
 import os
 import signal
@@ -153,6 +154,8 @@ class Executor:
         """``(item, fn(item))`` for every item, as each finishes (in order in this process).
 
         ``items`` is read lazily; ``size`` (if known) caps the number of local workers started.
+        Local workers start on the first items when ``map`` is called, so the caller may do
+        other work (register an experiment) before it reads the first result.
         ``fn`` and the items must pickle for processes or Dask (a module-level function, or a
         :func:`functools.partial` of one).
         """
@@ -181,22 +184,31 @@ class Executor:
     def _local(
         self, fn: Callable[[T], R], items: Iterable[T], n: int
     ) -> Generator[tuple[T, R], None, None]:
+        """Submit the first items now (the workers start on them at once); the generator
+        returned submits the others as results are read."""
         pool = self._local_pool(n)
         todo = iter(items)
         running: dict[Future[R], tuple[int, T]] = {}
-        order = 0
+        order = itertools.count()
 
         def submit() -> None:
-            nonlocal order
             for item in todo:
-                running[pool.submit(fn, item)] = (order, item)
-                order += 1
+                running[pool.submit(fn, item)] = (next(order), item)
                 return
 
-        finished = False
         try:
             for _ in range(IN_FLIGHT_PER_WORKER * n):
                 submit()
+        except BaseException:
+            self._stop_pool()
+            raise
+        return self._local_results(running, submit)
+
+    def _local_results(
+        self, running: dict[Future[R], tuple[int, T]], submit: Callable[[], None]
+    ) -> Generator[tuple[T, R], None, None]:
+        finished = False
+        try:
             while running:
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
                 for fut in sorted(done, key=lambda f: running[f][0]):

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import builtins
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -35,7 +36,7 @@ import re
 import secrets
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -100,6 +101,7 @@ _COLUMNS = {
     "parent": "VARCHAR",  # the compare an arm belongs to
     "results": "VARCHAR",  # JSON text: an analysis's results, a run's drivers
     "first_chunk": "BIGINT",  # runs in chunk 0 when smaller than chunk_size; NULL: chunk_size
+    "chunk_growth": "BIGINT",  # each early chunk this times the one before; NULL: none
 }
 _ARROW_TYPES = {"VARCHAR": pa.string(), "BIGINT": pa.int64(), "INTEGER": pa.int32()}
 _MANIFEST_SCHEMA = pa.schema(
@@ -134,6 +136,7 @@ _IDENTITY = (
     *(k for k in MANIFEST_KEYS if k not in ("finished", "status")),
     "scenario_source",
     "first_chunk",
+    "chunk_growth",
 )
 """The manifest fields a chunk carries: everything but the status, which changes."""
 QUARANTINE = "quarantine"
@@ -236,26 +239,70 @@ def _new_id(stamp: datetime, scenario_name: str, taken: set[str]) -> str:
         ms = (ms + 1) % 1000
 
 
-def chunk_runs(runs: int, chunk_size: int, index: int, first: int | None = None) -> tuple[int, int]:
-    """Run ids ``[start, stop)`` of chunk ``index``: chunk 0 holds ``first`` runs (None:
-    ``chunk_size``), every later chunk ``chunk_size``."""
-    head = chunk_size if first is None else first
-    if index == 0:
-        return 0, min(head, runs)
-    start = head + (index - 1) * chunk_size
-    return start, min(start + chunk_size, runs)
+@dataclass(frozen=True)
+class ChunkLayout:
+    """How an experiment's ``runs`` are cut into chunks: chunk 0 holds ``first`` runs (None:
+    ``size``); each next chunk ``growth`` times the runs of the one before (None: ``size`` from
+    chunk 1 on) as long as that is fewer than ``size``; every later chunk ``size``. Experiments
+    stored before ``first_chunk`` and ``chunk_growth`` existed have NULL for them: ``size``
+    runs in every chunk."""
+
+    runs: int
+    size: int
+    first: int | None = None
+    growth: int | None = None
+
+    @classmethod
+    def of(cls, manifest: dict[str, Any]) -> ChunkLayout:
+        """The layout a manifest (or a chunk's own copy of it) records."""
+        first, growth = manifest.get("first_chunk"), manifest.get("chunk_growth")
+        return cls(
+            int(manifest["runs"]),
+            int(manifest["chunk_size"]),
+            None if first is None else int(first),
+            None if growth is None else int(growth),
+        )
+
+    @functools.cached_property
+    def ramp(self) -> tuple[int, ...]:
+        """The runs of the first chunks, those before the chunks of ``size`` runs (a few:
+        they grow geometrically)."""
+        if self.first is None:
+            return ()
+        sizes, growth = [self.first], self.growth or 1
+        while growth > 1 and sizes[-1] * growth < self.size:
+            sizes.append(sizes[-1] * growth)
+        return tuple(sizes)
+
+    def bounds(self, index: int) -> tuple[int, int]:
+        """Run ids ``[start, stop)`` of chunk ``index``."""
+        ramp = self.ramp
+        if index < len(ramp):
+            start = sum(ramp[:index])
+            return start, min(start + ramp[index], self.runs)
+        start = sum(ramp) + (index - len(ramp)) * self.size
+        return start, min(start + self.size, self.runs)
+
+    @functools.cached_property
+    def count(self) -> int:
+        """How many chunks hold the runs (at least 1)."""
+        covered = 0
+        for index, runs in enumerate(self.ramp):
+            covered += runs
+            if covered >= self.runs:
+                return index + 1
+        return max(1, len(self.ramp) + -(-(self.runs - covered) // self.size))
+
+    def runs_in(self, chunks: Iterable[int]) -> int:
+        """How many runs the chunks ``chunks`` hold."""
+        return sum(len(range(*self.bounds(i))) for i in chunks)
 
 
-def chunk_count(runs: int, chunk_size: int, first: int | None = None) -> int:
-    head = chunk_size if first is None else first
-    return 1 + max(0, -(-(runs - head) // chunk_size))
-
-
-def first_chunk(manifest: dict[str, Any]) -> int | None:
-    """The runs of an experiment's chunk 0 when it differs from its ``chunk_size`` (None: it
-    does not; experiments written before ``first_chunk`` existed have NULL)."""
-    value = manifest.get("first_chunk")
-    return None if value is None else int(value)
+def chunk_runs(
+    runs: int, chunk_size: int, index: int, first: int | None = None, growth: int | None = None
+) -> tuple[int, int]:
+    """Run ids ``[start, stop)`` of chunk ``index`` (see :class:`ChunkLayout`)."""
+    return ChunkLayout(runs, chunk_size, first, growth).bounds(index)
 
 
 class Store:
@@ -353,13 +400,20 @@ class Store:
 
     def _rows(self, exp_id: str | None = None) -> builtins.list[dict[str, Any]]:
         """Manifests (of one experiment, or all) with their true status and runs done."""
+        return self._rows_and_records(exp_id)[0]
+
+    def _rows_and_records(
+        self, exp_id: str | None = None
+    ) -> tuple[builtins.list[dict[str, Any]], dict[str, dict[int, ChunkRecord]]]:
+        """:meth:`_rows` and the chunk records they were checked against, read through one
+        connection (a connection costs tens of milliseconds)."""
         if not self.catalog_path.exists():
-            return []
+            return [], {}
         where, params = ("WHERE id = ?", [exp_id]) if exp_id is not None else ("", [])
         with self._catalog() as con:
             tables = self._tables(con)
             if "experiments" not in tables:
-                return []
+                return [], {}
             cur = con.execute(f"SELECT * FROM experiments {where} ORDER BY id", params)
             names = [d[0] for d in cur.description]
             rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
@@ -377,9 +431,8 @@ class Store:
             row["status"] = self._effective_status(row["id"], row["status"])
             if bad or (row["status"] == "complete" and len(good) < self._total(row)):
                 row["status"] = "damaged"
-            runs, size, head = int(row["runs"]), int(row["chunk_size"]), first_chunk(row)
-            row["runs_done"] = sum(len(range(*chunk_runs(runs, size, i, head))) for i in good)
-        return rows
+            row["runs_done"] = ChunkLayout.of(row).runs_in(good)
+        return rows, records
 
     def _records(
         self, con: duckdb.DuckDBPyConnection, tables: set[str], exp_id: str | None = None
@@ -399,9 +452,7 @@ class Store:
     def _total(manifest: dict[str, Any]) -> int:
         if (manifest.get("kind") or "run") not in CHUNKED:
             return 0
-        return chunk_count(
-            int(manifest["runs"]), int(manifest["chunk_size"]), first_chunk(manifest)
-        )
+        return ChunkLayout.of(manifest).count
 
     def _quick_check(
         self, manifest: dict[str, Any], records: dict[int, ChunkRecord]
@@ -479,10 +530,16 @@ class Store:
 
     def manifest(self, exp_id: str) -> dict[str, Any]:
         """The manifest of experiment ``exp_id`` (exact id; see :meth:`resolve` for prefixes)."""
-        rows = self._rows(exp_id)
+        return self._manifest_and_records(exp_id)[0]
+
+    def _manifest_and_records(self, exp_id: str) -> tuple[dict[str, Any], dict[int, ChunkRecord]]:
+        """The manifest of ``exp_id`` and its chunk records, through one connection; the
+        manifest's identity is remembered for :meth:`write_chunk`."""
+        rows, records = self._rows_and_records(exp_id)
         if not rows:
             raise StoreError(f"no experiment '{exp_id}' in the store {self.path}")
-        return rows[0]
+        self._identities.setdefault(exp_id, {k: rows[0].get(k) for k in _IDENTITY})
+        return rows[0], records.get(exp_id, {})
 
     def list(self) -> builtins.list[dict[str, Any]]:
         """Every experiment's manifest, oldest first (ids sort by start time)."""
@@ -569,22 +626,24 @@ class Store:
         return status
 
     # -- chunks ---------------------------------------------------------------------------
+    @property
+    def _identities(self) -> dict[str, dict[str, Any]]:
+        """The manifest fields every chunk of an experiment carries, by id (cached: they never
+        change)."""
+        cache: dict[str, dict[str, Any]] = self.__dict__.setdefault("_identity_cache", {})
+        return cache
+
     def _identity(self, exp_id: str) -> dict[str, Any]:
-        """The manifest fields every chunk of ``exp_id`` carries (cached: they never change)."""
-        cache: dict[str, dict[str, Any]] = self.__dict__.setdefault("_identities", {})
-        if exp_id not in cache:
-            m = self.manifest(exp_id)
-            cache[exp_id] = {k: m.get(k) for k in _IDENTITY}
-        return cache[exp_id]
+        if exp_id not in self._identities:
+            self.manifest(exp_id)
+        return self._identities[exp_id]
 
     def write_chunk(self, exp_id: str, chunk_index: int, table: pa.Table) -> Path:
         """Write one chunk atomically (temporary name, fsync, rename, fsync the directory),
         with its manifest in the file's metadata, then record its checksum in the catalog.
         A bad file already in its place is moved to ``quarantine/``, not overwritten."""
         ident = self._identity(exp_id)
-        start, stop = chunk_runs(
-            int(ident["runs"]), int(ident["chunk_size"]), chunk_index, first_chunk(ident)
-        )
+        start, stop = ChunkLayout.of(ident).bounds(chunk_index)
         if table.num_rows != stop - start:
             raise StoreError(
                 f"chunk {chunk_index} of {exp_id} needs runs {start}..{stop - 1}, "
@@ -661,19 +720,13 @@ class Store:
         """The files of the verified chunks, in run order."""
         return [self.chunk_path(exp_id, i) for i in sorted(self.done_chunks(exp_id))]
 
-    def _chunk_records(self, exp_id: str) -> dict[int, ChunkRecord]:
-        if not self.catalog_path.exists():
-            return {}
-        with self._catalog() as con:
-            return self._records(con, self._tables(con), exp_id).get(exp_id, {})
-
     def verify(self, exp_id: str) -> Verdict:
         """Read every chunk file of ``exp_id`` and compare it with its record and its own
         manifest: which chunks are good, and what is wrong with the others."""
-        m = self.manifest(exp_id)
+        m, records = self._manifest_and_records(exp_id)
         total = self._total(m)
-        records = self._chunk_records(exp_id)
         files = self._files(exp_id)
+        layout = ChunkLayout.of(m)
         good: set[int] = set()
         unrecorded: list[int] = []
         problems: list[ChunkProblem] = []
@@ -684,17 +737,11 @@ class Store:
                 if kind:
                     unrecorded.append(index)
             else:
-                start, stop = chunk_runs(
-                    int(m["runs"]), int(m["chunk_size"]), index, first_chunk(m)
-                )
-                problems.append(ChunkProblem(index, kind, detail, start, stop))
+                problems.append(ChunkProblem(index, kind, detail, *layout.bounds(index)))
         if m["status"] == "complete":
             for index in sorted(set(range(total)) - good - {p.chunk for p in problems}):
-                start, stop = chunk_runs(
-                    int(m["runs"]), int(m["chunk_size"]), index, first_chunk(m)
-                )
                 detail = "the experiment is complete but this chunk was never recorded"
-                problems.append(ChunkProblem(index, "missing", detail, start, stop))
+                problems.append(ChunkProblem(index, "missing", detail, *layout.bounds(index)))
         strays = tuple(files[i].name for i in sorted(files) if i >= total)
         problems.sort(key=lambda p: p.chunk)
         tables = tuple(
@@ -737,8 +784,7 @@ class Store:
     ) -> Iterator[pa.Table]:
         """The outcome chunks in run order, one table at a time (memory stays bounded); each
         is checked against its record, and a damaged one is a :class:`StoreFault`."""
-        m = self.manifest(exp_id)
-        records = self._chunk_records(exp_id)
+        m, records = self._manifest_and_records(exp_id)
         total = self._total(m)
         if m["status"] == "damaged":
             verdict = self.verify(exp_id)
@@ -774,7 +820,6 @@ class Store:
 
     def outcomes(self, exp_id: str, columns: builtins.list[str] | None = None) -> pa.Table:
         """All outcome rows written for ``exp_id``, sorted by run."""
-        self.manifest(exp_id)
         tables = list(self.iter_chunks(exp_id, columns))
         if not tables:
             empty = _empty_outcomes()
@@ -1206,7 +1251,7 @@ def _row_from_chunks(chunks: dict[int, tuple[ChunkRecord, dict[str, Any]]]) -> d
     row: dict[str, Any] = {k: None for k in _COLUMNS}
     row.update({k: v for k, v in newest[1].items() if k in _COLUMNS})
     row["overrides"] = json.dumps(row.get("overrides") or {}, sort_keys=True, default=str)
-    total = chunk_count(int(row["runs"]), int(row["chunk_size"]), first_chunk(row))
+    total = ChunkLayout.of(row).count
     complete = set(chunks) == set(range(total))
     row["status"] = "complete" if complete else "interrupted"
     row["finished"] = newest[0].written if complete else None
@@ -1268,9 +1313,7 @@ def _check_chunk(
             f"a copy of chunk {meta.get('chunk')} (runs {first:,}..{stop - 1:,}), "
             "whose runs would count twice"
         )
-    start, stop = chunk_runs(
-        int(manifest["runs"]), int(manifest["chunk_size"]), index, first_chunk(manifest)
-    )
+    start, stop = ChunkLayout.of(manifest).bounds(index)
     try:
         runs = pq.read_table(pa.BufferReader(data), columns=["run"])["run"].to_pylist()
     except (pa.ArrowException, OSError, KeyError) as exc:
@@ -1321,15 +1364,14 @@ __all__ = [
     "KINDS",
     "MANIFEST_KEYS",
     "STORE_ENV",
+    "ChunkLayout",
     "ChunkProblem",
     "ChunkRecord",
     "Store",
     "StoreError",
     "StoreFault",
     "Verdict",
-    "chunk_count",
     "chunk_runs",
     "default_store_path",
-    "first_chunk",
     "sha256_text",
 ]

@@ -145,7 +145,9 @@ def test_an_unknown_id_is_a_404_with_a_message(client: TestClient, path: str) ->
 
 
 def test_a_cancelled_job_leaves_a_resumable_experiment(client: TestClient, store_dir: Path) -> None:
-    r = client.post("/api/jobs", json={**SMALL, "runs": 1000})
+    # 9 chunks (20 runs, 40, ... 640, then 1,000-run ones): cancelled once the first lands,
+    # the job stops when the next one lands, far from the end
+    r = client.post("/api/jobs", json={**SMALL, "runs": 4000})
     job = r.json()
     deadline = time.monotonic() + 300
     while (job := client.get(f"/api/jobs/{job['id']}").json())["done"] == 0:
@@ -157,10 +159,10 @@ def test_a_cancelled_job_leaves_a_resumable_experiment(client: TestClient, store
     st = Store(store_dir)
     m = st.manifest(job["experiment"])
     assert m["status"] == "interrupted"
-    assert 0 < m["runs_done"] < 1000
+    assert 0 < m["runs_done"] < 4000
     exp = run_experiment(resume=job["experiment"], store=st, workers=1)  # escalade run --resume
     assert exp.manifest["status"] == "complete"
-    assert exp.outcomes().equals(simulate("april-2024", runs=1000, seed=3, days=4).outcomes)
+    assert exp.outcomes().equals(simulate("april-2024", runs=4000, seed=3, days=4).outcomes)
 
 
 def test_a_queued_job_cancelled_never_starts(client: TestClient) -> None:

@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 
 from escalade.budget import DEFAULT_CHUNK
-from escalade.store import Store
+from escalade.store import ChunkLayout, Store
 from escalade.web.jobs import (
-    CHUNKS_PER_JOB,
+    CHUNK_GROWTH,
     FIRST_CHUNK_RUNS,
+    FULL_CHUNKS_PER_WORKER,
     MIN_CHUNK_RUNS,
     JobQueue,
     JobSpec,
@@ -20,10 +21,18 @@ from escalade.web.jobs import (
 )
 
 
-def test_a_job_is_cut_into_about_twenty_chunks_within_bounds() -> None:
-    assert chunk_runs_for(10_000) == 10_000 // CHUNKS_PER_JOB
-    assert chunk_runs_for(10) == MIN_CHUNK_RUNS
-    assert chunk_runs_for(10**9) == DEFAULT_CHUNK
+def sizes(layout: ChunkLayout) -> list[int]:
+    return [len(range(*layout.bounds(i))) for i in range(layout.count)]
+
+
+def test_a_jobs_chunks_double_up_to_a_share_of_the_job_for_each_worker() -> None:
+    assert chunk_runs_for(10_000, 2) == 10_000 // (FULL_CHUNKS_PER_WORKER * 2)
+    assert chunk_runs_for(10, 2) == MIN_CHUNK_RUNS
+    assert chunk_runs_for(10**9, 2) == DEFAULT_CHUNK
+    layout = ChunkLayout(10_000, chunk_runs_for(10_000, 2), FIRST_CHUNK_RUNS, CHUNK_GROWTH)
+    # 20 runs, then twice as many each time until 2,500 (a quarter: the 2 workers share the
+    # last chunks); 10 chunks in all
+    assert sizes(layout) == [20, 40, 80, 160, 320, 640, 1280, 2500, 2500, 2460]
 
 
 def test_the_queue_refuses_jobs_beyond_its_bound(tmp_path: Path) -> None:
@@ -59,5 +68,7 @@ def test_a_job_starts_with_a_small_chunk_so_its_first_estimate_comes_early(
     assert job.status == "complete" and job.done == 2000
     assert job.experiment is not None
     m = store.manifest(job.experiment)
-    assert (m["first_chunk"], m["chunk_size"]) == (FIRST_CHUNK_RUNS, chunk_runs_for(2000))
-    assert store.done_chunks(job.experiment) == set(range(21))  # 50 runs, then 19.5 x 100
+    assert (m["first_chunk"], m["chunk_growth"]) == (FIRST_CHUNK_RUNS, CHUNK_GROWTH)
+    assert m["chunk_size"] == chunk_runs_for(2000, 1) == 1000
+    assert sizes(ChunkLayout.of(m)) == [20, 40, 80, 160, 320, 640, 740]
+    assert store.done_chunks(job.experiment) == set(range(7))

@@ -8,10 +8,12 @@ job's first chunk comes back within a second. Jobs wait in one FIFO queue of at 
 chunk size and the slots.
 
 An ensemble job is :func:`escalade.ensemble.run_experiment` into the server's store (the same
-store as the command line's), with small chunks so that estimates arrive early and narrow as
-chunks finish. Cancelling a running job raises :class:`Cancelled` from its chunk callback: the
-executor ends its workers and the experiment is left ``interrupted``, with every finished
-chunk, for ``escalade run --resume ID``.
+store as the command line's), in chunks that start small and double (:data:`FIRST_CHUNK_RUNS`,
+:data:`CHUNK_GROWTH`) so that estimates arrive early and narrow as chunks finish, while the
+job needs few chunks (a chunk's cost has a large fixed part). Cancelling a running job raises
+:class:`Cancelled` from its chunk callback: the executor ends its workers (the slot starts and
+warms new ones) and the experiment is left ``interrupted``, with every finished chunk, for
+``escalade run --resume ID``.
 """
 
 from __future__ import annotations
@@ -32,19 +34,26 @@ from typing import Any, Literal
 from escalade.analysis.briefing import drivers_total, experiment_drivers
 from escalade.budget import DEFAULT_CHUNK
 from escalade.ensemble import Job as ChunkJob
-from escalade.ensemble import run_experiment, simulate_chunk
+from escalade.ensemble import checked_scenario, experiment_scenario, run_experiment, simulate_chunk
 from escalade.executor import Executor, available_cpus
-from escalade.scenario.load import builtin_names, load_scenario_text, scenario_text
+from escalade.scenario.load import builtin_names, scenario_text
 from escalade.store import Store, now_iso
 
-CHUNKS_PER_JOB = 20
-"""A job's runs are split into about this many chunks: its estimate is updated as often."""
-MIN_CHUNK_RUNS = 50
-"""Fewest runs in a chunk (below it, the cost of a chunk outweighs its runs)."""
 FIRST_CHUNK_RUNS = 20
 """Runs in a job's first chunk, so that its first estimate comes within a second (a chunk
 costs about the same below a few dozen runs: a fixed cost per simulated day); later chunks
-hold :func:`chunk_runs_for` runs (results do not depend on the chunking)."""
+grow by :data:`CHUNK_GROWTH` up to :func:`chunk_runs_for` runs (results do not depend on the
+chunking)."""
+CHUNK_GROWTH = 2
+"""Each chunk of a job holds this many times the runs of the one before, until chunks hold
+:func:`chunk_runs_for` runs: the estimate's interval narrows by about the square root of it
+with each chunk, and a 10,000-run job takes 10 chunks, not 20 of 500 runs (a chunk's cost
+grows much slower than its runs: docs/performance.md)."""
+FULL_CHUNKS_PER_WORKER = 2
+"""A job's largest chunks hold a ``1 / (FULL_CHUNKS_PER_WORKER x workers)`` share of its
+runs, so that the workers share the last of them instead of one finishing alone."""
+MIN_CHUNK_RUNS = 50
+"""Fewest runs in a job's largest chunks (below it, the cost of a chunk outweighs its runs)."""
 MAX_QUEUED = 100
 """Most jobs waiting at once; a client beyond it is told to retry later (HTTP 429)."""
 KEEP_FINISHED = 200
@@ -92,13 +101,17 @@ class Job:
     started: str | None = None
     finished: str | None = None
     result: Any = None
+    manifest: dict[str, Any] | None = field(default=None, repr=False)
+    """The experiment's manifest as it started (what its results are read with)."""
     cancel: threading.Event = field(default_factory=threading.Event, repr=False)
 
 
-def chunk_runs_for(runs: int) -> int:
-    """Runs per chunk of a web job: about :data:`CHUNKS_PER_JOB` chunks, each of at least
-    :data:`MIN_CHUNK_RUNS` and at most :data:`escalade.budget.DEFAULT_CHUNK` runs."""
-    return max(MIN_CHUNK_RUNS, min(DEFAULT_CHUNK, math.ceil(runs / CHUNKS_PER_JOB)))
+def chunk_runs_for(runs: int, workers: int) -> int:
+    """Runs in the largest chunks of a web job on ``workers`` workers: a share of the job (see
+    :data:`FULL_CHUNKS_PER_WORKER`), at least :data:`MIN_CHUNK_RUNS` and at most
+    :data:`escalade.budget.DEFAULT_CHUNK`."""
+    share = math.ceil(runs / (FULL_CHUNKS_PER_WORKER * workers))
+    return max(MIN_CHUNK_RUNS, min(DEFAULT_CHUNK, share))
 
 
 def _warm(name: str, scenario_yaml: str, _: int) -> int:
@@ -137,19 +150,24 @@ class JobQueue:
         self.running_peak = 0
         """The most jobs that ran at once (never more than ``slots``)."""
         self.ready = threading.Event()
-        """Set once every slot's workers are started and warm."""
+        """Set once every slot's workers are started and warm, and the built-in scenarios
+        validated in this process."""
         self._running = 0
         self._warmed = 0
         self._warm = warm
+        self._closing = threading.Event()
 
     # -- lifetime --------------------------------------------------------------------------
     def start(self) -> None:
-        """Start the slots (and warm their workers)."""
+        """Start the slots (and warm their workers and the built-ins' validation)."""
+        if self._warm:
+            threading.Thread(target=self._warm_scenarios, name="escalade-warm", daemon=True).start()
         for t in self._threads:
             t.start()
 
     def close(self) -> None:
         """Cancel every job, stop the slots and their workers."""
+        self._closing.set()
         with self._lock:
             jobs = list(self._jobs.values())
         for job in jobs:
@@ -228,16 +246,31 @@ class JobQueue:
         finally:
             executor.close()
 
-    def _jobs_of_slot(self, executor: Executor) -> None:
-        if self._warm:
-            with contextlib.suppress(Exception):  # a failed warm-up only costs time later
-                name = builtin_names()[0]
-                warm = functools.partial(_warm, name, scenario_text(name))
-                list(executor.map(warm, range(self.workers)))
+    def _warm_scenarios(self) -> None:
+        """Validate the built-ins as a job's request and its results will (cached), so the
+        first job of one parses nothing."""
+        with contextlib.suppress(Exception):  # a failed warm-up only costs time later
+            for name in builtin_names():
+                checked_scenario(name)
+        self._warmed_one()
+
+    def _warmed_one(self) -> None:
         with self._lock:
             self._warmed += 1
-            if self._warmed == self.slots:
+            if self._warmed == self.slots + self._warm:
                 self.ready.set()
+
+    def _warm_workers(self, executor: Executor) -> None:
+        """Start the slot's worker processes and run the engine once in each."""
+        with contextlib.suppress(Exception):  # a failed warm-up only costs time later
+            name = builtin_names()[0]
+            warm = functools.partial(_warm, name, scenario_text(name))
+            list(executor.map(warm, range(self.workers)))
+
+    def _jobs_of_slot(self, executor: Executor) -> None:
+        if self._warm:
+            self._warm_workers(executor)
+        self._warmed_one()
         while True:
             job = self._queue.get()
             if job is None:
@@ -262,6 +295,14 @@ class JobQueue:
                 job.finished = now_iso()
                 with self._lock:
                     self._running -= 1
+            if self._rewarm(executor):
+                self._warm_workers(executor)
+
+    def _rewarm(self, executor: Executor) -> bool:
+        """Whether a cancel or a failure ended the slot's warm workers (the next job would
+        start cold) while the server goes on."""
+        alive = bool(executor.processes) or self.workers == 1
+        return self._warm and not alive and not self._closing.is_set()
 
     def _tick(self, job: Job) -> Callable[[int], None]:
         def on_chunk(n: int) -> None:
@@ -276,6 +317,7 @@ class JobQueue:
 
         def on_start(manifest: dict[str, Any], done: int) -> None:
             job.experiment, job.done, job.total = manifest["id"], done, int(manifest["runs"])
+            job.manifest = manifest
 
         run_experiment(
             spec.scenario,
@@ -284,8 +326,9 @@ class JobQueue:
             days=spec.days,
             overrides=spec.overrides or None,
             store=self.store,
-            chunk_size=chunk_runs_for(spec.runs),
+            chunk_size=chunk_runs_for(spec.runs, self.workers),
             first_chunk_size=FIRST_CHUNK_RUNS,
+            chunk_growth=CHUNK_GROWTH,
             executor=executor,
             on_start=on_start,
             on_chunk=self._tick(job),
@@ -294,7 +337,7 @@ class JobQueue:
     def _drivers(self, job: Job) -> None:
         assert job.spec.experiment is not None
         m = self.store.manifest(job.spec.experiment)
-        sc = load_scenario_text(m["scenario_yaml"], m["scenario_source"], m["overrides"] or None)
+        sc = experiment_scenario(m)
         job.experiment = m["id"]
         job.total = drivers_total(m, sc, job.spec.runs or None)
         found = experiment_drivers(m, sc, job.spec.runs or None, self._tick(job))
@@ -315,8 +358,9 @@ def drivers_path(store: Store, exp_id: str) -> Path:
 
 
 __all__ = [
-    "CHUNKS_PER_JOB",
+    "CHUNK_GROWTH",
     "FIRST_CHUNK_RUNS",
+    "FULL_CHUNKS_PER_WORKER",
     "MAX_QUEUED",
     "MIN_CHUNK_RUNS",
     "Cancelled",

@@ -165,13 +165,13 @@ def job_view(jobs: JobQueue, job: Job) -> dict[str, Any]:
 
 
 def _results_so_far(st: Store, job: Job) -> dict[str, Any] | None:
-    """The job's results over the chunks written so far (computed once per chunk)."""
-    assert job.experiment is not None
-    runs_done = st.manifest(job.experiment)["runs_done"]
+    """The job's results over the chunks written so far (computed once per chunk: the store
+    is read only when the job has counted a new chunk)."""
+    assert job.experiment is not None and job.manifest is not None
     cached = job.result
-    if isinstance(cached, tuple) and cached[0] == runs_done:
+    if isinstance(cached, tuple) and cached[0] >= job.done:
         return cached[1]
-    m = st.manifest(job.experiment)
+    m = job.manifest
     outcomes = st.outcomes(job.experiment, columns=VIEW_COLUMNS)
     found = results(outcomes, stored_scenario(m), m) if outcomes.num_rows else None
     job.result = (outcomes.num_rows, found)

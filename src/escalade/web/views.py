@@ -17,11 +17,12 @@ from escalade.analysis.pathways import common_pathways, describe
 from escalade.analysis.stats import summary, survival_curve
 from escalade.api import replay
 from escalade.commands.experiments import SUMMARY_COLUMNS
+from escalade.ensemble import experiment_scenario
 from escalade.narrative import closing, narrative
 from escalade.outcomes import THRESHOLDS
 from escalade.report.hindcast import finite
 from escalade.report.html import horizon_of, pick_runs, thresholds_of
-from escalade.scenario.load import Problem, load_scenario_text
+from escalade.scenario.load import Problem
 from escalade.scenario.schema import Role, Scenario
 from escalade.store import Store
 from escalade.web.jobs import drivers_path
@@ -86,12 +87,9 @@ def public_manifest(m: dict[str, Any]) -> dict[str, Any]:
 
 
 def stored_scenario(m: dict[str, Any]) -> Scenario:
-    """The scenario an experiment was simulated from (its stored copy and overrides)."""
-    return load_scenario_text(
-        m["scenario_yaml"],
-        str(m.get("scenario_source") or m["scenario_name"]),
-        m.get("overrides") or None,
-    )
+    """The scenario an experiment was simulated from (its stored copy and overrides; parsed
+    once per server)."""
+    return experiment_scenario(m)
 
 
 def results(outcomes: pa.Table, sc: Scenario, manifest: dict[str, Any]) -> dict[str, Any]:

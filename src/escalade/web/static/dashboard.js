@@ -1,7 +1,8 @@
 // The what-if dashboard: every action goes through the JSON API (/docs).
 "use strict";
 
-const POLL_MS = 400;
+const POLL_MS = 400; // once a job shows results (a later chunk takes longer than this)
+const FIRST_POLL_MS = 100; // until then: its first estimate comes within a second
 const VALIDATE_MS = 350;
 const state = { builtin: null, builtinText: "", scenario: null, job: null, experiment: null };
 
@@ -130,7 +131,7 @@ async function follow(job, onUpdate) {
     job = await api(`/api/jobs/${job.id}`);
     onUpdate(job);
     if (!["queued", "running"].includes(job.status)) return job;
-    await sleep(POLL_MS);
+    await sleep(job.kind === "ensemble" && !job.results ? FIRST_POLL_MS : POLL_MS);
   }
 }
 
