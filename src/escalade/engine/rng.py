@@ -51,6 +51,16 @@ def _mix_int(x: int) -> int:
     return x ^ (x >> 31)
 
 
+def _unit(bits: NDArray[np.uint64]) -> NDArray[np.float64]:
+    """Uniforms in [0, 1) from mixed 64-bit keys: their top 53 bits."""
+    return (bits >> np.uint64(11)).astype(np.float64) * _TO_UNIT
+
+
+def _unit_int(x: int) -> float:
+    """:func:`_unit` of ``_mix(x)`` for one Python integer."""
+    return (_mix_int(x) >> 11) * _TO_UNIT
+
+
 @dataclass(frozen=True)
 class Streams:
     """Random numbers for a batch of runs, keyed by ``(seed, run_id, day, stream, index)``."""
@@ -88,19 +98,18 @@ class Streams:
         """(runs, len(streams)): column j equals ``uniform(day, streams[j])``, in one pass."""
         whens = np.array([self._when(day, s) for s in streams], dtype=np.uint64)
         bits = _mix(self._run_keys[:, None] ^ whens[None, :])
-        return (bits >> np.uint64(11)).astype(np.float64) * _TO_UNIT
+        return _unit(bits)
 
     def uniform(self, day: int, stream: str, n: int | None = None) -> NDArray[np.float64]:
         """Uniforms in [0, 1): shape ``(runs,)`` or ``(runs, n)``."""
         if n is None and self.runs == 1:  # a replayed run: the same hash in Python integers
-            key = _mix_int(int(self._run_keys[0]) ^ self._when(day, stream))
-            return np.array([(key >> 11) * _TO_UNIT])
+            return np.array([_unit_int(int(self._run_keys[0]) ^ self._when(day, stream))])
         keys = self._keys(day, stream)
         if n is None:
             bits = keys
         else:
             bits = _mix(keys[:, None] ^ (np.arange(1, n + 1, dtype=np.uint64) * _GOLDEN))
-        return (bits >> np.uint64(11)).astype(np.float64) * _TO_UNIT
+        return _unit(bits)
 
     def normal(self, day: int, stream: str, n: int | None = None) -> NDArray[np.float64]:
         """Standard normals by the inverse CDF of :meth:`uniform` (one uniform per draw)."""
@@ -138,14 +147,11 @@ class Streams:
         if rows.size <= SCALAR_SIZE:  # a few draws: the same hash in Python integers
             keys = self._run_keys[cols].tolist()
             u = np.array(
-                [
-                    (_mix_int(key ^ whens[r]) >> 11) * _TO_UNIT
-                    for key, r in zip(keys, rows.tolist(), strict=True)
-                ]
+                [_unit_int(key ^ whens[r]) for key, r in zip(keys, rows.tolist(), strict=True)]
             )
         else:
             bits = _mix(self._run_keys[cols] ^ np.array(whens, dtype=np.uint64)[rows])
-            u = (bits >> np.uint64(11)).astype(np.float64) * _TO_UNIT
+            u = _unit(bits)
         out[rows, cols] = binomial_from_uniform(u, n_arr[rows, cols], p_arr[rows, cols])
         return out
 

@@ -155,6 +155,7 @@ class JobQueue:
         self._running = 0
         self._warmed = 0
         self._warm = warm
+        self._to_warm = slots + (1 if warm else 0)  # every slot, and the built-ins' validation
         self._closing = threading.Event()
 
     # -- lifetime --------------------------------------------------------------------------
@@ -257,7 +258,7 @@ class JobQueue:
     def _warmed_one(self) -> None:
         with self._lock:
             self._warmed += 1
-            if self._warmed == self.slots + self._warm:
+            if self._warmed == self._to_warm:
                 self.ready.set()
 
     def _warm_workers(self, executor: Executor) -> None:

@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 from starlette.background import BackgroundTask
 
 from escalade.budget import MAX_RUNS_IN_MEMORY, MAX_SEED
-from escalade.ensemble import checked_scenario
+from escalade.ensemble import checked_scenario, experiment_scenario
 from escalade.report.html import build_report
 from escalade.scenario.levers import lever_overrides
 from escalade.scenario.load import (
@@ -42,7 +42,6 @@ from escalade.web.views import (
     results,
     run_story,
     scenario_info,
-    stored_scenario,
 )
 
 MAX_DAYS = 3650
@@ -173,7 +172,7 @@ def _results_so_far(st: Store, job: Job) -> dict[str, Any] | None:
         return cached[1]
     m = job.manifest
     outcomes = st.outcomes(job.experiment, columns=VIEW_COLUMNS)
-    found = results(outcomes, stored_scenario(m), m) if outcomes.num_rows else None
+    found = results(outcomes, experiment_scenario(m), m) if outcomes.num_rows else None
     job.result = (outcomes.num_rows, found)
     return found
 
@@ -218,7 +217,7 @@ def api_router() -> APIRouter:
     )
     def start_drivers(body: DriversIn, st: StoreDep, jobs: JobsDep) -> dict[str, Any]:
         exp_id = resolve(st, body.experiment)
-        sc = stored_scenario(st.manifest(exp_id))
+        sc = experiment_scenario(st.manifest(exp_id))
         if not sc.levers:
             raise ValueError(f"scenario '{sc.name}' declares no levers: no drivers to measure")
         spec = JobSpec("drivers", runs=body.runs or 0, experiment=exp_id, label=f"drivers {exp_id}")
@@ -284,7 +283,7 @@ def api_router() -> APIRouter:
     )
     def report(exp_id: ID, st: StoreDep) -> HTMLResponse:
         found, m = with_runs(st, exp_id)
-        html = build_report(st.outcomes(found), stored_scenario(m), int(m["seed"]), m)
+        html = build_report(st.outcomes(found), experiment_scenario(m), int(m["seed"]), m)
         return HTMLResponse(
             html, headers={"Content-Disposition": f'inline; filename="report-{found}.html"'}
         )

@@ -86,12 +86,6 @@ def public_manifest(m: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in m.items() if k != "scenario_yaml"}
 
 
-def stored_scenario(m: dict[str, Any]) -> Scenario:
-    """The scenario an experiment was simulated from (its stored copy and overrides; parsed
-    once per server)."""
-    return experiment_scenario(m)
-
-
 def results(outcomes: pa.Table, sc: Scenario, manifest: dict[str, Any]) -> dict[str, Any]:
     """Headline, thresholds with intervals, survival curves and pathways of some runs."""
     horizon = horizon_of(sc, manifest)
@@ -129,7 +123,7 @@ def experiment_view(st: Store, exp_id: str) -> dict[str, Any]:
     with its drivers when they have been measured."""
     m = st.manifest(exp_id)
     outcomes = st.outcomes(exp_id, columns=VIEW_COLUMNS)
-    sc = stored_scenario(m)
+    sc = experiment_scenario(m)
     found = drivers_path(st, exp_id)
     return {
         "manifest": public_manifest(m),
@@ -144,7 +138,7 @@ def run_story(st: Store, exp_id: str, run: int) -> dict[str, Any]:
     m = st.manifest(exp_id)
     if not 0 <= run < int(m["runs"]):
         raise NotFound(f"experiment {exp_id} has runs 0 to {int(m['runs']) - 1:,}, not {run}")
-    sc = stored_scenario(m)
+    sc = experiment_scenario(m)
     ens = replay(sc, seed=int(m["seed"]), run=run, days=m.get("days"))
     assert ens.events is not None
     outcome = ens.outcomes.to_pylist()[0]
@@ -178,7 +172,7 @@ def paired_comparison(st: Store, a_id: str, b_id: str) -> dict[str, Any]:
     for exp_id, m in ((a_id, ma), (b_id, mb)):
         if m["status"] != "complete":
             raise ValueError(f"experiment {exp_id} is {m['status']}: compare it once complete")
-    sa, sb = stored_scenario(ma), stored_scenario(mb)
+    sa, sb = experiment_scenario(ma), experiment_scenario(mb)
     watch = sa.model.combat_watch or sb.model.combat_watch
     rows = compare(st.outcomes(a_id), st.outcomes(b_id), paired=True, watch=watch)
     return finite(
@@ -205,5 +199,4 @@ __all__ = [
     "results",
     "run_story",
     "scenario_info",
-    "stored_scenario",
 ]
