@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from escalade.analysis.discover import Bound, cart_leaves, discover
+from escalade.analysis.discover import Bound, Discovery, cart_leaves, discover
 from escalade.analysis.sensitivity import Param
 from tests.conftest import FIXTURES
 
@@ -71,3 +71,19 @@ def test_cart_leaves_respect_the_minimum_leaf_size() -> None:
     assert cart_leaves(x, high, [Param("a", 0, 1)], depth=6, min_leaf=1)  # alone, it is found
     with pytest.raises(ValueError, match="depth"):
         cart_leaves(x, high, [Param("a", 0, 1)], depth=0)
+
+
+def test_without_a_box_the_sentence_says_why_and_what_to_change() -> None:
+    """An outcome certain at every point (april-2024's direct exchange) has no region to find:
+    the sentence gives the spread and says to widen the ranges or raise --level."""
+
+    def without_box(ys: list[float], level: float) -> str:
+        d = Discovery("s", "direct", level, len(ys), 20, 0)
+        d.design = [{"point": i, "y": y} for i, y in enumerate(ys)]
+        d.base_rate = float(np.mean([y > level for y in ys]))
+        return d.sentence()
+
+    assert without_box([1.0, 1.0, 0.95], 1.0).startswith("No point has P(direct) above 1 ")
+    assert "between 0.95 and 1" in without_box([1.0, 1.0, 0.95], 1.0)
+    assert "raise --level" in without_box([0.6, 0.7], 0.5)
+    assert "concentrates" in without_box([0.2, 0.7, 0.1, 0.9], 0.5)

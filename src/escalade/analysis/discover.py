@@ -165,16 +165,39 @@ class Discovery:
 
     def sentence(self) -> str:
         if not self.bounds:
-            return (
-                f"No region found where P({self.outcome}) > {self.level:.3g} concentrates "
-                f"({self.points} points, {self.base_rate:.0%} of them above it)."
-            )
+            return self._no_region()
         return (
             f"P({self.outcome}) > {self.level:.3g} is concentrated where "
             + _bounds_words(self.bounds)
             + f": {self.density:.0%} of the points there are above it (against "
             f"{self.base_rate:.0%} overall), and the region holds {self.coverage:.0%} of all "
             f"such points ({self.mass:.0%} of the points)."
+        )
+
+    def _no_region(self) -> str:
+        """Why there is no box, with the advice that follows: no point or every point above the
+        level (move ``--level`` or widen the ranges), or likely points spread everywhere."""
+        ys = [point["y"] for point in self.design]
+        spread = (
+            f"P({self.outcome}) is between {min(ys):.3g} and {max(ys):.3g} over the "
+            f"{self.points} points"
+            if ys
+            else f"{self.points} points"
+        )
+        if self.base_rate == 0:
+            return (
+                f"No point has P({self.outcome}) above {self.level:.3g} ({spread}): over these "
+                "ranges the outcome does not reach the level; widen the ranges or lower --level."
+            )
+        if self.base_rate == 1:
+            return (
+                f"Every point has P({self.outcome}) above {self.level:.3g} ({spread}): over "
+                "these ranges nothing keeps the outcome below the level; widen the ranges or "
+                "raise --level."
+            )
+        return (
+            f"No region found where P({self.outcome}) > {self.level:.3g} concentrates "
+            f"({spread}, {self.base_rate:.0%} of them above the level)."
         )
 
     def as_dict(self) -> dict[str, Any]:
