@@ -57,6 +57,17 @@ def test_more_actors_smaller_chunks_and_a_budget_too_small_is_refused() -> None:
         chunk_size_for(crowd, 10**6, workers=2)
 
 
+def test_a_small_ensemble_is_shared_so_that_no_worker_idles() -> None:
+    """Chunks are large (throughput grows with them), but never so large that an ensemble
+    fits in fewer chunks than there are workers."""
+    duel = load_scenario(FIXTURES / "duel.yaml")
+    budget = 4 * 10**9
+    assert chunk_size_for(duel, budget, workers=2, runs=20_000) == 10_000
+    assert chunk_size_for(duel, budget, workers=2, runs=20_001) == 10_001
+    assert chunk_size_for(duel, budget, workers=2, runs=1) == 1
+    assert chunk_size_for(duel, budget, workers=2, runs=10**9) == DEFAULT_CHUNK
+
+
 def test_the_default_budget_is_half_the_machine() -> None:
     assert abs(2 * default_memory() - machine_memory()) <= 1
     assert size_text(950) == "950 bytes" and size_text(2_345_678) == "2.3 MB"

@@ -235,7 +235,12 @@ def run_experiment(
         )
         fields.update(tags or {})
         fields["chunk_size"] = _chunk_size(
-            sc, fields["days"], chunk_size, memory, 1 if scheduler else worker_count(workers)
+            sc,
+            fields["days"],
+            chunk_size,
+            memory,
+            1 if scheduler else worker_count(workers),
+            fields["runs"],
         )
         if first_chunk_size is not None and first_chunk_size < fields["chunk_size"]:
             fields["first_chunk"] = first_chunk_size
@@ -265,12 +270,13 @@ def run_experiment(
 
 
 def _chunk_size(
-    sc: Scenario, days: int, chunk_size: int | None, memory: int | None, workers: int
+    sc: Scenario, days: int, chunk_size: int | None, memory: int | None, workers: int, runs: int
 ) -> int:
-    """The chunk size given, if one per worker fits the budget; else the largest that fits."""
+    """The chunk size given, if one per worker fits the budget; else the largest that fits
+    and keeps every worker busy (:func:`chunk_size_for`)."""
     budget = default_memory() if memory is None else memory
     if chunk_size is None:
-        return chunk_size_for(sc, budget, workers, days)
+        return chunk_size_for(sc, budget, workers, days, runs)
     per_run = bytes_per_run(sc, days)
     need = chunk_size * workers * per_run
     if need > budget:

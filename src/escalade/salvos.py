@@ -228,7 +228,7 @@ def _resolve(
                 "damage": res.damage,
                 "attack_cost": res.attack_cost,
                 "defence_cost": res.defence_cost,
-                "intercepted": res.intercepted.sum(axis=(1, 2)),
+                "intercepted": res.killed,
                 "flew": (res.launched - res.failed).sum(axis=1),
             }
             for key, arr in per_wave.items():

@@ -44,7 +44,6 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
-import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from escalade.outcomes import SCHEMA
@@ -1096,6 +1095,8 @@ class Store:
                 "union_by_name = true)"
             )
         elif files:  # read by pyarrow, not by DuckDB's file system (which is switched off)
+            import pyarrow.dataset as ds  # imported here: it pulls in pandas (0.4 s)
+
             schema = pa.unify_schemas(
                 [pq.read_schema(f) for f in files], promote_options="permissive"
             )

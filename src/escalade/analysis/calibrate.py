@@ -52,8 +52,6 @@ from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import optimize
-from scipy.stats import qmc
 
 from escalade.analysis.hindcast import (
     LAG_LABELS,
@@ -300,6 +298,8 @@ class Objective:
         self, start: tuple[float, ...], iters: int, ids: Sequence[str] | None, stage: str
     ) -> Evaluation:
         """Nelder–Mead from ``start`` (unit box), at most ``iters`` new evaluations."""
+        from scipy import optimize  # imported here: about 0.6 s, and few commands need it
+
         visited = [self.evaluate(start, stage)]
         if iters <= 0:
             return visited[0]
@@ -546,6 +546,8 @@ def calibrate(
     or the Dask cluster at ``scheduler``, kept open for the whole search; the fit does not
     depend on where.
     """
+    from scipy.stats import qmc  # imported here: about 1 s, and few commands need it
+
     if method not in METHODS:
         raise ValueError(f"unknown method '{method}'; known: {', '.join(METHODS)}")
     if not params:

@@ -32,7 +32,7 @@ from typing import Literal
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from scipy import stats
+from scipy import special
 
 from escalade.analysis.stats import CONFIDENCE, crossed, wilson
 from escalade.outcomes import MEANS, SHORT, THRESHOLDS
@@ -152,7 +152,7 @@ def wald_paired(
 ) -> tuple[float, float]:
     """Normal interval for mean(b − a) from the per-run differences' standard error."""
     d = np.asarray(b, dtype=np.float64) - np.asarray(a, dtype=np.float64)
-    z = float(stats.norm.ppf(0.5 + confidence / 2.0))
+    z = float(special.ndtri(0.5 + confidence / 2.0))
     half = z * float(d.std(ddof=0)) / math.sqrt(len(d))
     return float(d.mean()) - half, float(d.mean()) + half
 
@@ -212,7 +212,7 @@ def _welch(a: np.ndarray, b: np.ndarray, confidence: float) -> tuple[float, floa
     if se == 0:
         return d, d
     dof = (va + vb) ** 2 / (va**2 / (na - 1) + vb**2 / (nb - 1))
-    half = float(stats.t.ppf(0.5 + confidence / 2.0, dof)) * se
+    half = float(special.stdtrit(dof, 0.5 + confidence / 2.0)) * se
     return d - half, d + half
 
 
@@ -227,7 +227,9 @@ def paired_mean(
     if n < 2:
         raise ValueError("a paired interval needs at least 2 runs")
     d = b - a
-    half = float(stats.t.ppf(0.5 + confidence / 2.0, n - 1)) * float(d.std(ddof=1)) / math.sqrt(n)
+    half = (
+        float(special.stdtrit(n - 1, 0.5 + confidence / 2.0)) * float(d.std(ddof=1)) / math.sqrt(n)
+    )
     ulo, uhi = _welch(a, b, confidence)
     m = float(d.mean())
     return Difference(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from scipy import stats
+from scipy import special
 
 from escalade.outcomes import DISTRIBUTIONS, THRESHOLDS
 
@@ -44,7 +44,7 @@ def wilson(successes: int, trials: int, confidence: float = CONFIDENCE) -> tuple
     """Wilson score interval for a binomial proportion (good at p near 0 or 1)."""
     if trials == 0:
         return float("nan"), float("nan")
-    z = float(stats.norm.ppf(0.5 + confidence / 2.0))
+    z = float(special.ndtri(0.5 + confidence / 2.0))
     p = successes / trials
     denom = 1.0 + z * z / trials
     centre = (p + z * z / (2 * trials)) / denom
@@ -127,7 +127,7 @@ def summary(outcomes: pa.Table, top: int = 13) -> dict[str, object]:
 
 def z_value(confidence: float = CONFIDENCE) -> float:
     """The two-sided standard normal quantile of ``confidence`` (1.96 at 95%)."""
-    return float(stats.norm.ppf(0.5 + confidence / 2.0))
+    return float(special.ndtri(0.5 + confidence / 2.0))
 
 
 @dataclass(frozen=True)
@@ -159,7 +159,7 @@ def mean_interval(label: str, values: np.ndarray, confidence: float = CONFIDENCE
     m = float(x.mean())
     if n == 1:
         return Mean(label, m, float("nan"), float("nan"), 1)
-    half = float(stats.t.ppf(0.5 + confidence / 2.0, n - 1)) * float(x.std(ddof=1)) / np.sqrt(n)
+    half = float(special.stdtrit(n - 1, 0.5 + confidence / 2.0)) * float(x.std(ddof=1)) / np.sqrt(n)
     return Mean(label, m, m - half, m + half, n)
 
 

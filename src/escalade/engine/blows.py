@@ -173,7 +173,7 @@ def carry_out(
             deaths[at] = res.deaths
             damage[at] = res.damage
             leaked[at] = res.leaked.sum(axis=1)
-            intercepted[at] = res.intercepted.sum(axis=(1, 2))
+            intercepted[at] = res.killed
             attack_cost[at] = res.attack_cost
             defence_cost[at] = res.defence_cost
             used[at] = res.interceptors_used.sum(axis=1)

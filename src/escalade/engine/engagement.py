@@ -497,6 +497,7 @@ class SalvoResult:
     engaged: Ints  # (R, L, M) threats engaged (first shot) by each layer
     intercepted: Ints  # (R, L, M) threats killed by each layer
     interceptors_used: Ints  # (R, L)
+    killed: Ints  # (R,) threats intercepted by all layers (``intercepted`` summed)
     hits: Ints  # (R,) leakers striking the aim point (the target class)
     damage: Floats  # (R,) damage units
     deaths: Ints  # (R,)
@@ -511,7 +512,7 @@ class SalvoResult:
     def interception_rate(self) -> Floats:
         """Threats intercepted / threats that did not fail, per run (NaN if none flew)."""
         flew = (self.launched - self.failed).sum(axis=1).astype(np.float64)
-        killed = self.intercepted.sum(axis=(1, 2)).astype(np.float64)
+        killed = self.killed.astype(np.float64)
         return np.divide(killed, flew, out=np.full_like(flew, np.nan), where=flew > 0)
 
     @property
@@ -579,6 +580,8 @@ def resolve_salvo(
     engaged = np.zeros((n_lay, n_mun, runs), dtype=np.int64)
     intercepted = np.zeros((n_lay, n_mun, runs), dtype=np.int64)
     used = np.zeros((n_lay, runs), dtype=np.int64)
+    killed_all = np.zeros(runs, dtype=np.int64)  # summed as layers kill: the (L, M, R) blocks
+    #                                              of types a layer never meets stay untouched
     stock_left = np.array(stock.T, dtype=np.int64, order="C", copy=True)  # never the caller's
     floor = np.floor(defence.reserve * defence.initial_stock + 1e-9).astype(np.int64)
     keys = defence.keys()
@@ -642,6 +645,7 @@ def resolve_salvo(
                 fired = eng.sum(axis=0) * shots
             engaged[lay, cols] += eng
             intercepted[lay, cols] += killed
+            killed_all += killed.sum(axis=0)
             arriving[cols] -= killed
             used[lay] += fired
             stock_left[lay] -= fired
@@ -687,6 +691,7 @@ def resolve_salvo(
         engaged=engaged.transpose(2, 0, 1),
         intercepted=intercepted.transpose(2, 0, 1),
         interceptors_used=used.T,
+        killed=killed_all,
         hits=hits,
         damage=hits * dph,
         deaths=deaths,
