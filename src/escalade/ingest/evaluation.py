@@ -144,6 +144,35 @@ def match(preds: list[Event], golds: list[GoldEvent]) -> list[tuple[Event, GoldE
     return pairs
 
 
+def count(
+    tallies: dict[str, Tally], preds: list[Event], golds: list[GoldEvent]
+) -> list[tuple[Event, GoldEvent]]:
+    """Add one article's predicted and gold events to the tallies; the matched pairs."""
+    pairs = match(preds, golds)
+    t = tallies
+    t["event"].predicted += len(preds)
+    t["event"].gold += len(golds)
+    t["event"].correct += len(pairs)
+    t["actor+target+kind"].predicted += len(preds)
+    t["actor+target+kind"].gold += len(golds)
+    for name in ("actor", "target", "kind", "date"):
+        t[name].predicted += sum(getattr(p, name) is not None for p in preds)
+        t[name].gold += sum(getattr(g, name) is not None for g in golds)
+    t["quantity"].predicted += sum(len(p.quantities) for p in preds)
+    t["quantity"].gold += sum(len(g.quantities) for g in golds)
+    for p, g in pairs:
+        for name in ("actor", "target", "kind", "date"):
+            pv, gv = getattr(p, name), getattr(g, name)
+            if pv is not None and pv == gv:
+                t[name].correct += 1
+        if (p.actor, p.target, p.kind) == (g.actor, g.target, g.kind):
+            t["actor+target+kind"].correct += 1
+        got = Counter((q["count"], q["unit"]) for q in p.quantities)
+        want = Counter(g.quantities)
+        t["quantity"].correct += sum((got & want).values())
+    return pairs
+
+
 def evaluate(
     articles: list[GoldArticle], extractor: Extractor
 ) -> tuple[dict[str, Tally], list[dict[str, Any]]]:
@@ -159,28 +188,7 @@ def evaluate(
         if art.date:
             a.date = dt.date.fromisoformat(art.date) if a.date is None else a.date
         preds = extractor.extract(a).events
-        pairs = match(preds, art.events)
-        t = tallies
-        t["event"].predicted += len(preds)
-        t["event"].gold += len(art.events)
-        t["event"].correct += len(pairs)
-        t["actor+target+kind"].predicted += len(preds)
-        t["actor+target+kind"].gold += len(art.events)
-        for name in ("actor", "target", "kind", "date"):
-            t[name].predicted += sum(getattr(p, name) is not None for p in preds)
-            t[name].gold += sum(getattr(g, name) is not None for g in art.events)
-        t["quantity"].predicted += sum(len(p.quantities) for p in preds)
-        t["quantity"].gold += sum(len(g.quantities) for g in art.events)
-        for p, g in pairs:
-            for name in ("actor", "target", "kind", "date"):
-                pv, gv = getattr(p, name), getattr(g, name)
-                if pv is not None and pv == gv:
-                    t[name].correct += 1
-            if (p.actor, p.target, p.kind) == (g.actor, g.target, g.kind):
-                t["actor+target+kind"].correct += 1
-            got = Counter((q["count"], q["unit"]) for q in p.quantities)
-            want = Counter(g.quantities)
-            t["quantity"].correct += sum((got & want).values())
+        pairs = count(tallies, preds, art.events)
         details.append(
             {
                 "article": art.path.name,
