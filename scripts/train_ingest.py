@@ -1,16 +1,19 @@
-"""Train the reviewer of `escalade ingest` (src/escalade/ingest/review.json) from the DEV gold.
+"""Train the target ranker of `escalade ingest` (src/escalade/ingest/targets.json) on DEV gold.
 
-    python scripts/train_ingest.py                 # write src/escalade/ingest/review.json
-    python scripts/train_ingest.py --cv 5          # K-fold cross-validation by article, no write
-    python scripts/train_ingest.py --check         # exit 1 if review.json is not what it gives
+    python scripts/train_ingest.py              # write src/escalade/ingest/targets.json
+    python scripts/train_ingest.py --cv 5       # K-fold cross-validation by article; no write
+    python scripts/train_ingest.py --check      # exit 1 if targets.json is not what it gives
 
-Only ``tests/ingest/gold/dev`` is read (the held-out half never is). The rules extract each
-development article; their events are matched to the gold ones (as the evaluation does), and
-two L2-regularised logistic models are fitted with liblinear (deterministic: a coordinate
-descent with a fixed seed): **keep** (is the event real, with the right actor and kind?) and
-**target** (is this candidate the gold target?). Weights are rounded to 6 decimals and written
-sorted, so the file is the same on every machine. Needs scikit-learn (the ``discover`` extra);
-``escalade ingest`` itself only reads the JSON.
+Only ``tests/ingest/gold/dev`` is read (the held-out half never is), with
+``tests/ingest/gold/unseen_rules.json``: the events the rules *before* each development batch
+read in it (scripts/unseen_rule_events.py). Those are the rules' output on text they had not
+seen, so the ranker learns how far to trust the rules' target on new text; the current rules
+were written from every development article and are no sample of their own errors. Each
+recorded event with the gold actor gives one row per candidate target (label: it is the gold
+target), and each gold event gives the same rows once more as an event without a rule target.
+The weights are an L2-regularised logistic regression fitted by liblinear (deterministic),
+rounded to 6 decimals and written sorted: the file is the same on every machine. Needs
+scikit-learn (the ``discover`` extra); ``escalade ingest`` itself only reads the JSON.
 """
 
 from __future__ import annotations
@@ -20,7 +23,6 @@ import copy
 import datetime as dt
 import json
 import sys
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,45 +36,28 @@ from escalade.ingest.evaluation import (  # noqa: E402
     GoldArticle,
     GoldEvent,
     Tally,
-    _norm,
     count,
     load_gold,
     match,
+    normalized,
     table,
 )
 from escalade.ingest.events import Event, Extractor  # noqa: E402
 from escalade.ingest.pipeline import catalog_rungs  # noqa: E402
-from escalade.ingest.review import (  # noqa: E402
-    ANY_KIND,
+from escalade.ingest.targets import (  # noqa: E402
     MODEL_FILE,
     ArticleView,
-    Reviewer,
-    actor_features,
-    candidate_features,
-    event_features,
-    sentence_features,
-    target_candidates,
+    TargetRanker,
+    candidates,
+    features,
 )
 from escalade.ingest.text import read_article  # noqa: E402
 
 DEV = ROOT / "tests" / "ingest" / "gold" / "dev"
-OUT = ROOT / "src" / "escalade" / "ingest" / MODEL_FILE
 UNSEEN = ROOT / "tests" / "ingest" / "gold" / "unseen_rules.json"
-C_KEEP = 0.3
-"""Inverse L2 strength of the keep model (chosen by 5-fold CV on dev, docs/ingest.md)."""
-C_TARGET = 1.0
-"""Inverse L2 strength of the target ranker (chosen likewise)."""
-THRESHOLD = 0.3
-"""Keep an event whose probability is at least this (chosen likewise)."""
-C_PROPOSE = 1.0
-"""Inverse L2 strength of the proposal models (chosen likewise)."""
-PROPOSE_THRESHOLD = 0.5
-"""Propose an event for a sentence whose most likely kind has at least this probability."""
-C_ACTOR = 1.0
-"""Inverse L2 strength of the actor ranker of proposed events."""
-MIN_KIND = 3
-"""A kind is proposed only if the training sentences hold at least this many of it."""
-PARTS = ("keep", "target", "propose")
+OUT = ROOT / "src" / "escalade" / "ingest" / MODEL_FILE
+C = 0.3
+"""Inverse L2 strength (chosen by 5-fold CV by article among 0.1, 0.3 and 1: docs/ingest.md)."""
 
 
 @dataclass
@@ -82,7 +67,7 @@ class Sample:
 
 
 class _Recorder:
-    """A reviewer that keeps what it is shown and changes nothing."""
+    """Stands in for the ranker: keeps what the extractor shows it and changes nothing."""
 
     def __init__(self, dictionary: Any) -> None:
         self.dictionary = dictionary
@@ -95,9 +80,9 @@ class _Recorder:
         return events
 
 
-def samples(folder: Path, unseen: Path | None = UNSEEN) -> list[Sample]:
-    """Each article with the rules' events: from ``unseen`` (what the rules before its batch
-    found) when given (articles it lacks are left out), else from the current rules."""
+def samples(folder: Path = DEV, unseen: Path | None = UNSEEN) -> list[Sample]:
+    """Each article with the rules' events: those of ``unseen`` (the rules before its batch;
+    articles it lacks are left out), or with ``unseen=None`` the current rules' own."""
     dictionary = load_dictionary()
     recorder = _Recorder(dictionary)
     ex = Extractor(dictionary, catalog_rungs(), reviewer=recorder)
@@ -112,8 +97,13 @@ def samples(folder: Path, unseen: Path | None = UNSEEN) -> list[Sample]:
         ex.extract(a)
         view = recorder.seen[-1]
         if recorded is not None:
-            view.events = [_event(view.text, e) for e in recorded[art.path.name]["events"]]
-            view.__post_init__()
+            view = ArticleView(
+                view.text,
+                view.mentions,
+                [_event(view.text, e) for e in recorded[art.path.name]["events"]],
+                dictionary,
+                view.sentences,
+            )
         out.append(Sample(art, view))
     return out
 
@@ -129,141 +119,101 @@ def _event(text: str, record: dict[str, Any]) -> Event:
     return ev
 
 
-def _fit(rows: list[dict[str, float]], labels: list[int], c: float) -> dict[str, float]:
+def _sentence_of(view: ArticleView, g: GoldEvent) -> tuple[int, int] | None:
+    snippet = normalized(g.evidence)
+    return next(
+        (sp for sp in view.sentences if snippet in normalized(view.text[sp[0] : sp[1]])), None
+    )
+
+
+def rows(data: list[Sample]) -> tuple[list[dict[str, float]], list[int]]:
+    """The training rows: candidate features and whether the candidate is the gold target."""
+    x: list[dict[str, float]] = []
+    y: list[int] = []
+    for s in data:
+        pairs = {id(p): g for p, g in match(s.view.events, s.gold.events)}
+        previous = None
+        for ev in s.view.events:
+            g = pairs.get(id(ev))
+            if g is not None and ev.actor is not None and ev.actor == g.actor:
+                for cand in candidates(ev, s.view):
+                    x.append(features(ev, cand, s.view, previous))
+                    y.append(int(cand == g.target))
+            previous = ev
+        for g in s.gold.events:
+            span = _sentence_of(s.view, g)
+            if span is None or g.actor is None:
+                continue
+            told = Event(actor=g.actor, target=None, kind=g.kind)
+            told.span = span
+            for cand in candidates(told, s.view):
+                x.append(features(told, cand, s.view, None, ruled=False))
+                y.append(int(cand == g.target))
+    return x, y
+
+
+def train(data: list[Sample], c: float = C) -> TargetRanker:
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
+    x_rows, y = rows(data)
     vec = DictVectorizer(sort=True, sparse=False)
-    x = vec.fit_transform(rows)
-    if len(set(labels)) < 2:
-        return {}
+    x = vec.fit_transform(x_rows)
     model = LogisticRegression(
         C=c, solver="liblinear", fit_intercept=False, random_state=0, max_iter=1000
     )
-    model.fit(x, labels)
-    coef = model.coef_[0]
+    model.fit(x, y)
     names = vec.get_feature_names_out()
-    return {str(n): round(float(w), 6) for n, w in zip(names, coef, strict=True) if w != 0.0}
+    weights = {str(n): round(float(w), 6) for n, w in zip(names, model.coef_[0], strict=True)}
+    return TargetRanker(data[0].view.dictionary, {k: w for k, w in weights.items() if w})
 
 
-def _sentence_of(view: ArticleView, g: GoldEvent) -> tuple[int, int] | None:
-    snippet = _norm(g.evidence)
-    return next((sp for sp in view.sentences if snippet in _norm(view.text[sp[0] : sp[1]])), None)
-
-
-def train(
-    train_set: list[Sample],
-    c_keep: float = C_KEEP,
-    c_target: float = C_TARGET,
-    threshold: float = THRESHOLD,
-    parts: tuple[str, ...] = PARTS,
-    c_propose: float = C_PROPOSE,
-    propose_threshold: float = PROPOSE_THRESHOLD,
-    c_actor: float = C_ACTOR,
-) -> Reviewer:
-    keep_rows, keep_y, tgt_rows, tgt_y = [], [], [], []
-    prop_rows: list[dict[str, float]] = []
-    prop_y: list[str] = []
-    act_rows, act_y = [], []
-    kind_rows: list[dict[str, float]] = []
-    kind_y: list[str] = []
-    for s in train_set:
-        view = s.view
-        pairs = {id(p): g for p, g in match(view.events, s.gold.events)}
-        found = {id(g) for g in pairs.values()}
-        previous = None
-        for ev in view.events:
-            g = pairs.get(id(ev))
-            keep_rows.append(event_features(ev, view))
-            keep_y.append(int(g is not None and (ev.actor, ev.kind) == (g.actor, g.kind)))
-            if g is not None and ev.actor is not None and ev.actor == g.actor:
-                for cand in target_candidates(ev, view):
-                    tgt_rows.append(candidate_features(ev, cand, view, previous))
-                    tgt_y.append(int(cand == g.target))
-            previous = ev
-        missed: dict[tuple[int, int], str] = {}
-        for g in s.gold.events:
-            span = _sentence_of(view, g)
-            if span is None or g.actor is None:
-                continue
-            if id(g) not in found:
-                missed.setdefault(span, g.kind)
-            kind_rows.append(sentence_features(span, view))
-            kind_y.append(g.kind)
-            sms = view.in_span(span)
-            if g.actor in {m.actor for m in sms}:
-                for m in sms:
-                    act_rows.append(actor_features(span, m, view))
-                    act_y.append(int(m.actor == g.actor))
-            told = Event(actor=g.actor, target=None, kind=g.kind)
-            told.span = span
-            for cand in target_candidates(told, view):
-                tgt_rows.append(candidate_features(told, cand, view, None, proposed=True))
-                tgt_y.append(int(cand == g.target))
-        for span in view.unread():
-            prop_rows.append(sentence_features(span, view))
-            prop_y.append(missed.get(span, "none"))
-    dictionary = train_set[0].view.dictionary
-    propose = None
-    if "propose" in parts:
-        kinds = sorted(k for k, n in Counter(kind_y).items() if n >= MIN_KIND)
-        propose = {k: _fit(kind_rows, [int(y == k) for y in kind_y], c_propose) for k in kinds}
-        propose[ANY_KIND] = _fit(prop_rows, [int(y != "none") for y in prop_y], c_propose)
-    return Reviewer(
-        dictionary,
-        _fit(keep_rows, keep_y, c_keep) if "keep" in parts else None,
-        threshold,
-        _fit(tgt_rows, tgt_y, c_target) if "target" in parts else None,
-        propose,
-        propose_threshold,
-        _fit(act_rows, act_y, c_actor) if "propose" in parts else None,
-    )
-
-
-def score(test_set: list[Sample], reviewer: Reviewer | None) -> dict[str, Tally]:
+def score(data: list[Sample], ranker: TargetRanker | None) -> dict[str, Tally]:
+    """The evaluation's tallies over the samples, with the rules' targets or the ranker's."""
     tallies = {f: Tally() for f in FIELDS}
-    for s in test_set:
+    for s in data:
         events = copy.deepcopy(s.view.events)
-        if reviewer is not None:
-            events = reviewer.review(s.view.text, s.view.mentions, events, s.view.sentences)
+        if ranker is not None:
+            events = ranker.review(s.view.text, s.view.mentions, events, s.view.sentences)
         count(tallies, events, s.gold.events)
     return tallies
 
 
-def cross_validate(data: list[Sample], folds: int, **kw: Any) -> dict[str, Tally]:
+def cross_validate(data: list[Sample], folds: int, c: float = C) -> dict[str, Tally]:
     """Train on the other folds, score each fold (articles dealt round-robin by name), pool."""
     pooled = {f: Tally() for f in FIELDS}
     for k in range(folds):
         test = [s for i, s in enumerate(data) if i % folds == k]
         rest = [s for i, s in enumerate(data) if i % folds != k]
-        for name, t in score(test, train(rest, **kw)).items():
+        for name, t in score(test, train(rest, c)).items():
             pooled[name].correct += t.correct
             pooled[name].predicted += t.predicted
             pooled[name].gold += t.gold
     return pooled
 
 
-def model_text(reviewer: Reviewer) -> str:
+def model_text(ranker: TargetRanker) -> str:
     data = {
-        "about": "escalade ingest reviewer: written by scripts/train_ingest.py from "
+        "about": "escalade ingest target ranker: written by scripts/train_ingest.py from "
         "tests/ingest/gold/dev only; see docs/ingest.md",
-        "settings": {"c_keep": C_KEEP, "c_target": C_TARGET, "threshold": THRESHOLD},
-        **reviewer.as_dict(),
+        "c": C,
+        "weights": {k: ranker.weights[k] for k in sorted(ranker.weights)},
     }
-    return json.dumps(data, indent=1, sort_keys=False) + "\n"
+    return json.dumps(data, indent=1) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     ap.add_argument("--cv", type=int, default=0, help="K-fold CV by article; writes nothing")
-    ap.add_argument("--check", action="store_true", help="Fail if review.json is stale")
-    ap.add_argument("--gold", type=Path, default=DEV, help="The development gold folder")
+    ap.add_argument("--c", type=float, default=C, help="Inverse L2 strength (with --cv)")
+    ap.add_argument("--check", action="store_true", help="Fail if targets.json is stale")
     args = ap.parse_args(argv)
-    data = samples(args.gold)
+    data = samples()
     if args.cv:
-        print(table(score(data, None), len(data), "dev, rules alone"))
-        tallies = cross_validate(data, args.cv)
-        print(table(tallies, len(data), f"dev, {args.cv}-fold CV with the reviewer"))
+        print(table(score(data, None), len(data), "dev (rules before each batch)"))
+        print()
+        tallies = cross_validate(data, args.cv, args.c)
+        print(table(tallies, len(data), f"dev ({args.cv}-fold CV, ranked targets)"))
         return 0
     text = model_text(train(data))
     if args.check:

@@ -4,8 +4,8 @@
 
 Each development article from number 37 on was committed in a batch before the rules written
 from it (docs/ingest.md, "Fresh batches"). This script takes, for every such article, the
-sources of the commit that added its gold file (``git archive``), runs that commit's extractor
-on the article in a subprocess, and records the events it found. Those are the rules' output
+sources of the commit that added its gold file (``git archive``), runs that commit's rules
+(without the target ranker) on the article in a subprocess, and records the events found. Those are the rules' output
 on text they had not seen: what the reviewer (``scripts/train_ingest.py``) learns to correct.
 The current rules have seen every development article, so their output there is no sample of
 their errors on new text. Needs git and the repository's history; the file it writes is
@@ -34,10 +34,16 @@ FIELDS = ("actor", "target", "kind", "rung", "date", "date_text", "place", "spea
 
 RUN = """
 import datetime as dt, json, sys
-from escalade.ingest.evaluation import default_extractor, load_gold
+from escalade.ingest.actors import load_dictionary
+from escalade.ingest.evaluation import load_gold
+from escalade.ingest.events import Extractor
+from escalade.ingest.pipeline import catalog_rungs
 from escalade.ingest.text import read_article
 fields, names = json.loads(sys.argv[1]), set(json.loads(sys.argv[2]))
-ex = default_extractor()
+try:  # the rules alone (a commit with the target ranker takes reviewer=None)
+    ex = Extractor(load_dictionary(), catalog_rungs(), reviewer=None)
+except TypeError:
+    ex = Extractor(load_dictionary(), catalog_rungs())
 out = {}
 for art in load_gold(__import__("pathlib").Path(sys.argv[3])):
     if art.path.name not in names:

@@ -103,7 +103,7 @@ def load_gold(folder: Path) -> list[GoldArticle]:
     return out
 
 
-def _norm(text: str) -> str:
+def normalized(text: str) -> str:
     t = text.replace("“", '"').replace("”", '"').replace("’", "'").replace("‘", "'")
     return re.sub(r"\s+", " ", t).strip().lower()
 
@@ -116,9 +116,9 @@ def match(preds: list[Event], golds: list[GoldEvent]) -> list[tuple[Event, GoldE
 
     candidates: list[tuple[int, int, int, int]] = []
     for i, p in enumerate(preds):
-        sents = [_norm(s) for s in p.sentences or [p.evidence]]
+        sents = [normalized(s) for s in p.sentences or [p.evidence]]
         for j, g in enumerate(golds):
-            snippet = _norm(g.evidence)
+            snippet = normalized(g.evidence)
             if any(snippet in s or (len(s) > 20 and s in snippet) for s in sents):
                 candidates.append((agree(p, g), -i, -j, 1))
     candidates.sort(reverse=True)

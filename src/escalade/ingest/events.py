@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Literal, Protocol
 
 from escalade.ingest.actors import ActorDictionary
 from escalade.ingest.dates import find_dates
@@ -136,6 +136,14 @@ class BlowContext:
     speaker: Mention | None
 
 
+class Reviewer(Protocol):
+    """What reviews the rules' events of an article (the target ranker, or a stand-in)."""
+
+    def review(
+        self, text: str, mentions: list[Mention], events: list[Event], sentences: list[Any]
+    ) -> list[Event]: ...
+
+
 @dataclass
 class ArticleResult:
     article: str
@@ -158,17 +166,25 @@ class Extractor:
     """A reusable extractor: builds the spaCy pipeline once for a dictionary and a catalog."""
 
     def __init__(
-        self, dictionary: ActorDictionary, rungs: dict[str, int], reviewer: Any = None
+        self,
+        dictionary: ActorDictionary,
+        rungs: dict[str, int],
+        reviewer: Reviewer | Literal["shipped"] | None = "shipped",
     ) -> None:
-        """``reviewer``: what re-scores the rules' events (an
-        :class:`escalade.ingest.review.Reviewer`), or None for the rules alone."""
+        """``reviewer``: what reviews the rules' events of each article; by default the target
+        ranker shipped with escalade (:mod:`escalade.ingest.targets`), None for the rules
+        alone."""
         import spacy
         from spacy.matcher import PhraseMatcher
         from spacy.symbols import ORTH
 
         self.dictionary = dictionary
         self.rungs = rungs
-        self.reviewer = reviewer
+        if reviewer == "shipped":
+            from escalade.ingest.targets import load_ranker
+
+            reviewer = load_ranker(dictionary)
+        self.reviewer: Reviewer | None = reviewer
         nlp = spacy.blank("en")
         for abbr in ("Brig.", "Gen.", "Lt.", "Col.", "Maj.", "Adm.", "Sgt.", "Capt.", "Gov.",
                      "Sen.", "Rep.", "Dr.", "Mr.", "Mrs.", "Ms.", "Prof.", "Cmdr.", "Rear.",
