@@ -5,8 +5,9 @@
 Each development article from number 37 on was committed in a batch before the rules written
 from it (docs/ingest.md, "Fresh batches"). This script takes, for every such article, the
 sources of the commit that added its gold file (``git archive``), runs that commit's rules
-(without the target ranker) on the article in a subprocess, and records the events found. Those are the rules' output
-on text they had not seen: what the reviewer (``scripts/train_ingest.py``) learns to correct.
+(without the target ranker) on the article in a subprocess, and records the events found:
+the rules' output on text they had not seen, what the target ranker
+(``scripts/train_ingest.py``) learns to correct.
 The current rules have seen every development article, so their output there is no sample of
 their errors on new text. Needs git and the repository's history; the file it writes is
 committed, so training does not.

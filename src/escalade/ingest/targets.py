@@ -1,8 +1,8 @@
 """A statistical ranker of an event's target, trained on the development gold set only.
 
 The rules (:mod:`escalade.ingest.events`) find the events and a target for each; the ranker
-then scores every candidate target of an event and keeps the best. Candidates: no target,
-the rules' target, each actor named in the event's sentence, the actor's opponents in the
+then scores every candidate target of an event and keeps the best. Candidates: the rules'
+target, no target, each actor named in the event's sentence, the actor's opponents in the
 article and the article's most named actors. Features: whether the candidate is the rules'
 choice, where it stands (named in the sentence, first, before or after the actor, the word
 before its mention: *at*, *on*, *against*, *told*, *urged*, *to*, *by*, ..., a possessive),
@@ -48,19 +48,30 @@ class ArticleView:
     events: list[Any]
     dictionary: ActorDictionary
     sentences: list[tuple[int, int]] = field(default_factory=list)
-    counts: Counter[str] = field(default_factory=Counter)
+    article_ranks: dict[str, int] = field(default_factory=dict)
     opponents: dict[str, Counter[str]] = field(default_factory=dict)
+    _spans: dict[tuple[int, int], list[Any]] = field(default_factory=dict, repr=False)
+    _opponent_ranks: dict[str | None, dict[str, int]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         from escalade.ingest.events import opponent_counts
 
-        self.counts = Counter(m.actor for m in self.mentions if m.actor and m.label != "place")
+        self.mentions = [m for m in self.mentions if m.actor and m.label != "place"]
+        self.article_ranks = _ranks(Counter(m.actor for m in self.mentions), TOP_CANDIDATES)
         self.opponents = opponent_counts(self.events, self.dictionary)
 
     def in_span(self, span: tuple[int, int]) -> list[Any]:
         """The actor mentions (not places) within a span of the text."""
-        a, b = span
-        return [m for m in self.mentions if a <= m.start < b and m.actor and m.label != "place"]
+        if span not in self._spans:
+            a, b = span
+            self._spans[span] = [m for m in self.mentions if a <= m.start < b]
+        return self._spans[span]
+
+    def opponent_ranks(self, actor: str | None) -> dict[str, int]:
+        """The actor's most frequent opponents in the article, by rank."""
+        if actor not in self._opponent_ranks:
+            self._opponent_ranks[actor] = _ranks(self.opponents.get(actor or ""), TOP_CANDIDATES)
+        return self._opponent_ranks[actor]
 
 
 def _ranks(counter: Counter[str] | None, top: int) -> dict[str, int]:
@@ -69,13 +80,13 @@ def _ranks(counter: Counter[str] | None, top: int) -> dict[str, int]:
 
 
 def candidates(ev: Any, view: ArticleView) -> list[str | None]:
-    """No target, the rules' target, the sentence's actors, the actor's opponents and the
+    """The rules' target, no target, the sentence's actors, the actor's opponents and the
     article's most named actors (in that order, each once; neither the actor nor the channel
     a message went through)."""
-    out: list[str | None] = [None, ev.target]
+    out: list[str | None] = [ev.target, None]
     out += [m.actor for m in view.in_span(ev.span)]
-    out += list(_ranks(view.opponents.get(ev.actor or ""), TOP_CANDIDATES))
-    out += list(_ranks(view.counts, TOP_CANDIDATES))
+    out += list(view.opponent_ranks(ev.actor))
+    out += list(view.article_ranks)
     seen: list[str | None] = []
     for c in out:
         if c not in seen and (c is None or c not in (ev.actor, ev.channel)):
@@ -126,10 +137,10 @@ def features(
         f[f"prev={word}|{k}"] = 1.0
         if view.text[m.end : m.end + 2] in ("'s", "’s"):
             f["possessive"] = 1.0
-    opp = _ranks(view.opponents.get(ev.actor or ""), TOP_CANDIDATES).get(cand)
+    opp = view.opponent_ranks(ev.actor).get(cand)
     f[f"opponent_rank={opp}"] = 1.0
     f[f"opponent_rank={opp}|{k}"] = 1.0
-    f[f"article_rank={_ranks(view.counts, TOP_CANDIDATES).get(cand)}"] = 1.0
+    f[f"article_rank={view.article_ranks.get(cand)}"] = 1.0
     role = d.role(cand)
     f[f"role={role}"] = 1.0
     f[f"role={role}|{k}"] = 1.0
