@@ -227,11 +227,12 @@ def table(tallies: dict[str, Tally], articles: int, label: str = "heldout") -> s
     return "\n".join(lines)
 
 
-def default_extractor() -> Extractor:
+def default_extractor(rules_only: bool = False) -> Extractor:
+    """The extractor of `escalade ingest` (``rules_only``: without the target ranker)."""
     from escalade.ingest.actors import load_dictionary
     from escalade.ingest.pipeline import catalog_rungs
 
-    return Extractor(load_dictionary(), catalog_rungs())
+    return Extractor(load_dictionary(), catalog_rungs(), None if rules_only else "shipped")
 
 
 def render(folder: Path, extractor: Extractor | None = None) -> str:
@@ -261,9 +262,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("folder", type=Path)
     ap.add_argument("--write", type=Path, help="Write the table into this Markdown page")
     ap.add_argument("--details", action="store_true", help="Print matched, missed, spurious")
+    ap.add_argument("--rules-only", action="store_true", help="Without the target ranker")
     args = ap.parse_args(argv)
+    if args.write and args.rules_only:
+        ap.error("--write shows what escalade ingest does: not with --rules-only")
     arts = load_gold(args.folder)
-    tallies, details = evaluate(arts, default_extractor())
+    tallies, details = evaluate(arts, default_extractor(args.rules_only))
     block = table(tallies, len(arts), args.folder.name)
     if args.details:
         for d in details:
