@@ -74,3 +74,12 @@ def test_the_shipped_weights_are_what_the_training_script_writes() -> None:
     shipped = (ROOT / "src/escalade/ingest/targets.json").read_text(encoding="utf-8")
     assert module.model_text(module.train(module.samples())) == shipped
     assert json.loads(shipped)["c"] == module.C
+
+
+def test_the_evaluation_scores_the_rules_alone_on_request() -> None:
+    from escalade.ingest.evaluation import default_extractor, main
+
+    assert default_extractor(rules_only=True).reviewer is None
+    assert isinstance(default_extractor().reviewer, TargetRanker)
+    with pytest.raises(SystemExit):  # the page shows what escalade ingest does
+        main([str(ROOT / "tests/ingest/gold/heldout"), "--rules-only", "--write", "x.md"])
