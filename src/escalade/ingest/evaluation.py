@@ -103,7 +103,7 @@ def load_gold(folder: Path) -> list[GoldArticle]:
     return out
 
 
-def _norm(text: str) -> str:
+def normalized(text: str) -> str:
     t = text.replace("“", '"').replace("”", '"').replace("’", "'").replace("‘", "'")
     return re.sub(r"\s+", " ", t).strip().lower()
 
@@ -116,9 +116,9 @@ def match(preds: list[Event], golds: list[GoldEvent]) -> list[tuple[Event, GoldE
 
     candidates: list[tuple[int, int, int, int]] = []
     for i, p in enumerate(preds):
-        sents = [_norm(s) for s in p.sentences or [p.evidence]]
+        sents = [normalized(s) for s in p.sentences or [p.evidence]]
         for j, g in enumerate(golds):
-            snippet = _norm(g.evidence)
+            snippet = normalized(g.evidence)
             if any(snippet in s or (len(s) > 20 and s in snippet) for s in sents):
                 candidates.append((agree(p, g), -i, -j, 1))
     candidates.sort(reverse=True)
@@ -144,6 +144,35 @@ def match(preds: list[Event], golds: list[GoldEvent]) -> list[tuple[Event, GoldE
     return pairs
 
 
+def count(
+    tallies: dict[str, Tally], preds: list[Event], golds: list[GoldEvent]
+) -> list[tuple[Event, GoldEvent]]:
+    """Add one article's predicted and gold events to the tallies; the matched pairs."""
+    pairs = match(preds, golds)
+    t = tallies
+    t["event"].predicted += len(preds)
+    t["event"].gold += len(golds)
+    t["event"].correct += len(pairs)
+    t["actor+target+kind"].predicted += len(preds)
+    t["actor+target+kind"].gold += len(golds)
+    for name in ("actor", "target", "kind", "date"):
+        t[name].predicted += sum(getattr(p, name) is not None for p in preds)
+        t[name].gold += sum(getattr(g, name) is not None for g in golds)
+    t["quantity"].predicted += sum(len(p.quantities) for p in preds)
+    t["quantity"].gold += sum(len(g.quantities) for g in golds)
+    for p, g in pairs:
+        for name in ("actor", "target", "kind", "date"):
+            pv, gv = getattr(p, name), getattr(g, name)
+            if pv is not None and pv == gv:
+                t[name].correct += 1
+        if (p.actor, p.target, p.kind) == (g.actor, g.target, g.kind):
+            t["actor+target+kind"].correct += 1
+        got = Counter((q["count"], q["unit"]) for q in p.quantities)
+        want = Counter(g.quantities)
+        t["quantity"].correct += sum((got & want).values())
+    return pairs
+
+
 def evaluate(
     articles: list[GoldArticle], extractor: Extractor
 ) -> tuple[dict[str, Tally], list[dict[str, Any]]]:
@@ -159,28 +188,7 @@ def evaluate(
         if art.date:
             a.date = dt.date.fromisoformat(art.date) if a.date is None else a.date
         preds = extractor.extract(a).events
-        pairs = match(preds, art.events)
-        t = tallies
-        t["event"].predicted += len(preds)
-        t["event"].gold += len(art.events)
-        t["event"].correct += len(pairs)
-        t["actor+target+kind"].predicted += len(preds)
-        t["actor+target+kind"].gold += len(art.events)
-        for name in ("actor", "target", "kind", "date"):
-            t[name].predicted += sum(getattr(p, name) is not None for p in preds)
-            t[name].gold += sum(getattr(g, name) is not None for g in art.events)
-        t["quantity"].predicted += sum(len(p.quantities) for p in preds)
-        t["quantity"].gold += sum(len(g.quantities) for g in art.events)
-        for p, g in pairs:
-            for name in ("actor", "target", "kind", "date"):
-                pv, gv = getattr(p, name), getattr(g, name)
-                if pv is not None and pv == gv:
-                    t[name].correct += 1
-            if (p.actor, p.target, p.kind) == (g.actor, g.target, g.kind):
-                t["actor+target+kind"].correct += 1
-            got = Counter((q["count"], q["unit"]) for q in p.quantities)
-            want = Counter(g.quantities)
-            t["quantity"].correct += sum((got & want).values())
+        pairs = count(tallies, preds, art.events)
         details.append(
             {
                 "article": art.path.name,
@@ -219,11 +227,12 @@ def table(tallies: dict[str, Tally], articles: int, label: str = "heldout") -> s
     return "\n".join(lines)
 
 
-def default_extractor() -> Extractor:
+def default_extractor(rules_only: bool = False) -> Extractor:
+    """The extractor of `escalade ingest` (``rules_only``: without the target ranker)."""
     from escalade.ingest.actors import load_dictionary
     from escalade.ingest.pipeline import catalog_rungs
 
-    return Extractor(load_dictionary(), catalog_rungs())
+    return Extractor(load_dictionary(), catalog_rungs(), None if rules_only else "shipped")
 
 
 def render(folder: Path, extractor: Extractor | None = None) -> str:
@@ -253,9 +262,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("folder", type=Path)
     ap.add_argument("--write", type=Path, help="Write the table into this Markdown page")
     ap.add_argument("--details", action="store_true", help="Print matched, missed, spurious")
+    ap.add_argument("--rules-only", action="store_true", help="Without the target ranker")
     args = ap.parse_args(argv)
+    if args.write and args.rules_only:
+        ap.error("--write shows what escalade ingest does: not with --rules-only")
     arts = load_gold(args.folder)
-    tallies, details = evaluate(arts, default_extractor())
+    tallies, details = evaluate(arts, default_extractor(args.rules_only))
     block = table(tallies, len(arts), args.folder.name)
     if args.details:
         for d in details:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Literal, Protocol
 
 from escalade.ingest.actors import ActorDictionary
 from escalade.ingest.dates import find_dates
@@ -107,6 +107,7 @@ class Event:
     passive: bool = field(default=False, repr=False)  # "were intercepted by X"
     claimed: bool = field(default=False, repr=False)  # "Iran blamed Israel for the attack"
     blow: BlowContext | None = field(default=None, repr=False)  # to re-rank once roles change
+    span: tuple[int, int] = field(default=(0, 0), repr=False)  # the sentence in the cleaned text
 
     @property
     def ladder(self) -> bool:
@@ -114,7 +115,9 @@ class Event:
 
     def as_dict(self) -> dict[str, Any]:
         d = asdict(self)
-        for private in ("sentences", "target_from_place", "orphan", "passive", "claimed", "blow"):
+        for private in (
+            "sentences", "target_from_place", "orphan", "passive", "claimed", "blow", "span"
+        ):  # fmt: skip
             d.pop(private)
         d["ladder"] = self.ladder
         return d
@@ -131,6 +134,14 @@ class BlowContext:
     person: bool
     mentions: tuple[Mention, ...]
     speaker: Mention | None
+
+
+class Reviewer(Protocol):
+    """What reviews the rules' events of an article (the target ranker, or a stand-in)."""
+
+    def review(
+        self, text: str, mentions: list[Mention], events: list[Event], sentences: list[Any]
+    ) -> list[Event]: ...
 
 
 @dataclass
@@ -154,13 +165,26 @@ class ArticleResult:
 class Extractor:
     """A reusable extractor: builds the spaCy pipeline once for a dictionary and a catalog."""
 
-    def __init__(self, dictionary: ActorDictionary, rungs: dict[str, int]) -> None:
+    def __init__(
+        self,
+        dictionary: ActorDictionary,
+        rungs: dict[str, int],
+        reviewer: Reviewer | Literal["shipped"] | None = "shipped",
+    ) -> None:
+        """``reviewer``: what reviews the rules' events of each article; by default the target
+        ranker shipped with escalade (:mod:`escalade.ingest.targets`), None for the rules
+        alone."""
         import spacy
         from spacy.matcher import PhraseMatcher
         from spacy.symbols import ORTH
 
         self.dictionary = dictionary
         self.rungs = rungs
+        if reviewer == "shipped":
+            from escalade.ingest.targets import load_ranker
+
+            reviewer = load_ranker(dictionary)
+        self.reviewer: Reviewer | None = reviewer
         nlp = spacy.blank("en")
         for abbr in ("Brig.", "Gen.", "Lt.", "Col.", "Maj.", "Adm.", "Sgt.", "Capt.", "Gov.",
                      "Sen.", "Rep.", "Dr.", "Mr.", "Mrs.", "Ms.", "Prof.", "Cmdr.", "Rear.",
@@ -224,9 +248,11 @@ class Extractor:
         accusations: list[tuple[int, str]] = []  # sentences that blame someone, told apart
         last_actor: str | None = None
         title_end = _title_end(article.text)
+        read: list[tuple[int, int]] = []  # the sentences read (not headlines)
         for sent in doc.sents:
             if sent.start_char < title_end or _headline(doc.user_data["text"], sent):
                 continue  # a headline repeats the story in the present tense
+            read.append((sent.start_char, sent.end_char))
             sms = [m for m in mentions if sent.start <= m.tok < sent.end]
             sent_triggers = [(i, triggers[i]) for i in range(sent.start, sent.end) if i in triggers]
             found = self._sentence(doc, sent, sms, sent_triggers, base, last_actor, unknown)
@@ -234,6 +260,7 @@ class Extractor:
                 ev.article = article.name
                 ev.start = article.source_offset(sent.start_char)
                 ev.end = article.source_offset(sent.end_char)
+                ev.span = (sent.start_char, sent.end_char)
             if found and found[-1].actor:
                 last_actor = found[-1].actor
             events.extend(found)
@@ -242,6 +269,8 @@ class Extractor:
                 accusations.append((article.source_offset(sent.start_char), accused))
         events = self._complete(absorb_casualty_reports(events), accusations)
         events = merge_events(events)
+        if self.reviewer is not None:
+            events = self.reviewer.review(doc.user_data["text"], mentions, events, read)
         notes = []
         if base is None:
             notes.append(
