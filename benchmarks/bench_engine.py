@@ -7,8 +7,10 @@ Measures, on the built-in `april-2024` scenario:
 1. one process, in-memory batches (`escalade.simulation.run_batch`) of CHUNK runs;
 2. the full ensemble path (`escalade.ensemble.run_experiment`: local worker processes, Parquet
    chunks, DuckDB catalog) with 1 and 2 workers;
-3. single replayed runs (`escalade.replay` of runs 0-99): median and best;
-4. the peak resident memory of this process and of its worker processes.
+3. the whole `escalade run` command as a user types it (a new process: start-up, validation,
+   workers, store, summary table), with its default chunks and workers;
+4. single replayed runs (`escalade.replay` of runs 0-99): median and best;
+5. the peak resident memory of this process and of its worker processes.
 """
 
 from __future__ import annotations
@@ -16,12 +18,16 @@ from __future__ import annotations
 import argparse
 import platform
 import resource
+import subprocess
+import sys
 import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 
 import escalade
+from escalade.budget import DEFAULT_CHUNK
 from escalade.ensemble import run_experiment
 from escalade.scenario.load import load_scenario
 from escalade.simulation import run_batch
@@ -35,7 +41,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=100_000)
     parser.add_argument("--days", type=int, default=60)
-    parser.add_argument("--chunk", type=int, default=25_000)
+    parser.add_argument("--chunk", type=int, default=DEFAULT_CHUNK)
     args = parser.parse_args()
     sc = load_scenario("april-2024")
     print(
@@ -68,6 +74,21 @@ def main() -> None:
             f"ensemble, {workers} worker(s): {took:.1f} s, "
             f"{args.runs * args.days / took:,.0f} run-days/s"
         )
+
+    command = Path(sys.executable).with_name("escalade")
+    with tempfile.TemporaryDirectory() as store:
+        start = time.perf_counter()
+        subprocess.run(
+            [str(command), "run", "april-2024", "--runs", str(args.runs), "--seed", "1"]
+            + ["--days", str(args.days), "--store", store],
+            check=True,
+            capture_output=True,
+        )
+        took = time.perf_counter() - start
+    print(
+        f"escalade run (the whole command, default chunks): {took:.1f} s, "
+        f"{args.runs * args.days / took:,.0f} run-days/s"
+    )
 
     escalade.replay(sc, seed=1, run=4711)  # warm caches (tables, imports)
     times = []

@@ -87,6 +87,19 @@ def test_local_processes_give_the_same_results_and_draw_items_lazily() -> None:
     assert ex.processes == []
 
 
+def test_workers_primed_before_the_items_are_the_ones_that_compute_them() -> None:
+    """``prime`` starts the workers (each running a warm-up) while the caller prepares its
+    items; ``map`` then uses those same processes. One item needs no worker at all."""
+    with Executor(workers=2) as ex:
+        ex.prime(partial(abs, -1), items=1)
+        assert ex.processes == []
+        ex.prime(partial(abs, -1), items=10)
+        primed = {p.pid for p in ex.processes}
+        assert len(primed) == 2
+        assert dict(ex.map(abs, range(-4, 0), size=4)) == {-4: 4, -3: 3, -2: 2, -1: 1}
+        assert {p.pid for p in ex.processes} == primed
+
+
 def test_ctrl_c_in_the_caller_ends_the_workers_at_once() -> None:
     workers: list[multiprocessing.process.BaseProcess] = []
     with pytest.raises(KeyboardInterrupt), Executor(workers=2) as ex:

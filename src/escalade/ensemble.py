@@ -226,13 +226,21 @@ def run_experiment(
     else:
         if scenario is None:
             raise ValueError("give a scenario (a file or a built-in name), or resume an experiment")
-        fields, sc = _prepare_new(
-            scenario,
-            DEFAULT_RUNS if runs is None else runs,
-            DEFAULT_SEED if seed is None else seed,
-            days,
-            overrides,
-        )
+        if owned:
+            _prime(executor, scenario, overrides, DEFAULT_RUNS if runs is None else runs)
+        try:
+            fields, sc = _prepare_new(
+                scenario,
+                DEFAULT_RUNS if runs is None else runs,
+                DEFAULT_SEED if seed is None else seed,
+                days,
+                overrides,
+            )
+        except BaseException:
+            executor.stop()  # a bad scenario is reported at once, not after the workers start
+            if owned:
+                executor.close()
+            raise
         fields.update(tags or {})
         fields["chunk_size"] = _chunk_size(
             sc,
@@ -378,6 +386,26 @@ def _prepare_new(
         "days": sc.horizon_days if days is None else days,
     }
     return fields, sc
+
+
+def _prime(
+    executor: Executor, scenario: str | Path, overrides: dict[str, Any] | None, runs: int
+) -> None:
+    """Start the local workers while this process validates the scenario: each imports the
+    engine and parses the scenario as its chunks will carry it (about a second a worker)."""
+    try:
+        text = resolve_source(scenario).read_text(encoding="utf-8")
+    except Exception:  # _prepare_new reports the problem, located
+        return
+    key = (text, str(scenario), _overrides_json(normalise_overrides(overrides)))
+    executor.prime(functools.partial(_warm_scenario, *key), runs)
+
+
+def _warm_scenario(scenario_yaml: str, source: str, overrides_json: str) -> None:
+    """In a worker: the scenario parsed into its cache (:func:`_scenario`); a problem is left
+    to the experiment's own validation to report."""
+    with contextlib.suppress(Exception):
+        _scenario(scenario_yaml, source, overrides_json)
 
 
 def _prepare_resume(

@@ -148,6 +148,17 @@ class Executor:
         return "this process" if self.workers == 1 else f"{self.workers} local processes"
 
     # -- work ------------------------------------------------------------------------------
+    def prime(self, fn: Callable[[], object], items: int) -> None:
+        """Start the local workers that ``items`` items will use now, each running ``fn``
+        (imports, caches) while the caller prepares the items; nothing on one worker or a
+        Dask cluster. What ``fn`` returns or raises is dropped."""
+        n = worker_count(self.workers, items)
+        if self.scheduler is not None or n <= 1:
+            return
+        pool = self._local_pool(n)
+        for _ in range(n):
+            pool.submit(fn)
+
     def map(
         self, fn: Callable[[T], R], items: Iterable[T], size: int | None = None
     ) -> Generator[tuple[T, R], None, None]:
