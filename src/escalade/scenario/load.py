@@ -24,6 +24,7 @@ from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.reader import ReaderError
 
 from escalade.scenario.schema import Origin, Scenario
+from escalade.scenario.yaml_nodes import compose
 
 MAX_FILE_BYTES = 2_000_000
 """Largest scenario file accepted (bytes); real scenarios are a few kilobytes."""
@@ -196,9 +197,26 @@ def read_yaml(path: Path) -> Any:
 
 
 def parse_yaml(text: str, name: str = "<string>") -> Any:
+    """The YAML ``text`` as ruamel.yaml's round-trip data (mappings and lists that know the
+    line and column of every key and item), read by libyaml when it can
+    (:mod:`~escalade.scenario.yaml_nodes`), else by ruamel.yaml's own parser."""
+    try:
+        data = _parse_fast(text, name)
+    except Exception:  # anything unusual: ruamel.yaml reads it, and words any error itself
+        data = _parse_ruamel(text, name)
+    return _checked_document(data, name)
+
+
+def _parse_fast(text: str, name: str) -> Any:
+    yaml = YAML(typ="rt", pure=True)
+    node = compose(text, name, yaml.resolver)
+    return None if node is None else yaml.constructor.construct_document(node)
+
+
+def _parse_ruamel(text: str, name: str) -> Any:
     yaml = YAML(typ="rt", pure=True)
     try:
-        data = yaml.load(text)
+        return yaml.load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -215,6 +233,10 @@ def parse_yaml(text: str, name: str = "<string>") -> Any:
     except Exception as exc:  # ruamel raises a few unmarked errors (bad tags, duplicates)
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ScenarioError([Problem(name, 1, 1, "", f"YAML error: {first}")]) from None
+
+
+def _checked_document(data: Any, name: str) -> Any:
+    """``data`` if it is a scenario's mapping of a sane size (aliases expanded)."""
     nodes = _expanded_size(data, {})
     if nodes > MAX_NODES:
         raise ScenarioError(
