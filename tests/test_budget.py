@@ -66,6 +66,8 @@ def test_a_small_ensemble_is_shared_so_that_no_worker_idles() -> None:
     assert chunk_size_for(duel, budget, workers=2, runs=20_001) == 10_001
     assert chunk_size_for(duel, budget, workers=2, runs=1) == 1
     assert chunk_size_for(duel, budget, workers=2, runs=10**9) == DEFAULT_CHUNK
+    # a Dask cluster: the memory is each worker's own (workers=1), the runs shared by its threads
+    assert chunk_size_for(duel, budget, workers=1, runs=20_000, slots=8) == 2_500
 
 
 def test_the_default_budget_is_half_the_machine() -> None:

@@ -21,6 +21,7 @@ from escalade.ensemble import (
     SchedulerError,
     run_experiment,
 )
+from escalade.executor import Executor
 from escalade.scenario.load import load_scenario
 from escalade.store import Store, StoreError
 
@@ -301,6 +302,21 @@ def test_a_dask_cluster_gives_the_rows_of_a_local_run(tmp_path: Path, dask_clust
     assert sorted(ticks) == [250] * 8
     assert exp.manifest["status"] == "complete"
     assert Store(tmp_path).done_chunks(exp.id) == set(range(8))
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("dask-cluster")
+def test_on_a_dask_cluster_the_default_chunks_keep_every_worker_thread_busy(
+    tmp_path: Path, dask_cluster: str
+) -> None:
+    """Without --chunk-size the runs are shared among the cluster's worker threads (not put
+    in one large chunk, as the local memory budget alone would allow)."""
+    with Executor(scheduler=dask_cluster) as ex:
+        slots = ex.slots
+    assert slots >= 2
+    exp = run_experiment(FIXTURE, runs=1000, seed=2, scheduler=dask_cluster, store=tmp_path)
+    assert exp.manifest["chunk_size"] == -(-1000 // slots)
+    assert len(Store(tmp_path).done_chunks(exp.id)) == slots
 
 
 @pytest.mark.slow

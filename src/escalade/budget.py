@@ -100,11 +100,13 @@ def chunk_size_for(
     workers: int = 1,
     days: int | None = None,
     runs: int | None = None,
+    slots: int | None = None,
 ) -> int:
     """The largest chunk (at most :data:`DEFAULT_CHUNK` runs) of which ``workers`` fit in
-    ``memory`` bytes at once, and, given the ensemble's ``runs``, no larger than each worker's
-    share of them (every worker gets a chunk); a budget too small for one run per worker is
-    refused."""
+    ``memory`` bytes at once, and, given the ensemble's ``runs``, no larger than the share of
+    each of the ``slots`` that compute chunks at once (default ``workers``; a Dask cluster's
+    worker threads), so that every one gets a chunk; a budget too small for one run per
+    worker is refused."""
     per_run = bytes_per_run(scenario, days)
     fits = memory // (max(1, workers) * per_run)
     if fits < 1:
@@ -114,7 +116,8 @@ def chunk_size_for(
             f"({len(scenario.actors)} actors) needs about {size_text(per_run)} per worker, "
             f"{size_text(need)} for {max(1, workers)} workers"
         )
-    share = DEFAULT_CHUNK if runs is None else max(1, -(-runs // max(1, workers)))
+    spread = max(1, workers if slots is None else slots)
+    share = DEFAULT_CHUNK if runs is None else max(1, -(-runs // spread))
     return int(min(DEFAULT_CHUNK, fits, share))
 
 

@@ -242,6 +242,8 @@ def run_experiment(
                 executor.close()
             raise
         fields.update(tags or {})
+        if scheduler:
+            executor.connect()  # how many workers the cluster has sets how the runs are shared
         fields["chunk_size"] = _chunk_size(
             sc,
             fields["days"],
@@ -249,6 +251,7 @@ def run_experiment(
             memory,
             1 if scheduler else worker_count(workers),
             fields["runs"],
+            executor.slots,
         )
         if first_chunk_size is not None and first_chunk_size < fields["chunk_size"]:
             fields["first_chunk"] = first_chunk_size
@@ -278,13 +281,19 @@ def run_experiment(
 
 
 def _chunk_size(
-    sc: Scenario, days: int, chunk_size: int | None, memory: int | None, workers: int, runs: int
+    sc: Scenario,
+    days: int,
+    chunk_size: int | None,
+    memory: int | None,
+    workers: int,
+    runs: int,
+    slots: int,
 ) -> int:
     """The chunk size given, if one per worker fits the budget; else the largest that fits
-    and keeps every worker busy (:func:`chunk_size_for`)."""
+    and keeps every one of the ``slots`` that compute chunks busy (:func:`chunk_size_for`)."""
     budget = default_memory() if memory is None else memory
     if chunk_size is None:
-        return chunk_size_for(sc, budget, workers, days, runs)
+        return chunk_size_for(sc, budget, workers, days, runs, slots)
     per_run = bytes_per_run(sc, days)
     need = chunk_size * workers * per_run
     if need > budget:

@@ -141,6 +141,17 @@ class Executor:
         return [p for p in procs if p.is_alive()]
 
     @property
+    def slots(self) -> int:
+        """How many items run at once: the local workers, or the Dask cluster's worker threads
+        (:meth:`connect` first)."""
+        if self.scheduler is None:
+            return worker_count(self.workers)
+        if self._client is None:
+            return 1
+        workers = self._client.scheduler_info().get("workers", {})
+        return max(1, sum(int(w.get("nthreads", 1)) for w in workers.values()))
+
+    @property
     def where(self) -> str:
         """In words, for messages: "this process", "2 local processes", the cluster."""
         if self.scheduler is not None:
