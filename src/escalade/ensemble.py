@@ -226,20 +226,20 @@ def run_experiment(
     else:
         if scenario is None:
             raise ValueError("give a scenario (a file or a built-in name), or resume an experiment")
-        if owned:
-            _prime(executor, scenario, overrides, DEFAULT_RUNS if runs is None else runs)
+        path = resolve_source(scenario)
+        text = path.read_text(encoding="utf-8")
+        ov = normalise_overrides(overrides)
+        count = DEFAULT_RUNS if runs is None else runs
+        if owned:  # the workers start (and parse the scenario) while it is validated here
+            key = (text, str(scenario), _overrides_json(ov))
+            executor.prime(functools.partial(_warm_scenario, *key), count)
         try:
             fields, sc = _prepare_new(
-                scenario,
-                DEFAULT_RUNS if runs is None else runs,
-                DEFAULT_SEED if seed is None else seed,
-                days,
-                overrides,
+                scenario, path, text, ov, count, DEFAULT_SEED if seed is None else seed, days
             )
         except BaseException:
-            executor.stop()  # a bad scenario is reported at once, not after the workers start
-            if owned:
-                executor.close()
+            if owned:  # the primed workers: a bad scenario is reported at once, not after them
+                executor.stop()
             raise
         fields.update(tags or {})
         if scheduler:
@@ -375,15 +375,15 @@ def _write(
 
 def _prepare_new(
     scenario: str | Path,
+    path: Path,
+    text: str,
+    ov: dict[str, Any],
     runs: int,
     seed: int,
     days: int | None,
-    overrides: dict[str, Any] | None,
 ) -> tuple[dict[str, Any], Scenario]:
-    """The manifest fields of a new experiment, once its scenario validates."""
-    path = resolve_source(scenario)
-    text = path.read_text(encoding="utf-8")
-    ov = normalise_overrides(overrides)
+    """The manifest fields of a new experiment, once its scenario (the file at ``path``, its
+    ``text``, the overrides ``ov``) validates."""
     sc = _checked_scenario(text, str(path), str(scenario), _overrides_json(ov))
     fields = {
         "scenario_name": sc.name,
@@ -395,19 +395,6 @@ def _prepare_new(
         "days": sc.horizon_days if days is None else days,
     }
     return fields, sc
-
-
-def _prime(
-    executor: Executor, scenario: str | Path, overrides: dict[str, Any] | None, runs: int
-) -> None:
-    """Start the local workers while this process validates the scenario: each imports the
-    engine and parses the scenario as its chunks will carry it (about a second a worker)."""
-    try:
-        text = resolve_source(scenario).read_text(encoding="utf-8")
-    except Exception:  # _prepare_new reports the problem, located
-        return
-    key = (text, str(scenario), _overrides_json(normalise_overrides(overrides)))
-    executor.prime(functools.partial(_warm_scenario, *key), runs)
 
 
 def _warm_scenario(scenario_yaml: str, source: str, overrides_json: str) -> None:

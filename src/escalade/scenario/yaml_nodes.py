@@ -9,23 +9,18 @@ columns — and ruamel.yaml's constructor builds the data from them, so the resu
 ruamel.yaml gives (tested on every YAML file of the project), line numbers included.
 
 Whatever this path does not reproduce exactly falls back to ruamel.yaml's own parser (which
-then also reports any error, in its words): no libyaml, a YAML directive, an explicit tag, or
-any text libyaml refuses.
+then also reports any error, in its words): a PyYAML built without libyaml, a YAML directive,
+an explicit tag, several documents, or any text libyaml refuses.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import yaml
 from ruamel.yaml.error import StreamMark
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.resolver import BaseResolver
-
-try:  # PyYAML with libyaml; without it the ruamel.yaml parser is used
-    import yaml as _pyyaml
-    from yaml import CSafeLoader as _CLoader
-except ImportError:  # pragma: no cover - PyYAML is a dependency
-    _pyyaml = None
 
 
 class Fallback(Exception):
@@ -35,11 +30,11 @@ class Fallback(Exception):
 def compose(text: str, name: str, resolver: BaseResolver) -> Node | None:
     """The ruamel.yaml node tree of ``text`` (None for an empty document), or
     :class:`Fallback` when ruamel.yaml must read it itself."""
-    if _pyyaml is None:
+    if not yaml.__with_libyaml__:  # PyYAML built without libyaml: no faster than ruamel.yaml
         raise Fallback
     try:
-        events = list(_pyyaml.parse(text, Loader=_CLoader))
-    except _pyyaml.YAMLError:
+        events = list(yaml.parse(text, Loader=yaml.CSafeLoader))
+    except yaml.YAMLError:
         raise Fallback from None
     return _Builder(events, name, resolver).document()
 
@@ -69,8 +64,7 @@ class _Builder:
             return None
         if getattr(start, "version", None) or getattr(start, "tags", None):
             raise Fallback  # a %YAML or %TAG directive
-        node = self._node()
-        return node
+        return self._node()
 
     def _node(self) -> Node:
         event = self._next()
