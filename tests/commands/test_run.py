@@ -105,6 +105,7 @@ def test_overlay_then_set(app: typer.Typer, store: Path, tmp_path: Path) -> None
         (None, ["--overlay", "cannot read it"]),
         ("- just\n- a list\n", ["--overlay", "expected a mapping of dotted paths"]),
         ("a: [unclosed\n", ["--overlay", "not valid YAML"]),
+        ("# a date\nstart: 2024-02-30\n", [":2:8: --overlay: '2024-02-30' cannot be read"]),
     ],
 )
 def test_an_unusable_overlay_is_one_line(

@@ -99,6 +99,17 @@ def test_yaml_syntax_error_is_located(write) -> None:
     assert 6 <= line <= 9
 
 
+@pytest.mark.parametrize("explicit_tag", ["", "tagged: !!str x\n"])
+def test_an_impossible_date_is_located_at_its_value(write, explicit_tag: str) -> None:
+    # ruamel.yaml raises "month must be in 1..12" with no position; the scalar is found.
+    # An explicit tag sends the text through ruamel.yaml's own parser: located the same.
+    text = explicit_tag + BASE.replace("start: 2024-04-02", "start: 2024-13-01")
+    [msg] = problems(write(text))
+    line = text[: text.index("2024-13-01")].count("\n") + 1
+    assert f":{line}:8: YAML error: '2024-13-01' cannot be read: month must be in 1..12" in msg
+    assert "write a real date as YYYY-MM-DD" in msg
+
+
 def test_non_utf8_bytes_are_located(write) -> None:
     data = BASE.encode().replace(b"title", b"x") + b"description: caf\xe9\n"
     [msg] = problems(write(data))

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 
 from escalade.scenario.schema import Origin, Scenario
@@ -202,6 +203,8 @@ def parse_yaml(text: str, name: str = "<string>") -> Any:
     (:mod:`~escalade.scenario.yaml_nodes`), else by ruamel.yaml's own parser."""
     try:
         data = _parse_fast(text, name)
+    except ScenarioError:
+        raise
     except Exception:  # anything unusual: ruamel.yaml reads it, and words any error itself
         data = _parse_ruamel(text, name)
     return _checked_document(data, name)
@@ -210,13 +213,58 @@ def parse_yaml(text: str, name: str = "<string>") -> Any:
 def _parse_fast(text: str, name: str) -> Any:
     yaml = YAML(typ="rt", pure=True)
     node = compose(text, name, yaml.resolver)
-    return None if node is None else yaml.constructor.construct_document(node)
+    return None if node is None else _construct(yaml, node, name)
+
+
+def _construct(yaml: YAML, node: Node, name: str) -> Any:
+    """The data of ``node``; a scalar that cannot be built (a date such as 2024-13-01) is
+    reported at its own line and column (ruamel.yaml's error for it carries no position)."""
+    try:
+        return yaml.constructor.construct_document(node)
+    except ValueError as exc:
+        bad = _unbuildable_scalar(YAML(typ="rt", pure=True), node)
+        if bad is None:
+            raise
+        mark, date = bad.start_mark, str(bad.tag).endswith(":timestamp")
+        raise ScenarioError(
+            [
+                Problem(
+                    name,
+                    mark.line + 1,
+                    mark.column + 1,
+                    "",
+                    f"YAML error: {bad.value!r} cannot be read: {exc}",
+                    ("write a real date as YYYY-MM-DD, or " if date else "")
+                    + "quote the value to keep it as text",
+                )
+            ]
+        ) from None
+
+
+def _unbuildable_scalar(yaml: YAML, node: Node) -> ScalarNode | None:
+    """The first scalar under ``node`` whose value ruamel.yaml's constructor refuses."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, ScalarNode):
+            try:
+                yaml.constructor.construct_object(item, deep=True)
+            except ValueError:
+                return item
+        elif isinstance(item, MappingNode):
+            stack.extend(v for pair in reversed(item.value) for v in reversed(pair))
+        elif isinstance(item, SequenceNode):
+            stack.extend(reversed(item.value))
+    return None
 
 
 def _parse_ruamel(text: str, name: str) -> Any:
     yaml = YAML(typ="rt", pure=True)
     try:
-        return yaml.load(text)
+        node = yaml.compose(text)
+        return None if node is None else _construct(yaml, node, name)
+    except ScenarioError:
+        raise
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -312,8 +360,13 @@ def read_overlay(path: str | Path) -> Overlay:
         why = getattr(exc, "strerror", None) or str(exc)
         raise problem(f"cannot read it: {why}") from None
     try:
+        yaml = YAML(typ="rt", pure=True)
+        node = yaml.compose(text)
+        rt = None if node is None else _construct(yaml, node, name)
         data = YAML(typ="safe", pure=True).load(text)
-        rt = YAML(typ="rt", pure=True).load(text)
+    except ScenarioError as exc:  # a value that cannot be built, located at it
+        [p] = exc.problems
+        raise problem(p.message.removeprefix("YAML error: "), p.line, p.column, p.hint) from None
     except YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
