@@ -39,6 +39,9 @@ The convention (docs/contributing.md repeats it for writers)
   ``<!-- docs-test: output file=calm.yaml -->``
       Before a ``yaml`` (or any) block: its text is written to that file in the page's
       directory, for the commands after it to read.
+  ``<!-- docs-test: commands -->``
+      The commands are run (each must succeed) but their output is not quoted on purpose
+      (an interactive game resumed, a long story): ``--update`` leaves them as they are.
   ``<!-- docs-test: skip covered-by=tests/test_store.py::test_name -->``
       Not run here (it needs a damaged store, a Ctrl-C, another user's permissions, ...):
       the test named must exist, and covers it.
@@ -297,11 +300,14 @@ def check_page(page: Path, workdir: Path, update: bool = False) -> list[str]:
     session = Session(workdir)
     rewrites: list[tuple[int, int, str]] = []  # (first line index, lines, new text)
     for block in read_blocks(page):
-        if block.mode not in ("output", "abridged", "skip"):
+        if block.mode not in ("output", "abridged", "commands", "skip"):
             problems.append(f"{block.where}: unknown docs-test mode '{block.mode}'")
             continue
         cmds = commands(block) if block.lang in COMMAND_FENCES else []
         quotes = any(s.strip() for c in cmds for s in c.shown) or block.output is not None
+        if block.mode == "commands" and quotes:
+            problems.append(f"{block.where}: 'commands' is for a block that quotes no output")
+            continue
         if "runs" in block.options and block.mode != "abridged" and quotes:
             problems.append(f"{block.where}: runs= needs 'abridged' (the numbers change)")
             continue
@@ -392,6 +398,25 @@ def test_an_abridged_output_needs_its_lines_in_order() -> None:
     printed = "a 1\nb 2\nc 3\n"
     assert check_output(block, ["a 5", "...", "c 9"], printed, "") == ""
     assert check_output(block, ["c 9", "a 5"], printed, "") != ""
+
+
+def test_update_fills_an_output_but_not_a_commands_block(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(globals(), "ROOT", tmp_path)  # a page of its own, outside the repository
+    page = tmp_path / "page.md"
+    blocks = "```text\n$ escalade --version\n```\n"
+    page.write_text(f"{blocks}\n<!-- docs-test: commands -->\n{blocks}", "utf-8")
+    for work in ("work", "again"):
+        (tmp_path / work).mkdir()
+    assert check_page(page, tmp_path / "work", update=True) == []
+    first, second = page.read_text("utf-8").split("<!--")
+    assert len(first.strip().splitlines()) == 4  # the fence, the command, its output, the fence
+    assert second.splitlines()[1:] == blocks.splitlines()  # left as it was written
+    quoted = "<!-- docs-test: commands -->\n```text\n$ escalade --version\nescalade 0\n```\n"
+    page.write_text(quoted, "utf-8")
+    [problem] = check_page(page, tmp_path / "again", update=False)
+    assert "'commands' is for a block that quotes no output" in problem
 
 
 def test_a_skipped_block_must_name_a_test_that_exists() -> None:
