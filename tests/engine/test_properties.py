@@ -167,6 +167,8 @@ def test_bookkeeping_holds_in_any_valid_scenario(data: dict[str, Any], seed: int
             np.isfinite(state.grievances.grievance).all()
             and (state.grievances.grievance >= 0).all()
         )
+        # only a held pair holds a grievance (what the fading and the ending test rely on)
+        assert (state.grievances.by_pair[~state.grievances.held] == 0).all()
         assert ((state.hard_weight >= 0) & (state.hard_weight <= 1)).all()
 
     batch = run_batch(scenario, seed, np.arange(25), keep_events=True, observe=invariants)

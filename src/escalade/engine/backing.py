@@ -135,7 +135,7 @@ def alliance_obligation(state: State, params: Params, runs: I, victim: I, culpri
         hit = (share > 0) & (culprit != ally)
         if hit.any():
             r, c = runs[hit], culprit[hit]
-            state.grievances.grievance[r, ally, c] += share[hit] * g[hit]
+            state.grievances.add(r, ally, c, share[hit] * g[hit])
 
 
 def offensive_commitment(params: Params, runs: I, actor: int) -> F:

@@ -253,7 +253,7 @@ def suffer(state: State, world: World, day: int, blow: Blow, tag: str) -> F:
     g = blow_grievance(p, runs, seen, blow.soil, blow.deaths, blow.senior, blow.damage) * share
     if blow.answer:
         g = g * answered_share(state, p, runs, blow.target, culprit, blow.rung)
-    state.grievances.grievance[runs, blow.target, culprit] += g
+    state.grievances.add(runs, blow.target, culprit, g)
     state.grievances.received_rung[runs, blow.target, culprit] = blow.rung
     state.grievances.felt[runs, blow.target, culprit] = felt
     state.struck[runs] = True

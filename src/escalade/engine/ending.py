@@ -176,11 +176,10 @@ def crisis_parties(scenario: Scenario, cast: Cast) -> I:
 def worst_grievance(state: State, params: Params) -> F:
     """(R,) the largest grievance one crisis party holds against another (M1), for the ending
     tests (:func:`crisis_parties`)."""
-    parties = params.parties
-    if len(parties) == 0:
-        return np.zeros(len(state.ended))
-    g = state.grievances.grievance[:, parties][:, :, parties]
-    return g.reshape(len(state.ended), -1).max(axis=1)
+    gr, worst = state.grievances, np.zeros(len(state.ended))
+    for victim, culprit in gr.held_pairs(among=params.parties):  # others are 0 in every run
+        np.maximum(worst, gr.by_pair[victim, culprit], out=worst)
+    return worst
 
 
 def parties_idle(state: State, params: Params) -> B:

@@ -72,19 +72,48 @@ class RetaliationParams:
 
 @dataclass
 class Grievances:
-    """M1 state: who holds what against whom."""
+    """M1 state: who holds what against whom.
 
-    grievance: F  # (R, A, A) victim x culprit, in rungs
+    The grievances are kept pair-major, ``by_pair`` (A, A, R): each (victim, culprit) pair's
+    runs are contiguous, and ``held`` (A, A) marks the pairs that have held a grievance in some
+    run. Every grievance is made by :meth:`add`; anything else only lowers one (an answer, an
+    accepted end, a proxy held back), so a pair never held is zero in every run and the daily
+    fading and the ending test touch only the held pairs (a few of the A x A).
+    """
+
+    by_pair: F  # (A, A, R) victim x culprit x run, in rungs
+    held: B  # (A, A) pairs that have held a grievance in some run
     received_rung: I  # (R, A, A) rung of the last blow the victim took from the culprit
     felt: F  # (R, A, A) felt rung of that blow (misread, intercepted, played down)
 
     @classmethod
     def initial(cls, runs: int, actors: int) -> Grievances:
         return cls(
-            grievance=np.zeros((runs, actors, actors)),
+            by_pair=np.zeros((actors, actors, runs)),
+            held=np.zeros((actors, actors), dtype=np.bool_),
             received_rung=np.zeros((runs, actors, actors), dtype=np.int64),
             felt=np.zeros((runs, actors, actors)),
         )
+
+    @property
+    def grievance(self) -> F:
+        """(R, A, A) victim x culprit, in rungs: a view of ``by_pair`` (reads, and writes that
+        lower a grievance; raise one with :meth:`add`)."""
+        return self.by_pair.transpose(2, 0, 1)
+
+    def add(self, runs: I, victim: I | int, culprit: I | int, amount: F | float) -> None:
+        """``amount`` more grievance of ``victim`` against ``culprit`` in ``runs``."""
+        self.grievance[runs, victim, culprit] += amount
+        self.held[victim, culprit] = True
+
+    def held_pairs(self, among: I | None = None) -> list[tuple[int, int]]:
+        """The (victim, culprit) pairs held so far, optionally only those between ``among``."""
+        held = self.held
+        if among is not None:
+            inside = np.zeros(len(held), dtype=np.bool_)
+            inside[among] = True
+            held = held & inside[:, None] & inside[None, :]
+        return [(int(v), int(c)) for v, c in zip(*np.nonzero(held), strict=True)]
 
 
 def blow_grievance(
@@ -153,7 +182,9 @@ def answered_share(state: State, params: Params, runs: I, victim: I, culprit: I,
 
 def decay_grievance(state: State, params: Params) -> None:
     """M1: an unanswered obligation fades by ``grievance_decay`` a day."""
-    state.grievances.grievance *= (1.0 - params.retaliation.grievance_decay)[:, None, None]
+    gr, factor = state.grievances, 1.0 - params.retaliation.grievance_decay
+    for victim, culprit in gr.held_pairs():
+        gr.by_pair[victim, culprit] *= factor
 
 
 def convenes(params: Params, streams: Streams, day: int) -> B:

@@ -128,8 +128,8 @@ def test_an_answer_no_bigger_than_expected_weighs_answered_weight_on_the_first_s
 def test_an_unanswered_grievance_fades_by_grievance_decay_a_day() -> None:
     b = batch(runs=2, model={"grievance_decay": 0.1})
     red, blue = b.ix("RED"), b.ix("BLUE")
-    b.state.grievances.grievance[:, blue, red] = 10.0
-    b.state.grievances.grievance[:, red, blue] = 4.0
+    b.state.grievances.add(b.runs, blue, red, 10.0)
+    b.state.grievances.add(b.runs, red, blue, 4.0)
     decay_grievance(b.state, b.params)
     decay_grievance(b.state, b.params)
     # Two days at 10% a day: 10 x 0.9 x 0.9 = 8.1, and 4 x 0.81 = 3.24.

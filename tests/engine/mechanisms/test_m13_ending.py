@@ -128,13 +128,13 @@ def test_the_worst_grievance_is_the_largest_one_state_holds_against_another() ->
         "PRX": {"role": "proxy", "patron": "RED"},
     }
     b = batch(runs=3, actors=actors)
-    g = b.state.grievances.grievance
-    g[0, b.ix("RED"), b.ix("BLUE")] = 2.0
-    g[0, b.ix("BLUE"), b.ix("RED")] = 3.5
-    g[1, b.ix("GRN"), b.ix("RED")] = 9.0  # a state, even one that decides nothing, counts
-    g[2, b.ix("OMN"), b.ix("RED")] = 9.0  # a mediator's grievance does not
-    g[2, b.ix("BLUE"), b.ix("PRX")] = 9.0  # nor one against a proxy: proxy fronts may simmer
-    g[2, b.ix("PRX"), b.ix("BLUE")] = 9.0  # nor a proxy's own
+    g = b.state.grievances
+    g.add(np.array([0]), b.ix("RED"), b.ix("BLUE"), 2.0)
+    g.add(np.array([0]), b.ix("BLUE"), b.ix("RED"), 3.5)
+    g.add(np.array([1]), b.ix("GRN"), b.ix("RED"), 9.0)  # a state, even one deciding nothing
+    g.add(np.array([2]), b.ix("OMN"), b.ix("RED"), 9.0)  # a mediator's grievance does not count
+    g.add(np.array([2]), b.ix("BLUE"), b.ix("PRX"), 9.0)  # nor one against a proxy: it may simmer
+    g.add(np.array([2]), b.ix("PRX"), b.ix("BLUE"), 9.0)  # nor a proxy's own
     assert worst_grievance(b.state, b.params).tolist() == [3.5, 9.0, 0.0]
 
 
@@ -168,8 +168,8 @@ def test_a_proxy_named_a_crisis_party_keeps_the_crisis_going() -> None:
     b.state.orders.target[1, b.ix("BLUE")] = b.ix("PRX")  # the US answer to the Houthis
     b.state.orders.day[2, b.ix("RED")] = 8  # RED is not a party: its answer does not count
     assert parties_idle(b.state, b.params).tolist() == [True, False, True]
-    b.state.grievances.grievance[0, b.ix("BLUE"), b.ix("PRX")] = 6.0
-    b.state.grievances.grievance[2, b.ix("BLUE"), b.ix("RED")] = 9.0  # not between parties
+    b.state.grievances.add(np.array([0]), b.ix("BLUE"), b.ix("PRX"), 6.0)
+    b.state.grievances.add(np.array([2]), b.ix("BLUE"), b.ix("RED"), 9.0)  # not between parties
     assert worst_grievance(b.state, b.params).tolist() == [6.0, 0.0, 0.0]
 
 
