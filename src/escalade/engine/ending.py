@@ -189,7 +189,9 @@ def parties_idle(state: State, params: Params) -> B:
     if len(parties) == 0:
         return np.ones(len(state.ended), dtype=np.bool_)
     o = state.orders
-    at_party = np.isin(o.target[:, parties], parties)
+    is_party = np.zeros(params.cast.n + 1, dtype=np.bool_)  # the last: no target (-1)
+    is_party[parties] = True
+    at_party = is_party[o.target[:, parties]]
     pending = np.any((o.day[:, parties] >= 0) & at_party, axis=1)
     return np.asarray(~pending, dtype=np.bool_)
 

@@ -39,6 +39,7 @@ class FactionParams:
     drift: F  # (R,)
     relaxation: F  # (R,)
     from_rung: int
+    hardline: list[int]  # the actors with hard-line factions (the others never drift)
 
     @classmethod
     def compile(cls, scenario: Scenario, streams: Streams, cast: Cast) -> FactionParams:
@@ -72,6 +73,7 @@ class FactionParams:
             drift=model_draw(scenario, streams, "hardliner_drift"),
             relaxation=model_draw(scenario, streams, "hardliner_relaxation"),
             from_rung=scenario.model.hardliner_from_rung,
+            hardline=np.flatnonzero((hard_w > 0).any(axis=0)).tolist(),
         )
 
 
@@ -88,8 +90,8 @@ def hardliner_drift(state: State, params: Params, runs: I, victim: I, rung: I) -
 def hardliner_relaxation(state: State, params: Params) -> None:
     """M9: without new blows, hard-liners' extra influence fades back toward its baseline."""
     f = params.factions
-    gained = state.hard_weight - f.hard_weight
-    state.hard_weight -= f.relaxation[:, None] * gained
+    for a in f.hardline:  # elsewhere the weight is its baseline of 0 and stays so
+        state.hard_weight[:, a] -= f.relaxation * (state.hard_weight[:, a] - f.hard_weight[:, a])
 
 
 def risk_tolerance(state: State, params: Params, runs: I, actor: int) -> F:
