@@ -122,10 +122,13 @@ class Executor:
         self._stop_pool()
 
     def close(self) -> None:
-        """Let a local pool finish and end it; close the Dask client."""
+        """End a local pool once its work is done, without waiting for its processes to exit
+        (a worker frees its memory as it exits, about 0.3 s for a large chunk's, while the
+        caller reads and summarises the results; the interpreter joins them at exit); close
+        the Dask client."""
         pool, self._pool = self._pool, None
         if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+            pool.shutdown(wait=False, cancel_futures=True)
         if self._client is not None:
             with contextlib.suppress(Exception):
                 self._client.close(timeout=10)

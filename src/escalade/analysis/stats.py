@@ -9,6 +9,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from scipy import special
 
+from escalade.analysis.columns import values
 from escalade.outcomes import DISTRIBUTIONS, THRESHOLDS
 
 CONFIDENCE = 0.95
@@ -65,16 +66,16 @@ def threshold_probabilities(outcomes: pa.Table, by_day: int | None = None) -> li
     out = []
     for label, col in THRESHOLDS.items():
         day = outcomes[col]
-        crossed = pc.fill_null(pc.is_valid(day), False)
+        crossed = pc.is_valid(day)  # a validity mask, never null
         if by_day is not None:
             crossed = pc.and_(crossed, pc.fill_null(pc.less_equal(day, by_day), False))
-        out.append(proportion(label, np.asarray(crossed)))
+        out.append(proportion(label, values(crossed)))
     return out
 
 
 def rung_exceedance(outcomes: pa.Table, top: int) -> list[Proportion]:
     """P(max rung >= k) for k = 1 .. top."""
-    rungs = np.asarray(outcomes["max_rung"])
+    rungs = values(outcomes["max_rung"])
     return [proportion(f"max rung >= {k}", rungs >= k) for k in range(1, top + 1)]
 
 
@@ -92,7 +93,7 @@ def quantiles(values: np.ndarray, qs: tuple[float, ...] = (0.05, 0.5, 0.95)) -> 
 
 
 def ending_shares(outcomes: pa.Table) -> list[Proportion]:
-    ended = np.asarray(outcomes["ended"].to_numpy(zero_copy_only=False))
+    ended = values(outcomes["ended"])
     return [
         proportion(f"ended: {reason}", ended == reason)
         for reason in ("quiet", "ceasefire", "war", "ongoing")
@@ -101,8 +102,8 @@ def ending_shares(outcomes: pa.Table) -> list[Proportion]:
 
 def summary(outcomes: pa.Table, top: int = 13) -> dict[str, object]:
     """The headline numbers of an ensemble, as plain data (the CLI and report render it)."""
-    deaths = np.asarray(outcomes["deaths"])
-    cost = np.asarray(outcomes["defence_cost_usd"])
+    deaths = values(outcomes["deaths"])
+    cost = values(outcomes["defence_cost_usd"])
     return {
         "runs": outcomes.num_rows,
         "thresholds": [p.as_dict() for p in threshold_probabilities(outcomes)],
@@ -114,7 +115,7 @@ def summary(outcomes: pa.Table, top: int = 13) -> dict[str, object]:
         "max_rung_distribution": {
             int(k): int(v)
             for k, v in zip(
-                *np.unique(np.asarray(outcomes["max_rung"]), return_counts=True), strict=True
+                *np.unique(values(outcomes["max_rung"]), return_counts=True), strict=True
             )
         },
     }
