@@ -241,7 +241,7 @@ def model_text(ranker: TargetRanker | actor_ranker.ActorRanker) -> str:
     return json.dumps(data, indent=1) + "\n"
 
 
-def _numbers(spec: str) -> set[int]:
+def article_numbers(spec: str) -> set[int]:
     """Article numbers from "155-166,170"."""
     out: set[int] = set()
     for part in filter(None, spec.split(",")):
@@ -257,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--check", action="store_true", help="Fail if a weights file is stale")
     ap.add_argument("--without", default="", help="Leave out these article numbers (e.g. 155-166)")
     args = ap.parse_args(argv)
-    left_out = _numbers(args.without)
+    left_out = article_numbers(args.without)
     data = [s for s in samples() if int(s.gold.path.name.split("-")[0]) not in left_out]
     if args.cv:
         print(table(score(data, (None, None)), len(data), "dev (rules before each batch)"))
