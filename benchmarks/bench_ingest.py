@@ -5,8 +5,8 @@
 The articles are made from the gold set's development half (sentences drawn with a fixed
 seed, half of them saved as plain text with page furniture, half as HTML pages), written to a
 temporary folder and read back with :func:`escalade.ingest.pipeline.ingest_paths`: file
-reading, boilerplate removal, language check, the spaCy pipeline, the rules and the target
-ranker (``--rules-only``: without it, to see its cost). Times
+reading, boilerplate removal, language check, the spaCy pipeline, the rules and the actor and
+target rankers (``--rules-only``: without them, to see their cost). Times
 separately the one-off *setup* (building the pipeline: spaCy, the actor dictionary) and the
 *ingest* of the folder. Target: ingest < 10 s for 100 articles of 1,000 words on a 2-core
 machine. Prints the best and median wall time of the repeats and the best CPU time.
@@ -71,7 +71,9 @@ def main() -> None:
     ap.add_argument("--words", type=int, default=1000)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument(
-        "--rules-only", action="store_true", help="Without the target ranker (its cost)"
+        "--rules-only",
+        action="store_true",
+        help="Without the actor and target rankers (their cost)",
     )
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:

@@ -1,4 +1,5 @@
-"""The target ranker: how it scores candidates, its shipped weights, and a bad weights file."""
+"""The target ranker: how it scores candidates, its shipped weights (and the actor ranker's),
+and a bad weights file."""
 
 from __future__ import annotations
 
@@ -6,11 +7,13 @@ import importlib.util
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from escalade.ingest.actor_ranker import ActorRanker
 from escalade.ingest.actors import load_dictionary
-from escalade.ingest.events import Extractor
+from escalade.ingest.events import Extractor, ReviewChain
 from escalade.ingest.pipeline import catalog_rungs, ingest_text
 from escalade.ingest.targets import TargetRanker, load_ranker
 from escalade.ingest.text import IngestError
@@ -62,24 +65,39 @@ def test_a_bad_weights_file_is_a_clear_error(tmp_path: Path) -> None:
         load_ranker(load_dictionary(), bad)
 
 
-def test_the_shipped_weights_are_what_the_training_script_writes() -> None:
-    """Regenerating targets.json from the development gold gives the same file, byte for
-    byte (liblinear with a fixed seed; weights rounded to 6 decimals)."""
-    pytest.importorskip("sklearn")
+def _training_script() -> Any:
     spec = importlib.util.spec_from_file_location("train_ingest", ROOT / "scripts/train_ingest.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules["train_ingest"] = module
     spec.loader.exec_module(module)
+    return module
+
+
+def test_the_training_script_leaves_out_the_articles_named() -> None:
+    """``--without 155-166`` (a fresh batch, for its transfer figure) reads number ranges."""
+    assert _training_script().article_numbers("155-157,160") == {155, 156, 157, 160}
+
+
+def test_the_shipped_weights_are_what_the_training_script_writes() -> None:
+    """Regenerating targets.json and actor_ranker.json from the development gold gives the same
+    files, byte for byte (liblinear with a fixed seed; weights rounded to 6 decimals)."""
+    pytest.importorskip("sklearn")
+    module = _training_script()
+    data = module.samples()
     shipped = (ROOT / "src/escalade/ingest/targets.json").read_text(encoding="utf-8")
-    assert module.model_text(module.train(module.samples())) == shipped
+    assert module.model_text(module.train(data)) == shipped
     assert json.loads(shipped)["c"] == module.C
+    actors = (ROOT / "src/escalade/ingest/actor_ranker.json").read_text(encoding="utf-8")
+    assert module.model_text(module.train_actors(data)) == actors
 
 
 def test_the_evaluation_scores_the_rules_alone_on_request() -> None:
     from escalade.ingest.evaluation import default_extractor, main
 
     assert default_extractor(rules_only=True).reviewer is None
-    assert isinstance(default_extractor().reviewer, TargetRanker)
+    chain = default_extractor().reviewer
+    assert isinstance(chain, ReviewChain)
+    assert [type(r) for r in chain.reviewers] == [ActorRanker, TargetRanker]
     with pytest.raises(SystemExit):  # the page shows what escalade ingest does
         main([str(ROOT / "tests/ingest/gold/heldout"), "--rules-only", "--write", "x.md"])

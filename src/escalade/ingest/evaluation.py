@@ -228,7 +228,7 @@ def table(tallies: dict[str, Tally], articles: int, label: str = "heldout") -> s
 
 
 def default_extractor(rules_only: bool = False) -> Extractor:
-    """The extractor of `escalade ingest` (``rules_only``: without the target ranker)."""
+    """The extractor of `escalade ingest` (``rules_only``: without the rankers)."""
     from escalade.ingest.actors import load_dictionary
     from escalade.ingest.pipeline import catalog_rungs
 
@@ -262,7 +262,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("folder", type=Path)
     ap.add_argument("--write", type=Path, help="Write the table into this Markdown page")
     ap.add_argument("--details", action="store_true", help="Print matched, missed, spurious")
-    ap.add_argument("--rules-only", action="store_true", help="Without the target ranker")
+    ap.add_argument(
+        "--rules-only", action="store_true", help="Without the actor and target rankers"
+    )
     args = ap.parse_args(argv)
     if args.write and args.rules_only:
         ap.error("--write shows what escalade ingest does: not with --rules-only")

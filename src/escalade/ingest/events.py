@@ -137,11 +137,25 @@ class BlowContext:
 
 
 class Reviewer(Protocol):
-    """What reviews the rules' events of an article (the target ranker, or a stand-in)."""
+    """What reviews the rules' events of an article (a ranker, a chain of them, a stand-in)."""
 
     def review(
         self, text: str, mentions: list[Mention], events: list[Event], sentences: list[Any]
     ) -> list[Event]: ...
+
+
+@dataclass
+class ReviewChain:
+    """Reviewers applied in turn: the shipped one is the actor ranker, then the target ranker."""
+
+    reviewers: list[Reviewer]
+
+    def review(
+        self, text: str, mentions: list[Mention], events: list[Event], sentences: list[Any]
+    ) -> list[Event]:
+        for reviewer in self.reviewers:
+            events = reviewer.review(text, mentions, events, sentences)
+        return events
 
 
 @dataclass
@@ -171,9 +185,9 @@ class Extractor:
         rungs: dict[str, int],
         reviewer: Reviewer | Literal["shipped"] | None = "shipped",
     ) -> None:
-        """``reviewer``: what reviews the rules' events of each article; by default the target
-        ranker shipped with escalade (:mod:`escalade.ingest.targets`), None for the rules
-        alone."""
+        """``reviewer``: what reviews the rules' events of each article; by default the actor
+        and target rankers shipped with escalade (:mod:`escalade.ingest.actor_ranker`, then
+        :mod:`escalade.ingest.targets`), None for the rules alone."""
         import spacy
         from spacy.matcher import PhraseMatcher
         from spacy.symbols import ORTH
@@ -181,9 +195,12 @@ class Extractor:
         self.dictionary = dictionary
         self.rungs = rungs
         if reviewer == "shipped":
+            from escalade.ingest.actor_ranker import load_actor_ranker
             from escalade.ingest.targets import load_ranker
 
-            reviewer = load_ranker(dictionary)
+            reviewer = ReviewChain(
+                [load_actor_ranker(dictionary, replaced=self._rerank), load_ranker(dictionary)]
+            )
         self.reviewer: Reviewer | None = reviewer
         nlp = spacy.blank("en")
         for abbr in ("Brig.", "Gen.", "Lt.", "Col.", "Maj.", "Adm.", "Sgt.", "Capt.", "Gov.",

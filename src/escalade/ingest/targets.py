@@ -23,11 +23,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from escalade.ingest.actors import ActorDictionary
 from escalade.ingest.text import IngestError
 
+C = TypeVar("C")
 MODEL_FILE = "targets.json"
 TOP_CANDIDATES = 3
 """How many of the actor's opponents, and of the article's most named actors, are candidates."""
@@ -67,6 +68,10 @@ class ArticleView:
             self._spans[span] = [m for m in self.mentions if a <= m.start < b]
         return self._spans[span]
 
+    def named(self, span: tuple[int, int], actor: str | None) -> str:
+        """How the actor is named in a span of the text ("" if it is not)."""
+        return next((m.text for m in self.in_span(span) if m.actor == actor), "") if actor else ""
+
     def opponent_ranks(self, actor: str | None) -> dict[str, int]:
         """The actor's most frequent opponents in the article, by rank."""
         if actor not in self._opponent_ranks:
@@ -103,28 +108,10 @@ def features(
     if cand is None:
         none_ruled = ev.target is None and ruled
         return {"none": 1.0, f"none|{k}": 1.0, **({"none|rule": 1.0} if none_ruled else {})}
-    d = view.dictionary
-    sms = view.in_span(ev.span)
-    mine = [m for m in sms if m.actor == cand]
-    actor_at = next((m.start for m in sms if m.actor == ev.actor), None)
-    on = {
-        "rule": cand == ev.target and ruled,
-        "in_sentence": bool(mine),
-        "first_in_sentence": bool(sms) and sms[0].actor == cand,
-        "after_actor": bool(mine) and actor_at is not None and mine[0].start > actor_at,
-        "before_actor": bool(mine) and actor_at is not None and mine[0].start < actor_at,
-        "speaker": cand == ev.speaker_actor,
-        "patron_of_actor": cand == d.patron(ev.actor),
-        "proxy_of_actor": ev.actor is not None and d.patron(cand) == ev.actor,
-        "previous_target": previous is not None and cand == previous.target,
-        "previous_actor": previous is not None and cand == previous.actor,
-    }
+    on = {"rule": cand == ev.target and ruled, **standing(ev, cand, view, previous, "actor")}
     f: dict[str, float] = {}
-    for name, hit in on.items():
-        if hit:
-            f[name] = 1.0
-            f[f"{name}|{k}"] = 1.0
-    for m in mine[:1]:
+    crossed(f, k, *(name for name, hit in on.items() if hit))
+    for m in [m for m in view.in_span(ev.span) if m.actor == cand][:1]:
         before = view.text[max(ev.span[0], m.start - 30) : m.start].lower().split()
         word = before[-1] if before else "^"
         if word in _TARGET_PREPS:
@@ -133,63 +120,117 @@ def features(
             word = "ADDRESS_VERB"
         elif word not in _PREV_WORDS:
             word = "other"
-        f[f"prev={word}"] = 1.0
-        f[f"prev={word}|{k}"] = 1.0
+        crossed(f, k, f"prev={word}")
         if view.text[m.end : m.end + 2] in ("'s", "’s"):
             f["possessive"] = 1.0
     opp = view.opponent_ranks(ev.actor).get(cand)
-    f[f"opponent_rank={opp}"] = 1.0
-    f[f"opponent_rank={opp}|{k}"] = 1.0
+    return ranked(f, k, f"opponent_rank={opp}", cand, view)
+
+
+def standing(
+    ev: Any, cand: str, view: ArticleView, previous: Any | None, other: str
+) -> dict[str, bool]:
+    """Where a candidate stands against the event's ``other`` side (``"actor"`` for a
+    candidate target, ``"target"`` for a candidate actor): named in the sentence, first,
+    before or after the other side's mention, the speaker, the other side's patron or proxy,
+    the previous event's actor or target."""
+    d = view.dictionary
+    side = getattr(ev, other)
+    sms = view.in_span(ev.span)
+    mine = [m for m in sms if m.actor == cand]
+    at = next((m.start for m in sms if m.actor == side), None)
+    return {
+        "in_sentence": bool(mine),
+        "first_in_sentence": bool(sms) and sms[0].actor == cand,
+        f"after_{other}": bool(mine) and at is not None and mine[0].start > at,
+        f"before_{other}": bool(mine) and at is not None and mine[0].start < at,
+        "speaker": cand == ev.speaker_actor,
+        f"patron_of_{other}": cand == d.patron(side),
+        f"proxy_of_{other}": side is not None and d.patron(cand) == side,
+        "previous_target": previous is not None and cand == previous.target,
+        "previous_actor": previous is not None and cand == previous.actor,
+    }
+
+
+def crossed(f: dict[str, float], kind: str, *names: str) -> None:
+    """Set each named feature, alone and crossed with the event's kind."""
+    for name in names:
+        f[name] = 1.0
+        f[f"{name}|{kind}"] = 1.0
+
+
+def ranked(
+    f: dict[str, float], kind: str, opponent: str, cand: str, view: ArticleView
+) -> dict[str, float]:
+    """The features, with the candidate's rank among the opponents, among the article's
+    actors, and its role."""
+    crossed(f, kind, opponent)
     f[f"article_rank={view.article_ranks.get(cand)}"] = 1.0
-    role = d.role(cand)
-    f[f"role={role}"] = 1.0
-    f[f"role={role}|{k}"] = 1.0
+    crossed(f, kind, f"role={view.dictionary.role(cand)}")
     return f
 
 
 @dataclass
-class TargetRanker:
-    """The ranker's weights (see the module docstring)."""
+class Ranker:
+    """A ranker's weights: ``review`` hands each event, in order, to ``choose``."""
 
     dictionary: ActorDictionary
     weights: dict[str, float]
 
-    def score(self, f: dict[str, float]) -> float:
-        return sum(self.weights.get(name, 0.0) * v for name, v in f.items())
-
     def review(
         self, text: str, mentions: list[Any], events: list[Any], sentences: list[tuple[int, int]]
     ) -> list[Any]:
-        """The events, each with the best-scored of its candidate targets (ties: the earlier
+        """The events, each with the best-scored of its candidates (ties: the earlier
         candidate, so the rules' choice before the others)."""
         view = ArticleView(text, mentions, events, self.dictionary, sentences)
         previous = None
         for ev in events:
-            if ev.actor is not None:
-                scored = [
-                    (self.score(features(ev, c, view, previous)), -i, c)
-                    for i, c in enumerate(candidates(ev, view))
-                ]
-                ev.target = max(scored)[2]
-                ev.target_text = next(
-                    (m.text for m in view.in_span(ev.span) if m.actor == ev.target), ""
-                )
+            self.choose(ev, view, previous)
             previous = ev
         return events
+
+    def choose(self, ev: Any, view: ArticleView, previous: Any | None) -> None:
+        raise NotImplementedError
+
+
+@dataclass
+class TargetRanker(Ranker):
+    """The target ranker (see the module docstring)."""
+
+    def choose(self, ev: Any, view: ArticleView, previous: Any | None) -> None:
+        if ev.actor is not None:
+            cands = candidates(ev, view)
+            ev.target = best(self.weights, [features(ev, c, view, previous) for c in cands], cands)
+            ev.target_text = view.named(ev.span, ev.target)
+
+
+def weighted(weights: dict[str, float], f: dict[str, float]) -> float:
+    """A candidate's score: the sum of the weights of its features."""
+    return sum(weights.get(name, 0.0) * v for name, v in f.items())
+
+
+def best(weights: dict[str, float], feats: list[dict[str, float]], cands: list[C]) -> C:
+    """The best-scored of the candidates (ties: the earlier one, so the rules' choice)."""
+    return max(zip(feats, cands, strict=True), key=lambda fc: weighted(weights, fc[0]))[1]
+
+
+def read_weights(file: str, what: str, path: Path | None = None) -> dict[str, float]:
+    """The weights of a ranker file shipped with escalade (``file``), or of the file given;
+    a file that is not one is a located error naming the command that regenerates it."""
+    where = str(path) if path else f"escalade/ingest/{file}"
+    try:
+        if path is None:
+            raw = resources.files("escalade.ingest").joinpath(file).read_text()
+        else:
+            raw = path.read_text(encoding="utf-8")
+        weights = json.loads(raw)["weights"]
+        return {str(k): float(v) for k, v in weights.items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise IngestError(
+            f"{where}: not {what} file ({exc}); regenerate it with python scripts/train_ingest.py"
+        ) from exc
 
 
 def load_ranker(dictionary: ActorDictionary, path: Path | None = None) -> TargetRanker:
     """The ranker of ``targets.json`` shipped with escalade, or of the file given."""
-    where = str(path) if path else f"escalade/ingest/{MODEL_FILE}"
-    try:
-        if path is None:
-            raw = resources.files("escalade.ingest").joinpath(MODEL_FILE).read_text()
-        else:
-            raw = path.read_text(encoding="utf-8")
-        weights = json.loads(raw)["weights"]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise IngestError(
-            f"{where}: not a target ranker file ({exc}); regenerate it with "
-            "python scripts/train_ingest.py"
-        ) from exc
-    return TargetRanker(dictionary, {str(k): float(v) for k, v in weights.items()})
+    return TargetRanker(dictionary, read_weights(MODEL_FILE, "a target ranker", path))
