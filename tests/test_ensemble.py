@@ -87,6 +87,52 @@ def test_a_small_first_chunk_gives_the_rows_of_one_batch_and_resumes(
     assert verdict.good == frozenset(range(chunks)) and not verdict.problems
 
 
+def test_progress_within_a_chunk_counts_its_runs_by_the_days_simulated(tmp_path: Path) -> None:
+    # In this process every simulated day is heard: 2 chunks of 300 runs over 10 days move
+    # the count 30 runs a day, up to the runs of the chunks before plus the whole chunk
+    # (a chunk whose runs all end early reports the days it skipped at its end).
+    heard: list[int] = []
+    settings = {"runs": 600, "seed": 5, "chunk_size": 300, "overrides": {"horizon_days": 10}}
+    exp = run_experiment(  # type: ignore[arg-type]
+        FIXTURE, workers=1, store=tmp_path, on_progress=heard.append, **settings
+    )
+    assert heard == sorted(heard) and heard[-1] == 600
+    assert {30, 60, 270, 330, 570} <= set(heard)  # within each chunk, not only at its end
+    assert exp.manifest["status"] == "complete"
+
+
+def test_local_workers_report_their_progress_through_the_pool(tmp_path: Path) -> None:
+    # From 2 processes the parent hears the workers' shared count each time it wakes: at
+    # least when each chunk comes back, by then counted in full. 8 chunks, 4 in flight: the
+    # last 4 start only once the parent has read results, so it hears a count short of all.
+    heard: list[int] = []
+    settings = {"runs": 1200, "seed": 5, "chunk_size": 150, "overrides": {"horizon_days": 12}}
+    run_experiment(  # type: ignore[arg-type]
+        FIXTURE, workers=2, store=tmp_path, on_progress=heard.append, **settings
+    )
+    assert heard == sorted(heard) and heard[-1] == 1200
+    assert len(set(heard)) >= 2
+
+
+def test_a_resumed_experiment_counts_the_runs_done_before(tmp_path: Path) -> None:
+    heard: list[int] = []
+    settings = {"runs": 600, "seed": 5, "chunk_size": 300, "overrides": {"horizon_days": 10}}
+    written: list[int] = []
+
+    def stop_after_one(n: int) -> None:
+        written.append(n)
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_experiment(  # type: ignore[arg-type]
+            FIXTURE, workers=1, store=tmp_path, on_chunk=stop_after_one, **settings
+        )
+    exp_id = Store(tmp_path).list()[-1]["id"]
+    run_experiment(resume=exp_id, workers=1, store=tmp_path, on_progress=heard.append)
+    assert written == [300]
+    assert heard[0] == 330 and heard[-1] == 600  # the first chunk's 300, then the second's
+
+
 def test_two_local_processes_give_the_rows_of_one_with_the_same_overrides(
     tmp_path: Path,
 ) -> None:

@@ -43,6 +43,7 @@ from escalade.executor import (
     available_cpus,
     check_scheduler_address,
     connect_scheduler,
+    report,
     worker_count,
 )
 from escalade.scenario.load import load_scenario, load_scenario_text, resolve_source
@@ -131,9 +132,21 @@ def experiment_scenario(manifest: dict[str, Any]) -> Scenario:
 
 
 def simulate_chunk(job: Job, start: int, stop: int) -> pa.Table:
-    """Outcomes of runs ``start .. stop - 1`` (runs in a worker; the scenario is cached)."""
+    """Outcomes of runs ``start .. stop - 1`` (runs in a worker; the scenario is cached). Its
+    progress is reported as run-days (:func:`escalade.executor.report`): the chunk's runs each
+    day, and what is left of ``runs x days`` when its runs end before the horizon."""
     sc = _scenario(job.scenario_yaml, job.source, job.overrides_json)
-    return run_batch(sc, job.seed, np.arange(start, stop, dtype=np.int64), job.days).outcomes
+    runs, sent = stop - start, 0
+
+    def day_done(day: int, state: object) -> None:
+        nonlocal sent
+        report(runs)
+        sent += runs
+
+    ids = np.arange(start, stop, dtype=np.int64)
+    outcomes = run_batch(sc, job.seed, ids, job.days, observe=day_done).outcomes
+    report(runs * job.days - sent)
+    return outcomes
 
 
 def default_workers() -> int:
@@ -165,6 +178,7 @@ def run_experiment(
     memory: int | None = None,
     on_start: OnStart | None = None,
     on_chunk: OnChunk | None = None,
+    on_progress: OnChunk | None = None,
     tags: dict[str, Any] | None = None,
     executor: Executor | None = None,
     first_chunk_size: int | None = None,
@@ -178,12 +192,16 @@ def run_experiment(
     runs (at most :data:`DEFAULT_CHUNK`) as fit ``memory`` bytes (default
     :func:`default_memory`) with every local worker busy. ``on_start(manifest,
     runs_already_done)`` is called once the experiment has its id, ``on_chunk(n)`` after each
-    chunk written. A resumed experiment refuses a scenario or setting that differs from the
-    one it was started with. On KeyboardInterrupt or a failure the experiment is marked
-    ``interrupted`` and keeps every finished chunk; an exception raised by ``on_chunk`` stops
-    the experiment the same way (how a server cancels one). Planning is lazy: neither time nor
-    memory before the first chunk grows with ``runs`` (at most :data:`MAX_RUNS`). ``tags``: more
-    manifest fields of a new experiment (``kind="arm"`` and its ``parent``, for a compare).
+    chunk written, ``on_progress(runs)`` with the runs done so far, those done before a resume
+    included, counting the chunks still computing by the days they have simulated (every
+    :data:`escalade.executor.PROGRESS_S` from local workers; not from a Dask cluster, whose
+    chunks count when written). A resumed experiment refuses a scenario or setting that
+    differs from the one it was started with. On KeyboardInterrupt or a failure the
+    experiment is marked ``interrupted`` and keeps every finished chunk; an exception raised by
+    ``on_chunk`` stops the experiment the same way (how a server cancels one). Planning is
+    lazy: neither time nor memory before the first chunk grows with ``runs`` (at most
+    :data:`MAX_RUNS`). ``tags``: more manifest fields of a new experiment (``kind="arm"`` and
+    its ``parent``, for a compare).
 
     ``first_chunk_size``: runs in a new experiment's first chunk when fewer than a chunk's
     (later chunks hold ``chunk_size``), so that a first estimate comes early (the web app);
@@ -237,22 +255,22 @@ def run_experiment(
             fields, sc = _prepare_new(
                 scenario, path, text, ov, count, DEFAULT_SEED if seed is None else seed, days
             )
+            fields.update(tags or {})
+            if scheduler:
+                executor.connect()  # how many workers the cluster has sets how runs are shared
+            fields["chunk_size"] = _chunk_size(
+                sc,
+                fields["days"],
+                chunk_size,
+                memory,
+                1 if scheduler else worker_count(workers),
+                fields["runs"],
+                executor.slots,
+            )
         except BaseException:
-            if owned:  # the primed workers: a bad scenario is reported at once, not after them
+            if owned:  # the primed workers: a bad scenario or setting is reported at once
                 executor.stop()
             raise
-        fields.update(tags or {})
-        if scheduler:
-            executor.connect()  # how many workers the cluster has sets how the runs are shared
-        fields["chunk_size"] = _chunk_size(
-            sc,
-            fields["days"],
-            chunk_size,
-            memory,
-            1 if scheduler else worker_count(workers),
-            fields["runs"],
-            executor.slots,
-        )
         if first_chunk_size is not None and first_chunk_size < fields["chunk_size"]:
             fields["first_chunk"] = first_chunk_size
             fields["chunk_growth"] = chunk_growth
@@ -265,9 +283,9 @@ def run_experiment(
             executor.connect()
         if exp_id:
             with st.running(exp_id):
-                _resume(st, exp_id, manifest, total, executor, on_start, on_chunk)
+                _resume(st, exp_id, manifest, total, executor, on_start, on_chunk, on_progress)
         else:  # the first chunks start while the experiment is registered (it has none yet)
-            results = _start(executor, fields, total, set())
+            results = _start(executor, fields, total, set(), 0, on_progress)
             exp_id = st.create(fields)
             with st.running(exp_id):  # its manifest read under the lock: "running"
                 _write(st, exp_id, st.manifest(exp_id), total, results, 0, on_start, on_chunk)
@@ -310,13 +328,21 @@ def _chunk_size(
 
 
 def _start(
-    executor: Executor, manifest: dict[str, Any], total: int, done: set[int]
+    executor: Executor,
+    manifest: dict[str, Any],
+    total: int,
+    done: set[int],
+    done_runs: int,
+    on_progress: OnChunk | None,
 ) -> Generator[tuple[Task, pa.Table], None, None]:
     """Hand the chunks not yet done to the executor; its local workers start on the first ones
-    at once (see :meth:`escalade.executor.Executor.map`), as the results are read later."""
-    job = Job(*_scenario_key(manifest), seed=int(manifest["seed"]), days=int(manifest["days"]))
+    at once (see :meth:`escalade.executor.Executor.map`), as the results are read later. The
+    run-days they report become ``on_progress(done_runs + runs)``."""
+    days = int(manifest["days"])
+    job = Job(*_scenario_key(manifest), seed=int(manifest["seed"]), days=days)
     tasks = _pending(manifest, total, done)
-    return executor.map(functools.partial(_simulate_task, job), tasks, total - len(done))
+    heard = None if on_progress is None else (lambda units: on_progress(done_runs + units // days))
+    return executor.map(functools.partial(_simulate_task, job), tasks, total - len(done), heard)
 
 
 def _resume(
@@ -327,6 +353,7 @@ def _resume(
     executor: Executor,
     on_start: OnStart | None,
     on_chunk: OnChunk | None,
+    on_progress: OnChunk | None,
 ) -> None:
     """Simulate the chunks of a stored experiment that are not in the store yet."""
     done = st.done_chunks(exp_id)
@@ -338,8 +365,8 @@ def _resume(
         st.clean_partial(exp_id)
         st.update(exp_id, status="running", finished=None)
         manifest = st.manifest(exp_id)
-    results = _start(executor, manifest, total, done)
     done_runs = ChunkLayout.of(manifest).runs_in(done)
+    results = _start(executor, manifest, total, done, done_runs, on_progress)
     _write(st, exp_id, manifest, total, results, done_runs, on_start, on_chunk)
 
 

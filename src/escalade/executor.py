@@ -52,6 +52,31 @@ PROBE_S = 5.0
 """How long a Dask scheduler may take to send its first bytes on a new connection."""
 WORKER_WAIT_S = 30.0
 """How long to wait for a Dask scheduler to have at least one worker."""
+PROGRESS_S = 0.5
+"""How often a caller waiting for local workers hears how far their items have got."""
+
+_report: Callable[[int], None] | None = None
+"""Where :func:`report` adds work done: a local pool worker's shared counter, or the caller's
+progress while an item runs in its own process; None elsewhere (a Dask worker)."""
+
+
+_retired: list[tuple[list[multiprocessing.process.BaseProcess], Any]] = []
+"""Pools ended without waiting (:meth:`Executor.close`): their processes and shared counter,
+kept until the processes have exited (a worker still starting reads the counter's semaphore,
+which would be gone if the counter were freed first)."""
+
+
+def _retire(processes: list[multiprocessing.process.BaseProcess], counter: Any) -> None:
+    _retired[:] = [(ps, c) for ps, c in _retired if any(p.is_alive() for p in ps)]
+    _retired.append((processes, counter))
+
+
+def report(amount: int) -> None:
+    """Called by an item's function as it works: ``amount`` more units of work done, for the
+    caller's progress within an item (:meth:`Executor.map`'s ``on_progress``). Costs nothing
+    and does nothing where nobody listens."""
+    if _report is not None:
+        _report(amount)
 
 
 class ExecutorError(RuntimeError):
@@ -95,6 +120,7 @@ class Executor:
         self.scheduler = scheduler
         self._pool: ProcessPoolExecutor | None = None
         self._pool_size = 0
+        self._done: Any = None  # the pool's shared count of the work its workers report
         self._client: Any = None
 
     # -- lifetime --------------------------------------------------------------------------
@@ -126,9 +152,11 @@ class Executor:
         (a worker frees its memory as it exits, about 0.3 s for a large chunk's, while the
         caller reads and summarises the results; the interpreter joins them at exit); close
         the Dask client."""
+        processes = self.processes
         pool, self._pool = self._pool, None
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)
+            _retire(processes, self._done)
         if self._client is not None:
             with contextlib.suppress(Exception):
                 self._client.close(timeout=10)
@@ -174,7 +202,11 @@ class Executor:
             pool.submit(fn)
 
     def map(
-        self, fn: Callable[[T], R], items: Iterable[T], size: int | None = None
+        self,
+        fn: Callable[[T], R],
+        items: Iterable[T],
+        size: int | None = None,
+        on_progress: Callable[[int], None] | None = None,
     ) -> Generator[tuple[T, R], None, None]:
         """``(item, fn(item))`` for every item, as each finishes (in order in this process).
 
@@ -183,35 +215,67 @@ class Executor:
         other work (register an experiment) before it reads the first result.
         ``fn`` and the items must pickle for processes or Dask (a module-level function, or a
         :func:`functools.partial` of one).
+
+        ``on_progress(units)``: the work the items of this map have reported so far
+        (:func:`report`), heard while the caller waits for local workers (every
+        :data:`PROGRESS_S`) or as an item runs in this process; never from a Dask cluster.
         """
         if self.scheduler is not None:
             self.connect()
             return self._dask(fn, items)
         n = worker_count(self.workers, size)
         if n <= 1:
-            return ((item, fn(item)) for item in items)
-        return self._local(fn, items, n)
+            return self._here(fn, items, on_progress)
+        return self._local(fn, items, n, on_progress)
+
+    @staticmethod
+    def _here(
+        fn: Callable[[T], R], items: Iterable[T], on_progress: Callable[[int], None] | None
+    ) -> Generator[tuple[T, R], None, None]:
+        global _report
+        done = 0
+
+        def add(amount: int) -> None:
+            nonlocal done
+            done += amount
+            if on_progress is not None:
+                on_progress(done)
+
+        for item in items:
+            outer, _report = _report, add
+            try:
+                result = fn(item)
+            finally:
+                _report = outer
+            yield item, result
 
     def _local_pool(self, n: int) -> ProcessPoolExecutor:
         if self._pool is not None and self._pool_size < n:
             self._pool.shutdown(wait=True)
             self._pool = None
         if self._pool is None:
+            context = multiprocessing.get_context("spawn")
+            self._done = context.Value("q", 0)
             self._pool = ProcessPoolExecutor(
                 max_workers=n,
-                mp_context=multiprocessing.get_context("spawn"),
+                mp_context=context,
                 initializer=_worker_init,
-                initargs=(os.getpid(),),
+                initargs=(os.getpid(), self._done),
             )
             self._pool_size = n
         return self._pool
 
     def _local(
-        self, fn: Callable[[T], R], items: Iterable[T], n: int
+        self,
+        fn: Callable[[T], R],
+        items: Iterable[T],
+        n: int,
+        on_progress: Callable[[int], None] | None = None,
     ) -> Generator[tuple[T, R], None, None]:
         """Submit the first items now (the workers start on them at once); the generator
         returned submits the others as results are read."""
         pool = self._local_pool(n)
+        start = self._done.value
         todo = iter(items)
         running: dict[Future[R], tuple[int, T]] = {}
         order = itertools.count()
@@ -227,15 +291,26 @@ class Executor:
         except BaseException:
             self._stop_pool()
             raise
-        return self._local_results(running, submit)
+        progress = None if on_progress is None else (lambda: on_progress(self._reported(start)))
+        return self._local_results(running, submit, progress)
+
+    def _reported(self, start: int) -> int:
+        counter = self._done
+        return 0 if counter is None else int(counter.value) - start
 
     def _local_results(
-        self, running: dict[Future[R], tuple[int, T]], submit: Callable[[], None]
+        self,
+        running: dict[Future[R], tuple[int, T]],
+        submit: Callable[[], None],
+        progress: Callable[[], None] | None,
     ) -> Generator[tuple[T, R], None, None]:
         finished = False
+        timeout = None if progress is None else PROGRESS_S
         try:
             while running:
-                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                done, _ = wait(running, timeout=timeout, return_when=FIRST_COMPLETED)
+                if progress is not None:
+                    progress()
                 for fut in sorted(done, key=lambda f: running[f][0]):
                     _, item = running.pop(fut)
                     try:
@@ -306,9 +381,17 @@ class Executor:
                     client.cancel(list(futures.values()))
 
 
-def _worker_init(parent: int) -> None:
-    """In a pool worker: leave Ctrl-C to the parent, and exit if the parent is killed."""
+def _worker_init(parent: int, done: Any) -> None:
+    """In a pool worker: leave Ctrl-C to the parent, exit if the parent is killed, and add the
+    work its items :func:`report` to the pool's shared counter ``done``."""
+    global _report
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def add(amount: int) -> None:
+        with done.get_lock():
+            done.value += amount
+
+    _report = add
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -419,11 +502,13 @@ def connect_scheduler(address: str) -> Any:
 
 __all__ = [
     "IN_FLIGHT_PER_WORKER",
+    "PROGRESS_S",
     "Executor",
     "ExecutorError",
     "SchedulerError",
     "available_cpus",
     "check_scheduler_address",
     "connect_scheduler",
+    "report",
     "worker_count",
 ]

@@ -4,6 +4,8 @@ reports a user's mistake (one line, exit code 2)."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -210,6 +212,24 @@ def test_numbers_out_of_range_exit_2_without_a_traceback(
     for word in words:
         assert word in flat, res.stderr
     assert Store(store).list() == []
+
+
+def test_a_refused_budget_stops_the_workers_started_for_it(store: Path) -> None:
+    # The workers start while the scenario is validated; a budget refused after that stops
+    # them: the real command prints its one line and no worker is left to fail on its own.
+    escalade = Path(sys.executable).with_name("escalade")
+    done = subprocess.run(
+        [str(escalade), "run", DUEL, "-n", "1000", "-w", "2", "--memory", "1kB"]
+        + ["--store", str(store)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        line for line in done.stderr.strip().splitlines() if line.startswith("error:")
+    ]
+    assert "--memory 1.0 kB is too small" in done.stderr and "Traceback" not in done.stderr
 
 
 def test_a_chunk_holds_what_the_memory_budget_allows(app: typer.Typer, store: Path) -> None:

@@ -139,9 +139,18 @@ def run(
         started.update(manifest)
         label = f"{manifest['scenario_name']} [dim]{manifest['id']}[/dim]"
         started["task"] = bar.add_task(label, total=manifest["runs"], completed=done)
+        started["done"] = done
 
-    def on_chunk(n: int) -> None:
-        bar.advance(started["task"], n)
+    def on_chunk(n: int) -> None:  # a chunk written (all a Dask cluster's chunks tell)
+        started["written"] = started.get("written", 0) + n
+        shown(started["done"] + started["written"])
+
+    def on_progress(runs: int) -> None:  # chunks in flight, by the days they have simulated
+        shown(runs)
+
+    def shown(runs: int) -> None:
+        started["shown"] = max(started.get("shown", 0), runs)
+        bar.update(started["task"], completed=started["shown"])
 
     with user_errors():
         if scenario is None and resume is None:
@@ -166,6 +175,7 @@ def run(
                     memory=budget,
                     on_start=on_start,
                     on_chunk=on_chunk,
+                    on_progress=on_progress,
                 )
         except KeyboardInterrupt:
             _stopped(store, started, "interrupted")
