@@ -275,7 +275,8 @@ class Executor:
         """Submit the first items now (the workers start on them at once); the generator
         returned submits the others as results are read."""
         pool = self._local_pool(n)
-        start = self._done.value
+        counter = self._done  # this pool's: the count its items report from now on
+        start = counter.value
         todo = iter(items)
         running: dict[Future[R], tuple[int, T]] = {}
         order = itertools.count()
@@ -291,12 +292,8 @@ class Executor:
         except BaseException:
             self._stop_pool()
             raise
-        progress = None if on_progress is None else (lambda: on_progress(self._reported(start)))
+        progress = None if on_progress is None else (lambda: on_progress(counter.value - start))
         return self._local_results(running, submit, progress)
-
-    def _reported(self, start: int) -> int:
-        counter = self._done
-        return 0 if counter is None else int(counter.value) - start
 
     def _local_results(
         self,

@@ -31,9 +31,9 @@ _NUMPY: dict[pa.DataType, type[np.generic]] = {
 
 
 def values(column: pa.ChunkedArray | pa.Array) -> NDArray[Any]:
-    """The column's values as :func:`numpy.asarray` would give them (read-only): numbers and
-    booleans without nulls from their buffers, strings as an object array; any other type
-    (or a column with nulls) through pyarrow's own conversion."""
+    """The column's values as :func:`numpy.asarray` would give them: numbers without nulls
+    read-only from their buffer, booleans unpacked from their bits, strings as an object
+    array; any other type (or a column with nulls) through pyarrow's own conversion."""
     arr = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
     dtype = _NUMPY.get(arr.type)
     if arr.null_count == 0 and (dtype is not None or arr.type == pa.bool_()):
