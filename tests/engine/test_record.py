@@ -197,7 +197,7 @@ def test_without_telegraphing_iran_does_not_escalate_less() -> None:
     "and with readiness by hours a warned salvo leaks 2.0%, an unwarned one 5.1% (drones seen "
     "coming for hours warn the defence anyway). The gap is the air defence's, not the choice's: "
     "an experiment (not shipped) in which a notice cost no credibility at all had Iran warn 52% "
-    "of its first acts on Israel and gave +1.6 points",
+    "of its first acts on Israel and gave +1.6 points (decision 0015)",
 )
 def test_without_telegraphing_five_more_points_of_the_salvo_get_through() -> None:
     ev0, _, ev1, _ = lever("april-2024", {"actors.IRN.policy.may_telegraph": False})
@@ -220,7 +220,7 @@ def test_without_us_restraint_israel_answers_much_bigger() -> None:
     reason="issue 10 item 7 not met: a US commitment to join (0.8) takes away most of the "
     "leverage of its restraint and shares the war on the high rungs, but raises P(rung >= 9) "
     "by 3.4 points (5,000 runs; 4.3 before decision 0012's uncertain tempo), not 5: Israel's "
-    "answer stays near its grievance (overshoot)",
+    "answer stays near its grievance (overshoot; decision 0015 has the utilities)",
 )
 def test_a_us_offensive_commitment_emboldens_israel() -> None:
     _, out0, _, out1 = lever("april-2024", {"relations.0.join_offensive": 0.8})

@@ -228,6 +228,55 @@ def test_yardstick_scores_a_hand_made_forecast_and_the_baselines(path_dir: Path)
     assert e3.pit == (0.25, 1.0)
 
 
+def test_the_model_is_compared_with_a_baseline_episode_by_episode(path_dir: Path) -> None:
+    eps = hc.load_episodes(path_dir)
+    cases = hc.prepare_all(eps)
+    found = {c.id: _forecast([0, 2, 2, 2], [0, 0, 2, 3]) for c in cases}
+    y = ys.yardstick(cases, found)
+    c = y.compare("direct_blows", "climatology")
+    assert c is not None and c.n == 3
+    d = [
+        e.scores["model"]["direct_blows"].log - e.scores["climatology"]["direct_blows"].log
+        for e in y.episodes
+    ]
+    assert c.difference == pytest.approx(np.mean(d))
+    assert c.se_episodes == pytest.approx(np.std(d, ddof=1) / math.sqrt(3))
+    assert (c.better, c.worse) == (sum(x > 0 for x in d), sum(x < 0 for x in d))
+    # The model (blows 0, 2, 2, 2 in its 4 runs) gives 1.5/7 to none and 3.5/7 to two; the
+    # climatology of the other two episodes gives 0.5/5 to a bucket neither had, 1.5/5 to one
+    # they had once and 2.5/5 to one they both had: P1 (none) and P2 and P3 (two each) all
+    # score better with the model, so the sign test is (1/2)^3 x 2 = 0.25.
+    assert (c.better, c.worse) == (3, 0) and c.sign_p == pytest.approx(0.25)
+    # the strongest baseline has the highest mean log score, and each quantity has one row
+    best = y.strongest_baseline("direct_blows")
+    means = {b: y.mean(b, "direct_blows", "log") for b in ys.BASELINES}
+    assert best == max(means, key=lambda b: means[b] or -math.inf)
+    assert [k.quantity for k in y.comparisons()] == y.quantities()
+
+
+def test_the_sign_test_is_exact_and_two_sided() -> None:
+    from scipy.stats import binomtest
+
+    # 8 of 9 episodes better: 2 x (9 + 1) / 512 = 0.039 (the figure docs/validation.md quotes)
+    assert binomtest(8, 9).pvalue == pytest.approx(20 / 512)
+
+
+def test_the_ensemble_error_of_a_log_score_shrinks_with_the_runs() -> None:
+    # 30 of 100 runs in the observed bucket of 6, smoothed: p = 30.5 / 103 and
+    # var(log p) = 100 x p (1 - p) / 30.5^2 (the delta method on the binomial count)
+    p = hc.smoothed(np.array([30, 70, 0, 0, 0, 0]))
+    q = 30.5 / 103
+    assert ys.ensemble_log_variance(p, 0, 100, 0.5) == pytest.approx(100 * q * (1 - q) / 30.5**2)
+    # ten times the runs at the same frequency: about a tenth of the variance
+    p10 = hc.smoothed(np.array([300, 700, 0, 0, 0, 0]))
+    ratio = ys.ensemble_log_variance(p10, 0, 1000, 0.5) / ys.ensemble_log_variance(p, 0, 100, 0.5)
+    assert ratio == pytest.approx(0.1, rel=0.05)
+    # a bucket no run reached keeps a large error (one run landing there would triple p)
+    none = ys.ensemble_log_variance(hc.smoothed(np.array([100, 0])), 1, 100, 0.5)
+    assert none == pytest.approx(100 * (0.5 / 101) * (1 - 0.5 / 101) / 0.25)
+    assert none > 50 * ys.ensemble_log_variance(p, 0, 100, 0.5)  # about 88 times
+
+
 def test_a_reference_set_replaces_leave_one_out(path_dir: Path) -> None:
     eps = hc.load_episodes(path_dir)
     cases = hc.prepare_all([e for e in eps if e.id == "P3"])
@@ -343,6 +392,7 @@ def test_html_shows_path_scores_and_ids_are_unique(
     ids = re.findall(r'\bid="([^"]+)"', html)
     assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
     assert 'id="path-scores"' in html and "last round repeats" in html
+    assert "The model against the strongest baseline" in html
     assert 'id="reliability-chart"' in html
     # the reliability chart sits inside the reliability section
     section = html.split('<section id="reliability">', 1)[1].split("</section>", 1)[0]

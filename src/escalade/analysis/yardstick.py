@@ -24,6 +24,13 @@ Baselines, each built from a *pool* of episodes: the other scored episodes (rule
 
 Point forecasts (in kind, last round, persistence) are smoothed as an ensemble of the model's
 size that all landed in one bucket, as the answer-in-kind baseline of the hindcast is.
+
+Comparisons (:meth:`Yardstick.compare`): the model against one baseline on one quantity,
+episode by episode: the mean difference of log scores with its standard error over episodes,
+the episodes on which each forecaster scores better, a two-sided exact sign test, and the
+standard error of the model's mean log score that comes from its finite ensembles (delta
+method on the count of runs in the observed bucket, :func:`ensemble_log_variance`). A
+difference smaller than either error is not evidence for or against the model.
 """
 
 from __future__ import annotations
@@ -35,6 +42,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy.stats import binomtest
 
 from escalade.analysis import paths as pq
 from escalade.analysis.hindcast import (
@@ -162,6 +170,37 @@ class EpisodeYardstick:
 
 
 @dataclass(frozen=True)
+class Comparison:
+    """The model against one baseline on one quantity (log scores; module doc)."""
+
+    quantity: str
+    baseline: str
+    n: int  # episodes scored by both
+    difference: float  # mean over episodes of model minus baseline (> 0: the model is better)
+    se_episodes: float  # standard error of that mean over episodes (0 with one episode)
+    better: int  # episodes on which the model scores higher
+    worse: int  # episodes on which the baseline scores higher
+    sign_p: float  # two-sided exact sign test of better vs worse (ties left out)
+    se_ensemble: float  # standard error of the model's mean log score from its finite runs
+
+
+def ensemble_log_variance(
+    probs: NDArray[np.float64], observed: int, runs: int, alpha: float
+) -> float:
+    """Sampling variance of the log score of a smoothed ensemble forecast (delta method).
+
+    The forecast is ``p = (c + alpha) / (runs + alpha K)`` with ``c`` the runs in the observed
+    bucket, a binomial count of variance ``runs x p (1 - p)`` (the forecast's own, smoothed
+    probability, so a bucket no run reached keeps its error); its log varies by
+    ``var(c) / (c + alpha)^2``."""
+    if runs <= 0:
+        return 0.0
+    p = float(probs[observed])
+    c = max(p * (runs + alpha * len(probs)) - alpha, 0.0)
+    return runs * p * (1.0 - p) / (c + alpha) ** 2
+
+
+@dataclass(frozen=True)
 class Yardstick:
     rule: str
     reference: list[str]
@@ -180,6 +219,52 @@ class Yardstick:
     def mean_binary(self, who: str, event: str) -> float | None:
         v = [e.binary[who][event][1] for e in self.episodes if event in e.binary.get(who, {})]
         return float(np.mean(v)) if v else None
+
+    def compare(self, quantity: str, baseline: str) -> Comparison | None:
+        """The model against ``baseline`` on ``quantity``, episode by episode (module doc);
+        None when no episode has both forecasts."""
+        both = [e for e in self.episodes if quantity in e.scores["model"]]
+        both = [e for e in both if quantity in e.scores.get(baseline, {})]
+        if not both:
+            return None
+        d = np.array(
+            [e.scores["model"][quantity].log - e.scores[baseline][quantity].log for e in both]
+        )
+        better, worse = int((d > 0).sum()), int((d < 0).sum())
+        variance = 0.0
+        for e in both:
+            probs = e.probs["model"][quantity]
+            if probs is not None:
+                variance += ensemble_log_variance(
+                    probs, e.observed.buckets[quantity], self.runs, self.alpha
+                )
+        return Comparison(
+            quantity=quantity,
+            baseline=baseline,
+            n=len(both),
+            difference=float(d.mean()),
+            se_episodes=float(d.std(ddof=1) / math.sqrt(len(d))) if len(d) > 1 else 0.0,
+            better=better,
+            worse=worse,
+            sign_p=float(binomtest(better, better + worse).pvalue) if better + worse else 1.0,
+            se_ensemble=math.sqrt(variance) / len(both),
+        )
+
+    def strongest_baseline(self, quantity: str) -> str | None:
+        """The baseline with the highest mean log score on ``quantity``."""
+        means = {b: self.mean(b, quantity, "log") for b in BASELINES}
+        scored = {b: m for b, m in means.items() if m is not None and math.isfinite(m)}
+        return max(scored, key=lambda b: scored[b]) if scored else None
+
+    def comparisons(self) -> list[Comparison]:
+        """For every quantity, the model against its strongest baseline."""
+        out = []
+        for q in self.quantities():
+            b = self.strongest_baseline(q)
+            c = None if b is None else self.compare(q, b)
+            if c is not None:
+                out.append(c)
+        return out
 
     def quantities(self) -> list[str]:
         return [q for q in LABELS if any(q in e.scores["model"] for e in self.episodes)]
@@ -245,6 +330,7 @@ class Yardstick:
                 w: {k: self.mean_binary(w, k) for k in pq.BINARY} for w in FORECASTERS
             },
             "pit_direct_blows": {"bins": pq.PIT_BINS, "histogram": self.pit_histogram()},
+            "comparisons": [vars(c) for c in self.comparisons()],
             "reliability": {
                 q: [
                     {
@@ -348,6 +434,7 @@ def doc_summary(yard: Yardstick) -> dict[str, Any]:
         "summary": yard.summary(),
         "binary_summary": {w: {k: yard.mean_binary(w, k) for k in pq.BINARY} for w in FORECASTERS},
         "pit_direct_blows": yard.pit_histogram(),
+        "comparisons": [vars(c) for c in yard.comparisons()],
     }
 
 
@@ -411,6 +498,7 @@ def markdown_tables(doc: dict[str, Any]) -> str:
             + ("; ".join(lost) if lost else "nowhere")
             + "."
         )
+        lines += comparison_lines(proto.get("comparisons", []))
         hist = ", ".join(_f(h) for h in proto["pit_direct_blows"])
         lines += ["", f"PIT of the direct blows (5 bins, 0.20 each if calibrated): {hist}.", ""]
     cal = doc.get("calibration")
@@ -432,6 +520,44 @@ def markdown_tables(doc: dict[str, Any]) -> str:
         lines.append("")
     lines.append(DOC_END)
     return "\n".join(lines) + "\n"
+
+
+COMPARISON_COLUMNS: tuple[str, ...] = (
+    "quantity",
+    "strongest baseline",
+    "model − baseline",
+    "s.e. over episodes",
+    "episodes better / worse",
+    "sign test p",
+    "s.e. from the ensembles",
+)
+COMPARISON_NOTE = (
+    "The model against the strongest baseline of each quantity, episode by episode (log score; "
+    "a difference within about two standard errors of either kind is not evidence either way)"
+)
+
+
+def comparison_cells(row: dict[str, Any]) -> list[str]:
+    """One comparison (``vars(Comparison)``) as the cells of :data:`COMPARISON_COLUMNS`."""
+    return [
+        QUANTITY_NAMES[row["quantity"]],
+        FORECASTERS[row["baseline"]],
+        f"{row['difference']:+.2f}",
+        f"{row['se_episodes']:.2f}",
+        f"{row['better']} / {row['worse']}",
+        f"{row['sign_p']:.2f}",
+        f"{row['se_ensemble']:.3f}",
+    ]
+
+
+def comparison_lines(rows: Sequence[dict[str, Any]]) -> list[str]:
+    """The table of the model against the strongest baseline of each quantity (markdown)."""
+    if not rows:
+        return []
+    out = ["", COMPARISON_NOTE + ":", "", "| " + " | ".join(COMPARISON_COLUMNS) + " |"]
+    out.append("|---|---|" + "---:|" * (len(COMPARISON_COLUMNS) - 2))
+    out += ["| " + " | ".join(comparison_cells(r)) + " |" for r in rows]
+    return out
 
 
 def splice(page: str, block: str) -> str:

@@ -328,8 +328,9 @@ def render_hindcast(result: hc.HindcastResult) -> None:
 
 
 def render_paths(yard: ys.Yardstick) -> None:
-    """Per quantity, the mean scores of the model and every baseline; per episode, the model's
-    probability of what happened; the PIT of the direct blows."""
+    """Per quantity, the mean scores of the model and every baseline and the model against the
+    strongest of them; per episode, the model's probability of what happened; the PIT of the
+    direct blows."""
     summary = yard.summary()
     for metric, arrow in (("log", "↑"), ("rps", "↓"), ("brier", "↓")):
         t = _table(f"\nMean {metric} score {arrow} per quantity ({yard.rule_text()})")
@@ -372,6 +373,12 @@ def render_paths(yard: ys.Yardstick) -> None:
                     fmt_p(b.observed_frequency),
                 )
     console.print(rel)
+    c = _table(f"\n{ys.COMPARISON_NOTE}")
+    for i, col in enumerate(ys.COMPARISON_COLUMNS):
+        c.add_column(col, justify="left" if i < 2 else "right")
+    for row in yard.comparisons():
+        c.add_row(*ys.comparison_cells(vars(row)))
+    console.print(c)
     hist = ", ".join(f"{h:.2f}" for h in yard.pit_histogram())
     console.print(
         f"PIT of direct blows in {len(yard.pit_histogram())} bins (calibrated: "

@@ -245,8 +245,8 @@ def write_hindcast_html(
 
 
 def path_section(yard: ys.Yardstick) -> str:
-    """Mean scores per quantity of the model and the baselines, and per episode the model's
-    probability of what happened (the whole path, issue 9)."""
+    """Mean scores per quantity of the model and the baselines, the model against the strongest
+    of them, and per episode the model's probability of what happened (the whole path, issue 9)."""
     summary = yard.summary()
     qs = yard.quantities()
     parts = [f"<p>{esc(yard.rule_text())}.</p>"]
@@ -277,6 +277,18 @@ def path_section(yard: ys.Yardstick) -> str:
                 ["episode", *(ys.QUANTITY_NAMES[q] for q in qs), "PIT (direct blows)"],
                 rows,
                 numeric=[False] + [True] * (len(qs) + 1),
+            )
+        )
+    )
+    parts.append(
+        f"<h3>The model against the strongest baseline</h3><p>{esc(ys.COMPARISON_NOTE)}.</p>"
+    )
+    parts.append(
+        WIDE.format(
+            table(
+                list(ys.COMPARISON_COLUMNS),
+                [ys.comparison_cells(vars(c)) for c in yard.comparisons()],
+                numeric=[False, False] + [True] * (len(ys.COMPARISON_COLUMNS) - 2),
             )
         )
     )
