@@ -118,7 +118,10 @@ for join, st in ((0.5, []), (0.8, []), (0.05, [{"by": "USA", "toward": "ISR", "k
               "ally_effect ISR rung 7,8,9", ally_effect(b.state, b.params, b.runs, isr)[0, 7:10],
               "restraint_cost rung 7,8,9", restraint_cost(b.state, b.params, b.runs, isr)[0, 7:10])
         alliance_obligation(b.state, b.params, b.runs, np.array([isr]), np.array([b.ix("IRN")]), np.array([5.2]))
-        print("   USA grievance vs IRN from a 5.2 blow on ISR:", b.state.grievances.grievance[0, b.ix("USA"), b.ix("IRN")])
+        gr = b.state.grievances
+        g = gr.grievance[:1, b.ix("USA"), b.ix("IRN")]
+        print("   USA grievance vs IRN from a 5.2 blow on ISR:", g[0], "of which its own:",
+              gr.own(b.runs, b.ix("USA"), np.array([b.ix("IRN")]), g)[0])
     except Exception as e:
         print("ERR", e)
 

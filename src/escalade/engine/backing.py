@@ -5,7 +5,9 @@ defenders is leverage: it costs the actor, on its own, for every rung from
 ``restraint_from_rung`` up; restraint urged by others is pressure on the danger of those rungs
 (``restraint_weight``). Backing promised makes escalation cheaper (``backing_weight``); allies
 committed to join an offensive (``join_offensive``) make the high rungs cheaper and take a
-share of a blow on their protégé as their own. See docs/model/M7-restraint-and-backing.md.
+share of a blow on their protégé as their own; allies pledged to defend it (``defend``) take
+``defender_share`` of the rest on its account, which they answer with pressure only (up to
+``on_behalf_max_rung``). See docs/model/M7-restraint-and-backing.md.
 """
 
 from __future__ import annotations
@@ -15,9 +17,19 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from escalade.engine.compiled import B, Cast, F, I, draw_param, indices, model_draw, stacked
+from escalade.engine.compiled import (
+    ROLES,
+    B,
+    Cast,
+    F,
+    I,
+    draw_param,
+    indices,
+    model_draw,
+    stacked,
+)
 from escalade.engine.rng import Streams
-from escalade.scenario.schema import Scenario
+from escalade.scenario.schema import Role, Scenario
 
 if TYPE_CHECKING:
     from escalade.engine.params import Params
@@ -42,10 +54,12 @@ class BackingParams:
     statements: Statements
     defend: F  # (R, A, A) [ally, protégé] pledge to defend (M3, M6)
     join_offensive: F  # (R, A, A) [ally, protégé], before any restraint statement
-    allies: I  # actors that take a share of blows on a protégé
+    allies: I  # actors that take a share of blows on a protégé (they join or defend it)
     restraint_weight: F  # (R,)
     restraint_from_rung: int
     backing_weight: F  # (R,)
+    defender_share: F  # (R,)
+    on_behalf_max_rung: int
 
     @classmethod
     def compile(cls, scenario: Scenario, streams: Streams, cast: Cast) -> BackingParams:
@@ -77,10 +91,16 @@ class BackingParams:
             statements=statements,
             defend=defend,
             join_offensive=join,
-            allies=np.flatnonzero(join.max(axis=(0, 2)) > 0) if runs else np.zeros(0, np.int64),
+            allies=(
+                np.flatnonzero(np.maximum(join, defend).max(axis=(0, 2)) > 0)
+                if runs
+                else np.zeros(0, np.int64)
+            ),
             restraint_weight=model_draw(scenario, streams, "restraint_weight"),
             restraint_from_rung=scenario.model.restraint_from_rung,
             backing_weight=model_draw(scenario, streams, "backing_weight"),
+            defender_share=model_draw(scenario, streams, "defender_share"),
+            on_behalf_max_rung=scenario.model.on_behalf_max_rung,
         )
 
 
@@ -129,13 +149,23 @@ def statements_in_force(state: State, params: Params, day: int) -> None:
 
 
 def alliance_obligation(state: State, params: Params, runs: I, victim: I, culprit: I, g: F) -> None:
-    """M7: an ally takes a share (``join_offensive``) of a blow on its protégé as its own."""
-    for ally in params.backing.allies:
-        share = params.backing.join_offensive[runs, ally, victim]
-        hit = (share > 0) & (culprit != ally)
-        if hit.any():
-            r, c = runs[hit], culprit[hit]
-            state.grievances.add(r, ally, c, share[hit] * g[hit])
+    """M7: an ally takes a share of a blow on its protégé as a grievance against the culprit.
+
+    What it would join (``join_offensive``) is its own; of the rest, ``defender_share x
+    defend`` is held on the protégé's account, which the ally answers with pressure only
+    (:func:`escalade.engine.calculus.answer_utility`): the US sanctions on Iran after Abqaiq
+    (2019) and after 13 April 2024, not strikes."""
+    m = params.backing
+    state_culprit = params.cast.role[culprit] == ROLES.index(Role.STATE)  # pressure's target
+    for ally in m.allies:
+        join = m.join_offensive[runs, ally, victim]
+        behalf = (1.0 - join) * m.defender_share[runs] * m.defend[runs, ally, victim]
+        behalf = np.where(state_culprit, behalf, 0.0)
+        for share, partners in ((join, False), (behalf, True)):
+            hit = (share > 0) & (culprit != ally)
+            if hit.any():
+                r, c = runs[hit], culprit[hit]
+                state.grievances.add(r, ally, c, share[hit] * g[hit], on_behalf=partners)
 
 
 def offensive_commitment(params: Params, runs: I, actor: int) -> F:

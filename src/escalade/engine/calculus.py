@@ -53,12 +53,20 @@ def answer_utility(
     ``unacknowledged_risk_discount`` of its risk (its victim can play it down). M14: the risk
     expected from a target believed yielding is ``yielding_risk`` of a resolute one's. M8:
     answering below a crossed red line's committed rung costs its audience cost. M10:
-    striking above an inducement's rung forfeits its value, in units of the war cost.
+    striking above an inducement's rung forfeits its value, in units of the war cost. M7: the
+    part of the grievance held on a partner's account is answered with pressure only: above
+    ``on_behalf_max_rung`` credibility is restored up to the actor's own account, and waiting
+    (or declaring an end) costs only that account.
     """
     cat = params.catalog
     r = cat.rung.astype(np.float64)[None, :]
     resolve = params.retaliation.resolve[runs, actor][:, None]
-    credibility = resolve * signal(params, runs, grievance) - overshoot(params, runs, grievance)
+    own = state.grievances.own(runs, actor, target, grievance)
+    credibility = np.where(
+        r <= params.backing.on_behalf_max_rung,  # pressure also answers a partner's account (M7)
+        resolve * signal(params, runs, grievance) - overshoot(params, runs, grievance),
+        resolve * signal(params, runs, own) - overshoot(params, runs, own),
+    )
     deniable = np.where(cat.via_proxy, params.proxies.deniability[runs][:, None], 0.0)
     belief = expected_risk_share(state, params, runs, actor, target)[:, None]
     scale = war_cost_scale(state, params, runs, actor)
@@ -96,9 +104,11 @@ def answer_utility(
     act[:, :, TELEGRAPHED] = np.where(available & can_warn, telegraphed, -np.inf)
     act[:, :, UNACKNOWLEDGED] = np.where(available & can_deny, unowned, -np.inf)
     m1 = params.retaliation
-    wait = -m1.obligation_pressure[runs] * m1.resolve[runs, actor] * grievance - audience
+    # M1: leaving its own account unanswered costs; a partner's account (M7) only offers what
+    # pressure restores.
+    wait = -m1.obligation_pressure[runs] * m1.resolve[runs, actor] * own - audience
     # M13: declaring the matter concluded without answering forgoes all the credibility at stake.
-    backing_down = wait - resolve[:, 0] * m.signal_value[runs] * grievance
+    backing_down = wait - resolve[:, 0] * m.signal_value[runs] * own
     drop = cat.deescalate[None, :]
     act[:, :, OWNED] = np.where(drop & available, backing_down[:, None], act[:, :, OWNED])
     return Appraisal(act=act, wait=wait, available=available, commitment=commitment)

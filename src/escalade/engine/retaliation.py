@@ -82,6 +82,7 @@ class Grievances:
     """
 
     by_pair: F  # (A, A, R) victim x culprit x run, in rungs
+    on_behalf: F  # (A, A, R) the part of each grievance held on a partner's account (M7)
     held: B  # (A, A) pairs that have held a grievance in some run
     received_rung: I  # (R, A, A) rung of the last blow the victim took from the culprit
     felt: F  # (R, A, A) felt rung of that blow (misread, intercepted, played down)
@@ -90,6 +91,7 @@ class Grievances:
     def initial(cls, runs: int, actors: int) -> Grievances:
         return cls(
             by_pair=np.zeros((actors, actors, runs)),
+            on_behalf=np.zeros((actors, actors, runs)),
             held=np.zeros((actors, actors), dtype=np.bool_),
             received_rung=np.zeros((runs, actors, actors), dtype=np.int64),
             felt=np.zeros((runs, actors, actors)),
@@ -101,10 +103,26 @@ class Grievances:
         lower a grievance; raise one with :meth:`add`)."""
         return self.by_pair.transpose(2, 0, 1)
 
-    def add(self, runs: I, victim: I | int, culprit: I | int, amount: F | float) -> None:
-        """``amount`` more grievance of ``victim`` against ``culprit`` in ``runs``."""
+    def add(
+        self,
+        runs: I,
+        victim: I | int,
+        culprit: I | int,
+        amount: F | float,
+        on_behalf: bool = False,
+    ) -> None:
+        """``amount`` more grievance of ``victim`` against ``culprit`` in ``runs``; with
+        ``on_behalf``, held on a partner's account (M7: answered only with pressure)."""
         self.grievance[runs, victim, culprit] += amount
+        if on_behalf:
+            self.on_behalf.transpose(2, 0, 1)[runs, victim, culprit] += amount
         self.held[victim, culprit] = True
+
+    def own(self, runs: I, victim: int, culprit: I, g: F) -> F:
+        """(n,) the part of the grievance ``g`` of ``victim`` against each run's ``culprit``
+        held on its own account: ``g - min(on_behalf, g)``. Answers lower a grievance without
+        touching ``on_behalf``, so what they leave is the partner's account first."""
+        return g - np.minimum(self.on_behalf[victim, culprit, runs], g)
 
     def held_pairs(self, among: I | None = None) -> list[tuple[int, int]]:
         """The (victim, culprit) pairs held so far, optionally only those between ``among``."""
@@ -185,6 +203,7 @@ def decay_grievance(state: State, params: Params) -> None:
     gr, factor = state.grievances, 1.0 - params.retaliation.grievance_decay
     for victim, culprit in gr.held_pairs():
         gr.by_pair[victim, culprit] *= factor
+        gr.on_behalf[victim, culprit] *= factor
 
 
 def convenes(params: Params, streams: Streams, day: int) -> B:

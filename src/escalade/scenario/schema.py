@@ -576,6 +576,16 @@ class ModelParameters(Model):
     backing_weight: Probability = Field(
         default=0.3, description="M7: share of escalation cost removed by a backer's promise"
     )
+    defender_share: Probability = Field(
+        default=0.5,
+        description="M7: share of a blow on its protégé an ally pledged to defend it holds on the "
+        "protégé's account, per unit of pledge (beyond what it would join)",
+    )
+    on_behalf_max_rung: RungLevel = Field(
+        default=2,
+        description="M7: highest rung an ally answers with on a protégé's account alone "
+        "(pressure, not force)",
+    )
     hardliner_drift: Probability = Field(
         default=0.1, description="M9: gain in hard-liner influence per strike suffered"
     )

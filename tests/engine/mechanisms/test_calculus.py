@@ -208,3 +208,24 @@ def test_the_actions_available_are_the_actors_options_against_the_targets_role()
     # Against the proxy HEZ: the actions that can target a proxy (strikes on its assets).
     assert names[ok[1]].tolist() == ["strike_proxy_assets"]
     assert not ok[:, cat.find("large_salvo")].any()  # above max_rung
+
+
+def test_a_partners_account_is_answered_with_pressure_not_force() -> None:
+    # BLUE holds 5 rungs against RED, all on a partner's account (M7): pressure (rungs up to
+    # on_behalf_max_rung, 2) restores credibility as for its own account; force restores none
+    # of it and only costs its overshoot, and waiting costs nothing (its own account is empty).
+    b, own = appraise()
+    blue, red = b.ix("BLUE"), b.ix("RED")
+    b.state.grievances.add(b.runs, blue, red, GRIEVANCE, on_behalf=True)
+    behalf = answer_utility(b.state, b.params, b.runs, blue, np.full(2, red), np.full(2, GRIEVANCE))
+    empty = answer_utility(b.state, b.params, b.runs, blue, np.full(2, red), np.zeros(2))
+    rung = b.params.catalog.rung
+    pressure = b.params.catalog.deescalate | (rung <= 2)
+    ok = np.isfinite(own.act[0, :, OWNED])
+    assert behalf.act[0, ok & pressure & ~b.params.catalog.deescalate, OWNED] == pytest.approx(
+        own.act[0, ok & pressure & ~b.params.catalog.deescalate, OWNED]
+    )
+    force = ok & ~pressure
+    assert behalf.act[0, force, OWNED] == pytest.approx(empty.act[0, force, OWNED])
+    assert behalf.wait[0] == pytest.approx(empty.wait[0])
+    assert own.wait[0] < behalf.wait[0]

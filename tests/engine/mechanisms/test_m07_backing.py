@@ -1,6 +1,7 @@
 """M7 Restraint and backing: statements in force from their day; restraint from a defender is
 leverage (a cost of its own on the high rungs), from anyone else pressure (on their danger);
-an ally takes a share of a blow on its protégé as its own; an ally's commitment to join an
+an ally takes a share of a blow on its protégé as its own, and a defender a share on its
+protégé's account, which it answers with pressure only; an ally's commitment to join an
 offensive makes the high rungs cheaper, backing every rung cheaper."""
 
 from __future__ import annotations
@@ -101,11 +102,37 @@ def test_an_ally_takes_its_share_of_a_blow_on_its_protege() -> None:
     alliance_obligation(
         b.state, b.params, b.runs, np.full(2, isr), np.array([irn, usa]), np.array([8.0, 8.0])
     )
-    # An 8-rung grievance of Israel's against Iran: the US takes 0.5 x 8 = 4 against Iran.
-    assert b.state.grievances.grievance[0, usa, irn] == pytest.approx(4.0)
+    # An 8-rung grievance of Israel's against Iran: the US takes what it would join, 0.5 x 8
+    # = 4, as its own, and as Israel's defender (pledge 0.95) defender_share 0.5 of the rest on
+    # Israel's account: 0.5 x 0.5 x 0.95 x 8 = 1.9. In all 5.9, of which 4 its own.
+    gr = b.state.grievances
+    assert gr.grievance[0, usa, irn] == pytest.approx(5.9)
+    assert gr.own(b.runs[:1], usa, np.array([irn]), gr.grievance[:1, usa, irn]) == pytest.approx(4)
     # A blow by the ally itself leaves it no grievance against itself.
     assert b.state.grievances.grievance[1, usa, usa] == 0.0
     assert b.state.grievances.grievance[1].sum() == 0.0
+
+
+def test_a_defender_holds_a_blow_on_its_partner_on_the_partners_account() -> None:
+    # The US sanctioned Iran after Abqaiq (2019) and after 13 April 2024 without joining an
+    # offensive: a pledge to defend alone gives defender_share x defend on the partner's account.
+    defender = [{"kind": "alliance", "between": ["USA", "ISR"], "defend": 0.8}]
+    actors = {**ACTORS, "HEZ": {"role": "proxy", "patron": "IRN"}}
+    b = batch(runs=2, actors=actors, relations=defender, model={"defender_share": 0.5})
+    usa, isr, irn, hez = b.ix("USA"), b.ix("ISR"), b.ix("IRN"), b.ix("HEZ")
+    alliance_obligation(
+        b.state, b.params, b.runs, np.full(2, isr), np.array([irn, hez]), np.full(2, 8.0)
+    )
+    gr = b.state.grievances
+    assert gr.grievance[0, usa, irn] == pytest.approx(0.5 * 0.8 * 8.0)
+    assert gr.own(b.runs[:1], usa, np.array([irn]), gr.grievance[:1, usa, irn]) == 0.0
+    # Pressure is a state's instrument: a proxy's blow leaves the defender nothing to answer.
+    assert gr.grievance[1, usa, hez] == 0.0
+    none = batch(runs=1, actors=ACTORS, relations=defender, model={"defender_share": 0.0})
+    alliance_obligation(
+        none.state, none.params, none.runs, np.array([isr]), np.array([irn]), np.array([8.0])
+    )
+    assert none.state.grievances.grievance[0, usa].sum() == 0.0
 
 
 def test_a_blow_on_someone_else_touches_no_ally() -> None:
