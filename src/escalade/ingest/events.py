@@ -460,13 +460,18 @@ class Extractor:
             ev.target_text = _text_of(sms, target)
             out.append(common(ev))
             ev.place = blow_place.text if blow_place else ev.place
+        speakers = [m for m in sms if roles[id(m)] == "speaker"]
         for n, (kind, cue_char, match) in enumerate(statements):
             limit = statements[n + 1][1] if n + 1 < len(statements) else sent.end_char
-            said = self._statement(doc, sent, kind, cue_char, match, sms, roles, speaker, limit)
+            # each statement's own speaker: "A said ..., and B said ..." are two speakers
+            own = next((m for m in reversed(speakers) if m.end <= cue_char), speaker)
+            said = self._statement(doc, sent, kind, cue_char, match, sms, roles, own, limit)
             if said is not None:
                 if said.actor is None and _PRONOUN_START.match(text):
                     said.actor = last_actor
                 out.append(common(said))
+                said.speaker = own.text if own else None
+                said.speaker_actor = own.actor if own else None
         return out
 
     @staticmethod
@@ -508,8 +513,16 @@ class Extractor:
             span = doc.char_span(hit.start(), hit.end())
             if span is None:
                 continue
-            noun = hit.group(1)
-            wanted = _ANAPHORS[noun.lower()] if noun else "side" if hit.group(2) else "people"
+            noun = hit.group(1) or hit.group(3)
+            wanted = (
+                "named"
+                if hit.group(3)
+                else _ANAPHORS[noun.lower()]
+                if noun
+                else "side"
+                if hit.group(2)
+                else "people"
+            )
 
             def fits(m: Mention, noun: str | None = noun, wanted: str = wanted) -> bool:
                 if wanted == "named":
@@ -751,6 +764,9 @@ class Extractor:
                 actor_m = inner[-1]  # "the Kremlin said Israel had informed Russia": Israel
         elif passive_threat:
             actor_m = speaker or (subjects[0] if subjects else None)
+        elif kind in ("threaten", "red_line") and (teller := _teller(doc, subjects)):
+            actor_m, passive_threat = _head_of_chain(teller, sms, doc), True  # "Iran ... said
+            # Israel would bear responsibility": Iran threatens, Israel is threatened
         else:
             actor_m = (
                 _head_of_chain(_main(subjects, cue_char, doc), sms, doc) if subjects else speaker
@@ -1083,6 +1099,19 @@ def _main(subjects: list[Mention], verb_char: int, doc: Any) -> Mention:
     return last
 
 
+def _teller(doc: Any, subjects: list[Mention]) -> Mention | None:
+    """The first subject when a verb of saying stands between it and a later subject of
+    another actor ("the Houthi official said the United States would ..."), else None."""
+    if not subjects:
+        return None
+    first = subjects[0]
+    for m in subjects[1:]:
+        between = doc[first.tok_end : m.tok]
+        if m.actor != first.actor and any(t.lower_ in SAY_VERBS | _CLAUSE_VERBS for t in between):
+            return first
+    return None
+
+
 def _titled(doc: Any, m: Mention) -> bool:
     """A name before an official's title: "Iraq's prime minister" (the person "he" is)."""
     nxt = doc[m.tok_end : m.tok_end + 2]
@@ -1167,10 +1196,12 @@ _FORCES = (
     "leadership|officials|government|ministry|spokesman"
 )
 _ANAPHOR = re.compile(
-    rf"\b(?:[Hh]e|[Ss]he|him|[Tt]he ((?i:{'|'.join(_ANAPHORS)}))|[Ii]ts (?:\w+ )?({_FORCES}))\b"
+    rf"\b(?:[Hh]e|[Ss]he|him|[Tt]he ((?i:{'|'.join(_ANAPHORS)}))|[Ii]ts (?:\w+ )?({_FORCES})|"
+    r"[Tt]he (North|South)(?!\s+[A-Z]))\b"
 )
-"""An anaphor: a pronoun, "the" and a noun of ``_ANAPHORS``, or "its (special) forces" (the
-last state or proxy named)."""
+"""An anaphor: a pronoun, "the" and a noun of ``_ANAPHORS``, "its (special) forces" (the
+last state or proxy named), or a divided country's half ("the North" after "North Korea",
+not "the South China Sea")."""
 _FIGHTS = {"clash", "clashes", "fighting", "battle", "battles", "skirmish", "skirmishes"}
 """Nouns whose "with X" names the other side: "killed in a clash with Chinese troops"."""
 _ACCUSE_VERBS = {"accused", "accuses", "accusing", "blamed", "blames", "blaming"}

@@ -111,6 +111,30 @@ _CONDITIONAL_BLOW = (
     r"target)\w*"
 )
 _MODAL = r"\b(?:will|would|shall)"  # reported speech turns "will" into "would"
+_STRIKE_VERB = (
+    r"(?:attack|harm|strik|struck|hit|test|threaten|target|violat|cross|dare|touch|fire|launch|"
+    r"aggress|provok|endanger|tr(?:y|ie)\w* to)\w*"
+)
+_ANYONE_WHO = rf"\b(?:anyone|anybody|whoever)(?: who| that)? (?:\w+ ){{0,2}}{_STRIKE_VERB}"
+"""A conditional without *if*: "would hit anyone who attacked it", "whoever dares to ..."."""
+_RETRIBUTION_IDIOM = (
+    r"settl\w* (?:the |an? |old |their |its |his )?(?:\w+ )?(?:account|score)s?\b|"
+    r"teach (?:\w+ ){0,2}(?:a |an )?(?:\w+ )?lesson|\b(?:reckoning|retribution|vengeance)\b|"
+    r"\bno (?:place|corner|one)\W? (?:is|was|will be|would be) (?:too far|safe|beyond|out of)|"
+    r"\bnowhere (?:is|was|will be|would be) (?:safe|too far|beyond|out of)|"
+    r"(?:not|never) be safe\b|pay dearly|gates of hell|play\w* with fire|"
+    r"(?:blood|sacrifices?|martyrs?)\b[^.;]{0,30}\b(?:will|would) not (?:go|be) "
+    r"(?:in vain|wasted|forgotten)|"
+    r"(?:just|only) (?:getting started|the beginning)|"
+    r"the (?:start|beginning) of (?:our|its|their|the) (?:response|retaliation|revenge)|"
+    r"(?:grave|greatest|fatal|terrible|big|historic) (?:\w+ )?(?:mistake|folly|error)\b|"
+    r"(?:time|place|moment) (?:and (?:a )?(?:place|manner|time) )?of (?:its|our|their|his|her) "
+    r"(?:own )?choosing|"
+    r"\b(?:where|when)(?:ever)? (?:it|they|the enemy|he) (?:least |does not |do not )?expects?\b|"
+    rf"{_MODAL} (?:\w+ ){{0,5}}consequences\b"
+)
+"""Threats in idioms of retribution ("settle the account with", "teach a lesson", "a just
+reckoning", "no place is too far", "would bear responsibility for the consequences")."""
 STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
     (
         "restraint",
@@ -169,6 +193,7 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"\b(?:if|unless|in the event|should (?-i:[A-Z])\w+|should (?:it|they))\b|"
             rf"{_MODAL} (?:\w+ ){{0,4}}(?:reply|response|respond|answer|retaliat\w*|punish\w*|"
             r"destroy\w*|face|pay)\b[^.;]{0,60}\b(?:if|unless)\b|"
+            rf"{_ANYONE_WHO}|"
             r"\bany (?:\w+ ){0,3}(?:country|state|nation|party|one|group|enemy|actor)s? "
             r"(?:that|who|which)\b[^.;]{0,80}\b(?:will|would)\b|"
             r"(?:respond|answer|retaliat|meet|react|confront|exact|punish)\w*[^.;]{0,30}\bany "
@@ -382,7 +407,7 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
     (
         "threaten",
         re.compile(
-            rf"(\bvow(?:ed|s|ing)?\b|"
+            rf"(\bvow(?:ed|s|ing)?\b|{_RETRIBUTION_IDIOM}|"
             rf"(?<![-\w])threaten\w*|\b(?:warn|caution)\w*{_ANY}(?:respon\w*|retaliat\w*|"
             rf"consequences|punish\w*|"
             rf"\bpay\b|price|regret|crushing|decisive|war\b|strike|attack)|"
@@ -402,7 +427,7 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             rf"(?:not|never) (?:stay|remain|keep|be) (?:silent|quiet|idle|indifferent)|"
             rf"(?:regarded|considered|treated|seen) as (?:\w+ ){{0,3}}"
             rf"(?:military (?:targets?|cargo)|"
-            rf"hostile|combatants?|targets?)\b|"
+            rf"hostil\w*|combatants?|targets?)\b|"
             rf"(?:will|would) (?:keep|continue) (?:to )?(?:target|strik|attack|hit|bomb|pound)\w*|"
             rf"(?:military|live-fire|naval|joint|air) (?:exercises|drills|manoeuvres|maneuvers)|"
             rf"(?:will|would) be (?:met|answered) (?:with|by)|(?<=\bbe )punish\w*|"
