@@ -764,7 +764,7 @@ class Extractor:
                 actor_m = inner[-1]  # "the Kremlin said Israel had informed Russia": Israel
         elif passive_threat:
             actor_m = speaker or (subjects[0] if subjects else None)
-        elif kind in ("threaten", "red_line") and (teller := _teller(doc, subjects)):
+        elif kind in ("threaten", "red_line") and (teller := _teller(doc, subjects, cue_char)):
             actor_m, passive_threat = _head_of_chain(teller, sms, doc), True  # "Iran ... said
             # Israel would bear responsibility": Iran threatens, Israel is threatened
         else:
@@ -966,7 +966,10 @@ def _statement_cues(text: str, off: int) -> list[tuple[str, int, re.Match[str]]]
     text = _ABBREVIATION.sub(lambda a: a.group(0).replace(".", "_"), text)  # "U.S." in a clause
     hits = [(k, m) for k, p in STATEMENT_CUES for m in list(p.finditer(text))[:2]]
     hits = [
-        (k, m) for k, m in hits if k not in _ACTS or not _NEGATED_ACT.search(text, 0, m.start())
+        (k, m)
+        for k, m in hits
+        if k not in _ACTS
+        or not (_NEGATED_ACT.search(text, 0, m.start()) or _IF_CLAUSE.search(text, 0, m.start()))
     ]
     hits = [(_conditional(k, text, m.end()), m) for k, m in hits]
     if hits:  # a conditional threat is a red line wherever it stands; else the earliest cue
@@ -1004,6 +1007,8 @@ _SHOW_OF_FORCE = re.compile(r"\binto (?:the )?(?:\w+ ){0,2}(?:sea|waters|ocean)\
 _BROKERED = {"mediated", "brokered", "sponsored"}
 _NEGATED_ACT = re.compile(r"\b(?:not|no|never)\s+(?:\w+\s+){0,2}$", re.I)
 """A sanction, deployment or supply negated: "would not impose further sanctions"."""
+_IF_CLAUSE = re.compile(r"\b(?:if|unless)\b[^,.;]{0,60}$", re.I)
+"""An act named in a condition is none: "... if the coalition lifted its blockade"."""
 _ABBREVIATION = re.compile(r"\b(?:[A-Z]\.){2,}")
 
 
@@ -1099,17 +1104,24 @@ def _main(subjects: list[Mention], verb_char: int, doc: Any) -> Mention:
     return last
 
 
-def _teller(doc: Any, subjects: list[Mention]) -> Mention | None:
-    """The first subject when a verb of saying stands between it and a later subject of
-    another actor ("the Houthi official said the United States would ..."), else None."""
-    if not subjects:
+def _teller(doc: Any, subjects: list[Mention], cue_char: int) -> Mention | None:
+    """Who tells a threat whose inner subject is its target: the subject before a verb of
+    saying that stands between it and the last subject, of another actor ("the Houthi
+    official said the United States would ..."), unless the last subject says it itself
+    ("Moscow's ambassador had answered that any missile would ...")."""
+    if len(subjects) < 2:
         return None
-    first = subjects[0]
-    for m in subjects[1:]:
-        between = doc[first.tok_end : m.tok]
-        if m.actor != first.actor and any(t.lower_ in SAY_VERBS | _CLAUSE_VERBS for t in between):
-            return first
+    inner = subjects[-1]
+    if any(_says(t) for t in doc[inner.tok_end :] if t.idx < cue_char):
+        return None
+    for m in reversed(subjects[:-1]):
+        if m.actor != inner.actor and any(_says(t) for t in doc[m.tok_end : inner.tok]):
+            return m
     return None
+
+
+def _says(tok: Any) -> bool:
+    return bool(tok.lower_ in SAY_VERBS | _CLAUSE_VERBS | _ANSWER_VERBS)
 
 
 def _titled(doc: Any, m: Mention) -> bool:
@@ -1211,6 +1223,7 @@ _CLAUSE_VERBS = {"warned", "cautioned", "vowed", "threatened", "promised", "beli
                  "added", "noted", "stressed", "signaled", "signalled", "indicated", "hoped",
                  "expected", "argued", "suggested", "assessed", "judged", "concluded", "decided",
                  "agreed", "denied", "alleged"}  # fmt: skip
+_ANSWER_VERBS = {"answered", "replied", "responded", "retorted", "countered"}
 _WHERE = {"off", "near", "in", "over", "outside", "inside", "across", "around", "within",
           "throughout", "above"}  # fmt: skip
 _GIVE_VERBS = {"gave", "give", "gives", "giving", "handed", "sent", "showed", "granted", "offered"}

@@ -152,7 +152,8 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"halt\w* (?:[\w-]+ ){0,3}(?:attacks|operations|strikes|offensive|hostilities)|"
             r"st(?:an|oo)d down\b|no need for (?:a )?further (?:response|action)|concluded\b|"
             r"suspension of (?:[\w-]+ ){0,4}(?:attacks|operations|strikes|hostilities)|"
-            r"(?:declar|claim|proclaim)\w* victory|restored (?:its|their) (?:full )?sovereignty|"
+            r"(?:declar|claim|proclaim)\w* victory|mission accomplished|"
+            r"declar\w* (?:\S+ ){1,3}a success|restored (?:its|their) (?:full )?sovereignty|"
             r"matter (?:had been|has been|was|is) (?:resolved|settled|closed)|"
             r"restor\w* (?:diplomatic )?(?:ties|relations)|return (?:their|its) ambassadors?|"
             r"(?:considers?|deem\w*) the matter (?:closed|concluded)|"
@@ -183,7 +184,13 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
         "red_line",
         re.compile(
             rf"(red line|{_CONDITIONAL_BLOW}|"
-            r"\bany\b[^.;]{0,60}\b(?:will|would) be (?:met|answered)|"
+            r"\bany\b[^.;]{0,60}\b(?:will|would) be (?:met|answered|shot down|destroyed|targeted|"
+            r"struck|hit|crushed|eliminated)|"
+            r"\b(?:further|another|more|repeated|such|new) (?:\w+ ){0,2}(?:attacks?|strikes?|"
+            r"aggression|provocations?|violations?|incursions?) (?:\w+ ){0,2}(?:would|will) "
+            r"(?:\w+ly )?(?:lead to|trigger|mean|bring|result in|provoke)|"
+            r"\bprice (?:of|for) (?:any |further |more |new |another )(?:\w+ )?(?:attacks?|"
+            r"aggression|strikes?|provocations?)|"
             r"(?:is|as) (?:an attack on|equal to|tantamount to)[^.;]{0,30}(?:soil|territory)|"
             r"any (?:attack|strike|aggression)\w* (?:on|against)[^.;]{0,40}(?:would|will) "
             r"(?:lead to|trigger|mean|bring|result in)|"
@@ -286,8 +293,11 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"reaffirm\w* (?:its |their |his |her )?(?:support|commitment|solidarity)|"
             r"unwavering|steadfast|rock[- ]solid|pledg\w* (?:to defend|support|to stand)|"
             r"backing for|support for (?:\w+'s )?(?:defen[cs]e|right|security)|"
-            r"help (?:defend|protect)|"
-            r"support(?:s|ed|ing)? (?:\w+'s |its |the )?right to (?:defend|self-defen[cs]e))",
+            r"help (?:defend|protect)|\bback(?:ed|s|ing)? (?:its|their|his|her|an?) (?:\w+ )?"
+            r"(?:ally|allies|partners?|friends?)\b|"
+            r"(?:strengthen|bolster|shore up|reinforce)\w* (?:its|their|\w+'s) (?:\w+ )?"
+            r"defen[cs]es|"
+            r"support(?:s|ed|ing)? (?:\w+'s |its |the |their )?right to\b)",
             re.I,
         ),
     ),
@@ -300,6 +310,8 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"(?:assistance|help|aid|protection|intervention)|"
             r"(?:urg|press|ask|persuad)\w* (?!not\b)(?:\w+ ){1,4}to (?!be named|be identified)\w+|"
             r"must be (?:respected|adhered to|honou?red|implemented|upheld|observed)|"
+            r"(?:had|has|have|gave|given|giving|give|grant\w*) (?:\w+ ){0,3}(?:\d+|one|two|three|"
+            r"four|five|six|seven|ten|a few) (?:days|hours|weeks) to \w+|"
             r"(?:must|should) (?:release|withdraw|free|leave|hand over)|"
             r"call(?:ed|s|ing)? (?:for|on)\b(?![^.;]{0,30}(?:punish|reveng|retaliat)))\b",
             re.I,
@@ -425,11 +437,14 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             rf"without (?:an? )?(?:answer|response|reply)|\bdeter (?:\w+ ){{1,5}}from\b|"
             rf"all (?:the )?means (?:at|available)|fair game|(?:not|never) shy away from|"
             rf"(?:not|never) (?:stay|remain|keep|be) (?:silent|quiet|idle|indifferent)|"
-            rf"(?:regarded|considered|treated|seen) as (?:\w+ ){{0,3}}"
+            rf"(?:regard|consider|treat|see|view)(?:s|ed|ing)? (?:\w+ ){{0,5}}as (?:\w+ ){{0,3}}"
             rf"(?:military (?:targets?|cargo)|"
-            rf"hostil\w*|combatants?|targets?)\b|"
+            rf"hostil\w*|enem(?:y|ies)|combatants?|targets?)\b|"
             rf"(?:will|would) (?:keep|continue) (?:to )?(?:target|strik|attack|hit|bomb|pound)\w*|"
             rf"(?:military|live-fire|naval|joint|air) (?:exercises|drills|manoeuvres|maneuvers)|"
+            rf"mobili[sz]\w* (?:\S+ ){{0,3}}(?:reservists|reserves|troops)|"
+            rf"mass(?:ed|ing|es) (?:\S+ ){{0,3}}(?:troops|tanks|armou?r|forces) (?:\w+ ){{0,2}}"
+            rf"(?:on|along|near|at) (?:the |its )?(?:\w+ )?(?:border|frontier)|"
             rf"(?:will|would) be (?:met|answered) (?:with|by)|(?<=\bbe )punish\w*|"
             rf"(?:further|additional|more) (?:action|steps|measures) (?:would|will|could) be taken|"
             rf"(?:not|never) (?:\w+ )?stand (?:idly )?by|"
@@ -449,7 +464,9 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             rf"(?:exercises|drills|manoeuvres|maneuvers|patrols)|"
             rf"(?:ready|prepared|impatient)\W{{0,2}} (?:\S+ ){{0,3}}to (?:do more|fight|strike|"
             rf"attack|"
-            rf"respond|retaliate|confront|act|destroy|wipe|hit|defend)|"
+            rf"respond|retaliate|confront|act|destroy|wipe|hit|defend|expand|widen|intensify|"
+            rf"escalate)|(?:corresponding|reciprocal|retaliatory|tit-for-tat)[- ](?:measures|steps|"
+            rf"action|response)|"
             rf"(?:any|all|whatever) (?:action|steps?|measures?) (?:necessary|needed|required)|"
             rf"(?:further|all|any) (?:\w+ )?(?:necessary|needed) (?:measures|action|steps)|"
             rf"(?:prepar|work)\w* (?:\w+ ){{0,4}}(?:a |an )?(?:\w+ )?"
