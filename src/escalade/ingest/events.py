@@ -415,12 +415,21 @@ class Extractor:
                 else self._blow_group(doc, groups, tok, actor, sms, roles)
             )
             groups.setdefault(group, []).append((tok, label, actor, target, fallback, passive))
+        struck: tuple[str | None, str | None] = (None, None)  # the last blow's striker, victim
         for group, hits in groups.items():
             victims = {h[3] for h in hits if h[5]}  # "were killed in a drone attack on ..."
             actor = next((h[2] for h in hits if h[2] and h[2] not in victims), None)
             target = next((h[3] for h in hits if h[3] and not h[4] and h[3] != actor), None)
             target = target or next((h[3] for h in hits if h[3] and h[3] != actor), None)
             fell_on = all(h[4] for h in hits if h[3])
+            if group.endswith(_REPLY_TO) and struck[1] is not None and actor in (None, struck[0]):
+                # the blow another answers came from its target: "U.S. jets bombed KH ... in
+                # response to a rocket attack that killed an American contractor": KH's
+                actor = struck[1]
+                own = next((h[3] for h in hits if h[3] not in (None, actor) and not h[4]), None)
+                target, fell_on = own or struck[0], False
+            if group != "intercept":
+                struck = (actor, None if fell_on else target)
             orphan = actor is None and target is not None and fell_on and group != "intercept"
             first_tok = hits[0][0]
             downed = (  # "an Indian MiG-21 was shot down": an aircraft, not the munitions
@@ -460,6 +469,10 @@ class Extractor:
             ev.target_text = _text_of(sms, target)
             out.append(common(ev))
             ev.place = blow_place.text if blow_place else ev.place
+            if group.endswith(_REPLY_TO):  # its own date, after it: "... that killed ... on Friday"
+                own_date = next((d for d in dates if d.start > doc[first_tok].idx - off), None)
+                ev.date = own_date.value if own_date else None
+                ev.date_text = own_date.text if own_date else ""
         speakers = [m for m in sms if roles[id(m)] == "speaker"]
         for n, (kind, cue_char, match) in enumerate(statements):
             limit = statements[n + 1][1] if n + 1 < len(statements) else sent.end_char
@@ -501,6 +514,8 @@ class Extractor:
         )
         if actor is not None and current is not None and actor != current and own:
             return f"blow{len(keys)}"
+        if actor in (None, current) and current and _CAUSE.search(text, gap_start, doc[tok].idx):
+            return f"blow{len(keys)}{_REPLY_TO}"  # "bombed KH ... in response to a rocket attack"
         if _LATER_EVENT.search(text, gap_start, doc[tok].idx):
             return f"blow{len(keys)}"  # "struck ..., a day after a rocket barrage killed ..."
         return keys[-1]
@@ -869,6 +884,14 @@ _CLAUSE_END = re.compile(
     r", (?:which|who|where)\b"
 )
 """Where the clause of a blow's trigger ends: its target is named before."""
+_CAUSE = re.compile(
+    r"\b(?:in (?:response|retaliation|reply|revenge|answer) (?:to|for)|after|following|"
+    r"blamed for|held responsible for|to avenge)\b",
+    re.I,
+)
+"""What a blow answers: a blow without a striker told after it came from the answered one's
+target."""
+_REPLY_TO = ":reply"
 _LATER_EVENT = re.compile(r"\b(?:days?|weeks?|hours?|months?) (?:after|before)\b")
 """A blow told in a clause dated from another: a separate event."""
 _NEW_BLOW = re.compile(r"\b(?:but|while|whereas|after|when|as)\b|;|, and\b|\band (?:then|later)\b")
