@@ -247,6 +247,10 @@ class Extractor:
             shot = label == "INTERCEPT" and doc[start].lower_ in _DOWN_VERBS
             if shot and (start + 1 >= len(doc) or doc[start + 1].lower_ != "down"):
                 continue
+            if doc[start].lower_.startswith("launch") and any(
+                t.lower_ in _LAUNCHED_NOT_BLOWS for t in doc[start + 1 : start + 8]
+            ):
+                continue  # "launched the country's first military satellite", "an inquiry"
             if doc[start].lower_ == "dropped" and not any(
                 t.lower_ in _DROPPED for t in doc[start + 1 : start + 6]
             ):
@@ -382,6 +386,8 @@ class Extractor:
             ref = REFERENCE.search(before)
             if ref is not None and _past(doc[tok].lower_) and _RELATIVE_END.search(before):
                 ref = None  # "the attack by the militias that killed ...": a verb, not a name
+            if ref is not None and _past(doc[tok].lower_) and _AUXILIARY_END.search(before):
+                ref = None  # "announced that they had launched": a verb, not "that attack"
             if ref is not None and _RESUMED.search(before):
                 ref = None  # "Israel resumed its bombardment": a new round, not a name
             named = ref is not None and any(
@@ -900,6 +906,7 @@ _MUNITION_BEFORE = re.compile(
     r"\b(?:missiles|drones|rockets|projectiles|shells|munitions|missile|drone|rocket)\s+$", re.I
 )
 _NEW_CLAUSE = re.compile(r"\b(?:after|as|when|in which|that|which|who)\b|, and\b|;")
+_AUXILIARY_END = re.compile(r"\b(?:they|it|he|she|we)\s+(?:had|has|have)\s+$", re.I)
 _RELATIVE_END = re.compile(r"\b(?:that|which|who)\s+$", re.I)
 _IRREALIS_WORD = re.compile(
     r"\b(?:will|would|could|might|may|must|should|shall|if|unless|any|to|not|never|no)\b", re.I
@@ -914,6 +921,7 @@ _AIR_DEFENCE = re.compile(r"\bair defen[cs]es?\b[^.;]{0,30}$", re.I)
 """Air defences that "destroyed 87 of the missiles" intercepted them."""
 _DOWN_VERBS = {"shot", "shooting", "brought", "bringing"}
 _MUNITIONS = re.compile(r"\b(?:missiles?|rockets?|projectiles|shells|munitions)\b", re.I)
+_LAUNCHED_NOT_BLOWS = {"satellite", "satellites", "investigation", "inquiry", "appeal", "talks"}
 _DROPPED = {"bombs", "bomb", "munitions", "shells", "explosives", "payload", "payloads"}
 """Interception triggers only when "down" follows: "shot down", "brought down"."""
 _MODIFIED = {"backed", "supported", "sponsored", "funded", "aligned", "allied", "armed",
