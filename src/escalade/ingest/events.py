@@ -251,6 +251,11 @@ class Extractor:
                 t.lower_ in _LAUNCHED_NOT_BLOWS for t in doc[start + 1 : start + 8]
             ):
                 continue  # "launched the country's first military satellite", "an inquiry"
+            if doc[start].lower_ in _ANSWERED and not any(
+                t.lower_ in _ANSWERED_WITH and doc[t.i - 1].lower_ not in ("than", "no", "not")
+                for t in doc[start + 2 : start + 10]
+            ):
+                continue  # "answered with 155mm rounds", not "with words rather than missiles"
             if doc[start].lower_ == "dropped" and not any(
                 t.lower_ in _DROPPED for t in doc[start + 1 : start + 6]
             ):
@@ -921,6 +926,10 @@ _AIR_DEFENCE = re.compile(r"\bair defen[cs]es?\b[^.;]{0,30}$", re.I)
 """Air defences that "destroyed 87 of the missiles" intercepted them."""
 _DOWN_VERBS = {"shot", "shooting", "brought", "bringing"}
 _MUNITIONS = re.compile(r"\b(?:missiles?|rockets?|projectiles|shells|munitions)\b", re.I)
+_ANSWERED = {"answered", "responded", "replied"}
+_ANSWERED_WITH = {"rockets", "missiles", "rounds", "shells", "drones", "artillery", "strikes",
+                  "airstrikes", "mortars", "fire", "salvo", "barrage", "bombs"}  # fmt: skip
+"""A reply is a blow when told with its munitions: "the South answered with 155mm rounds"."""
 _LAUNCHED_NOT_BLOWS = {"satellite", "satellites", "investigation", "inquiry", "appeal", "talks"}
 _DROPPED = {"bombs", "bomb", "munitions", "shells", "explosives", "payload", "payloads"}
 """Interception triggers only when "down" follows: "shot down", "brought down"."""
@@ -1264,6 +1273,9 @@ _USED = {"used", "operated", "run", "controlled", "held", "manned", "occupied"}
 _TITLE_NOUNS = {"adviser", "advisor", "aide", "commander", "chief", "head", "spokesman",
                 "spokeswoman", "spokesperson", "envoy", "ambassador", "minister"}  # fmt: skip
 """Titles whose "to/of/for X" names the actor the official speaks or acts for."""
+_POSTED = {"envoy", "envoys", "ambassador", "ambassadors", "mission", "delegation"}
+"""Whose "to X" after a possessive names the host: "Iran's envoy to the United Nations"."""
+_POSSESSIVE = {"'s", "’s"}
 _ROLE_WORDS = {"spokesman", "spokeswoman", "spokesperson", "officials", "official", "minister",
                "ministry", "military", "army", "government", "leader", "president", "sources",
                "statement", "media", "mission", "secretary", "envoy", "office"}  # fmt: skip
@@ -1284,6 +1296,14 @@ def _role(doc: Any, sent: Any, m: Mention, sms: list[Mention], triggers: set[int
         return "channel"
     if (first == "to" and second in _OWNED) or (first == "by" and second in _USED):
         return "object"  # "facilities belonging to Kataib Hezbollah", "sites used by the Houthis"
+    posted = (
+        first == "to"
+        and second in _POSTED
+        and i - 2 >= sent.start
+        and doc[i - 2].lower_ in _POSSESSIVE
+    )
+    if posted:
+        return "of"  # "Iran's envoy to the United Nations": where the envoy is posted
     if first in ("to", "of", "for") and second in _TITLE_NOUNS:
         return "subject"  # "an adviser to Iran's ...", "the commander of Iran's air force"
     if (first == "what" and nxt and nxt[0] in ("called", "described", "termed")) or (

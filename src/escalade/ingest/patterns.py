@@ -31,6 +31,7 @@ BLOW_TRIGGERS: dict[str, list[str]] = {
         "shelling", "pounding", "hitting", "bombarding", "raiding", "assaulted", "set fire",
         "rammed", "slammed", "returned fire", "destroyed", "sank", "sunk", "dropped",
         "crossed the border into", "crossed into", "pushed into", "stormed", "invaded",
+        "answered with", "responded with", "replied with", "hit back with",
     ],
     "KILL": ["killed", "kill", "kills", "killing", "assassinated", "assassination", "eliminated",
              "assassinating", "eliminating"],
@@ -228,7 +229,8 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             rf"(?:informed|notified|told|alerted|warned){_ANY}(?:in advance|ahead of|beforehand|"
             rf"hours before)|\b(?:informed|notified|reassured)\b|"
             rf"(?:gave|given|giving|give)\b{_ANY}(?:notice|warning)|"
-            rf"(?:called|phoned|rang|spoke (?:to|with)) (?:his|her|their|its) (?:\w+ )?counterpart|"
+            rf"(?:called|phoned|rang|spoke (?:by (?:tele)?phone )?(?:to|with)) "
+            rf"(?:his|her|their|its) (?:\w+ )?counterpart|"
             rf"\b(?:warned|told|informed|cautioned|assured)\b[^.;]{{0,40}}"
             rf"\b(?:through|via) (?:the )?"
             rf"(?:intermediar\w*|mediators?|back-?channels?|channels?|embass\w*)|"
@@ -246,6 +248,8 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             rf"\burg\w*{_ANY}(?:restraint|not to|to avoid|to limit|to refrain|de-?escalat\w*|calm)|"
             rf"call\w* (?:on|for){_ANY}(?:restraint|de-?escalation|calm)|show\w* restraint|"
             rf"take the win|exercis\w* restraint|"
+            rf"(?:open|committed) to (?:a |an |the )?(?:\w+ )?(?:de-?escalation|calm|truce|"
+            rf"cease-?fire)|"
             rf"press\w*{_ANY}(?:not to|to hold|to limit|restraint)|"
             rf"refrain from|counsel\w* (?:restraint|caution)|\brestrain(?:s|ed|ing)?\b|"
             rf"(?:(?:is|was|are|were|am) not (?:looking for|seeking|interested in)|"
@@ -272,7 +276,7 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
     (
         "backing",
         re.compile(
-            r"(ironclad|commitment to (?:israel's |the |its )?(?:security|defen[cs]e)|"
+            r"(ironclad|commit(?:ment|ted) to (?:\w+'s |the |its )?(?:security|defen[cs]e)|"
             r"(?:will|would) (?:help )?defend(?! (?:ourselves|itself|themselves|himself|herself|"
             r"(?:its|their|our) (?:own|borders|territory|sovereignty|interests|people|citizens|"
             r"forces|troops|soil)))|"
@@ -448,11 +452,12 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             rf"(?:will|would) be (?:met|answered) (?:with|by)|(?<=\bbe )punish\w*|"
             rf"(?:further|additional|more) (?:action|steps|measures) (?:would|will|could) be taken|"
             rf"(?:not|never) (?:\w+ )?stand (?:idly )?by|"
-            rf"entitled to (?:use|strike|respond|retaliate|hit|target|act)|"
+            rf"entitled (?:and \w+ )?to (?:use|strike|respond|retaliate|hit|target|act|defend)|"
             rf"{_MODAL} continue (?:its |their )?(?:[\w-]+ ){{0,3}}(?:operations?|attacks|strikes|"
             rf"campaign|offensive)|"
             rf"{_MODAL} (?:respond|retaliate|strike back|avenge|answer)(?! calmly| with restraint)|"
-            rf"reserv\w* the right to (?:act|respond|defend|strike|retaliat\w*|take)|"
+            rf"reserv\w* (?:the|its|their) (?:\w+ )?right to (?:act|respond|defend|strike|"
+            rf"retaliat\w*|take)|"
             rf"exact\w* (?:a |the )?(?:\w+ )?(?:price|toll|revenge)|make (?:\w+ ){{0,2}}pay\b|"
             rf"(?:heavy|high|steep) price|(?:not|never) (?:to )?(?:misjudge|miscalculate|"
             rf"underestimate|test)\b|\b(?:warn|caution)\w*[^.;]{{0,60}}\bnot to (?:take advantage|"
@@ -469,6 +474,7 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             rf"action|response)|"
             rf"(?:any|all|whatever) (?:action|steps?|measures?) (?:necessary|needed|required)|"
             rf"(?:further|all|any) (?:\w+ )?(?:necessary|needed) (?:measures|action|steps)|"
+            rf"\btake (?:the )?(?:necessary|needed|required) (?:measures|actions?|steps)|"
             rf"(?:prepar|work)\w* (?:\w+ ){{0,4}}(?:a |an )?(?:\w+ )?"
             rf"(?:response|retaliation)\b|fac(?:e|ed|es|ing) (?:\W?\w+\W? ){{0,3}}consequences)",
             re.I,
