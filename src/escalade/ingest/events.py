@@ -433,7 +433,9 @@ class Extractor:
             target = next((h[3] for h in hits if h[3] and not h[4] and h[3] != actor), None)
             target = target or next((h[3] for h in hits if h[3] and h[3] != actor), None)
             fell_on = all(h[4] for h in hits if h[3])
-            if group.endswith(_REPLY_TO) and struck[1] is not None and actor in (None, struck[0]):
+            if group.endswith(_REPLY_TO) and not any(_past(doc[h[0]].lower_) for h in hits):
+                continue  # "in response to attacks on U.S. forces": named, not told
+            if group.endswith(_REPLY_TO) and struck[1] is not None and actor in (None, *struck):
                 # the blow another answers came from its target: "U.S. jets bombed KH ... in
                 # response to a rocket attack that killed an American contractor": KH's
                 actor = struck[1]
@@ -525,7 +527,12 @@ class Extractor:
         )
         if actor is not None and current is not None and actor != current and own:
             return f"blow{len(keys)}"
-        if actor in (None, current) and current and _CAUSE.search(text, gap_start, doc[tok].idx):
+        struck = next((h[3] for h in hits if h[3]), None)
+        if (
+            current
+            and actor in (None, current, struck)
+            and _CAUSE.search(text, gap_start, doc[tok].idx)
+        ):
             return f"blow{len(keys)}{_REPLY_TO}"  # "bombed KH ... in response to a rocket attack"
         if _LATER_EVENT.search(text, gap_start, doc[tok].idx):
             return f"blow{len(keys)}"  # "struck ..., a day after a rocket barrage killed ..."
