@@ -239,6 +239,46 @@ def test_support_and_proposals(read) -> None:  # type: ignore[no-untyped-def]
         ("Germany urged both sides to step back.", [("DEU", None, "restraint")]),
         # "defend itself" is no backing
         ("Turkey said it would defend its borders.", []),
+        # sixth round: threats in idioms of retribution
+        ("Pakistan's army chief said Pakistan would settle the score with India.",
+         [("PAK", "IND", "threaten")]),
+        ("Russia said it would teach Ukraine a lesson it would not forget.",
+         [("RUS", "UKR", "threaten")]),
+        ("Hezbollah promised Israel a reckoning.", [("HEZ", "ISR", "threaten")]),
+        ('"Nowhere is out of reach," an Israeli minister said of the Houthis.',
+         [("ISR", "HOU", "threaten")]),
+        ("Tehran said Washington would bear responsibility for the consequences.",
+         [("IRN", "USA", "threaten")]),
+        # a conditional without "if" is a red line
+        ("Azerbaijan said it would crush anyone who attacked its positions.",
+         [("AZE", None, "red_line")]),
+        ("North Korea said whoever dared to violate its waters would be destroyed.",
+         [("PRK", None, "red_line")]),
+        ("Russia warned that any NATO jet flying near its borders would be shot down.",
+         [("RUS", None, "red_line")]),
+        ("Beijing warned Taipei that further provocations would lead to war.",
+         [("CHN", "TWN", "red_line")]),
+        # "X said Y would ...": X threatens Y
+        ("A senior Hamas official said Israel would soon realise its grave mistake.",
+         [("HAM", "ISR", "threaten")]),
+        # other cue families
+        ("Washington backed its ally and said it would help Seoul strengthen its defences.",
+         [("USA", "KOR", "backing")]),
+        ("Britain said it remained committed to Jordan's security.",
+         [("GBR", "JOR", "backing")]),
+        ("Saudi Arabia said it remained committed to the truce with the Houthis.",
+         [("SAU", "HOU", "restraint")]),
+        ("Iran said it was entitled and obliged to defend itself against Israel.",
+         [("IRN", "ISR", "threaten")]),
+        ("Seoul said it would take corresponding measures against Pyongyang.",
+         [("KOR", "PRK", "threaten")]),
+        ("Pakistan gave Indian diplomats 48 hours to leave.", [("PAK", "IND", "demand")]),
+        ("Israel mobilised 300,000 reservists against Hamas.", [("ISR", "HAM", "threaten")]),
+        ("Biden declared Operation Rough Rider a success against the Houthis.",
+         [("USA", "HOU", "declare_concluded")]),
+        ("Austin spoke by phone with his Israeli counterpart.", [("USA", "ISR", "message")]),
+        # an act in a condition is none
+        ("Iran said it would release the tanker if Britain lifted its blockade of Syria.", []),
     ],
 )  # fmt: skip
 def test_statement_wordings(read, sentence: str, expected: list[tuple[str, str, str]]) -> None:  # type: ignore[no-untyped-def]
@@ -427,56 +467,7 @@ def test_two_officials_threats_are_two_events(read) -> None:  # type: ignore[no-
     assert triples(events).count(("IRN", "ISR", "threaten")) == 2
 
 
-# ---- rules added in the sixth round ------------------------------------------------------------
-@pytest.mark.parametrize(
-    ("sentence", "expected"),
-    [
-        # threats in idioms of retribution
-        ("Pakistan's army chief said Pakistan would settle the score with India.",
-         [("PAK", "IND", "threaten")]),
-        ("Russia said it would teach Ukraine a lesson it would not forget.",
-         [("RUS", "UKR", "threaten")]),
-        ("Hezbollah promised Israel a reckoning.", [("HEZ", "ISR", "threaten")]),
-        ('"Nowhere is out of reach," an Israeli minister said of the Houthis.',
-         [("ISR", "HOU", "threaten")]),
-        ("Tehran said Washington would bear responsibility for the consequences.",
-         [("IRN", "USA", "threaten")]),
-        # a conditional without "if" is a red line
-        ("Azerbaijan said it would crush anyone who attacked its positions.",
-         [("AZE", None, "red_line")]),
-        ("North Korea said whoever dared to violate its waters would be destroyed.",
-         [("PRK", None, "red_line")]),
-        ("Russia warned that any NATO jet flying near its borders would be shot down.",
-         [("RUS", None, "red_line")]),
-        ("Beijing warned Taipei that further provocations would lead to war.",
-         [("CHN", "TWN", "red_line")]),
-        # "X said Y would ...": X threatens Y
-        ("A senior Hamas official said Israel would soon realise its grave mistake.",
-         [("HAM", "ISR", "threaten")]),
-        # other cue families
-        ("Washington backed its ally and said it would help Seoul strengthen its defences.",
-         [("USA", "KOR", "backing")]),
-        ("Britain said it remained committed to Jordan's security.",
-         [("GBR", "JOR", "backing")]),
-        ("Saudi Arabia said it remained committed to the truce with the Houthis.",
-         [("SAU", "HOU", "restraint")]),
-        ("Iran said it was entitled and obliged to defend itself against Israel.",
-         [("IRN", "ISR", "threaten")]),
-        ("Seoul said it would take corresponding measures against Pyongyang.",
-         [("KOR", "PRK", "threaten")]),
-        ("Pakistan gave Indian diplomats 48 hours to leave.", [("PAK", "IND", "demand")]),
-        ("Israel mobilised 300,000 reservists against Hamas.", [("ISR", "HAM", "threaten")]),
-        ("Biden declared Operation Rough Rider a success against the Houthis.",
-         [("USA", "HOU", "declare_concluded")]),
-        ("Austin spoke by phone with his Israeli counterpart.", [("USA", "ISR", "message")]),
-        # an act in a condition is none
-        ("Iran said it would release the tanker if Britain lifted its blockade of Syria.", []),
-    ],
-)  # fmt: skip
-def test_sixth_round_wordings(read, sentence: str, expected: list[tuple[str, str, str]]) -> None:  # type: ignore[no-untyped-def]
-    assert triples(read(sentence)) == expected
-
-
+# ---- rules added in the sixth round (their wordings are in test_statement_wordings) ------
 def test_each_statement_has_its_own_speaker(read) -> None:  # type: ignore[no-untyped-def]
     (first, second) = read(
         "Khamenei said Israel would be punished, and President Masoud Pezeshkian said the crime "
