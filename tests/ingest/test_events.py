@@ -277,6 +277,9 @@ def test_support_and_proposals(read) -> None:  # type: ignore[no-untyped-def]
         ("Biden declared Operation Rough Rider a success against the Houthis.",
          [("USA", "HOU", "declare_concluded")]),
         ("Austin spoke by phone with his Israeli counterpart.", [("USA", "ISR", "message")]),
+        # a threat against whoever might act is conditional
+        ("Iran said it would sink any warship that threatened its tankers.",
+         [("IRN", None, "red_line")]),
         # an act in a condition is none
         ("Iran said it would release the tanker if Britain lifted its blockade of Syria.", []),
     ],
@@ -503,3 +506,9 @@ def test_replies_told_with_their_munitions_and_launches_that_are_no_blows(read) 
 def test_an_envoy_speaks_for_the_state_that_sent_him(read) -> None:  # type: ignore[no-untyped-def]
     said = read("Iran's envoy to the United Nations said Tehran reserved its right to respond.")
     assert [e.actor for e in said] == ["IRN"]
+
+
+def test_a_merchant_ship_is_no_opponent(read) -> None:  # type: ignore[no-untyped-def]
+    events = read("The United States struck Houthi radar sites in Yemen.\n\n"
+                  "A Houthi missile struck the Liberian-flagged bulk carrier Tutor.")  # fmt: skip
+    assert ("HOU", None, "proxy_attack") in triples(events)

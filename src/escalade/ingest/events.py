@@ -16,6 +16,7 @@ from typing import Any, Literal, Protocol
 from escalade.ingest.actors import ActorDictionary
 from escalade.ingest.dates import find_dates
 from escalade.ingest.patterns import (
+    ANY_AGGRESSOR,
     BLOW_TRIGGERS,
     CAMPAIGN,
     CLAIM,
@@ -640,9 +641,10 @@ class Extractor:
             if ev.kind == "intercept" and ev.target is None and ev.actor and not ev.passive:
                 ev.target = _attacker(ev, events)
             before = (ev.actor, ev.target)
+            merchant = ev.blow is not None and _MERCHANT_SHIP.search(ev.evidence)
             if ev.kind in AIMED_KINDS or ev.blow is not None:
-                if ev.target is None and ev.actor is not None:
-                    ev.target = opponent(ev.actor)
+                if ev.target is None and ev.actor is not None and not merchant:
+                    ev.target = opponent(ev.actor)  # not a third country's merchant ship
                 elif ev.actor is None and ev.target is not None and ev.blow is not None:
                     ev.actor = opponent(ev.target)
                 elif (
@@ -937,6 +939,12 @@ _ANSWERED = {"answered", "responded", "replied"}
 _ANSWERED_WITH = {"rockets", "missiles", "rounds", "shells", "drones", "artillery", "strikes",
                   "airstrikes", "mortars", "fire", "salvo", "barrage", "bombs"}  # fmt: skip
 """A reply is a blow when told with its munitions: "the South answered with 155mm rounds"."""
+_MERCHANT_SHIP = re.compile(
+    r"\b[\w.-]+-flagged\b|\b(?:merchant|commercial|cargo|container) (?:vessel|ship)s?\b|"
+    r"\bbulk carriers?\b",
+    re.I,
+)
+"""A blow on a merchant ship names its victim by the flag, not by the article's opponents."""
 _LAUNCHED_NOT_BLOWS = {"satellite", "satellites", "investigation", "inquiry", "appeal", "talks"}
 _DROPPED = {"bombs", "bomb", "munitions", "shells", "explosives", "payload", "payloads"}
 """Interception triggers only when "down" follows: "shot down", "brought down"."""
@@ -986,7 +994,7 @@ def _conditional(kind: str, text: str, end: int) -> str:
     until something ends is a condition ("more operations until the aggression stopped")."""
     if kind != "threaten":
         return kind
-    if _CONDITION.search(text):
+    if _CONDITION.search(text) or ANY_AGGRESSOR.search(text):
         return "red_line"
     return "condition" if _UNTIL.search(text, end) else kind
 

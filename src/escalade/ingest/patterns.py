@@ -118,6 +118,13 @@ _STRIKE_VERB = (
 )
 _ANYONE_WHO = rf"\b(?:anyone|anybody|whoever)(?: who| that)? (?:\w+ ){{0,2}}{_STRIKE_VERB}"
 """A conditional without *if*: "would hit anyone who attacked it", "whoever dares to ..."."""
+ANY_AGGRESSOR = _rx(
+    rf"{_ANYONE_WHO}|\bany\b[^.;,]{{0,40}}\b(?:that|who|which) (?:\w+ ){{0,2}}{_STRIKE_VERB}|"
+    r"\b(?:any|every|further|future) (?:\w+ ){0,2}(?:attacks?|strikes?|aggression|assaults?|"
+    r"violations?|incursions?|provocations?)\b"
+)
+"""Whom a threat is made against when it names them only by what they might do ("any unit
+that threatened its ships", "any further provocation"): the threat is conditional."""
 _RETRIBUTION_IDIOM = (
     r"settl\w* (?:the |an? |old |their |its |his )?(?:\w+ )?(?:account|score)s?\b|"
     r"teach (?:\w+ ){0,2}(?:a |an )?(?:\w+ )?lesson|\b(?:reckoning|retribution|vengeance)\b|"
