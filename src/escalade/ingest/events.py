@@ -491,14 +491,14 @@ class Extractor:
         for n, (kind, cue_char, match) in enumerate(statements):
             limit = statements[n + 1][1] if n + 1 < len(statements) else sent.end_char
             # each statement's own speaker: "A said ..., and B said ..." are two speakers
-            own = next((m for m in reversed(speakers) if m.end <= cue_char), speaker)
-            said = self._statement(doc, sent, kind, cue_char, match, sms, roles, own, limit)
+            said_by = next((m for m in reversed(speakers) if m.end <= cue_char), speaker)
+            said = self._statement(doc, sent, kind, cue_char, match, sms, roles, said_by, limit)
             if said is not None:
                 if said.actor is None and _PRONOUN_START.match(text):
                     said.actor = last_actor
                 out.append(common(said))
-                said.speaker = own.text if own else None
-                said.speaker_actor = own.actor if own else None
+                said.speaker = said_by.text if said_by else None
+                said.speaker_actor = said_by.actor if said_by else None
         return out
 
     @staticmethod

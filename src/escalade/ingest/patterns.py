@@ -379,7 +379,7 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
     (
         "defensive_deployment",
         re.compile(
-            rf"((?:deploy\w*|dispatch\w*|\bsen[dt]\b|sends|sending|\bmov(?:ed|ing|es)\b|rush\w*|"
+            rf"((?:(?:re)?deploy\w*|dispatch\w*|\bsen[dt]\b|sends|sending|\bmov(?:ed|ing|es)\b|rush\w*|"
             rf"position\w*|order\w*|reinforc\w*|bolster\w*){_ANY}"
             rf"(?:aircraft carrier|carrier|destroyers?|warships?|air defen[cs]es?(?! missiles)|"
             rf"thaad|"
@@ -489,6 +489,9 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
     ),
 ]
 
+STATEMENT_CUES = [(k, re.compile(rf"(?<!\w)(?:{p.pattern})", p.flags)) for k, p in STATEMENT_CUES]
+"""Each cue starts where a word does (nor "order" inside "border"): the regular-expression
+engine then tries the alternatives only there, about three times faster."""
 STATEMENT_KINDS = [k for k, _ in STATEMENT_CUES]
 NON_LADDER_KINDS = (
     "message",
