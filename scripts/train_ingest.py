@@ -3,7 +3,7 @@
     python scripts/train_ingest.py              # write actor_ranker.json and targets.json
     python scripts/train_ingest.py --cv 5       # K-fold cross-validation by article; no write
     python scripts/train_ingest.py --check      # exit 1 if a weights file is not what it gives
-    python scripts/train_ingest.py --without 155-166 --cv 5   # leave articles out (a fresh batch)
+    python scripts/train_ingest.py --without 167-178 --cv 5   # leave articles out (a fresh batch)
 
 Only ``tests/ingest/gold/dev`` is read (the held-out half never is), with
 ``tests/ingest/gold/unseen_rules.json``: the events the rules *before* each development batch

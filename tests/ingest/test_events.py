@@ -239,6 +239,49 @@ def test_support_and_proposals(read) -> None:  # type: ignore[no-untyped-def]
         ("Germany urged both sides to step back.", [("DEU", None, "restraint")]),
         # "defend itself" is no backing
         ("Turkey said it would defend its borders.", []),
+        # sixth round: threats in idioms of retribution
+        ("Pakistan's army chief said Pakistan would settle the score with India.",
+         [("PAK", "IND", "threaten")]),
+        ("Russia said it would teach Ukraine a lesson it would not forget.",
+         [("RUS", "UKR", "threaten")]),
+        ("Hezbollah promised Israel a reckoning.", [("HEZ", "ISR", "threaten")]),
+        ('"Nowhere is out of reach," an Israeli minister said of the Houthis.',
+         [("ISR", "HOU", "threaten")]),
+        ("Tehran said Washington would bear responsibility for the consequences.",
+         [("IRN", "USA", "threaten")]),
+        # a conditional without "if" is a red line
+        ("Azerbaijan said it would crush anyone who attacked its positions.",
+         [("AZE", None, "red_line")]),
+        ("North Korea said whoever dared to violate its waters would be destroyed.",
+         [("PRK", None, "red_line")]),
+        ("Russia warned that any NATO jet flying near its borders would be shot down.",
+         [("RUS", None, "red_line")]),
+        ("Beijing warned Taipei that further provocations would lead to war.",
+         [("CHN", "TWN", "red_line")]),
+        # "X said Y would ...": X threatens Y
+        ("A senior Hamas official said Israel would soon realise its grave mistake.",
+         [("HAM", "ISR", "threaten")]),
+        # other cue families
+        ("Washington backed its ally and said it would help Seoul strengthen its defences.",
+         [("USA", "KOR", "backing")]),
+        ("Britain said it remained committed to Jordan's security.",
+         [("GBR", "JOR", "backing")]),
+        ("Saudi Arabia said it remained committed to the truce with the Houthis.",
+         [("SAU", "HOU", "restraint")]),
+        ("Iran said it was entitled and obliged to defend itself against Israel.",
+         [("IRN", "ISR", "threaten")]),
+        ("Seoul said it would take corresponding measures against Pyongyang.",
+         [("KOR", "PRK", "threaten")]),
+        ("Pakistan gave Indian diplomats 48 hours to leave.", [("PAK", "IND", "demand")]),
+        ("Israel mobilised 300,000 reservists against Hamas.", [("ISR", "HAM", "threaten")]),
+        ("Biden declared Operation Rough Rider a success against the Houthis.",
+         [("USA", "HOU", "declare_concluded")]),
+        ("Austin spoke by phone with his Israeli counterpart.", [("USA", "ISR", "message")]),
+        # a threat against whoever might act is conditional
+        ("Iran said it would sink any warship that threatened its tankers.",
+         [("IRN", None, "red_line")]),
+        # an act in a condition is none
+        ("Iran said it would release the tanker if Britain lifted its blockade of Syria.", []),
     ],
 )  # fmt: skip
 def test_statement_wordings(read, sentence: str, expected: list[tuple[str, str, str]]) -> None:  # type: ignore[no-untyped-def]
@@ -425,3 +468,47 @@ def test_two_officials_threats_are_two_events(read) -> None:  # type: ignore[no-
         "Khamenei said Israel would be punished. Raisi said the crime would not go unanswered."
     )
     assert triples(events).count(("IRN", "ISR", "threaten")) == 2
+
+
+# ---- rules added in the sixth round (their wordings are in test_statement_wordings) ------
+def test_each_statement_has_its_own_speaker(read) -> None:  # type: ignore[no-untyped-def]
+    (first, second) = read(
+        "Khamenei said Israel would be punished, and President Masoud Pezeshkian said the crime "
+        "would not go unanswered."
+    )
+    assert (first.speaker, second.speaker) == ("Khamenei", "Masoud Pezeshkian")
+
+
+def test_the_north_and_the_south(read) -> None:  # type: ignore[no-untyped-def]
+    events = read("North Korea warned South Korea on Monday.\n\nThe North fired artillery shells "
+                  "at the South's border islands. The South China Sea stayed calm.")  # fmt: skip
+    assert ("PRK", "KOR", "symbolic_strike") in triples(events)
+
+
+def test_a_blow_that_another_answers(read) -> None:  # type: ignore[no-untyped-def]
+    told = read("American jets struck Kataib Hezbollah in western Iraq on Sunday in response to "
+                "a rocket attack that killed an American contractor on Friday.")  # fmt: skip
+    assert triples(told) == [("USA", "KH", "strike_proxy_assets"), ("KH", "USA", "proxy_attack")]
+    assert told[1].date == "2024-04-12"  # its own "on Friday", not the Sunday of the first
+
+
+def test_replies_told_with_their_munitions_and_launches_that_are_no_blows(read) -> None:  # type: ignore[no-untyped-def]
+    assert triples(read("Israel shelled Gaza, and Hamas answered with 200 rockets.")) == [
+        ("ISR", "HAM", "strike_proxy_assets"),
+        ("HAM", "ISR", "proxy_attack"),
+    ]
+    assert read("Iran said it answered with words rather than missiles.") == []
+    assert read("Iran launched a military satellite on Tuesday.") == []
+    told = read("The Houthis said that they had launched missiles at Israel.")
+    assert triples(told) == [("HOU", "ISR", "proxy_attack")]
+
+
+def test_an_envoy_speaks_for_the_state_that_sent_him(read) -> None:  # type: ignore[no-untyped-def]
+    said = read("Iran's envoy to the United Nations said Tehran reserved its right to respond.")
+    assert [e.actor for e in said] == ["IRN"]
+
+
+def test_a_merchant_ship_is_no_opponent(read) -> None:  # type: ignore[no-untyped-def]
+    events = read("The United States struck Houthi radar sites in Yemen.\n\n"
+                  "A Houthi missile struck the Liberian-flagged bulk carrier Tutor.")  # fmt: skip
+    assert ("HOU", None, "proxy_attack") in triples(events)

@@ -16,6 +16,7 @@ from typing import Any, Literal, Protocol
 from escalade.ingest.actors import ActorDictionary
 from escalade.ingest.dates import find_dates
 from escalade.ingest.patterns import (
+    ANY_AGGRESSOR,
     BLOW_TRIGGERS,
     CAMPAIGN,
     CLAIM,
@@ -247,6 +248,15 @@ class Extractor:
             shot = label == "INTERCEPT" and doc[start].lower_ in _DOWN_VERBS
             if shot and (start + 1 >= len(doc) or doc[start + 1].lower_ != "down"):
                 continue
+            if doc[start].lower_.startswith("launch") and any(
+                t.lower_ in _LAUNCHED_NOT_BLOWS for t in doc[start + 1 : start + 8]
+            ):
+                continue  # "launched the country's first military satellite", "an inquiry"
+            if doc[start].lower_ in _ANSWERED and not any(
+                t.lower_ in _ANSWERED_WITH and doc[t.i - 1].lower_ not in ("than", "no", "not")
+                for t in doc[start + 2 : start + 10]
+            ):
+                continue  # "answered with 155mm rounds", not "with words rather than missiles"
             if doc[start].lower_ == "dropped" and not any(
                 t.lower_ in _DROPPED for t in doc[start + 1 : start + 6]
             ):
@@ -382,6 +392,8 @@ class Extractor:
             ref = REFERENCE.search(before)
             if ref is not None and _past(doc[tok].lower_) and _RELATIVE_END.search(before):
                 ref = None  # "the attack by the militias that killed ...": a verb, not a name
+            if ref is not None and _past(doc[tok].lower_) and _AUXILIARY_END.search(before):
+                ref = None  # "announced that they had launched": a verb, not "that attack"
             if ref is not None and _RESUMED.search(before):
                 ref = None  # "Israel resumed its bombardment": a new round, not a name
             named = ref is not None and any(
@@ -415,12 +427,23 @@ class Extractor:
                 else self._blow_group(doc, groups, tok, actor, sms, roles)
             )
             groups.setdefault(group, []).append((tok, label, actor, target, fallback, passive))
+        struck: tuple[str | None, str | None] = (None, None)  # the last blow's striker, victim
         for group, hits in groups.items():
             victims = {h[3] for h in hits if h[5]}  # "were killed in a drone attack on ..."
             actor = next((h[2] for h in hits if h[2] and h[2] not in victims), None)
             target = next((h[3] for h in hits if h[3] and not h[4] and h[3] != actor), None)
             target = target or next((h[3] for h in hits if h[3] and h[3] != actor), None)
             fell_on = all(h[4] for h in hits if h[3])
+            if group.endswith(_REPLY_TO) and not any(_past(doc[h[0]].lower_) for h in hits):
+                continue  # "in response to attacks on U.S. forces": named, not told
+            if group.endswith(_REPLY_TO) and struck[1] is not None and actor in (None, *struck):
+                # the blow another answers came from its target: "U.S. jets bombed KH ... in
+                # response to a rocket attack that killed an American contractor": KH's
+                actor = struck[1]
+                own = next((h[3] for h in hits if h[3] not in (None, actor) and not h[4]), None)
+                target, fell_on = own or struck[0], False
+            if group != "intercept":
+                struck = (actor, None if fell_on else target)
             orphan = actor is None and target is not None and fell_on and group != "intercept"
             first_tok = hits[0][0]
             downed = (  # "an Indian MiG-21 was shot down": an aircraft, not the munitions
@@ -460,13 +483,22 @@ class Extractor:
             ev.target_text = _text_of(sms, target)
             out.append(common(ev))
             ev.place = blow_place.text if blow_place else ev.place
+            if group.endswith(_REPLY_TO):  # its own date, after it: "... that killed ... on Friday"
+                own_date = next((d for d in dates if d.start > doc[first_tok].idx - off), None)
+                ev.date = own_date.value if own_date else None
+                ev.date_text = own_date.text if own_date else ""
+        speakers = [m for m in sms if roles[id(m)] == "speaker"]
         for n, (kind, cue_char, match) in enumerate(statements):
             limit = statements[n + 1][1] if n + 1 < len(statements) else sent.end_char
-            said = self._statement(doc, sent, kind, cue_char, match, sms, roles, speaker, limit)
+            # each statement's own speaker: "A said ..., and B said ..." are two speakers
+            said_by = next((m for m in reversed(speakers) if m.end <= cue_char), speaker)
+            said = self._statement(doc, sent, kind, cue_char, match, sms, roles, said_by, limit)
             if said is not None:
                 if said.actor is None and _PRONOUN_START.match(text):
                     said.actor = last_actor
                 out.append(common(said))
+                said.speaker = said_by.text if said_by else None
+                said.speaker_actor = said_by.actor if said_by else None
         return out
 
     @staticmethod
@@ -496,6 +528,13 @@ class Extractor:
         )
         if actor is not None and current is not None and actor != current and own:
             return f"blow{len(keys)}"
+        struck = next((h[3] for h in hits if h[3]), None)
+        if (
+            current
+            and actor in (None, current, struck)
+            and _CAUSE.search(text, gap_start, doc[tok].idx)
+        ):
+            return f"blow{len(keys)}{_REPLY_TO}"  # "bombed KH ... in response to a rocket attack"
         if _LATER_EVENT.search(text, gap_start, doc[tok].idx):
             return f"blow{len(keys)}"  # "struck ..., a day after a rocket barrage killed ..."
         return keys[-1]
@@ -508,8 +547,16 @@ class Extractor:
             span = doc.char_span(hit.start(), hit.end())
             if span is None:
                 continue
-            noun = hit.group(1)
-            wanted = _ANAPHORS[noun.lower()] if noun else "side" if hit.group(2) else "people"
+            noun = hit.group(1) or hit.group(3)
+            wanted = (
+                "named"
+                if hit.group(3)
+                else _ANAPHORS[noun.lower()]
+                if noun
+                else "side"
+                if hit.group(2)
+                else "people"
+            )
 
             def fits(m: Mention, noun: str | None = noun, wanted: str = wanted) -> bool:
                 if wanted == "named":
@@ -594,9 +641,10 @@ class Extractor:
             if ev.kind == "intercept" and ev.target is None and ev.actor and not ev.passive:
                 ev.target = _attacker(ev, events)
             before = (ev.actor, ev.target)
+            merchant = ev.blow is not None and _MERCHANT_SHIP.search(ev.evidence)
             if ev.kind in AIMED_KINDS or ev.blow is not None:
-                if ev.target is None and ev.actor is not None:
-                    ev.target = opponent(ev.actor)
+                if ev.target is None and ev.actor is not None and not merchant:
+                    ev.target = opponent(ev.actor)  # not a third country's merchant ship
                 elif ev.actor is None and ev.target is not None and ev.blow is not None:
                     ev.actor = opponent(ev.target)
                 elif (
@@ -751,6 +799,9 @@ class Extractor:
                 actor_m = inner[-1]  # "the Kremlin said Israel had informed Russia": Israel
         elif passive_threat:
             actor_m = speaker or (subjects[0] if subjects else None)
+        elif kind in ("threaten", "red_line") and (teller := _teller(doc, subjects, cue_char)):
+            actor_m, passive_threat = _head_of_chain(teller, sms, doc), True  # "Iran ... said
+            # Israel would bear responsibility": Iran threatens, Israel is threatened
         else:
             actor_m = (
                 _head_of_chain(_main(subjects, cue_char, doc), sms, doc) if subjects else speaker
@@ -853,6 +904,14 @@ _CLAUSE_END = re.compile(
     r", (?:which|who|where)\b"
 )
 """Where the clause of a blow's trigger ends: its target is named before."""
+_CAUSE = re.compile(
+    r"\b(?:in (?:response|retaliation|reply|revenge|answer) (?:to|for)|after|following|"
+    r"blamed for|held responsible for|to avenge)\b",
+    re.I,
+)
+"""What a blow answers: a blow without a striker told after it came from the answered one's
+target."""
+_REPLY_TO = ":reply"
 _LATER_EVENT = re.compile(r"\b(?:days?|weeks?|hours?|months?) (?:after|before)\b")
 """A blow told in a clause dated from another: a separate event."""
 _NEW_BLOW = re.compile(r"\b(?:but|while|whereas|after|when|as)\b|;|, and\b|\band (?:then|later)\b")
@@ -861,6 +920,7 @@ _MUNITION_BEFORE = re.compile(
     r"\b(?:missiles|drones|rockets|projectiles|shells|munitions|missile|drone|rocket)\s+$", re.I
 )
 _NEW_CLAUSE = re.compile(r"\b(?:after|as|when|in which|that|which|who)\b|, and\b|;")
+_AUXILIARY_END = re.compile(r"\b(?:they|it|he|she|we)\s+(?:had|has|have)\s+$", re.I)
 _RELATIVE_END = re.compile(r"\b(?:that|which|who)\s+$", re.I)
 _IRREALIS_WORD = re.compile(
     r"\b(?:will|would|could|might|may|must|should|shall|if|unless|any|to|not|never|no)\b", re.I
@@ -875,6 +935,17 @@ _AIR_DEFENCE = re.compile(r"\bair defen[cs]es?\b[^.;]{0,30}$", re.I)
 """Air defences that "destroyed 87 of the missiles" intercepted them."""
 _DOWN_VERBS = {"shot", "shooting", "brought", "bringing"}
 _MUNITIONS = re.compile(r"\b(?:missiles?|rockets?|projectiles|shells|munitions)\b", re.I)
+_ANSWERED = {"answered", "responded", "replied"}
+_ANSWERED_WITH = {"rockets", "missiles", "rounds", "shells", "drones", "artillery", "strikes",
+                  "airstrikes", "mortars", "fire", "salvo", "barrage", "bombs"}  # fmt: skip
+"""A reply is a blow when told with its munitions: "the South answered with 155mm rounds"."""
+_MERCHANT_SHIP = re.compile(
+    r"\b[\w.-]+-flagged\b|\b(?:merchant|commercial|cargo|container) (?:vessel|ship)s?\b|"
+    r"\bbulk carriers?\b",
+    re.I,
+)
+"""A blow on a merchant ship names its victim by the flag, not by the article's opponents."""
+_LAUNCHED_NOT_BLOWS = {"satellite", "satellites", "investigation", "inquiry", "appeal", "talks"}
 _DROPPED = {"bombs", "bomb", "munitions", "shells", "explosives", "payload", "payloads"}
 """Interception triggers only when "down" follows: "shot down", "brought down"."""
 _MODIFIED = {"backed", "supported", "sponsored", "funded", "aligned", "allied", "armed",
@@ -923,7 +994,7 @@ def _conditional(kind: str, text: str, end: int) -> str:
     until something ends is a condition ("more operations until the aggression stopped")."""
     if kind != "threaten":
         return kind
-    if _CONDITION.search(text):
+    if _CONDITION.search(text) or ANY_AGGRESSOR.search(text):
         return "red_line"
     return "condition" if _UNTIL.search(text, end) else kind
 
@@ -950,7 +1021,10 @@ def _statement_cues(text: str, off: int) -> list[tuple[str, int, re.Match[str]]]
     text = _ABBREVIATION.sub(lambda a: a.group(0).replace(".", "_"), text)  # "U.S." in a clause
     hits = [(k, m) for k, p in STATEMENT_CUES for m in list(p.finditer(text))[:2]]
     hits = [
-        (k, m) for k, m in hits if k not in _ACTS or not _NEGATED_ACT.search(text, 0, m.start())
+        (k, m)
+        for k, m in hits
+        if k not in _ACTS
+        or not (_NEGATED_ACT.search(text, 0, m.start()) or _IF_CLAUSE.search(text, 0, m.start()))
     ]
     hits = [(_conditional(k, text, m.end()), m) for k, m in hits]
     if hits:  # a conditional threat is a red line wherever it stands; else the earliest cue
@@ -988,6 +1062,8 @@ _SHOW_OF_FORCE = re.compile(r"\binto (?:the )?(?:\w+ ){0,2}(?:sea|waters|ocean)\
 _BROKERED = {"mediated", "brokered", "sponsored"}
 _NEGATED_ACT = re.compile(r"\b(?:not|no|never)\s+(?:\w+\s+){0,2}$", re.I)
 """A sanction, deployment or supply negated: "would not impose further sanctions"."""
+_IF_CLAUSE = re.compile(r"\b(?:if|unless)\b[^,.;]{0,60}$", re.I)
+"""An act named in a condition is none: "... if the coalition lifted its blockade"."""
 _ABBREVIATION = re.compile(r"\b(?:[A-Z]\.){2,}")
 
 
@@ -1083,6 +1159,26 @@ def _main(subjects: list[Mention], verb_char: int, doc: Any) -> Mention:
     return last
 
 
+def _teller(doc: Any, subjects: list[Mention], cue_char: int) -> Mention | None:
+    """Who tells a threat whose inner subject is its target: the subject before a verb of
+    saying that stands between it and the last subject, of another actor ("the Houthi
+    official said the United States would ..."), unless the last subject says it itself
+    ("Moscow's ambassador had answered that any missile would ...")."""
+    if len(subjects) < 2:
+        return None
+    inner = subjects[-1]
+    if any(_says(t) for t in doc[inner.tok_end :] if t.idx < cue_char):
+        return None
+    for m in reversed(subjects[:-1]):
+        if m.actor != inner.actor and any(_says(t) for t in doc[m.tok_end : inner.tok]):
+            return m
+    return None
+
+
+def _says(tok: Any) -> bool:
+    return bool(tok.lower_ in SAY_VERBS | _CLAUSE_VERBS | _ANSWER_VERBS)
+
+
 def _titled(doc: Any, m: Mention) -> bool:
     """A name before an official's title: "Iraq's prime minister" (the person "he" is)."""
     nxt = doc[m.tok_end : m.tok_end + 2]
@@ -1167,10 +1263,12 @@ _FORCES = (
     "leadership|officials|government|ministry|spokesman"
 )
 _ANAPHOR = re.compile(
-    rf"\b(?:[Hh]e|[Ss]he|him|[Tt]he ((?i:{'|'.join(_ANAPHORS)}))|[Ii]ts (?:\w+ )?({_FORCES}))\b"
+    rf"\b(?:[Hh]e|[Ss]he|him|[Tt]he ((?i:{'|'.join(_ANAPHORS)}))|[Ii]ts (?:\w+ )?({_FORCES})|"
+    r"[Tt]he (North|South)(?!\s+[A-Z]))\b"
 )
-"""An anaphor: a pronoun, "the" and a noun of ``_ANAPHORS``, or "its (special) forces" (the
-last state or proxy named)."""
+"""An anaphor: a pronoun, "the" and a noun of ``_ANAPHORS``, "its (special) forces" (the
+last state or proxy named), or a divided country's half ("the North" after "North Korea",
+not "the South China Sea")."""
 _FIGHTS = {"clash", "clashes", "fighting", "battle", "battles", "skirmish", "skirmishes"}
 """Nouns whose "with X" names the other side: "killed in a clash with Chinese troops"."""
 _ACCUSE_VERBS = {"accused", "accuses", "accusing", "blamed", "blames", "blaming"}
@@ -1180,6 +1278,7 @@ _CLAUSE_VERBS = {"warned", "cautioned", "vowed", "threatened", "promised", "beli
                  "added", "noted", "stressed", "signaled", "signalled", "indicated", "hoped",
                  "expected", "argued", "suggested", "assessed", "judged", "concluded", "decided",
                  "agreed", "denied", "alleged"}  # fmt: skip
+_ANSWER_VERBS = {"answered", "replied", "responded", "retorted", "countered"}
 _WHERE = {"off", "near", "in", "over", "outside", "inside", "across", "around", "within",
           "throughout", "above"}  # fmt: skip
 _GIVE_VERBS = {"gave", "give", "gives", "giving", "handed", "sent", "showed", "granted", "offered"}
@@ -1189,6 +1288,9 @@ _USED = {"used", "operated", "run", "controlled", "held", "manned", "occupied"}
 _TITLE_NOUNS = {"adviser", "advisor", "aide", "commander", "chief", "head", "spokesman",
                 "spokeswoman", "spokesperson", "envoy", "ambassador", "minister"}  # fmt: skip
 """Titles whose "to/of/for X" names the actor the official speaks or acts for."""
+_POSTED = {"envoy", "envoys", "ambassador", "ambassadors", "mission", "delegation"}
+"""Whose "to X" after a possessive names the host: "Iran's envoy to the United Nations"."""
+_POSSESSIVE = {"'s", "’s"}
 _ROLE_WORDS = {"spokesman", "spokeswoman", "spokesperson", "officials", "official", "minister",
                "ministry", "military", "army", "government", "leader", "president", "sources",
                "statement", "media", "mission", "secretary", "envoy", "office"}  # fmt: skip
@@ -1209,6 +1311,14 @@ def _role(doc: Any, sent: Any, m: Mention, sms: list[Mention], triggers: set[int
         return "channel"
     if (first == "to" and second in _OWNED) or (first == "by" and second in _USED):
         return "object"  # "facilities belonging to Kataib Hezbollah", "sites used by the Houthis"
+    posted = (
+        first == "to"
+        and second in _POSTED
+        and i - 2 >= sent.start
+        and doc[i - 2].lower_ in _POSSESSIVE
+    )
+    if posted:
+        return "of"  # "Iran's envoy to the United Nations": where the envoy is posted
     if first in ("to", "of", "for") and second in _TITLE_NOUNS:
         return "subject"  # "an adviser to Iran's ...", "the commander of Iran's air force"
     if (first == "what" and nxt and nxt[0] in ("called", "described", "termed")) or (
