@@ -219,8 +219,9 @@ def test_without_us_restraint_israel_answers_much_bigger() -> None:
     strict=True,
     reason="issue 10 item 7 not met: a US commitment to join (0.8) takes away most of the "
     "leverage of its restraint and shares the war on the high rungs, but raises P(rung >= 9) "
-    "by 3.3 points (5,000 runs; 3.4 before decision 0015, 4.3 before decision 0012's uncertain tempo), not 5: Israel's "
-    "answer stays near its grievance (overshoot; decision 0015 has the utilities)",
+    "by 3.3 points (5,000 runs; 3.4 before decision 0015, 4.3 before decision 0012's "
+    "uncertain tempo), not 5: Israel's answer stays near its grievance (overshoot; decision "
+    "0015 has the utilities)",
 )
 def test_a_us_offensive_commitment_emboldens_israel() -> None:
     _, out0, _, out1 = lever("april-2024", {"relations.0.join_offensive": 0.8})
