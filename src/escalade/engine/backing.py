@@ -54,11 +54,12 @@ class BackingParams:
     statements: Statements
     defend: F  # (R, A, A) [ally, protégé] pledge to defend (M3, M6)
     join_offensive: F  # (R, A, A) [ally, protégé], before any restraint statement
-    allies: I  # actors that take a share of blows on a protégé (they join or defend it)
+    obligations: dict[tuple[int, int], tuple[F, F]]  # (ally, protégé) that joins or defends
+    #   it in some run -> (R,) shares of a blow on it taken on the ally's own account and (R,)
+    #   on the protégé's (:func:`alliance_obligation`)
     restraint_weight: F  # (R,)
     restraint_from_rung: int
     backing_weight: F  # (R,)
-    defender_share: F  # (R,)
     on_behalf_max_rung: int
 
     @classmethod
@@ -91,17 +92,25 @@ class BackingParams:
             statements=statements,
             defend=defend,
             join_offensive=join,
-            allies=(
-                np.flatnonzero(np.maximum(join, defend).max(axis=(0, 2)) > 0)
-                if runs
-                else np.zeros(0, np.int64)
-            ),
+            obligations=_obligations(join, defend, model_draw(scenario, streams, "defender_share")),
             restraint_weight=model_draw(scenario, streams, "restraint_weight"),
             restraint_from_rung=scenario.model.restraint_from_rung,
             backing_weight=model_draw(scenario, streams, "backing_weight"),
-            defender_share=model_draw(scenario, streams, "defender_share"),
             on_behalf_max_rung=scenario.model.on_behalf_max_rung,
         )
+
+
+def _obligations(join: F, defend: F, defender_share: F) -> dict[tuple[int, int], tuple[F, F]]:
+    """M7: per (ally, protégé) pair that joins or defends in some run, the shares of a blow on
+    the protégé the ally takes on its own account (``join``) and on the protégé's
+    (``(1 - join) x defender_share x defend``)."""
+    out: dict[tuple[int, int], tuple[F, F]] = {}
+    if not len(join):
+        return out
+    for ally, protege in np.argwhere(np.maximum(join, defend).max(axis=0) > 0):
+        j = np.ascontiguousarray(join[:, ally, protege])
+        out[int(ally), int(protege)] = (j, (1.0 - j) * defender_share * defend[:, ally, protege])
+    return out
 
 
 @dataclass
@@ -155,17 +164,23 @@ def alliance_obligation(state: State, params: Params, runs: I, victim: I, culpri
     defend`` is held on the protégé's account, which the ally answers with pressure only
     (:func:`escalade.engine.calculus.answer_utility`): the US sanctions on Iran after Abqaiq
     (2019) and after 13 April 2024, not strikes."""
-    m = params.backing
     state_culprit = params.cast.role[culprit] == ROLES.index(Role.STATE)  # pressure's target
-    for ally in m.allies:
-        join = m.join_offensive[runs, ally, victim]
-        behalf = (1.0 - join) * m.defender_share[runs] * m.defend[runs, ally, victim]
-        behalf = np.where(state_culprit, behalf, 0.0)
-        for share, partners in ((join, False), (behalf, True)):
-            hit = (share > 0) & (culprit != ally)
+    on_protege: dict[int, I] = {}
+    for (ally, protege), (join, behalf) in params.backing.obligations.items():
+        if protege not in on_protege:
+            on_protege[protege] = np.flatnonzero(victim == protege)
+        rows = on_protege[protege]
+        rows = rows[culprit[rows] != ally]
+        if not len(rows):
+            continue
+        r, c, states = runs[rows], culprit[rows], state_culprit[rows]
+        shares = [(join[r], False)]
+        if states.any():
+            shares.append((behalf[r] * states, True))
+        for share, partners in shares:
+            hit = share > 0
             if hit.any():
-                r, c = runs[hit], culprit[hit]
-                state.grievances.add(r, ally, c, share[hit] * g[hit], on_behalf=partners)
+                state.grievances.add(r[hit], ally, c[hit], share[hit] * g[rows][hit], partners)
 
 
 def offensive_commitment(params: Params, runs: I, actor: int) -> F:

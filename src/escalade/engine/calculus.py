@@ -62,11 +62,13 @@ def answer_utility(
     r = cat.rung.astype(np.float64)[None, :]
     resolve = params.retaliation.resolve[runs, actor][:, None]
     own = state.grievances.own(runs, actor, target, grievance)
-    credibility = np.where(
-        r <= params.backing.on_behalf_max_rung,  # pressure also answers a partner's account (M7)
-        resolve * signal(params, runs, grievance) - overshoot(params, runs, grievance),
-        resolve * signal(params, runs, own) - overshoot(params, runs, own),
-    )
+    credibility = resolve * signal(params, runs, grievance) - overshoot(params, runs, grievance)
+    if own is not grievance:  # some of it is held on a partner's account (M7)
+        credibility = np.where(
+            r <= params.backing.on_behalf_max_rung,  # pressure answers a partner's account
+            credibility,
+            resolve * signal(params, runs, own) - overshoot(params, runs, own),
+        )
     deniable = np.where(cat.via_proxy, params.proxies.deniability[runs][:, None], 0.0)
     belief = expected_risk_share(state, params, runs, actor, target)[:, None]
     scale = war_cost_scale(state, params, runs, actor)

@@ -84,6 +84,7 @@ class Grievances:
     by_pair: F  # (A, A, R) victim x culprit x run, in rungs
     on_behalf: F  # (A, A, R) the part of each grievance held on a partner's account (M7)
     held: B  # (A, A) pairs that have held a grievance in some run
+    held_on_behalf: B  # (A, A) pairs that have held some of it on a partner's account
     received_rung: I  # (R, A, A) rung of the last blow the victim took from the culprit
     felt: F  # (R, A, A) felt rung of that blow (misread, intercepted, played down)
 
@@ -92,6 +93,7 @@ class Grievances:
         return cls(
             by_pair=np.zeros((actors, actors, runs)),
             on_behalf=np.zeros((actors, actors, runs)),
+            held_on_behalf=np.zeros((actors, actors), dtype=np.bool_),
             held=np.zeros((actors, actors), dtype=np.bool_),
             received_rung=np.zeros((runs, actors, actors), dtype=np.int64),
             felt=np.zeros((runs, actors, actors)),
@@ -116,12 +118,16 @@ class Grievances:
         self.grievance[runs, victim, culprit] += amount
         if on_behalf:
             self.on_behalf.transpose(2, 0, 1)[runs, victim, culprit] += amount
+            self.held_on_behalf[victim, culprit] = True
         self.held[victim, culprit] = True
 
     def own(self, runs: I, victim: int, culprit: I, g: F) -> F:
         """(n,) the part of the grievance ``g`` of ``victim`` against each run's ``culprit``
         held on its own account: ``g - min(on_behalf, g)``. Answers lower a grievance without
-        touching ``on_behalf``, so what they leave is the partner's account first."""
+        touching ``on_behalf``, so what they leave is the partner's account first. ``g`` itself
+        when the victim holds nothing on a partner's account."""
+        if not self.held_on_behalf[victim].any():
+            return g
         return g - np.minimum(self.on_behalf[victim, culprit, runs], g)
 
     def held_pairs(self, among: I | None = None) -> list[tuple[int, int]]:
@@ -203,7 +209,8 @@ def decay_grievance(state: State, params: Params) -> None:
     gr, factor = state.grievances, 1.0 - params.retaliation.grievance_decay
     for victim, culprit in gr.held_pairs():
         gr.by_pair[victim, culprit] *= factor
-        gr.on_behalf[victim, culprit] *= factor
+        if gr.held_on_behalf[victim, culprit]:
+            gr.on_behalf[victim, culprit] *= factor
 
 
 def convenes(params: Params, streams: Streams, day: int) -> B:
