@@ -61,9 +61,10 @@ def answer_utility(
     cat = params.catalog
     r = cat.rung.astype(np.float64)[None, :]
     resolve = params.retaliation.resolve[runs, actor][:, None]
-    own = state.grievances.own(runs, actor, target, grievance)
     credibility = resolve * signal(params, runs, grievance) - overshoot(params, runs, grievance)
-    if own is not grievance:  # some of it is held on a partner's account (M7)
+    own = grievance
+    if state.grievances.held_on_behalf[actor].any():  # some held on a partner's account (M7)
+        own = state.grievances.own(runs, actor, target, grievance)
         credibility = np.where(
             r <= params.backing.on_behalf_max_rung,  # pressure answers a partner's account
             credibility,

@@ -124,10 +124,7 @@ class Grievances:
     def own(self, runs: I, victim: int, culprit: I, g: F) -> F:
         """(n,) the part of the grievance ``g`` of ``victim`` against each run's ``culprit``
         held on its own account: ``g - min(on_behalf, g)``. Answers lower a grievance without
-        touching ``on_behalf``, so what they leave is the partner's account first. ``g`` itself
-        when the victim holds nothing on a partner's account."""
-        if not self.held_on_behalf[victim].any():
-            return g
+        touching ``on_behalf``, so what they leave is the partner's account first."""
         return g - np.minimum(self.on_behalf[victim, culprit, runs], g)
 
     def held_pairs(self, among: I | None = None) -> list[tuple[int, int]]:
