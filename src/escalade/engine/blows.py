@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -27,6 +27,9 @@ from escalade.engine.retaliation import (
 from escalade.engine.stakes import forfeit_inducements
 from escalade.engine.state import EventLog, State
 from escalade.engine.world import World
+
+if TYPE_CHECKING:
+    from escalade.engine.params import Params
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,8 @@ def land_triggers(state: State, world: World, day: int, log: EventLog) -> None:
             deniable=np.full(n, tr.deniable[i]),
             answer=bool(tr.answers[i]),  # it answers an earlier initial event (E16)
         )
+        if blow.answer:
+            answer_lands(state, p, runs, a, blow.target, blow.rung)
         belief = suffer(state, world, day, blow, f"trigger:{p.actors[a]}:{p.catalog.names[k]}")
         log.add(
             day,
@@ -87,6 +92,15 @@ def land_triggers(state: State, world: World, day: int, log: EventLog) -> None:
             belief=belief,
             owned=int(not tr.deniable[i]),
         )
+
+
+def answer_lands(state: State, params: Params, runs: I, actor: int, target: I, rung: I) -> None:
+    """An answer that lands, decided or scripted among the initial events (E16: Pakistan's
+    strikes two days after Iran's), settles or discharges the answerer's account (M1), honours
+    its red line (M8) and forfeits the inducements it was offered to hold off (M10)."""
+    discharge_obligation(state, params, runs, actor, target, rung, attack=True)
+    honour_red_lines(state, params, runs, actor, target, rung)
+    forfeit_inducements(state, params, runs, actor, rung)
 
 
 def land_due_strikes(state: State, world: World, day: int, log: EventLog) -> None:
@@ -204,9 +218,7 @@ def carry_out(
         answer=not own_initiative,
     )
     if not own_initiative:
-        discharge_obligation(state, p, runs, actor, target, blow.rung, attack=True)
-        honour_red_lines(state, p, runs, actor, target, blow.rung)
-        forfeit_inducements(state, p, runs, actor, blow.rung)
+        answer_lands(state, p, runs, actor, target, blow.rung)
     belief = suffer(state, world, day, blow, tag)
     kind = "harassment" if own_initiative else "strike"
     log.add(

@@ -11,12 +11,14 @@ import pytest
 
 from escalade.engine.blows import (
     Blow,
+    answer_lands,
     carry_out,
     land_due_strikes,
     land_triggers,
     proxy_strikes,
     suffer,
 )
+from escalade.engine.stakes import inducements_in_force
 from escalade.engine.world import World
 from tests.engine.mechanisms.tiny import Batch, batch, events
 
@@ -254,10 +256,12 @@ def test_the_trigger_lands_on_its_day_in_every_run() -> None:
     assert events(b.log, "trigger")["run"].tolist() == [0, 1]
 
 
-def test_a_trigger_that_answers_an_earlier_initial_event_is_felt_as_an_answer() -> None:
-    # E16: Iran struck Pakistan on day 0, Pakistan answered in kind on day 2; for Iran,
-    # Pakistan's strike is the expected answer to its own (rung 7 within answered_margin 1 of
-    # its rung-7 blow) and weighs answered_weight 0.25: 0.25 x 0.5 x 7 x 2.5 = 2.1875.
+def test_a_trigger_that_answers_an_earlier_initial_event_settles_and_is_felt_as_an_answer() -> None:
+    # E16: Iran struck Pakistan on day 0, Pakistan answered in kind on day 2. Pakistan's scripted
+    # answer settles its own account as a decided one would (rung 7 >= settle_ratio 1 x the felt
+    # rung 7): nothing is left of the 8.75 Iran's strike gave it. For Iran, Pakistan's strike is
+    # the expected answer to its own (rung 7 within answered_margin 1 of its rung-7 blow) and
+    # weighs answered_weight 0.25: 0.25 x 0.5 x 7 x 2.5 = 2.1875.
     strike = {"action": "symbolic_strike", "soil_equivalent": True}
     b = batch(
         runs=2,
@@ -268,11 +272,37 @@ def test_a_trigger_that_answers_an_earlier_initial_event_is_felt_as_an_answer() 
         ],
     )
     w = World(b.params, b.streams, {})
-    for day in range(3):
-        land_triggers(b.state, w, day, b.log)
     red, blue = b.ix("RED"), b.ix("BLUE")
+    for day in range(2):
+        land_triggers(b.state, w, day, b.log)
     assert b.state.grievances.grievance[:, red, blue] == pytest.approx([8.75] * 2)  # in full
+    land_triggers(b.state, w, 2, b.log)
+    assert b.state.grievances.grievance[:, red, blue] == pytest.approx([0.0] * 2)  # settled
     assert b.state.grievances.grievance[:, blue, red] == pytest.approx([2.1875] * 2)
+
+
+def test_an_answer_that_lands_settles_honours_and_forfeits() -> None:
+    # RED answers BLUE at rung 7 in run 0 and at rung 5 in run 1. RED holds 8.75 of grievance
+    # from a blow it felt at rung 7, a red line crossed by BLUE that commits it to rung 7, and
+    # an offer that it forfeits by striking above rung 6.
+    b = batch(
+        runs=2,
+        model={**QUIET, "discharge": 1.0},
+        red_lines=[{"holder": "RED", "if": {"actor": "BLUE", "rung_at_least": 7},
+                    "commits_to_rung": 7}],
+        inducements=[{"to": "RED", "kind": "talks", "value": 0.2, "above_rung": 6}],
+    )  # fmt: skip
+    red, blue = b.ix("RED"), b.ix("BLUE")
+    b.state.grievances.grievance[:, red, blue] = 8.75
+    b.state.grievances.felt[:, red, blue] = 7.0
+    b.state.red_crossed[:] = True
+    inducements_in_force(b.state, b.params, day=0)
+    answer_lands(b.state, b.params, b.runs, red, np.full(2, blue), np.array([7, 5]))
+    # Run 0: rung 7 >= settle_ratio 1 x 7 settles the account, meets the line and forfeits the
+    # offer; run 1: rung 5 discharges 1 x 5 of 8.75 and leaves the line crossed and the offer.
+    assert b.state.grievances.grievance[:, red, blue] == pytest.approx([0.0, 3.75])
+    assert b.state.red_crossed[:, 0].tolist() == [False, True]
+    assert b.state.on_offer.lost[:, 0].tolist() == [True, False]
 
 
 def test_a_scripted_blow_after_a_decided_answer_is_felt_in_full() -> None:
