@@ -37,7 +37,7 @@ app = typer.Typer(
     name="escalade",
     help="Simulate crisis escalation between states, their proxies and their partners.",
     no_args_is_help=True,
-    rich_markup_mode="rich",
+    rich_markup_mode="markdown",
 )
 scenarios_app = typer.Typer(help="List and show the built-in scenarios.", no_args_is_help=True)
 app.add_typer(scenarios_app, name="scenarios")
@@ -54,8 +54,10 @@ def main(
 
 @app.command()
 def validate(file: Annotated[Path, typer.Argument(help="Scenario YAML file to check")]) -> None:
-    """Check a scenario file: every problem in one pass (schema, references, policies, levers,
-    sources), each with file:line:column, sorted by line, then their count (exit code 2)."""
+    """Check a scenario file: every problem in one pass, each with file:line:column.
+
+    Schema, references, policies, levers and sources are all checked; the problems are sorted
+    by line and followed by their count (exit code 2)."""
     from escalade.scenario.check import all_problems
     from escalade.simulation import check_policies
 
@@ -116,8 +118,10 @@ def replay_cmd(
     levers: LeverOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Replay one run of an ensemble as a dated narrative (the same run as in the ensemble),
-    or tell a game saved by ``escalade play --save`` (SCENARIO is then the game's .json file)."""
+    """Replay one run of an ensemble as a dated narrative, or tell a saved game.
+
+    The run is the same as in the ensemble of the same scenario and seed. A game saved by
+    `escalade play --save` is told when SCENARIO is the game's .json file."""
     from escalade.game import is_game_file
 
     with user_errors():
