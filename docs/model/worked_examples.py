@@ -10,7 +10,7 @@ from escalade.engine.retaliation import blow_grievance, felt_share, discharge_ob
 from escalade.engine.calibration import signal, overshoot, counter_escalation_risk
 from escalade.engine.forewarning import expected_felt, warning_received
 from escalade.engine.learning import learn_from_salvo, blow_evidence, talk_evidence, update_resolve_belief, expected_risk_share
-from escalade.engine.backing import statements_in_force, ally_effect, restraint_cost, offensive_commitment, alliance_obligation
+from escalade.engine.backing import statements_in_force, ally_effect, restraint_cost, offensive_commitment, alliance_obligation, signalling_share
 from escalade.engine.red_lines import cross_red_lines, honour_red_lines, red_line_commitment
 from escalade.engine.stakes import inducements_in_force, forfeit_inducements, war_cost_scale, forfeit
 from escalade.engine.thresholds import war_begins, war_goes_on
@@ -116,7 +116,9 @@ for join, st in ((0.5, []), (0.8, []), (0.05, [{"by": "USA", "toward": "ISR", "k
         print("join", join, st and (st[0]["kind"], st[0]["strength"]), "leverage", b.state.backing.leverage[0, isr],
               "pressure", b.state.backing.restraint[0, isr], "commitment", offensive_commitment(b.params, b.runs, isr)[0],
               "ally_effect ISR rung 7,8,9", ally_effect(b.state, b.params, b.runs, isr)[0, 7:10],
-              "restraint_cost rung 7,8,9", restraint_cost(b.state, b.params, b.runs, isr)[0, 7:10])
+              "restraint_cost rung 7,8,9", restraint_cost(b.state, b.params, b.runs, isr)[0, 7:10],
+              "signalling_share rung 7,8,9", signalling_share(b.params, b.runs, isr)[0, 7:10],
+              "overshoot at g 5.2, rung 7,8,9", (signalling_share(b.params, b.runs, isr) * overshoot(b.params, b.runs, np.array([5.2])))[0, 7:10])
         alliance_obligation(b.state, b.params, b.runs, np.array([isr]), np.array([b.ix("IRN")]), np.array([5.2]))
         gr = b.state.grievances
         g = gr.grievance[:1, b.ix("USA"), b.ix("IRN")]

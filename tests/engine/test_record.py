@@ -215,17 +215,15 @@ def test_without_us_restraint_israel_answers_much_bigger() -> None:
     assert b.mean() - a.mean() >= 0.10
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 10 item 7 not met: a US commitment to join (0.8) takes away most of the "
-    "leverage of its restraint and shares the war on the high rungs, but raises P(rung >= 9) "
-    "by 3.3 points (5,000 runs; 3.4 before decision 0015, 4.3 before decision 0012's "
-    "uncertain tempo), not 5: Israel's answer stays near its grievance (overshoot; decision "
-    "0015 has the utilities)",
-)
 def test_a_us_offensive_commitment_emboldens_israel() -> None:
+    # A commitment of 0.8 removes most of the US restraint's leverage, shares the war on the
+    # high rungs and makes 0.8 of an offensive a joint campaign that need not be sized to the
+    # grievance (backing.signalling_share, decision 0016). Measured +15.6 points (1.8% ->
+    # 17.4%, 5,000 runs); before decision 0016, +3.3. No constant was set for this band: the
+    # share is 1 - join itself.
     _, out0, _, out1 = lever("april-2024", {"relations.0.join_offensive": 0.8})
-    assert (out1.max_rung >= 9).mean() - (out0.max_rung >= 9).mean() >= 0.05
+    a, b = (out0.max_rung >= 9).to_numpy(), (out1.max_rung >= 9).to_numpy()
+    assert b.mean() - a.mean() >= 0.05 + 3 * paired_se(a, b)
 
 
 def test_more_hardliner_weight_raises_the_chance_of_war() -> None:

@@ -205,6 +205,17 @@ def ally_effect(state: State, params: Params, runs: I, actor: int) -> F:
     return np.where(high, (pressure * shared)[:, None], 1.0) * backing[:, None]
 
 
+def signalling_share(params: Params, runs: I, actor: int) -> F:
+    """M7: (n, K) the share of each answer that is a signal, and so is sized to the grievance
+    (M2's overshoot). On the rungs its allies would join (from ``restraint_from_rung`` up) an
+    offensive is, for the share ``join`` (:func:`offensive_commitment`), a joint campaign for
+    damage limitation rather than a signal (Kahn's counterforce), and overshooting the
+    grievance costs only ``1 - join`` of what it costs a lone answer."""
+    high = params.catalog.rung[None, :] >= params.backing.restraint_from_rung
+    join = offensive_commitment(params, runs, actor)
+    return np.where(high, 1.0 - join[:, None], 1.0)
+
+
 def restraint_cost(state: State, params: Params, runs: I, actor: int) -> F:
     """M7: (n, K) what defying restraint urged by its own defenders costs an actor, on its
     own (not through the danger of counter-escalation): each rung from

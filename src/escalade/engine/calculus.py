@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from escalade.engine.backing import ally_effect, restraint_cost
+from escalade.engine.backing import ally_effect, restraint_cost, signalling_share
 from escalade.engine.calibration import counter_escalation_risk, overshoot, signal
 from escalade.engine.compiled import B, F, I
 from escalade.engine.decision import OWNED, TELEGRAPHED, UNACKNOWLEDGED, Appraisal
@@ -42,7 +42,9 @@ def answer_utility(
     - audience cost owed - inducements forfeited``
 
     M2: credibility is restored up to the grievance (``signal``), answering above it costs
-    (``overshoot``), and the risk of a more severe counter-blow rises convexly with the rung.
+    (``overshoot``; M7: on the rungs allies would join, only for the share of the answer that
+    is a signal, ``signalling_share``), and the risk of a more severe counter-blow rises
+    convexly with the rung.
     M3/M6/M14: both the value and the counter-escalation risk scale with the share of the
     answer the target is expected to feel (``felt``): a telegraphed strike meets a warned
     defence and is felt less, so it restores less and provokes less. M9/M10: the war cost
@@ -61,14 +63,17 @@ def answer_utility(
     cat = params.catalog
     r = cat.rung.astype(np.float64)[None, :]
     resolve = params.retaliation.resolve[runs, actor][:, None]
-    credibility = resolve * signal(params, runs, grievance) - overshoot(params, runs, grievance)
+    sized = signalling_share(params, runs, actor)
+    credibility = resolve * signal(params, runs, grievance) - sized * overshoot(
+        params, runs, grievance
+    )
     own = grievance
     if state.grievances.held_on_behalf[actor].any():  # some held on a partner's account (M7)
         own = state.grievances.own(runs, actor, target, grievance)
         credibility = np.where(
             r <= params.backing.on_behalf_max_rung,  # pressure answers a partner's account
             credibility,
-            resolve * signal(params, runs, own) - overshoot(params, runs, own),
+            resolve * signal(params, runs, own) - sized * overshoot(params, runs, own),
         )
     deniable = np.where(cat.via_proxy, params.proxies.deniability[runs][:, None], 0.0)
     belief = expected_risk_share(state, params, runs, actor, target)[:, None]

@@ -16,6 +16,7 @@ from escalade.engine.backing import (
     ally_effect,
     offensive_commitment,
     restraint_cost,
+    signalling_share,
     statements_in_force,
 )
 from tests.engine.mechanisms.tiny import batch
@@ -187,3 +188,15 @@ def test_an_allys_commitment_to_join_makes_the_high_rungs_cheaper() -> None:
     # The war is shared from rung 8 up: 1 - 0.3 x 0.5 = 0.85; below it nothing changes.
     assert effect[rung >= 8] == pytest.approx([0.85] * int((rung >= 8).sum()))
     assert effect[rung < 8] == pytest.approx([1.0] * int((rung < 8).sum()))
+
+
+def test_a_joined_offensive_is_not_sized_to_the_grievance_alone() -> None:
+    # Kahn's counterforce: for the share an ally would join (0.5 here, from rung 8 up) an
+    # offensive is a joint campaign, not a signal, and overshooting the grievance costs only
+    # 1 - 0.5 of what it costs a lone answer; below rung 8, or with no ally, all of it.
+    b = batch(runs=1, actors=ACTORS, relations=ALLIANCE, model={"restraint_from_rung": 8})
+    rung = b.params.catalog.rung
+    share = signalling_share(b.params, b.runs, b.ix("ISR"))[0]
+    assert share[rung >= 8] == pytest.approx([0.5] * int((rung >= 8).sum()))
+    assert share[rung < 8] == pytest.approx([1.0] * int((rung < 8).sum()))
+    assert signalling_share(b.params, b.runs, b.ix("IRN")) == pytest.approx(1.0)
