@@ -84,6 +84,30 @@ def test_a_restraining_ally_lowers_the_answer() -> None:
     assert (held_r >= 8).mean() < (free_r >= 8).mean() - 0.05
 
 
+def test_an_ally_committed_to_join_raises_the_answer() -> None:
+    # GREEN would join BLUE's offensive (0.8): the war on the rungs from 8 is shared, and 0.8
+    # of such an offensive is a joint campaign that need not be sized to the grievance (M7,
+    # decision 0016). Shares of answers at or above rung 9, measured 5.1% alone and 17.7%
+    # joined (7.8% joined with the shared war alone, before decision 0016): s.e. <= 0.009 each
+    # at n=2000, so a gap of 0.08 is more than 6 s.e. above zero and 3 s.e. below the measure.
+    def scenario(join: float) -> Any:
+        sc = duel(
+            "calibrated_retaliation",
+            [(0, "large_salvo")],
+            actors={
+                "RED": {"role": "state", "policy": {"name": "none"}},
+                "BLUE": {"role": "state", "policy": {"name": "calibrated_retaliation"}},
+                "GREEN": {"role": "state", "policy": {"name": "none"}},
+            },
+            relations=[{"kind": "alliance", "between": ["GREEN", "BLUE"], "join_offensive": join}],
+        )
+        sc.actors["BLUE"].policy.rationality = 3.0
+        return sc
+
+    alone, joined = first_answer_rungs(scenario(0.0)), first_answer_rungs(scenario(0.8))
+    assert (joined >= 9).mean() > (alone >= 9).mean() + 0.08
+
+
 def test_a_restraint_statement_counts_only_from_the_day_it_is_made() -> None:
     # RED's restraint statement toward BLUE, made on day 10, cannot shape BLUE's answer to a
     # salvo on day 0: the first answers equal those with no statement at all, run by run.
