@@ -47,7 +47,6 @@ from escalade.ingest.evaluation import (  # noqa: E402
     table,
 )
 from escalade.ingest.events import Event, Extractor  # noqa: E402
-from escalade.ingest.parse import PACKAGE, load_parser  # noqa: E402
 from escalade.ingest.pipeline import catalog_rungs  # noqa: E402
 from escalade.ingest.targets import (  # noqa: E402
     MODEL_FILE,
@@ -87,14 +86,9 @@ class _Recorder:
         return events
 
 
-def samples(folder: Path = DEV, unseen: Path | None = UNSEEN, parse: bool = True) -> list[Sample]:
+def samples(folder: Path = DEV, unseen: Path | None = UNSEEN) -> list[Sample]:
     """Each article with the rules' events: those of ``unseen`` (the rules before its batch;
-    articles it lacks are left out), or with ``unseen=None`` the current rules' own; with
-    ``parse``, each actor mention has its role in the dependency parse of its sentence (every
-    sentence read is parsed, as `escalade ingest` parses every sentence with an event)."""
-    parser = load_parser() if parse else None
-    if parse and parser is None:
-        raise SystemExit(f"the parser package {PACKAGE} is not installed (or give --no-parse)")
+    articles it lacks are left out), or with ``unseen=None`` the current rules' own."""
     dictionary = load_dictionary()
     recorder = _Recorder(dictionary)
     ex = Extractor(dictionary, catalog_rungs(), reviewer=recorder)
@@ -116,8 +110,6 @@ def samples(folder: Path = DEV, unseen: Path | None = UNSEEN, parse: bool = True
                 dictionary,
                 view.sentences,
             )
-        if parser is not None:
-            parser.assign(view.text, view.mentions, view.sentences)
         out.append(Sample(art, view))
     return out
 
@@ -264,14 +256,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--c", type=float, default=C, help="Inverse L2 strength (with --cv)")
     ap.add_argument("--check", action="store_true", help="Fail if a weights file is stale")
     ap.add_argument("--without", default="", help="Leave out these article numbers (e.g. 155-166)")
-    ap.add_argument("--no-parse", action="store_true", help="Without the parse's roles")
     args = ap.parse_args(argv)
     left_out = article_numbers(args.without)
-    data = [
-        s
-        for s in samples(parse=not args.no_parse)
-        if int(s.gold.path.name.split("-")[0]) not in left_out
-    ]
+    data = [s for s in samples() if int(s.gold.path.name.split("-")[0]) not in left_out]
     if args.cv:
         print(table(score(data, (None, None)), len(data), "dev (rules before each batch)"))
         for label, actors, targets in (

@@ -32,7 +32,6 @@ from escalade.ingest.targets import (
     Ranker,
     best,
     crossed,
-    parse_roles,
     ranked,
     read_weights,
     standing,
@@ -75,7 +74,7 @@ def features(ev: Any, cand: str, view: ArticleView, previous: Any | None) -> dic
         **standing(ev, cand, view, previous, "target"),
     }
     f: dict[str, float] = {}
-    crossed(f, k, *(name for name, hit in on.items() if hit), *parse_roles(ev, cand, view))
+    crossed(f, k, *(name for name, hit in on.items() if hit))
     for m in [m for m in view.in_span(ev.span) if m.actor == cand][:1]:
         before = view.text[max(ev.span[0], m.start - 30) : m.start].lower().split()
         word = before[-1] if before and before[-1] in _PREV_WORDS else "other" if before else "^"

@@ -8,11 +8,10 @@ the same events on every machine.
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from escalade.ingest.actors import ActorDictionary
 from escalade.ingest.dates import find_dates
@@ -39,9 +38,6 @@ from escalade.ingest.patterns import (
     classify_blow,
 )
 from escalade.ingest.quantities import find_casualties, find_quantities
-
-if TYPE_CHECKING:
-    from escalade.ingest.parse import Parser
 from escalade.ingest.text import Article
 
 PLACE_PREPS = {"in", "near", "over", "across", "outside", "inside", "from", "throughout",
@@ -79,7 +75,6 @@ class Mention:
     label: str  # names, orgs, people or place
     tok: int  # index of the first token
     tok_end: int
-    role: str = ""  # its role in a dependency parse of its sentence (escalade.ingest.parse)
 
 
 @dataclass
@@ -200,19 +195,13 @@ class Extractor:
 
         self.dictionary = dictionary
         self.rungs = rungs
-        self.parser: Parser | None = None
-        """The dependency parse (clauses, and roles for the rankers), if its package is there."""
         if reviewer == "shipped":
             from escalade.ingest.actor_ranker import load_actor_ranker
-            from escalade.ingest.parse import load_parser
             from escalade.ingest.targets import load_ranker
 
-            self.parser = load_parser()
-            rankers: list[Reviewer] = [
-                load_actor_ranker(dictionary, replaced=self._rerank),
-                load_ranker(dictionary),
-            ]
-            reviewer = ReviewChain(([self.parser] if self.parser else []) + rankers)
+            reviewer = ReviewChain(
+                [load_actor_ranker(dictionary, replaced=self._rerank), load_ranker(dictionary)]
+            )
         self.reviewer: Reviewer | None = reviewer
         nlp = spacy.blank("en")
         for abbr in ("Brig.", "Gen.", "Lt.", "Col.", "Maj.", "Adm.", "Sgt.", "Capt.", "Gov.",
@@ -228,11 +217,6 @@ class Extractor:
         for label, words in BLOW_TRIGGERS.items():
             self.matcher.add(label, [nlp.make_doc(w) for w in words])
         self.nlp = nlp
-
-    @property
-    def mode(self) -> str:
-        """``parse`` if the dependency parse ran, else ``rules`` (rules and rankers alone)."""
-        return "parse" if self.parser is not None else "rules"
 
     def extract(self, article: Article) -> ArticleResult:
         return self.extract_doc(self.nlp(article.text), article)
@@ -292,20 +276,13 @@ class Extractor:
         last_actor: str | None = None
         title_end = _title_end(article.text)
         read: list[tuple[int, int]] = []  # the sentences read (not headlines)
-        sents = [
-            s
-            for s in doc.sents
-            if s.start_char >= title_end and not _headline(doc.user_data["text"], s)
-        ]  # a headline repeats the story in the present tense
-        clauses = self._clause_starts(doc, sents, mentions, triggers)
-        for sent in sents:
+        for sent in doc.sents:
+            if sent.start_char < title_end or _headline(doc.user_data["text"], sent):
+                continue  # a headline repeats the story in the present tense
             read.append((sent.start_char, sent.end_char))
             sms = [m for m in mentions if sent.start <= m.tok < sent.end]
             sent_triggers = [(i, triggers[i]) for i in range(sent.start, sent.end) if i in triggers]
             found = self._sentence(doc, sent, sms, sent_triggers, base, last_actor, unknown)
-            starts = clauses.get((sent.start_char, sent.end_char))
-            if starts:
-                found += self._clauses(doc, sent, starts, sms, triggers, base, last_actor, found)
             for ev in found:
                 ev.article = article.name
                 ev.start = article.source_offset(sent.start_char)
@@ -331,60 +308,6 @@ class Extractor:
         return ArticleResult(
             article.name, base.isoformat() if base else None, events, unknown, notes
         )
-
-    def _clause_starts(
-        self, doc: Any, sents: list[Any], mentions: list[Mention], triggers: dict[int, str]
-    ) -> dict[tuple[int, int], tuple[int, ...]]:
-        """Where each clause with a subject of its own begins, in the candidate sentences
-        (two actors named, and a blow trigger or a statement cue), by the dependency parse
-        (none without it)."""
-        if self.parser is None:
-            return {}
-        text = doc.user_data["text"]
-        spans = [
-            (s.start_char, s.end_char)
-            for s in sents
-            if len({m.actor for m in mentions if s.start <= m.tok < s.end and m.actor}) > 1
-            and (
-                any(s.start <= i < s.end for i in triggers) or _statement_cues(s.text, s.start_char)
-            )
-        ]
-        return {
-            span: reading.clauses
-            for span, reading in self.parser.readings_of(text, spans).items()
-            if reading.clauses
-        }
-
-    def _clauses(
-        self,
-        doc: Any,
-        sent: Any,
-        starts: tuple[int, ...],
-        sms: list[Mention],
-        triggers: dict[int, str],
-        base: Any,
-        last_actor: str | None,
-        found: list[Event],
-    ) -> list[Event]:
-        """The events that a clause of its own tells, read as a sentence, and the sentence
-        read whole did not (another actor or kind): "Israeli jets struck Hezbollah positions,
-        and the group fired dozens of rockets at northern Israel" holds two blows."""
-        have = {(e.actor, e.kind) for e in found}
-        bounds = [sent.start_char, *(sent.start_char + a for a in starts), sent.end_char]
-        out: list[Event] = []
-        for a, b in itertools.pairwise(bounds):
-            part = doc.char_span(a, b, alignment_mode="contract")
-            if part is None or not len(part):
-                continue
-            part_sms = [m for m in sms if part.start <= m.tok < part.end]
-            part_triggers = [(i, triggers[i]) for i in range(part.start, part.end) if i in triggers]
-            for ev in self._sentence(doc, part, part_sms, part_triggers, base, last_actor, []):
-                if (ev.actor, ev.kind) not in have:
-                    have.add((ev.actor, ev.kind))
-                    ev.evidence = sent.text
-                    ev.sentences = [sent.text]
-                    out.append(ev)
-        return out
 
     def _sentence(
         self,

@@ -111,7 +111,6 @@ def features(
     on = {"rule": cand == ev.target and ruled, **standing(ev, cand, view, previous, "actor")}
     f: dict[str, float] = {}
     crossed(f, k, *(name for name, hit in on.items() if hit))
-    crossed(f, k, *parse_roles(ev, cand, view))
     for m in [m for m in view.in_span(ev.span) if m.actor == cand][:1]:
         before = view.text[max(ev.span[0], m.start - 30) : m.start].lower().split()
         word = before[-1] if before else "^"
@@ -151,13 +150,6 @@ def standing(
         "previous_target": previous is not None and cand == previous.target,
         "previous_actor": previous is not None and cand == previous.actor,
     }
-
-
-def parse_roles(ev: Any, cand: str, view: ArticleView) -> list[str]:
-    """The candidate's roles in the dependency parse of the event's sentence, as feature
-    names (none without a parse: :mod:`escalade.ingest.parse`)."""
-    roles = {m.role for m in view.in_span(ev.span) if m.actor == cand and m.role}
-    return [f"parse={r}" for r in sorted(roles)]
 
 
 def crossed(f: dict[str, float], kind: str, *names: str) -> None:
