@@ -18,6 +18,8 @@ from pathlib import Path
 
 MAX_ARTICLE_BYTES = 2_000_000
 """Largest article accepted (bytes); a long magazine piece is ~100 kB of HTML."""
+_DEDUP_SIZE = 4096
+"""Paragraphs remembered per page for trafilatura's removal of repeated ones."""
 
 ENGLISH_STOPWORDS = frozenset(
     [
@@ -153,13 +155,16 @@ def article_from_text(text: str, name: str = "<text>") -> Article:
 
 def _from_html(page: str, name: str) -> Article:
     import trafilatura
+    from trafilatura.deduplication import LRUCache
 
     body = trafilatura.extract(
         page,
         include_comments=False,
         include_tables=False,
         favor_precision=True,
-        deduplicate=True,
+        # repeated paragraphs are dropped within the page only: trafilatura's own cache is
+        # shared by the process, so a page read a third time would lose its repeated parts
+        deduplicate=LRUCache(maxsize=_DEDUP_SIZE),
         with_metadata=False,
     )
     if not body:
