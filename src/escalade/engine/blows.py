@@ -49,6 +49,7 @@ class Blow:
     landed: F  # share of the blow that got through the defences (1 when not a salvo)
     deniable: Any  # bool array: not owned by the striker (M11)
     answer: bool  # may answer an earlier blow: a decision, or a trigger answering a trigger
+    blame: F  # chance a proxy's deniable blow is blamed on its patron (M11)
 
 
 def land_triggers(state: State, world: World, day: int, log: EventLog) -> None:
@@ -74,6 +75,7 @@ def land_triggers(state: State, world: World, day: int, log: EventLog) -> None:
             landed=1.0 - tr.intercepted[runs, i],
             deniable=np.full(n, tr.deniable[i]),
             answer=bool(tr.answers[i]),  # it answers an earlier initial event (E16)
+            blame=tr.blame[runs, i],
         )
         if blow.answer:
             answer_lands(state, p, runs, a, blow.target, blow.rung)
@@ -216,6 +218,7 @@ def carry_out(
         landed=landed,
         deniable=unacknowledged,
         answer=not own_initiative,
+        blame=p.perception.attribution_to_patron[runs],
     )
     if not own_initiative:
         answer_lands(state, p, runs, actor, target, blow.rung)
@@ -254,7 +257,9 @@ def suffer(state: State, world: World, day: int, blow: Blow, tag: str) -> F:
     p = world.params
     runs = blow.runs
     deniable = blow.deniable
-    culprit = attributed_culprit(p, world.streams, day, runs, blow.striker, deniable, tag)
+    culprit = attributed_culprit(
+        p, world.streams, day, runs, blow.striker, deniable, tag, blow.blame
+    )
     seen = misperceived_rung(p, world.streams, day, runs, blow.rung, tag) * felt_share(
         p, runs, blow.landed
     )

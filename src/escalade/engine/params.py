@@ -17,7 +17,17 @@ from escalade.engine.backing import BackingParams
 from escalade.engine.calibration import CalibrationParams
 from escalade.engine.catalog import Catalog
 from escalade.engine.channels import ChannelParams
-from escalade.engine.compiled import ROLES, B, Cast, F, I, draw_param, indices, stacked
+from escalade.engine.compiled import (
+    ROLES,
+    B,
+    Cast,
+    F,
+    I,
+    draw_param,
+    indices,
+    model_draw,
+    stacked,
+)
 from escalade.engine.ending import EndingParams, crisis_parties
 from escalade.engine.engagement import EngagementParams
 from escalade.engine.factions import FactionParams
@@ -48,6 +58,7 @@ class Triggers:
     answers: B  # answers an earlier initial event of its target on its actor (M1, E16)
     damage: F  # (R, n)
     intercepted: F  # (R, n) share stopped by the target's defences
+    blame: F  # (R, n) chance a proxy's deniable blow is blamed on its patron (M11)
 
     @classmethod
     def compile(cls, scenario: Scenario, streams: Streams, cast: Cast, cat: Catalog) -> Triggers:
@@ -99,6 +110,17 @@ class Triggers:
             intercepted=stacked(
                 [
                     draw_param(streams, ev.intercepted, f"initial_events.{i}.intercepted")
+                    for i, ev in enumerate(evs)
+                ],
+                streams.runs,
+            ),
+            blame=stacked(
+                [
+                    model_draw(scenario, streams, "attribution_to_patron")
+                    if ev.blamed_on_patron is None
+                    else draw_param(
+                        streams, ev.blamed_on_patron, f"initial_events.{i}.blamed_on_patron"
+                    )
                     for i, ev in enumerate(evs)
                 ],
                 streams.runs,

@@ -52,16 +52,16 @@ def attributed_culprit(
     striker: I | int,
     deniable: B | bool,
     tag: str,
+    blame: F,
 ) -> I:
     """M11/M5 Attribution: a deniable blow by a proxy is blamed on its patron, or on the proxy.
 
     An overt blow is always blamed on the striker; a deniable one carried out by a proxy is
-    blamed on the patron with probability ``attribution_to_patron``.
+    blamed on the patron with probability ``blame`` (per run: ``attribution_to_patron``, or
+    an initial event's own ``blamed_on_patron``).
     """
     striker_arr = np.broadcast_to(np.asarray(striker, dtype=np.int64), runs.shape)
     patron = params.cast.patron[striker_arr]
     u = streams.subset(runs).uniform(day, f"attribute:{tag}")
-    to_patron = (
-        (patron >= 0) & np.asarray(deniable) & (u < params.perception.attribution_to_patron[runs])
-    )
+    to_patron = (patron >= 0) & np.asarray(deniable) & (u < blame)
     return np.where(to_patron, patron, striker_arr)

@@ -456,6 +456,12 @@ class InitialEvent(Model):
         description="Whether the striker owned the blow (M11; null: the action's `overt`); an "
         "unacknowledged blow by a state can be played down by its victim",
     )
+    blamed_on_patron: Probability | None = Field(
+        default=None,
+        description="M11: for a proxy's deniable blow, the chance its victim blames the "
+        "proxy's patron (null: model.attribution_to_patron); set it when the record says whom "
+        "the victim and its partners blamed at the time (E11: the US blamed Iran on the day)",
+    )
     text: str = Field(default="", description="The words, for narratives and reports")
 
 

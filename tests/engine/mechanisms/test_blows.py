@@ -76,6 +76,7 @@ def struck(
         landed=np.full(n, landed),
         deniable=np.full(n, deniable),
         answer=answer,
+        blame=b.params.perception.attribution_to_patron,
     )
     BELIEF[id(b)] = suffer(b.state, World(b.params, b.streams, {}), 0, blow, "test")
     return b

@@ -53,7 +53,8 @@ def test_a_misread_is_never_below_zero() -> None:
 
 def culprits(attribution: float, deniable: bool, striker: str, runs: int = 5) -> Any:
     b = batch(runs=runs, actors=ACTORS, model={"attribution_to_patron": attribution})
-    got = attributed_culprit(b.params, b.streams, 0, b.runs, b.ix(striker), deniable, "t")
+    blame = b.params.perception.attribution_to_patron
+    got = attributed_culprit(b.params, b.streams, 0, b.runs, b.ix(striker), deniable, "t", blame)
     return [b.params.actors[c] for c in got]
 
 
@@ -74,3 +75,22 @@ def test_a_deniable_proxy_blow_is_blamed_on_the_patron_at_attribution_to_patron(
     share = np.mean(np.array(culprits(0.25, deniable=True, striker="HEZ", runs=n)) == "IRN")
     # 3 s.e. of a share of 4000 runs: 3 x sqrt(0.25 x 0.75 / 4000) = 0.021.
     assert abs(share - 0.25) < binomial_tolerance(0.25, n)
+
+
+def test_an_initial_event_can_carry_whom_its_victim_blamed_at_the_time() -> None:
+    # E11: the Houthis claimed the Abqaiq attack, but the US blamed Iran on the day. The event's
+    # blamed_on_patron (1.0) overrides the model's attribution_to_patron (0.25) for it alone; an
+    # event without one keeps the model's.
+    attack = {"day": 0, "actor": "HEZ", "target": "ISR", "action": "proxy_attack"}
+    b = batch(
+        runs=4,
+        actors=ACTORS,
+        model={"attribution_to_patron": 0.25},
+        initial_events=[{**attack, "blamed_on_patron": 1.0}, attack],
+    )
+    assert b.params.triggers.blame[:, 0] == pytest.approx([1.0] * 4)
+    assert b.params.triggers.blame[:, 1] == pytest.approx([0.25] * 4)
+    got = attributed_culprit(
+        b.params, b.streams, 0, b.runs, b.ix("HEZ"), True, "t", b.params.triggers.blame[:, 0]
+    )
+    assert [b.params.actors[c] for c in got] == ["IRN"] * 4
