@@ -119,6 +119,7 @@ def test_ids_written_twice_are_located_in_the_file(tmp_path: Path) -> None:
 def test_the_built_ins_declare_the_levers_the_record_talks_about() -> None:
     assert {
         "no_us_restraint",
+        "us_joins_offensive",
         "gaza_ceasefire",
         "oman_warning",
         "russian_pressure",
