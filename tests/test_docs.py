@@ -458,3 +458,87 @@ if __name__ == "__main__":  # python -m tests.test_docs --update docs/analysis.m
         print(f"{name}: {len(found)} problem(s)")
         for problem in found:
             print(problem, "\n")
+
+
+SHELL_FENCES = ("bash", "sh", "shell")
+"""Fences of shell examples (a ``console`` fence quotes outputs after ``$ `` commands): their
+``escalade ...`` lines, written without ``$ ``, are not run."""
+_INDENTED = re.compile(r"^ {4}(escalade .*)$")
+
+
+def shell_examples(page: Path) -> list[tuple[int, list[str]]]:
+    """The ``escalade`` commands a page shows without running them: lines of a shell fence
+    written without ``$ `` and indented code lines (``    escalade ...``), each as its line
+    and its words (``\\`` continuations joined, ``# ...`` comments dropped, one entry for each
+    side of ``&&``)."""
+    lines = page.read_text(encoding="utf-8").splitlines()
+    shown: list[tuple[int, str]] = []
+    fence: str | None = None
+    k = 0
+    while k < len(lines):
+        text, line = lines[k], k + 1
+        m = _FENCE.match(text) if fence is None else None
+        if m:
+            fence = m.group(1)
+        elif fence is not None and text.startswith("```"):
+            fence = None
+        elif (fence in SHELL_FENCES and text.lstrip().startswith("escalade ")) or (
+            fence is None and _INDENTED.match(text)
+        ):
+            text = text.strip()
+            while text.endswith("\\") and k + 1 < len(lines):
+                k += 1
+                text = text[:-1].rstrip() + " " + lines[k].strip()
+            shown.append((line, text))
+        k += 1
+    return [
+        (line, words)
+        for line, text in shown
+        for part in text.split("&&")
+        if (words := shlex.split(part, comments=True))[:1] == ["escalade"]
+    ]
+
+
+def test_every_shell_example_names_commands_options_and_fields_that_exist() -> None:
+    # Examples written for a reader to type are not run (they would take minutes); each must at
+    # least parse (its command and options exist: `--help` after them exits 0) and its --set
+    # paths must apply to the built-in scenario it names.
+    from escalade.cli_common import parse_sets
+    from escalade.scenario.load import builtin_names
+    from escalade.simulation import load_scenario
+
+    runner = CliRunner()
+    problems, seen = [], 0
+    for page in PAGES:
+        for line, words in shell_examples(page):
+            seen += 1
+            where = f"{page.relative_to(ROOT)}:{line}: {shlex.join(words)}"
+            result = runner.invoke(app, [*words[1:], "--help"])
+            if result.exit_code != 0:
+                problems.append(f"{where}: {result.output.strip().splitlines()[-2:]}")
+                continue
+            sets = [words[i + 1] for i, w in enumerate(words[:-1]) if w == "--set"]
+            name = next((w for w in words[2:3] if w in builtin_names()), None)
+            if sets and name:
+                try:
+                    load_scenario(name, parse_sets(sets))
+                except Exception as e:  # a located error names the path that does not apply
+                    problems.append(f"{where}: {e}")
+    assert seen >= 50  # the pages show this many; fewer means the reader above lost some
+    assert problems == []
+
+
+def test_a_shell_example_with_a_wrong_option_is_found(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text(
+        "```bash\nescalade run april-2024 --runz 10   # a typo\n```\n\n"
+        "    escalade compare april-2024 \\\n"
+        "        --set model.war_cost=30 && escalade levers x\n",
+        "utf-8",
+    )
+    assert shell_examples(page) == [
+        (2, ["escalade", "run", "april-2024", "--runz", "10"]),
+        (5, ["escalade", "compare", "april-2024", "--set", "model.war_cost=30"]),
+        (5, ["escalade", "levers", "x"]),
+    ]
+    assert CliRunner().invoke(app, ["run", "april-2024", "--runz", "10", "--help"]).exit_code == 2
