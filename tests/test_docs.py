@@ -472,18 +472,17 @@ def shell_examples(page: Path) -> list[tuple[int, list[str]]]:
     and its words (``\\`` continuations joined, ``# ...`` comments dropped, one entry for each
     side of ``&&``)."""
     lines = page.read_text(encoding="utf-8").splitlines()
+    fence: dict[int, str] = {}  # index of every line of a fenced block -> the fence's language
+    for block in read_blocks(page):
+        for b in (block, block.output):
+            if b is not None:
+                fence.update(dict.fromkeys(range(b.line - 1, b.line + len(b.body) + 1), b.lang))
     shown: list[tuple[int, str]] = []
-    fence: str | None = None
     k = 0
     while k < len(lines):
-        text, line = lines[k], k + 1
-        m = _FENCE.match(text) if fence is None else None
-        if m:
-            fence = m.group(1)
-        elif fence is not None and text.startswith("```"):
-            fence = None
-        elif (fence in SHELL_FENCES and text.lstrip().startswith("escalade ")) or (
-            fence is None and _INDENTED.match(text)
+        text, line, lang = lines[k], k + 1, fence.get(k)
+        if (lang in SHELL_FENCES and text.lstrip().startswith("escalade ")) or (
+            lang is None and _INDENTED.match(text)
         ):
             text = text.strip()
             while text.endswith("\\") and k + 1 < len(lines):
