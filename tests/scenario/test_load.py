@@ -169,6 +169,30 @@ def test_override_creates_an_optional_block(write) -> None:
     assert load_scenario(write(BASE), {"model.war_cost": 30}).model.war_cost == 30
 
 
+def test_an_override_edits_the_default_catalog_of_a_scenario_that_omits_it(write) -> None:
+    """BASE lists no ``actions``: ``--set`` edits one action of the default catalog and
+    ``--add`` appends to it (before, both replaced the catalog with what they named)."""
+    from escalade.ladder import DEFAULT_ACTIONS
+
+    edited = load_scenario(write(BASE), {"actions.large_salvo.damage": 20})
+    salvo = next(a for a in edited.actions if a.name == "large_salvo")
+    assert salvo.damage == 20
+    assert [a.name for a in edited.actions] == [a.name for a in DEFAULT_ACTIONS]
+    assert [a for a in edited.actions if a.name != "large_salvo"] == [
+        a for a in DEFAULT_ACTIONS if a.name != "large_salvo"
+    ]
+    extra = {"name": "cyber_blackout", "rung": 3, "kind": "covert", "overt": False}
+    grown = load_scenario(write(BASE), {"+actions": extra})
+    assert [a.name for a in grown.actions] == [a.name for a in DEFAULT_ACTIONS] + ["cyber_blackout"]
+    assert load_scenario(write(BASE), {"ladder.3.name": "sabotage"}).ladder[3].name == "sabotage"
+
+
+def test_an_override_of_a_misspelt_default_action_suggests_the_name(write) -> None:
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(write(BASE), {"actions.large_salv.damage": 20})
+    assert "no item 'large_salv' in actions (did you mean 'large_salvo'?)" in str(info.value)
+
+
 def test_a_bad_override_is_blamed_on_the_override_not_the_file(write) -> None:
     with pytest.raises(ScenarioError) as info:
         load_scenario(write(BASE), {"model.war_cost": -3})

@@ -446,6 +446,7 @@ def resolve_overrides(data: Any, overrides: dict[str, Any], name: str) -> dict[s
         if not dotted or not all(parts):
             raise ScenarioError([_override_problem(key, "", f"'{dotted}' is not a dotted path")])
         _known_entry(data, parts, dotted, name)
+        _seed_default_list(data, parts[0])
         if op == "+":
             node, steps = _walk(data, parts, key, create=True)
             last = parts[-1]
@@ -497,6 +498,18 @@ def resolve_overrides(data: Any, overrides: dict[str, Any], name: str) -> dict[s
                 [_override_problem(key, dotted, f"override path not found at '{last}'")]
             )
     return touched
+
+
+def _seed_default_list(data: Any, field: str) -> None:
+    """Write out the schema's default list for a top-level field the scenario omits (the
+    ladder, the action catalog), so that an override edits or extends the default
+    (``actions.large_salvo.damage=20``, ``--add actions=...``) instead of replacing it."""
+    info = Scenario.model_fields.get(field)
+    if not isinstance(data, dict) or field in data or info is None:
+        return
+    default = info.get_default(call_default_factory=True)
+    if isinstance(default, list) and default and isinstance(default[0], BaseModel):
+        data[field] = [item.model_dump(mode="json") for item in default]
 
 
 def _override_problem(key: str, path: str, message: str, hint: str = "") -> Problem:

@@ -72,7 +72,9 @@ sets any field by its dotted path, e.g. `--set model.war_cost=30` or
 `--set actors.IRN.resolve=0.9`. List items are addressed by id, name or index:
 `--set statements.us_no_offensive.strength=0`, `actors.ISR.defence.layers.arrow_3.stock`,
 `statements.0.strength`. `--add statements='{by: USA, kind: backing, toward: ISR}'` appends
-an item and `--drop statements.us_no_offensive` removes one.
+an item and `--drop statements.us_no_offensive` removes one. A scenario without `ladder:` or
+`actions:` uses the defaults, and an override edits or extends them:
+`--set actions.large_salvo.damage=20`, `--add actions='{name: ..., rung: ...}'`.
 
 **Ids.** Statements, inducements, channels, red lines and relations carry an `id`, unique in
 its list. Left out, it is derived from the item (a statement's is `{by}_{kind}_{toward}`, e.g.
