@@ -74,7 +74,8 @@ sets any field by its dotted path, e.g. `--set model.war_cost=30` or
 `statements.0.strength`. `--add statements='{by: USA, kind: backing, toward: ISR}'` appends
 an item and `--drop statements.us_no_offensive` removes one. A scenario without `ladder:` or
 `actions:` uses the defaults, and an override edits or extends them:
-`--set actions.large_salvo.damage=20`, `--add actions='{name: ..., rung: ...}'`.
+`--set actions.targeted_killing_abroad.senior_killed=3`,
+`--add actions='{name: ..., rung: ...}'`.
 
 **Ids.** Statements, inducements, channels, red lines and relations carry an `id`, unique in
 its list. Left out, it is derived from the item (a statement's is `{by}_{kind}_{toward}`, e.g.
