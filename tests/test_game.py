@@ -150,7 +150,8 @@ def test_handing_over_at_once_gives_the_models_own_run() -> None:
     batch = run_batch(game.scenario, 1, np.array([0]), 12, keep_events=True)
     assert batch.events is not None
     out = batch.outcomes.to_pylist()[0]
-    assert game.story() == [*narrative(batch.events, game.scenario), closing(out, batch.events)]
+    told = narrative(batch.events, game.scenario)
+    assert game.story() == [*told, closing(out, batch.events, game.scenario)]
 
 
 def test_after_a_hand_over_the_model_plays_on_and_earlier_choices_stand() -> None:
@@ -158,7 +159,9 @@ def test_after_a_hand_over_the_model_plays_on_and_earlier_choices_stand() -> Non
     game.choose("IRN", 2)
     game.hand_over("IRN")
     assert game.finished
-    assert game.story()[1].startswith(
+    story = game.story()  # the trigger, the red line it crosses, then the player's choice
+    assert "Israel crosses Islamic Republic of Iran's red line" in story[1]
+    assert story[2].startswith(
         "Day 0 (2024-04-02): Islamic Republic of Iran: threaten against Israel (rung 1)."
     )
 

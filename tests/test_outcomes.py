@@ -68,5 +68,5 @@ def test_the_trigger_deaths_are_in_no_outcome_row_and_the_narrative_says_so() ->
     assert own > 0  # the consulate strike killed people: the case worth checking
     assert row["deaths"] == sum(int(e["deaths"] or 0) for e in blows)
     assert f"{row['deaths']} killed (the trigger's own {own} not included)" in closing(
-        row, ens.events
+        row, ens.events, sc
     )

@@ -160,7 +160,7 @@ def replay_cmd(
         return
     console.print(f"[bold]{sc.title or sc.name}[/bold] — run {run_id}, seed {seed}")
     out = ens.outcomes.to_pylist()[0]
-    print_story([*narrative(ens.events, sc), closing(out, ens.events)])
+    print_story([*narrative(ens.events, sc), closing(out, ens.events, sc)])
 
 
 def replay_game(path: Path, as_json: bool) -> None:

@@ -361,7 +361,8 @@ class Game:
         state = self._state()
         lines = narrative(state.events, self.scenario)
         if state.batch is not None:
-            return [*lines, closing(state.batch.outcomes.to_pylist()[0], state.events)]
+            outcome = state.batch.outcomes.to_pylist()[0]
+            return [*lines, closing(outcome, state.events, self.scenario)]
         assert state.turn is not None
         return [
             *lines,

@@ -66,6 +66,14 @@ def event_sentence(ev: dict[str, object], scenario: Scenario) -> str:
         return f"A cease-fire is brokered by {who}."
     if kind == "mediation":
         return f"{who} brokers an end to the round."
+    if kind == "red_line_crossed":
+        words = _line_words(scenario, ev)
+        return (
+            f"{target} crosses {who}'s red line{words}: {who} is committed to answering at "
+            f"rung {rung} or higher."
+        )
+    if kind == "red_line_honoured":
+        return f"{who}'s answer honours its red line against {target}; the line is discharged."
     if kind == "war":
         return (
             f"The crisis has become a sustained war: {who}'s blow against {target} reached "
@@ -80,6 +88,39 @@ def event_sentence(ev: dict[str, object], scenario: Scenario) -> str:
     return f"{who}: {kind} {action}."
 
 
+def _line_words(scenario: Scenario, ev: dict[str, object]) -> str:
+    """M8: the words of the red line a ``red_line_*`` event names (its holder, crosser and
+    committed rung), quoted; empty when the scenario gives none."""
+    for line in scenario.red_lines:
+        if (line.holder, line.trigger.actor, line.commits_to_rung) == (
+            ev["actor"],
+            ev["target"],
+            ev["rung"],
+        ):
+            return f' ("{line.text}")' if line.text else ""
+    return ""
+
+
+def unhonoured_lines(events: pa.Table, scenario: Scenario) -> str:
+    """M8: the red lines crossed in the run and never honoured, as a sentence (empty if none):
+    their holders backed down, at the audience cost of each line."""
+    open_lines: dict[tuple[object, object, object], int] = {}
+    for ev in events.to_pylist():
+        key = (ev["actor"], ev["target"], ev["rung"])
+        if ev["kind"] == "red_line_crossed":
+            open_lines[key] = open_lines.get(key, 0) + 1
+        elif ev["kind"] == "red_line_honoured":
+            open_lines[key] = open_lines.get(key, 0) - 1
+    left = [
+        f"{_who(scenario, str(h))}'s against {_who(scenario, str(c))} (rung {r})"
+        for (h, c, r), n in open_lines.items()
+        if n > 0
+    ]
+    if not left:
+        return ""
+    return f" Red lines crossed and not honoured: {'; '.join(left)}."
+
+
 def narrative(events: pa.Table, scenario: Scenario) -> list[str]:
     """The run's events as dated lines, in order."""
     return [
@@ -92,12 +133,14 @@ def trigger_deaths(events: pa.Table) -> int:
     return sum(int(ev["deaths"] or 0) for ev in events.to_pylist() if ev["kind"] == "trigger")
 
 
-def closing(outcome: dict[str, object], events: pa.Table) -> str:
+def closing(outcome: dict[str, object], events: pa.Table, scenario: Scenario) -> str:
     """The run's outcome in one line, saying that it counts what followed the trigger (the
-    outcome columns exclude the trigger's deaths, damage and rung; see escalade.outcomes)."""
+    outcome columns exclude the trigger's deaths, damage and rung; see escalade.outcomes),
+    and the red lines left crossed and not honoured (M8)."""
     own = trigger_deaths(events)
     return (
         f"After the trigger: highest rung {outcome['max_rung']}, ended {outcome['ended']} "
         f"(day {outcome['end_day']}), {outcome['deaths']} killed"
         + (f" (the trigger's own {own} not included)." if own else ".")
+        + unhonoured_lines(events, scenario)
     )

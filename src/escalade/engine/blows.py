@@ -16,7 +16,12 @@ from escalade.engine.factions import hardliner_drift
 from escalade.engine.learning import blow_evidence, learn_from_salvo, update_resolve_belief
 from escalade.engine.perception import attributed_culprit, misperceived_rung
 from escalade.engine.proxies import executor
-from escalade.engine.red_lines import cross_red_lines, honour_red_lines
+from escalade.engine.red_lines import (
+    cross_red_lines,
+    honour_red_lines,
+    log_red_lines,
+    red_line_marks,
+)
 from escalade.engine.retaliation import (
     answered_share,
     blow_grievance,
@@ -77,6 +82,7 @@ def land_triggers(state: State, world: World, day: int, log: EventLog) -> None:
             answer=bool(tr.answers[i]),  # it answers an earlier initial event (E16)
             blame=tr.blame[runs, i],
         )
+        marks = red_line_marks(state, runs)
         if blow.answer:
             answer_lands(state, p, runs, a, blow.target, blow.rung)
         belief = suffer(state, world, day, blow, f"trigger:{p.actors[a]}:{p.catalog.names[k]}")
@@ -94,6 +100,7 @@ def land_triggers(state: State, world: World, day: int, log: EventLog) -> None:
             belief=belief,
             owned=int(not tr.deniable[i]),
         )
+        log_red_lines(state, p, log, day, runs, marks)
 
 
 def answer_lands(state: State, params: Params, runs: I, actor: int, target: I, rung: I) -> None:
@@ -220,6 +227,7 @@ def carry_out(
         answer=not own_initiative,
         blame=p.perception.attribution_to_patron[runs],
     )
+    marks = red_line_marks(state, runs)
     if not own_initiative:
         answer_lands(state, p, runs, actor, target, blow.rung)
     belief = suffer(state, world, day, blow, tag)
@@ -245,6 +253,7 @@ def carry_out(
         belief=belief,
         owned=(~unacknowledged).astype(np.int64),
     )
+    log_red_lines(state, p, log, day, runs, marks)
     if not own_initiative:
         ending.maybe_declare_end(state, p, world.streams, day, log, runs, actor, target)
     thresholds.war_begins(state, p, day, log, runs, blow.rung, striker, target)

@@ -19,7 +19,7 @@ from escalade.scenario.schema import Scenario
 
 if TYPE_CHECKING:
     from escalade.engine.params import Params
-    from escalade.engine.state import State
+    from escalade.engine.state import EventLog, State
 
 
 @dataclass(frozen=True)
@@ -87,6 +87,38 @@ def honour_red_lines(state: State, params: Params, runs: I, actor: int, target: 
         met &= state.red_crossed[runs, k]
         state.red_crossed[runs[met], k] = False
         state.red_honoured[runs[met], k] = True
+
+
+def red_line_marks(state: State, runs: I) -> tuple[B, B]:
+    """M8: which lines stand crossed and which are honoured in ``runs``, before a blow lands
+    (for :func:`log_red_lines` to tell what the blow changed)."""
+    return state.red_crossed[runs], state.red_honoured[runs]  # copies (fancy indexing)
+
+
+def log_red_lines(
+    state: State, params: Params, log: EventLog, day: int, runs: I, before: tuple[B, B]
+) -> None:
+    """M8: log each line an answer has just honoured (``red_line_honoured``) and each a blow
+    has just crossed (``red_line_crossed``); the event's actor is the holder, its target the
+    crosser and its rung the committed one."""
+    red = params.red_lines
+    crossed, honoured = before
+    for kind, now, was in (  # the answer honours its own line before its blow crosses one
+        ("red_line_honoured", state.red_honoured[runs], honoured),
+        ("red_line_crossed", state.red_crossed[runs], crossed),
+    ):
+        new = now & ~was
+        if not new.any():
+            continue
+        for k in np.flatnonzero(new.any(axis=0)):
+            log.add(
+                day,
+                runs[new[:, k]],
+                kind,
+                int(red.holder[k]),
+                target=int(red.crosser[k]),
+                rung=int(red.commits_to_rung[k]),
+            )
 
 
 def red_line_commitment(

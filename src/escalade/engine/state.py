@@ -35,6 +35,8 @@ EVENT_KINDS = (
     "end",
     "mediation",
     "war",
+    "red_line_crossed",
+    "red_line_honoured",
 )
 
 

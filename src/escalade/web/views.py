@@ -153,7 +153,7 @@ def run_story(st: Store, exp_id: str, run: int) -> dict[str, Any]:
                 {**ev, "date": str(ev["date"]), "text": line}
                 for ev, line in zip(events, lines, strict=True)
             ],
-            "closing": closing(outcome, ens.events),
+            "closing": closing(outcome, ens.events, sc),
             "outcome": {k: v for k, v in outcome.items() if not isinstance(v, bytes)},
         }
     )

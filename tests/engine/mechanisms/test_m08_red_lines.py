@@ -12,9 +12,12 @@ from escalade.engine.red_lines import (
     cross_red_lines,
     honour_red_lines,
     initial_crossed,
+    log_red_lines,
     red_line_commitment,
+    red_line_marks,
 )
-from tests.engine.mechanisms.tiny import batch
+from escalade.engine.state import EventLog
+from tests.engine.mechanisms.tiny import batch, events
 
 ACTORS: dict[str, Any] = {
     "IRN": {"role": "state"},
@@ -114,3 +117,36 @@ def test_an_actor_holding_no_line_owes_nothing() -> None:
     cost, commit = red_line_commitment(b.state, b.params, b.runs, b.ix("USA"), np.full(2, 0))
     assert cost.tolist() == [0.0, 0.0]
     assert commit.tolist() == [-1, -1]
+
+
+def test_the_log_tells_each_line_crossed_and_honoured_once() -> None:
+    """The event log names the holder (actor), the crosser (target) and the committed rung:
+    a line crossed, then honoured, then struck again shows one crossing and one honouring."""
+    b = batch(runs=3, actors=ACTORS, red_lines=LINES[:1])
+    irn, isr = b.ix("IRN"), b.ix("ISR")
+    log = EventLog()
+    culprit, victim = np.full(3, irn), np.full(3, isr)
+    marks = red_line_marks(b.state, b.runs)
+    # Day 3: Iran strikes at rung 8 in runs 0 and 1, at rung 6 (below the line) in run 2.
+    cross_red_lines(b.state, b.params, 3, b.runs, culprit, victim, np.array([8, 8, 6]))
+    log_red_lines(b.state, b.params, log, 3, b.runs, marks)
+    crossed = events(log, "red_line_crossed")
+    assert crossed["run"].tolist() == [0, 1]
+    assert set(crossed["actor"]) == {isr} and set(crossed["target"]) == {irn}
+    assert set(crossed["rung"]) == {7}  # the committed rung
+    # Day 5: Israel answers at rung 7 in run 0 (honoured) and at rung 5 in run 1 (not).
+    marks = red_line_marks(b.state, b.runs[:2])
+    honour_red_lines(b.state, b.params, b.runs[:2], isr, np.array([irn, irn]), np.array([7, 5]))
+    log_red_lines(b.state, b.params, log, 5, b.runs[:2], marks)
+    assert events(log, "red_line_honoured")["run"].tolist() == [0]
+    # Day 6: Iran strikes again everywhere; the line still crossed in run 1 and honoured in
+    # run 0 logs nothing new; run 2 is crossed now.
+    marks = red_line_marks(b.state, b.runs)
+    cross_red_lines(b.state, b.params, 6, b.runs, culprit, victim, np.array([8, 8, 8]))
+    log_red_lines(b.state, b.params, log, 6, b.runs, marks)
+    crossed = events(log, "red_line_crossed")
+    assert list(zip(crossed["day"].tolist(), crossed["run"].tolist(), strict=True)) == [
+        (3, 0),
+        (3, 1),
+        (6, 2),
+    ]
