@@ -80,6 +80,9 @@ def test_the_first_turn_shows_the_trigger_what_the_actor_knows_and_its_options()
     assert k["target"] == "ISR" and k["received_rung"] == 6 and k["grievance"] > 0
     assert set(k["resolve_beliefs"]) >= {"ISR", "USA"}  # beliefs, not the true resolve
     assert k["arsenal"]["emad"] > 0 and k["defences"][0]["interceptors"] > 0
+    # The consulate strike (rung 6) crossed Iran's line "attacking our consulate is attacking
+    # our soil" (Israel at rung >= 6 commits Iran to rung 7, audience cost 1.5, M8).
+    assert k["red_lines_crossed"] == {"ISR": "answer at rung 7 or more, or pay 1.50"}
     first = turn.options[0]
     assert (first.label, first.rung, first.target) == ("wait", None, None)
     assert sum(o.advice for o in turn.options) == pytest.approx(1.0)

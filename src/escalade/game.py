@@ -43,6 +43,7 @@ from escalade.engine.decision import (
 )
 from escalade.engine.params import Params
 from escalade.engine.proxies import executor
+from escalade.engine.red_lines import red_line_commitment
 from escalade.engine.simulate import Batch
 from escalade.engine.state import EventLog, events_table
 from escalade.narrative import closing, narrative
@@ -637,7 +638,8 @@ def options(situation: Situation, row: int) -> list[Option]:
 
 def knowledge(situation: Situation, row: int) -> dict[str, Any]:
     """What the actor knows in run ``row`` (the model's fog: its own accounts, arsenal and
-    defences, and only its beliefs about others — their resolve as P(resolute), M14)."""
+    defences, its red lines that stand crossed (M8), and only its beliefs about others — their
+    resolve as P(resolute), M14)."""
     p, a = situation.params, situation.actor
     out: dict[str, Any] = {
         "target": p.actors[int(situation.target[row])],
@@ -668,6 +670,7 @@ def knowledge(situation: Situation, row: int) -> dict[str, Any]:
             for i in others
             if int(p.cast.role[i]) in deciding
         },
+        red_lines_crossed=crossed_lines(situation, row),
         expected_interception=float(state.belief_interception[r, a]),
         arsenal={
             name: int(state.arsenals.stocks[r, a, m])
@@ -684,6 +687,22 @@ def knowledge(situation: Situation, row: int) -> dict[str, Any]:
             for layer in range(defence.layers)
         ],
     )
+    return out
+
+
+def crossed_lines(situation: Situation, row: int) -> dict[str, str]:
+    """M8: the actor's red lines that stand crossed in run ``row``, by crosser: the rung it is
+    committed to and the audience cost of any answer below it (waiting included)."""
+    p, state = situation.params, situation.state
+    assert state is not None
+    runs = situation.runs[[row]]
+    out: dict[str, str] = {}
+    for other in range(p.n_actors):
+        cost, commit = red_line_commitment(state, p, runs, situation.actor, np.array([other]))
+        if commit[0] >= 0:
+            out[p.actors[other]] = (
+                f"answer at rung {int(commit[0])} or more, or pay {float(cost[0]):.2f}"
+            )
     return out
 
 

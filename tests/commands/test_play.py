@@ -44,6 +44,10 @@ def test_each_decision_shows_the_briefing_the_arsenal_and_the_defences() -> None
     first, second = result.output.split("IRN decides")[1:3]
     assert "targeted killing abroad" in first and "7 of yours killed" in first
     assert "shahed_136" in first and "long_range_sam" in first  # arsenal and a defence layer
+    # The consulate strike crossed Iran's red line (M8): the player is told what it owes.
+    assert "Your red line against ISR stands crossed: answer at rung 7 or more, or pay 1.50" in (
+        " ".join(first.split())
+    )
     assert "threaten against Israel" in second  # the briefing tells the last choice's result
     story = result.output.split("What happened")[1]
     assert "Islamic Republic of Iran: threaten against Israel (rung 1)" in story.replace("\n", " ")

@@ -61,6 +61,12 @@ def show_turn(game: Game, turn: Turn) -> None:
         ),
         highlight=False,
     )
+    for crosser, owed in k.get("red_lines_crossed", {}).items():
+        console.print(
+            f"Your red line against [bold]{crosser}[/bold] stands crossed: {owed} (the "
+            "audience cost of backing down).",
+            highlight=False,
+        )
     arsenal = k.get("arsenal", {})
     defences = k.get("defences", [])
     if arsenal or defences:
