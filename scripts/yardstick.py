@@ -58,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
                 "Leave-one-out (all episodes)": ys.doc_summary(loo),
                 f"Temporal split: reference up to {until}, scored after": ys.doc_summary(temporal),
             },
+            "in_the_large": ys.in_the_large_doc(loo),
         }
         if a.calibrate:
             params = [cal.parse_param(s) for s in cal.DEFAULT_PARAMS]

@@ -418,3 +418,26 @@ def test_path_scores_do_not_depend_on_the_worker_count(path_dir: Path) -> None:
     b = ys.yardstick(two.cases, two.forecasts).to_dict()
     assert a == b
     assert all(f.path is not None and f.path.runs == 30 for f in one.forecasts.values())
+
+
+def test_calibration_in_the_large_sets_the_mean_forecast_against_the_shares_observed(
+    path_dir: Path,
+) -> None:
+    eps = hc.load_episodes(path_dir)
+    cases = hc.prepare_all(eps)
+    # 4 runs each: states quiet, quiet, ongoing, war; the record: P1 and P3 quiet, P2 ongoing
+    found = {c.id: _forecast([0, 2, 2, 2], [0, 0, 2, 3]) for c in cases}
+    y = ys.yardstick(cases, found)
+    large = y.in_the_large("at_horizon")
+    assert large is not None and large.n == 3
+    # every episode has the same forecast, smoothed: (2 + 0.5) / (4 + 0.5 x 4) on quiet
+    assert large.model == pytest.approx([2.5 / 6, 0.5 / 6, 1.5 / 6, 1.5 / 6])
+    assert large.observed == [2, 0, 1, 0]
+    rows = ys.in_the_large_doc(y)
+    assert [r["quantity"] for r in rows] == y.quantities()
+    cells = ys.in_the_large_cells(rows)
+    assert ["state at horizon", "quiet", "2 of 3", "0.67", "0.42"] in cells
+    # an overconfident model shows: its mean on "ongoing" (0.25) against a share of 0.33
+    assert ["state at horizon", "ongoing", "1 of 3", "0.33", "0.25"] in cells
+    text = "\n".join(ys.in_the_large_lines(rows))
+    assert "one episode is 0.33 of a share" in text

@@ -201,6 +201,17 @@ def ensemble_log_variance(
 
 
 @dataclass(frozen=True)
+class InTheLarge:
+    """The model's mean forecast per bucket of one quantity, and the episodes observed in each
+    (:meth:`Yardstick.in_the_large`)."""
+
+    quantity: str
+    n: int
+    model: list[float]
+    observed: list[int]
+
+
+@dataclass(frozen=True)
 class Yardstick:
     rule: str
     reference: list[str]
@@ -277,6 +288,23 @@ class Yardstick:
         return reliability(
             [e.probs["model"][quantity] for e in got],  # type: ignore[misc]
             [e.observed.buckets[quantity] for e in got],
+        )
+
+    def in_the_large(self, quantity: str) -> InTheLarge | None:
+        """Calibration in the large of the model on ``quantity``: its mean forecast of each
+        bucket over the episodes against the share of episodes observed in it (a calibrated
+        forecaster's means match the shares up to sampling error: with ``n`` episodes one
+        episode moves a share by ``1/n``). None when no episode has the quantity."""
+        got = [e for e in self.episodes if e.probs["model"].get(quantity) is not None]
+        if not got:
+            return None
+        probs = np.array([e.probs["model"][quantity] for e in got])
+        seen = np.bincount([e.observed.buckets[quantity] for e in got], minlength=probs.shape[1])
+        return InTheLarge(
+            quantity=quantity,
+            n=len(got),
+            model=[float(x) for x in probs.mean(axis=0)],
+            observed=[int(x) for x in seen],
         )
 
     def rule_text(self) -> str:
@@ -438,6 +466,57 @@ def doc_summary(yard: Yardstick) -> dict[str, Any]:
     }
 
 
+def in_the_large_doc(yard: Yardstick) -> list[dict[str, Any]]:
+    """Calibration in the large of every quantity (JSON-safe; docs/validation.md)."""
+    found = (yard.in_the_large(q) for q in yard.quantities())
+    return [vars(c) for c in found if c is not None]
+
+
+IN_THE_LARGE_NOTE = (
+    "Calibration in the large: the model's mean forecast of each bucket over the {n} episodes "
+    "against the share of episodes observed in it (a calibrated forecaster matches the shares "
+    "up to sampling error; one episode is {one:.2f} of a share)"
+)
+IN_THE_LARGE_COLUMNS: tuple[str, ...] = (
+    "quantity",
+    "bucket",
+    "observed",
+    "share observed",
+    "model's mean forecast",
+)
+
+
+def in_the_large_note(rows: Sequence[dict[str, Any]]) -> str:
+    n = max(r["n"] for r in rows)
+    return IN_THE_LARGE_NOTE.format(n=n, one=1 / n)
+
+
+def in_the_large_cells(rows: Sequence[dict[str, Any]]) -> list[list[str]]:
+    """The calibration in the large (``in_the_large_doc``) as rows of
+    :data:`IN_THE_LARGE_COLUMNS`, one per quantity and bucket."""
+    return [
+        [
+            QUANTITY_NAMES[r["quantity"]],
+            label,
+            f"{seen} of {r['n']}",
+            f"{seen / r['n']:.2f}",
+            f"{mean:.2f}",
+        ]
+        for r in rows
+        for label, seen, mean in zip(LABELS[r["quantity"]], r["observed"], r["model"], strict=True)
+    ]
+
+
+def in_the_large_lines(rows: Sequence[dict[str, Any]]) -> list[str]:
+    """The calibration-in-the-large table (markdown)."""
+    if not rows:
+        return []
+    out = ["#### Calibration in the large (all episodes)", "", in_the_large_note(rows) + ":", ""]
+    out += ["| " + " | ".join(IN_THE_LARGE_COLUMNS) + " |", "|---|---|" + "---:|" * 3]
+    out += ["| " + " | ".join(c) + " |" for c in in_the_large_cells(rows)]
+    return [*out, ""]
+
+
 def _f(x: float | None) -> str:
     return "—" if x is None or not math.isfinite(x) else f"{x:.2f}"
 
@@ -501,6 +580,7 @@ def markdown_tables(doc: dict[str, Any]) -> str:
         lines += comparison_lines(proto.get("comparisons", []))
         hist = ", ".join(_f(h) for h in proto["pit_direct_blows"])
         lines += ["", f"PIT of the direct blows (5 bins, 0.20 each if calibrated): {hist}.", ""]
+    lines += in_the_large_lines(doc.get("in_the_large", []))
     cal = doc.get("calibration")
     if cal:
         lines += [

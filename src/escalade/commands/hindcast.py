@@ -373,6 +373,14 @@ def render_paths(yard: ys.Yardstick) -> None:
                     fmt_p(b.observed_frequency),
                 )
     console.print(rel)
+    large = ys.in_the_large_doc(yard)
+    if large:
+        t = _table(f"\n{ys.in_the_large_note(large)}")
+        for i, col in enumerate(ys.IN_THE_LARGE_COLUMNS):
+            t.add_column(col, justify="left" if i < 2 else "right")
+        for cells in ys.in_the_large_cells(large):
+            t.add_row(*cells)
+        console.print(t)
     c = _table(f"\n{ys.COMPARISON_NOTE}")
     for i, col in enumerate(ys.COMPARISON_COLUMNS):
         c.add_column(col, justify="left" if i < 2 else "right")

@@ -292,6 +292,18 @@ def path_section(yard: ys.Yardstick) -> str:
             )
         )
     )
+    large = ys.in_the_large_doc(yard)
+    if large:
+        parts.append(f"<h3>Calibration in the large</h3><p>{esc(ys.in_the_large_note(large))}.</p>")
+        parts.append(
+            WIDE.format(
+                table(
+                    list(ys.IN_THE_LARGE_COLUMNS),
+                    ys.in_the_large_cells(large),
+                    numeric=[False, False, True, True, True],
+                )
+            )
+        )
     hist = ", ".join(fmt_s(h) for h in yard.pit_histogram())
     parts.append(
         f'<p class="note">PIT of the direct blows, 5 bins (0.20 each if calibrated): '
