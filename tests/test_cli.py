@@ -102,3 +102,60 @@ def test_a_run_number_out_of_range_is_a_message_not_a_traceback() -> None:
     assert "Traceback" not in result.output
     flat = " ".join(result.stderr.replace("│", " ").split())
     assert "--run" in flat and "less than or equal to 999999999999" in flat
+
+
+# ------------------------------------------------------------------ start-up (decision 0017)
+
+
+def test_each_command_module_registers_the_commands_the_table_gives_it() -> None:
+    import importlib
+
+    import typer
+
+    from escalade.cli import COMMAND_MODULES
+
+    for path in dict.fromkeys(COMMAND_MODULES.values()):
+        fresh = typer.Typer()
+        importlib.import_module(path).register(fresh)
+        names = {c.name or getattr(c.callback, "__name__", "") for c in fresh.registered_commands}
+        names |= {g.name or "" for g in fresh.registered_groups}
+        # its own commands, and maybe others of the table (``run`` adds ``experiments``)
+        assert {n for n, p in COMMAND_MODULES.items() if p == path} <= names, path
+        assert names <= set(COMMAND_MODULES), path
+
+
+def test_a_command_imports_only_its_own_module_and_help_imports_them_all() -> None:
+    from escalade.cli import COMMAND_MODULES, command_modules, own_commands
+
+    every = list(dict.fromkeys(COMMAND_MODULES.values()))
+    assert command_modules(["escalade", "run", "april-2024", "--runs", "10"]) == [
+        "escalade.commands.run"
+    ]
+    assert command_modules(["escalade", "calibrate"]) == ["escalade.commands.hindcast"]
+    assert command_modules(["escalade", "--help"]) == every
+    assert command_modules(["escalade", "hindcas"]) == every  # the suggestion needs every name
+    assert command_modules(["escalade", "replay", "april-2024"], own_commands()) == []
+    # every command the full app knows is defined here or in the table
+    known = {c.name or getattr(c.callback, "__name__", "") for c in app.registered_commands}
+    known |= {g.name or "" for g in app.registered_groups}
+    assert known == own_commands()  # the tests' app has all of them registered
+    assert set(COMMAND_MODULES) <= known
+
+
+def test_escalade_run_starts_without_the_hindcast_and_python_m_escalade_works() -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys; sys.argv = ['/bin/escalade', 'run', '--help']; import escalade.cli; "
+        "print(sorted(m for m in sys.modules if m.startswith('escalade.commands.')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
+    assert "escalade.commands.run" in out
+    assert "escalade.commands.hindcast" not in out and "escalade.commands.sweep" not in out
+    done = subprocess.run(
+        [sys.executable, "-m", "escalade", "--version"], capture_output=True, text=True
+    )
+    assert done.returncode == 0 and done.stdout.startswith("escalade ")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from pathlib import Path
@@ -204,42 +205,53 @@ def policies() -> None:
     console.print(table)
 
 
-def _register_commands() -> None:
-    from escalade.commands import (
-        compare,
-        discover,
-        experiments,
-        hindcast,
-        levers,
-        play,
-        report,
-        run,
-        salvo,
-        serve,
-        sweep,
-        threshold,
-    )
-    from escalade.ingest import command as ingest  # escalade ingest (issue 15)
-
-    for module in (
-        run,
-        experiments,
-        compare,
-        sweep,
-        discover,
-        threshold,
-        levers,
-        report,
-        salvo,
-        hindcast,
-        play,
-        serve,
-        ingest,
-    ):
-        module.register(app)
+COMMAND_MODULES: dict[str, str] = {
+    "run": "escalade.commands.run",
+    "experiments": "escalade.commands.experiments",
+    "query": "escalade.commands.experiments",
+    "compare": "escalade.commands.compare",
+    "sweep": "escalade.commands.sweep",
+    "discover": "escalade.commands.discover",
+    "threshold": "escalade.commands.threshold",
+    "levers": "escalade.commands.levers",
+    "report": "escalade.commands.report",
+    "salvo": "escalade.commands.salvo",
+    "hindcast": "escalade.commands.hindcast",
+    "calibrate": "escalade.commands.hindcast",
+    "play": "escalade.commands.play",
+    "serve": "escalade.commands.serve",
+    "ingest": "escalade.ingest.command",  # issue 15
+}
+"""The module that registers each command not defined here, in the order ``escalade --help``
+lists them (decision 0017: ``escalade CMD`` imports only CMD's module)."""
 
 
-_register_commands()
+def own_commands() -> set[str]:
+    """The commands and groups defined in this module."""
+    names = {c.name or getattr(c.callback, "__name__", "") for c in app.registered_commands}
+    return names | {g.name or "" for g in app.registered_groups}
+
+
+def command_modules(argv: list[str], here: set[str] | frozenset[str] = frozenset()) -> list[str]:
+    """The command modules to import for ``argv``: only the named command's when the first
+    word after the program is one of :data:`COMMAND_MODULES` (``escalade run ...`` never pays
+    for the hindcast's statistics), none for a command in ``here`` (defined in this module),
+    else all of them (``escalade --help``, a misspelt command that needs every name for its
+    suggestion, shell completion, and a program that imports the app, as the tests do)."""
+    name = next((a for a in argv[1:] if not a.startswith("-")), None)
+    if name in COMMAND_MODULES:
+        return [COMMAND_MODULES[name]]
+    if name in here:
+        return []
+    return list(dict.fromkeys(COMMAND_MODULES.values()))
+
+
+def _register_commands(argv: list[str]) -> None:
+    for path in command_modules(argv, own_commands()):
+        importlib.import_module(path).register(app)
+
+
+_register_commands(sys.argv if Path(sys.argv[0]).name == "escalade" else [])
 
 if __name__ == "__main__":  # pragma: no cover
     app()
