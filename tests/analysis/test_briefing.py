@@ -10,7 +10,7 @@ import re
 
 from typer.testing import CliRunner
 
-from escalade.analysis.briefing import HEADLINE_COLUMNS, definitions, drivers, headline
+from escalade.analysis.briefing import HEADLINE_COLUMNS, definitions, drivers, headline, percent
 from escalade.analysis.stats import summary
 from escalade.api import load_scenario, simulate
 from escalade.cli import app
@@ -28,7 +28,18 @@ def test_the_headline_quotes_the_summary_it_is_made_from() -> None:
     for col in HEADLINE_COLUMNS:
         row = rows[BY_NAME[col].label]
         assert BY_NAME[col].label in text
-        assert f"{100 * row['p']:.0f}%" in text or f"{100 * row['p']:.1f}%" in text
+        quoted = f"{percent(row['p'])} (95% interval {percent(row['low'])}–{percent(row['high'])})"
+        assert f"{BY_NAME[col].label} in {quoted}" in text.replace(" of runs (", " (")
+
+
+def test_a_share_is_never_rounded_to_none_or_all_unless_it_is() -> None:
+    """A headline that says 100% for 99.5% of runs, or an interval '0%-0.0%', misleads."""
+    assert percent(0.0) == "0%" and percent(1.0) == "100%"
+    assert percent(0.00015) == "0.015%"  # the upper bound of 0 in 20,000 runs
+    assert percent(0.004) == "0.4%"
+    assert percent(0.31) == "31%"
+    assert percent(0.995) == "99.5%"  # was "100%"
+    assert percent(0.9999) == "99.99%"
 
 
 def test_definitions_come_from_the_outcome_registry() -> None:

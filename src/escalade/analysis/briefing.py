@@ -29,13 +29,18 @@ HEADLINE_COLUMNS = ("first_direct_day", "first_war_day")
 and sustained war (M12)."""
 
 
-def _pct(p: float) -> str:
+def percent(p: float) -> str:
+    """A share as a sentence quotes it: whole percents, but never rounded to 0% or 100% unless
+    it is exactly that (0.0002 is "0.02%", 0.995 is "99.5%", 0.9999 is "99.99%")."""
     value = 100.0 * p
-    if value == 0:
-        return "0%"
+    if value <= 0 or value >= 100:
+        return f"{value:.0f}%"
     if value < 1:
-        return f"{value:.1f}%"
-    return f"{value:.0f}%"
+        return f"{value:.2g}%"
+    digits = 0
+    while digits < 4 and (round(value, digits) >= 100 or (digits == 0 and value > 99)):
+        digits += 1
+    return f"{value:.{digits}f}%"
 
 
 def headline(result: Mapping[str, Any], scenario: str, days: int) -> str:
@@ -47,8 +52,8 @@ def headline(result: Mapping[str, Any], scenario: str, days: int) -> str:
         row = by_label[BY_NAME[col].label]
         runs = " of runs" if i == 0 else ""
         parts.append(
-            f"{BY_NAME[col].label} in {_pct(row['p'])}{runs} "
-            f"(95% interval {_pct(row['low'])}–{_pct(row['high'])})"
+            f"{BY_NAME[col].label} in {percent(row['p'])}{runs} "
+            f"(95% interval {percent(row['low'])}–{percent(row['high'])})"
         )
     return (
         f"Within {days} days of the trigger ({scenario}, {result['runs']:,} runs): "
