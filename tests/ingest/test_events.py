@@ -282,6 +282,50 @@ def test_support_and_proposals(read) -> None:  # type: ignore[no-untyped-def]
          [("IRN", None, "red_line")]),
         # an act in a condition is none
         ("Iran said it would release the tanker if Britain lifted its blockade of Syria.", []),
+        # eighth round: threats against a hypothetical act, and conditions without "if"
+        ("Russia warned that supplying tanks to Kyiv would be met with a harsh reaction.",
+         [("RUS", "UKR", "red_line")]),
+        ("India said its army would foil any attempt to change the border.",
+         [("IND", None, "red_line")]),
+        ("North Korea said it would fire at any leaflet balloons launched by the South.",
+         [("PRK", None, "red_line")]),
+        ("Seoul said any nuclear attack by the North would end its regime.",
+         [("KOR", None, "red_line")]),
+        ("Israel said in an all-out war Hezbollah would be wiped out.",
+         [("ISR", "HEZ", "red_line")]),
+        ("Pyongyang said American spy planes that entered its waters would be shot down.",
+         [("PRK", "USA", "red_line")]),
+        # threats worded unlike a warning
+        ("China said it would step up patrols near Taiwan.", [("CHN", "TWN", "threaten")]),
+        ("Beijing said it would firmly safeguard its sovereignty against India.",
+         [("CHN", "IND", "threaten")]),
+        ("Iran said Israel would receive a response at the right time.",
+         [("IRN", "ISR", "threaten")]),
+        ("Taiwan said it would defend its democracy against China.",
+         [("TWN", "CHN", "threaten")]),
+        # urging to keep the peace is restraint, not a demand
+        ("China urged India to strictly control its troops on the border.",
+         [("CHN", "IND", "restraint")]),
+        ("Washington urged Ankara to keep its channels with Israel open.",
+         [("USA", "TUR", "restraint")]),
+        ("The UN called on Beijing to share the burden of maintaining peace.",
+         [("UN", "CHN", "restraint")]),
+        # arms supplies, conditions, inducements and sanctions in other words
+        ("Britain said it would give Ukraine 150 million pounds for drones.",
+         [("GBR", "UKR", "arms_supply")]),
+        ("Moscow delivered electronic warfare equipment to Iran.",
+         [("RUS", "IRN", "arms_supply")]),
+        ("Germany said the Patriot systems promised to Ukraine would arrive soon.",
+         [("DEU", "UKR", "arms_supply")]),
+        ("Russia said it would rejoin the deal as soon as its demands on exports were met.",
+         [("RUS", None, "condition")]),
+        ("Washington told Israel it would share intelligence.", [("USA", "ISR", "inducement")]),
+        ("Pakistan said it would free the Indian pilot as a gesture of peace.",
+         [("PAK", None, "inducement")]),
+        ("Washington held back a shipment of bombs bound for Israel.",
+         [("USA", "ISR", "sanctions")]),
+        ("Russia let the grain deal lapse on Monday, Ukraine said.",
+         [("RUS", "UKR", "sanctions")]),
     ],
 )  # fmt: skip
 def test_statement_wordings(read, sentence: str, expected: list[tuple[str, str, str]]) -> None:  # type: ignore[no-untyped-def]
@@ -512,3 +556,19 @@ def test_a_merchant_ship_is_no_opponent(read) -> None:  # type: ignore[no-untype
     events = read("The United States struck Houthi radar sites in Yemen.\n\n"
                   "A Houthi missile struck the Liberian-flagged bulk carrier Tutor.")  # fmt: skip
     assert ("HOU", None, "proxy_attack") in triples(events)
+
+
+# ---- rules added in the eighth round (their wordings are in test_statement_wordings) ------
+def test_a_boarding_is_sabotage_and_a_show_of_force_is_a_threat(read) -> None:  # type: ignore[no-untyped-def]
+    boarded = read("British commandos boarded an Iranian tanker off Gibraltar on Thursday.")
+    assert triples(boarded) == [("GBR", "IRN", "covert_sabotage")]
+    shots = read("Seoul's army fired warning shots at North Korean soldiers.")
+    assert triples(shots) == [("KOR", "PRK", "threaten")]
+    drones = read("Five North Korean drones crossed into South Korean airspace on Monday.")
+    assert triples(drones) == [("PRK", "KOR", "threaten")]
+
+
+def test_a_theater_command_speaks_for_china(read) -> None:  # type: ignore[no-untyped-def]
+    told = read("The Western Theater Command said it would firmly safeguard the border against "
+                "India.")  # fmt: skip
+    assert triples(told) == [("CHN", "IND", "threaten")]
