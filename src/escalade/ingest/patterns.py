@@ -105,7 +105,7 @@ _TO_STOP = (
     r"show restraint|exercise restraint|step back|pull back|back down|back away|hold fire|"
     r"keep\b[^.;]{0,30}\b(?:measured|limited|proportionate|calibrated|restrained)|"
     r"(?:do (?:\w+ )?more to )?(?:protect|spare) civilians|(?:strictly |tightly )?control\b|"
-    r"keep (?:\w+ ){0,2}channels|"
+    r"(?:keep|use) (?:\w+ ){0,2}channels|"
     r"(?:\w+ ){0,4}(?:maintain|preserv)\w* (?:the )?(?:peace|calm|stability))"
 )
 _CONDITIONAL_BLOW = (
@@ -255,12 +255,13 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             rf"(?:passed|relayed|conveyed|delivered|carried|sent|transmitted){_ANY}"
             rf"(?:message|notice|warning)|"
             rf"(?:informed|notified|told|alerted|warned){_ANY}(?:in advance|ahead of|beforehand|"
-            rf"hours before)|\b(?:informed|notified|reassured)\b|"
+            rf"hours before|shortly before|minutes before)|\b(?:informed|notified|reassured)\b|"
+            rf"deconfliction (?:line|channel|hotline)|"
             rf"(?:gave|given|giving|give)\b{_ANY}(?:notice|warning)|"
             rf"(?:called|phoned|rang|spoke (?:by (?:tele)?phone )?(?:to|with)) "
             rf"(?:his|her|their|its) (?:\w+ )?counterpart|"
             rf"\b(?:warned|told|informed|cautioned|assured)\b[^.;]{{0,40}}"
-            rf"\b(?:through|via) (?:the )?"
+            rf"\b(?:through|via) (?:the |every |all |its )?"
             rf"(?:intermediar\w*|mediators?|back-?channels?|channels?|embass\w*)|"
             rf"(?:through|via) (?:\w+ )?(?:diplomatic|military|back|official|direct)[- ]?channels?|"
             rf"(?:through|via) (?:the )?(?:omani|swiss|qatari|turkish|iraqi) "
@@ -280,6 +281,8 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             rf"cease-?fire)|"
             rf"press\w*{_ANY}(?:not to|to hold|to limit|restraint)|"
             rf"refrain from|counsel\w* (?:restraint|caution)|\brestrain(?:s|ed|ing)?\b|"
+            rf"(?:does|did|do) not (?:want|wish) to see (?:the |a |any )?(?:\w+ )?"
+            rf"(?:war|conflict|fighting|escalation)|"
             rf"(?:(?:is|was|are|were|am) not (?:looking for|seeking|interested in)|"
             rf"(?:does|did|do) not (?:seek|want)) (?:a |an |any )?(?:\w+ )?"
             rf"(?:war|escalation|conflict|confrontation|crisis|clash\w*|hostilities|fighting)|"
@@ -304,7 +307,8 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
     (
         "backing",
         re.compile(
-            r"(ironclad|commit(?:ment|ted) to (?:\w+'s |the |its )?(?:security|defen[cs]e)|"
+            r"(ironclad|commit(?:ment|ted) to (?:\w+'s |the |its )?(?:security|defen[cs]e|defend)|"
+            r"(?:valued|staunch|trusted) (?:\w+ )?(?:ally|partner)\b|"
             r"(?:will|would) (?:help )?defend(?! (?:ourselves|itself|themselves|himself|herself|"
             r"(?:its|their|our) (?:own|borders|territory|sovereignty|interests|people|citizens|"
             r"democracy|homeland|independence|"
@@ -320,7 +324,8 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"(?:response|strikes?|action|operation)|"
             r"ha(?:s|d|ve) (?:a|the|every) right to (?:defend|self-defen[cs]e|strike|respond|"
             r"retaliate|hit|protect|attack)|"
-            r"\bsupport(?:s|ed|ing)? (?:\w+(?:'s)? ){0,2}(?:steps|efforts|measures|position|stance|"
+            r"\b(?:support|back)(?:s|ed|ing)? (?:\w+(?:'s)? ){0,2}(?:steps|efforts|measures|"
+            r"position|stance|sovereignty|territorial integrity|"
             r"operation|actions?|response)\b|"
             r"continu\w* (?:its |their |his |her )?(?:\w+ )?support|"
             r"reaffirm\w* (?:its |their |his |her )?(?:support|commitment|solidarity)|"
@@ -345,7 +350,8 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"must be (?:respected|adhered to|honou?red|implemented|upheld|observed)|"
             r"(?:had|has|have|gave|given|giving|give|grant\w*) (?:\w+ ){0,3}(?:\d+|one|two|three|"
             r"four|five|six|seven|ten|a few) (?:days|hours|weeks) to \w+|"
-            r"(?:must|should) (?:release|withdraw|free|leave|hand over)|"
+            r"(?:must|should) (?:\w+ )?(?:release|withdraw|free|leave|hand over|cease|stop|pull|"
+            r"halt)\b|"
             r"call(?:ed|s|ing)? (?:for|on)\b(?![^.;]{0,30}(?:punish|reveng|retaliat)))\b",
             re.I,
         ),
@@ -390,7 +396,9 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"\bblacklist\w*|\bfroze (?:\w+ ){0,2}assets|asset freezes?|"
             r"(?-i:Treasury)\b[^.;]{0,20}\b(?:targeted|hit|designated|penali[sz]ed)|"
             r"(?:cut\w*|sever\w*|broke|break\w*) (?:off )?(?:diplomatic )?(?:ties|relations)|"
-            r"suspend\w* (?:[\w-]+ ){0,4}(?:talks|dialogue|cooperation|contacts|exchanges)|"
+            r"suspend\w* (?:[\w-]+ ){0,4}(?:talks|dialogue|cooperation|contacts|exchanges|"
+            r"agreement|pact|accord|treaty|clause)|"
+            r"\bcut\w* (?:off )?(?:\w+ ){0,2}(?:hotlines?|trade|communication lines)\b|"
             r"barred [^.;]{0,60} from entering|(?:travel|entry|visa) bans?|"
             r"recall\w* (?:its |their )?(?:own )?(?:ambassador|envoy)|blockad\w*|embargo\w*|"
             r"(?:suspend|halt|ban|stopp?)\w* (?:all )?(?:exports|imports|trade)\b|"
@@ -413,6 +421,7 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             rf"(?:aircraft carrier|carrier|destroyers?|warships?|air defen[cs]es?(?! missiles)|"
             rf"thaad|"
             rf"patriot|squadrons?|fighter jets|bombers|submarines?|b-52s?|troops|units|ships|"
+            rf"vessels|"
             rf"missile systems)|"
             rf"scrambl\w* (?:\w+ )?(?:jets|fighters|aircraft|interceptors)|"
             rf"(?:reinforc|bolster|strengthen)\w* (?:its |their )?(?:\w+ )?"
