@@ -350,6 +350,27 @@ def test_support_and_proposals(read) -> None:  # type: ignore[no-untyped-def]
          [("USA", None, "restraint")]),
         ("Washington encouraged both sides to use existing channels.",
          [("USA", None, "restraint")]),
+        # shows of force and threats told as acts
+        ("On Sunday the Chinese coast guard sailed into restricted waters around Taiwan's "
+         "islands.", [("CHN", "TWN", "threaten")]),
+        ("Iranian boats swarmed two American warships in the Gulf.",
+         [("IRN", "USA", "threaten")]),
+        ("China surrounded Taiwan with warships and aircraft on Thursday.",
+         [("CHN", "TWN", "threaten")]),
+        ("Hezbollah said its fighters would remain on the trigger against Israel.",
+         [("HEZ", "ISR", "threaten")]),
+        ("Israel's military said it had approved plans for an offensive against Hezbollah.",
+         [("ISR", "HEZ", "threaten")]),
+        ("Israel said it would resume the war against Hamas after the pause.",
+         [("ISR", "HAM", "threaten")]),
+        ("Iran said it would no longer observe any limits on its enrichment, defying the "
+         "United States.", [("IRN", "USA", "threaten")]),
+        ("Israel said it was prepared to significantly expand the operation against Hamas.",
+         [("ISR", "HAM", "threaten")]),
+        ("The Houthis advised foreign companies to leave the Emirates.",
+         [("HOU", "ARE", "threaten")]),
+        ("Kataib Hezbollah told Iraqi troops to stay a kilometre away from American bases.",
+         [("KH", "IRQ", "threaten")]),
     ],
 )  # fmt: skip
 def test_statement_wordings(read, sentence: str, expected: list[tuple[str, str, str]]) -> None:  # type: ignore[no-untyped-def]
