@@ -291,6 +291,10 @@ def test_support_and_proposals(read) -> None:  # type: ignore[no-untyped-def]
          [("PRK", None, "red_line")]),
         ("Seoul said any nuclear attack by the North would end its regime.",
          [("KOR", None, "red_line")]),
+        ("Moscow said that if attempts to carry out terrorist attacks on its territory "
+         "continue, its responses will be tough.", [("RUS", None, "red_line")]),
+        ("Iran told the United States that it would not be spared if the war in Gaza went on.",
+         [("IRN", "USA", "red_line")]),
         ("Israel said in an all-out war Hezbollah would be wiped out.",
          [("ISR", "HEZ", "red_line")]),
         ("Pyongyang said American spy planes that entered its waters would be shot down.",
