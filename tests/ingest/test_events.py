@@ -282,6 +282,99 @@ def test_support_and_proposals(read) -> None:  # type: ignore[no-untyped-def]
          [("IRN", None, "red_line")]),
         # an act in a condition is none
         ("Iran said it would release the tanker if Britain lifted its blockade of Syria.", []),
+        # eighth round: threats against a hypothetical act, and conditions without "if"
+        ("Russia warned that supplying tanks to Kyiv would be met with a harsh reaction.",
+         [("RUS", "UKR", "red_line")]),
+        ("India said its army would foil any attempt to change the border.",
+         [("IND", None, "red_line")]),
+        ("North Korea said it would fire at any leaflet balloons launched by the South.",
+         [("PRK", None, "red_line")]),
+        ("Seoul said any nuclear attack by the North would end its regime.",
+         [("KOR", None, "red_line")]),
+        ("Moscow said that if attempts to carry out terrorist attacks on its territory "
+         "continue, its responses will be tough.", [("RUS", None, "red_line")]),
+        ("Iran told the United States that it would not be spared if the war in Gaza went on.",
+         [("IRN", "USA", "red_line")]),
+        ("Israel said in an all-out war Hezbollah would be wiped out.",
+         [("ISR", "HEZ", "red_line")]),
+        ("Pyongyang said American spy planes that entered its waters would be shot down.",
+         [("PRK", "USA", "red_line")]),
+        # threats worded unlike a warning
+        ("China said it would step up patrols near Taiwan.", [("CHN", "TWN", "threaten")]),
+        ("Beijing said it would firmly safeguard its sovereignty against India.",
+         [("CHN", "IND", "threaten")]),
+        ("Iran said Israel would receive a response at the right time.",
+         [("IRN", "ISR", "threaten")]),
+        ("Taiwan said it would defend its democracy against China.",
+         [("TWN", "CHN", "threaten")]),
+        # urging to keep the peace is restraint, not a demand
+        ("China urged India to strictly control its troops on the border.",
+         [("CHN", "IND", "restraint")]),
+        ("Washington urged Ankara to keep its channels with Israel open.",
+         [("USA", "TUR", "restraint")]),
+        ("The UN called on Beijing to share the burden of maintaining peace.",
+         [("UN", "CHN", "restraint")]),
+        # arms supplies, conditions, inducements and sanctions in other words
+        ("Britain said it would give Ukraine 150 million pounds for drones.",
+         [("GBR", "UKR", "arms_supply")]),
+        ("Moscow delivered electronic warfare equipment to Iran.",
+         [("RUS", "IRN", "arms_supply")]),
+        ("Germany said the Patriot systems promised to Ukraine would arrive soon.",
+         [("DEU", "UKR", "arms_supply")]),
+        ("Russia said it would rejoin the deal as soon as its demands on exports were met.",
+         [("RUS", None, "condition")]),
+        ("Washington told Israel it would share intelligence.", [("USA", "ISR", "inducement")]),
+        ("Pakistan said it would free the Indian pilot as a gesture of peace.",
+         [("PAK", None, "inducement")]),
+        ("Washington held back a shipment of bombs bound for Israel.",
+         [("USA", "ISR", "sanctions")]),
+        ("Russia let the grain deal lapse on Monday, Ukraine said.",
+         [("RUS", "UKR", "sanctions")]),
+        ("Seoul suspended the military agreement with Pyongyang.",
+         [("KOR", "PRK", "sanctions")]),
+        ("North Korea cut every hotline with South Korea.", [("PRK", "KOR", "sanctions")]),
+        # backing, demands, messages, deployments and restraint in other words
+        ("Washington said it backed Seoul's measures fully.", [("USA", "KOR", "backing")]),
+        ("The Pentagon said it supported Iraqi sovereignty.", [("USA", "IRQ", "backing")]),
+        ("Washington said Turkey remained a valued NATO ally.", [("USA", "TUR", "backing")]),
+        ("Washington said the visit showed its commitment to defend South Korea.",
+         [("USA", "KOR", "backing")]),
+        ("China, a close partner of Pakistan, offered to mediate.",
+         [("CHN", None, "inducement")]),
+        ("India said Pakistan must pull its forces back.", [("IND", "PAK", "demand")]),
+        ("Washington told Baghdad of the strike shortly before it began.",
+         [("USA", "IRQ", "message")]),
+        ("The Pentagon used the deconfliction line to warn Moscow.",
+         [("USA", "RUS", "message")]),
+        ("Washington told Beijing through every channel it has that its policy had not changed.",
+         [("USA", "CHN", "message")]),
+        ("Taipei sent four coast guard vessels to the area.",
+         [("TWN", None, "defensive_deployment")]),
+        ("Washington said it did not want to see the conflict spread.",
+         [("USA", None, "restraint")]),
+        ("Washington encouraged both sides to use existing channels.",
+         [("USA", None, "restraint")]),
+        # shows of force and threats told as acts
+        ("On Sunday the Chinese coast guard sailed into restricted waters around Taiwan's "
+         "islands.", [("CHN", "TWN", "threaten")]),
+        ("Iranian boats swarmed two American warships in the Gulf.",
+         [("IRN", "USA", "threaten")]),
+        ("China surrounded Taiwan with warships and aircraft on Thursday.",
+         [("CHN", "TWN", "threaten")]),
+        ("Hezbollah said its fighters would remain on the trigger against Israel.",
+         [("HEZ", "ISR", "threaten")]),
+        ("Israel's military said it had approved plans for an offensive against Hezbollah.",
+         [("ISR", "HEZ", "threaten")]),
+        ("Israel said it would resume the war against Hamas after the pause.",
+         [("ISR", "HAM", "threaten")]),
+        ("Iran said it would no longer observe any limits on its enrichment, defying the "
+         "United States.", [("IRN", "USA", "threaten")]),
+        ("Israel said it was prepared to significantly expand the operation against Hamas.",
+         [("ISR", "HAM", "threaten")]),
+        ("The Houthis advised foreign companies to leave the Emirates.",
+         [("HOU", "ARE", "threaten")]),
+        ("Kataib Hezbollah told Iraqi troops to stay a kilometre away from American bases.",
+         [("KH", "IRQ", "threaten")]),
     ],
 )  # fmt: skip
 def test_statement_wordings(read, sentence: str, expected: list[tuple[str, str, str]]) -> None:  # type: ignore[no-untyped-def]
@@ -512,3 +605,19 @@ def test_a_merchant_ship_is_no_opponent(read) -> None:  # type: ignore[no-untype
     events = read("The United States struck Houthi radar sites in Yemen.\n\n"
                   "A Houthi missile struck the Liberian-flagged bulk carrier Tutor.")  # fmt: skip
     assert ("HOU", None, "proxy_attack") in triples(events)
+
+
+# ---- rules added in the eighth round (their wordings are in test_statement_wordings) ------
+def test_a_boarding_is_sabotage_and_a_show_of_force_is_a_threat(read) -> None:  # type: ignore[no-untyped-def]
+    boarded = read("British commandos boarded an Iranian tanker off Gibraltar on Thursday.")
+    assert triples(boarded) == [("GBR", "IRN", "covert_sabotage")]
+    shots = read("Seoul's army fired warning shots at North Korean soldiers.")
+    assert triples(shots) == [("KOR", "PRK", "threaten")]
+    drones = read("Five North Korean drones crossed into South Korean airspace on Monday.")
+    assert triples(drones) == [("PRK", "KOR", "threaten")]
+
+
+def test_a_theater_command_speaks_for_china(read) -> None:  # type: ignore[no-untyped-def]
+    told = read("The Western Theater Command said it would firmly safeguard the border against "
+                "India.")  # fmt: skip
+    assert triples(told) == [("CHN", "IND", "threaten")]

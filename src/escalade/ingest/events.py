@@ -1057,8 +1057,11 @@ _ALL_SIDES = re.compile(
 
 _PRICE_BEFORE = re.compile(r"\b(?:consequences|price|punishment|pay)\b[^.;]{0,25}$", re.I)
 _PASSIVE_TOLD = re.compile(r"\b(?:had|has|have|was|were) been\s+$|\b(?:was|were)\s+$", re.I)
-_SHOW_OF_FORCE = re.compile(r"\binto (?:the )?(?:\w+ ){0,2}(?:sea|waters|ocean)\b", re.I)
-"""Missiles fired into the sea are a show of force, a threat, not a blow."""
+_SHOW_OF_FORCE = re.compile(
+    r"\binto (?:the )?(?:\w+ ){0,2}(?:sea|waters|ocean|airspace)\b|\bwarning shots\b", re.I
+)
+"""Missiles fired into the sea, drones sent into another's airspace and warning shots are a
+show of force, a threat, not a blow."""
 _BROKERED = {"mediated", "brokered", "sponsored"}
 _NEGATED_ACT = re.compile(r"\b(?:not|no|never)\s+(?:\w+\s+){0,2}$", re.I)
 """A sanction, deployment or supply negated: "would not impose further sanctions"."""

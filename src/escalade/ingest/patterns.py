@@ -38,7 +38,7 @@ BLOW_TRIGGERS: dict[str, list[str]] = {
     "SABOTAGE": [
         "sabotage", "sabotaged", "cyberattack", "cyberattacks", "cyber-attack", "explosion",
         "explosions", "blast", "hacked", "exploded", "detonated", "seized", "hijacked",
-        "sabotaging", "hacking", "seizing", "hijacking", "detonating", "disabled",
+        "sabotaging", "hacking", "seizing", "hijacking", "detonating", "disabled", "boarded",
     ],
     "INTERCEPT": ["intercepted", "intercept", "intercepting", "downed", "shot",
                   "shooting", "brought", "bringing"],
@@ -104,7 +104,9 @@ _TO_STOP = (
     r"\bto (?:stand down|halt|stop|cease|refrain|avoid|limit|hold back|calm|de-?escalat\w*|"
     r"show restraint|exercise restraint|step back|pull back|back down|back away|hold fire|"
     r"keep\b[^.;]{0,30}\b(?:measured|limited|proportionate|calibrated|restrained)|"
-    r"(?:do (?:\w+ )?more to )?(?:protect|spare) civilians)"
+    r"(?:do (?:\w+ )?more to )?(?:protect|spare) civilians|(?:strictly |tightly )?control\b|"
+    r"(?:keep|use) (?:\w+ ){0,2}channels|"
+    r"(?:\w+ ){0,4}(?:maintain|preserv)\w* (?:the )?(?:peace|calm|stability))"
 )
 _CONDITIONAL_BLOW = (
     r"\bif (?:the )?(?-i:(?:[A-Z][\w.'-]*\s+){1,3}|(?:it|they|he|we)\s+)(?:\w+ )?"
@@ -148,7 +150,8 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
         "restraint",
         re.compile(
             rf"{_URGE}{_ANY}(?:{_TO_STOP}|restraint|de-?escalation|calm|patience|caution|"
-            rf"(?:an? )?(?:immediate )?cease-?fire|end to (?:the )?(?:hostilities|fighting))",
+            rf"(?:an? )?(?:immediate )?cease-?fire|"
+            rf"end to (?:the )?(?:hostilities|fighting|violence|escalation))",
             re.I,
         ),
     ),
@@ -202,19 +205,37 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"(?:is|as) (?:an attack on|equal to|tantamount to)[^.;]{0,30}(?:soil|territory)|"
             r"any (?:attack|strike|aggression)\w* (?:on|against)[^.;]{0,40}(?:would|will) "
             r"(?:lead to|trigger|mean|bring|result in)|"
-            r"\bany (?:\w+ ){0,4}(?:would|will) (?:lead to|trigger|mean|bring|result in|provoke)\b|"
+            r"\bany (?:\w+ ){0,6}(?:would|will) (?:lead to|trigger|mean|bring|result in|provoke|"
+            r"end)\b|"
+            # a threat against a hypothetical act: "supplying arms to Kyiv would be met with ..."
+            r"\b(?:that|said|says|warned) (?:\w+ing|attacks? on|strikes? on)\b[^.;]{0,50}"
+            r"\b(?:will|would) (?:not go (?:unanswered|unpunished)|be met (?:with|by)|"
+            r"be answered (?:with|by))|"
+            # "would continue to foil any attempt", "would shoot at any loudspeakers"
+            r"\b(?:foil|thwart|repel|repuls|crush|smash)\w* any\b|\b(?:shoot|fire)\w* at any\b|"
+            # a condition told as a setting: "in an all-out war Hezbollah would be destroyed"
+            r"\bin (?:an? |the )?(?:all-out|full-scale|total|wider|regional) war\b[^.;]{0,60}"
+            r"\b(?:would|will)\b|"
+            r"\b(?:planes|aircraft|ships|vessels|drones|boats|warships|jets|troops) "
+            r"(?:that|which|who) "
+            r"(?:\w+ ){0,2}(?:cross|enter|violat|approach|intrud)\w*[^.;]{0,60}\b(?:would|will)\b|"
             # a threat with its condition: "warned that ... would ... if", "would reply if provoked"
             r"\b(?:warn|caution|threaten)\w*[^.;]{0,120}"
             r"\b(?:if|unless|in the event|should (?-i:[A-Z])\w+|should (?:it|they))\b|"
             rf"{_MODAL} (?:\w+ ){{0,4}}(?:reply|response|respond|answer|retaliat\w*|punish\w*|"
             r"destroy\w*|face|pay)\b[^.;]{0,60}\b(?:if|unless)\b|"
             rf"{_ANYONE_WHO}|"
-            r"\bany (?:\w+ ){0,3}(?:country|state|nation|party|one|group|enemy|actor)s? "
+            # "if the aggression resumes", "if the fighting continued"
+            r"\bif\b[^,.;]{0,50}?\b(?:aggression|attacks?|strikes?|war|fighting|bombing|"
+            r"shelling)s?\b[^,.;]{0,30}?\b(?:resum|continu|return|restart|start|begin|began|persist|"
+            r"went on|goes on|go on)\w*|"
+            r"\bany (?:\w+ ){0,3}(?:country|state|nation|party|one|group|enemy|actor|company|"
+            r"firm|ship|vessel|aircraft|plane)s? "
             r"(?:that|who|which)\b[^.;]{0,80}\b(?:will|would)\b|"
             r"(?:respond|answer|retaliat|meet|react|confront|exact|punish)\w*[^.;]{0,30}\bany "
             r"(?:\w+ ){0,2}"
             r"(?:attack|aggression|threat|strike|move|violation|adventur\w*|provocation|incursion|"
-            r"act|action|repetition|attempt|mistake)|"
+            r"act|action|repetition|attempt|mistake|punishment|sanction)|"
             r"(?:will|would|could) not (?:accept|tolerate|stand for)|\bor (?:face|risk|suffer)\b|"
             r"\bany (?:\w+ ){0,3}\w+s (?:that|who|which) (?:harass|attack|threaten|target|approach|"
             r"violat|cross)\w*|"
@@ -227,19 +248,21 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
     (
         "message",
         re.compile(
-            rf"(\b(?:receiv\w*|got|sen[dt]\w*|carr\w*|deliver\w*|pass\w*) (?:a |an |its |their )?"
+            rf"((?<!would )(?<!will )\b(?:receiv\w*|got|sen[dt]\w*|carr\w*|deliver\w*|pass\w*) "
+            rf"(?:a |an |its |their )?"
             rf"(?:\w+ ){{0,2}}(?:message|letter|note|warning|response|reply)|"
             rf"(?:message|messages|notice|warning|word|assurances?)[^.;]{{0,100}}"
             rf"(?:through|via|by way of|passed|relayed|conveyed)|"
             rf"(?:passed|relayed|conveyed|delivered|carried|sent|transmitted){_ANY}"
             rf"(?:message|notice|warning)|"
             rf"(?:informed|notified|told|alerted|warned){_ANY}(?:in advance|ahead of|beforehand|"
-            rf"hours before)|\b(?:informed|notified|reassured)\b|"
+            rf"hours before|shortly before|minutes before)|\b(?:informed|notified|reassured)\b|"
+            rf"deconfliction (?:line|channel|hotline)|"
             rf"(?:gave|given|giving|give)\b{_ANY}(?:notice|warning)|"
             rf"(?:called|phoned|rang|spoke (?:by (?:tele)?phone )?(?:to|with)) "
             rf"(?:his|her|their|its) (?:\w+ )?counterpart|"
             rf"\b(?:warned|told|informed|cautioned|assured)\b[^.;]{{0,40}}"
-            rf"\b(?:through|via) (?:the )?"
+            rf"\b(?:through|via) (?:the |every |all |its )?"
             rf"(?:intermediar\w*|mediators?|back-?channels?|channels?|embass\w*)|"
             rf"(?:through|via) (?:\w+ )?(?:diplomatic|military|back|official|direct)[- ]?channels?|"
             rf"(?:through|via) (?:the )?(?:omani|swiss|qatari|turkish|iraqi) "
@@ -259,6 +282,8 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             rf"cease-?fire)|"
             rf"press\w*{_ANY}(?:not to|to hold|to limit|restraint)|"
             rf"refrain from|counsel\w* (?:restraint|caution)|\brestrain(?:s|ed|ing)?\b|"
+            rf"(?:does|did|do) not (?:want|wish) to see (?:the |a |any )?(?:\w+ )?"
+            rf"(?:war|conflict|fighting|escalation)|"
             rf"(?:(?:is|was|are|were|am) not (?:looking for|seeking|interested in)|"
             rf"(?:does|did|do) not (?:seek|want)) (?:a |an |any )?(?:\w+ )?"
             rf"(?:war|escalation|conflict|confrontation|crisis|clash\w*|hostilities|fighting)|"
@@ -283,9 +308,11 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
     (
         "backing",
         re.compile(
-            r"(ironclad|commit(?:ment|ted) to (?:\w+'s |the |its )?(?:security|defen[cs]e)|"
+            r"(ironclad|commit(?:ment|ted) to (?:\w+'s |the |its )?(?:security|defen[cs]e|defend)|"
+            r"(?:valued|staunch|trusted) (?:\w+ )?(?:ally|partner)\b|"
             r"(?:will|would) (?:help )?defend(?! (?:ourselves|itself|themselves|himself|herself|"
             r"(?:its|their|our) (?:own|borders|territory|sovereignty|interests|people|citizens|"
+            r"democracy|homeland|independence|"
             r"forces|troops|soil)))|"
             r"(?<!not )(?<!never )st(?:and|ands|ood|anding) "
             r"(?:firmly |fully |shoulder to shoulder )?"
@@ -298,7 +325,8 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"(?:response|strikes?|action|operation)|"
             r"ha(?:s|d|ve) (?:a|the|every) right to (?:defend|self-defen[cs]e|strike|respond|"
             r"retaliate|hit|protect|attack)|"
-            r"\bsupport(?:s|ed|ing)? (?:\w+(?:'s)? ){0,2}(?:steps|efforts|measures|position|stance|"
+            r"\b(?:support|back)(?:s|ed|ing)? (?:\w+(?:'s)? ){0,2}(?:steps|efforts|measures|"
+            r"position|stance|sovereignty|territorial integrity|"
             r"operation|actions?|response)\b|"
             r"continu\w* (?:its |their |his |her )?(?:\w+ )?support|"
             r"reaffirm\w* (?:its |their |his |her )?(?:support|commitment|solidarity)|"
@@ -323,7 +351,8 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"must be (?:respected|adhered to|honou?red|implemented|upheld|observed)|"
             r"(?:had|has|have|gave|given|giving|give|grant\w*) (?:\w+ ){0,3}(?:\d+|one|two|three|"
             r"four|five|six|seven|ten|a few) (?:days|hours|weeks) to \w+|"
-            r"(?:must|should) (?:release|withdraw|free|leave|hand over)|"
+            r"(?:must|should) (?:\w+ )?(?:release|withdraw|free|leave|hand over|cease|stop|pull|"
+            r"halt)\b|"
             r"call(?:ed|s|ing)? (?:for|on)\b(?![^.;]{0,30}(?:punish|reveng|retaliat)))\b",
             re.I,
         ),
@@ -333,6 +362,7 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"\b(on (?:the )?condition|conditional on|conditioned on|only if|as long as|"
             r"provided that|in return for|linked (?:its|any) \w+ to|"
+            r"(?:the moment|as soon as) [^.;]{0,50}(?:fulfilled|met|honou?red|kept|lifted|ended)|"
             r"provided (?:\w+ ){1,2}(?:was|were|is|are|would|will|agreed|stop\w*|halt\w*|ceas\w*)|"
             r"until [^.;]{0,40}"
             r"(?:ends?|ended|stops?|stopped|lifted|ceases?|ceased|halts?|halted|allow\w*))\b",
@@ -349,7 +379,8 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             rf"embrace|negotiate|talk)|"
             rf"(?:tabled|put forward|floated|carr\w*|brought|present\w*|submitt\w*) (?:a |an )?"
             rf"(?:\S+ ){{0,2}}(?:proposals?|plan|offer)|"
-            rf"in exchange for|sanctions relief|incentives?\b|"
+            rf"in exchange for|sanctions relief|incentives?\b|gestures? of (?:peace|goodwill)|"
+            rf"{_MODAL} share (?:\w+ )?intelligence|"
             rf"held out (?:the )?(?:prospect|promise|offer)|dangl\w*|"
             rf"(?:lift\w*|eas(?:e|ed|ing)|relax\w*) (?:\w+ ){{0,2}}(?:sanctions|penalties|tariffs|"
             rf"restrictions)|"
@@ -366,10 +397,17 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"\bblacklist\w*|\bfroze (?:\w+ ){0,2}assets|asset freezes?|"
             r"(?-i:Treasury)\b[^.;]{0,20}\b(?:targeted|hit|designated|penali[sz]ed)|"
             r"(?:cut\w*|sever\w*|broke|break\w*) (?:off )?(?:diplomatic )?(?:ties|relations)|"
-            r"suspend\w* (?:[\w-]+ ){0,4}(?:talks|dialogue|cooperation|contacts|exchanges)|"
+            r"suspend\w* (?:[\w-]+ ){0,4}(?:talks|dialogue|cooperation|contacts|exchanges|"
+            r"agreement|pact|accord|treaty|clause)|"
+            r"\bcut\w* (?:off )?(?:\w+ ){0,2}(?:hotlines?|trade|communication lines)\b|"
             r"barred [^.;]{0,60} from entering|(?:travel|entry|visa) bans?|"
             r"recall\w* (?:its |their )?(?:own )?(?:ambassador|envoy)|blockad\w*|embargo\w*|"
             r"(?:suspend|halt|ban|stopp?)\w* (?:all )?(?:exports|imports|trade)\b|"
+            # weapons held back, a deal let lapse: "held back a shipment of 1,800 bombs"
+            r"(?:held back|withheld|paused|halted|suspended|delayed) (?:a |the )?(?:\w+ )?"
+            r"shipments? of|"
+            r"\b(?:let|allowed) (?:the )?(?:[\w-]+ ){0,3}(?:deal|agreement|accord|corridor) "
+            r"(?:lapse|expire|collapse)|"
             r"\bkept [^.;]{0,60} closed\b|"
             r"clos\w* (?:the |its )?(?:\w+ ){0,2}"
             r"(?:road|border|corridor|crossing|airspace|strait))",
@@ -384,6 +422,7 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             rf"(?:aircraft carrier|carrier|destroyers?|warships?|air defen[cs]es?(?! missiles)|"
             rf"thaad|"
             rf"patriot|squadrons?|fighter jets|bombers|submarines?|b-52s?|troops|units|ships|"
+            rf"vessels|"
             rf"missile systems)|"
             rf"scrambl\w* (?:\w+ )?(?:jets|fighters|aircraft|interceptors)|"
             rf"(?:reinforc|bolster|strengthen)\w* (?:its |their )?(?:\w+ )?"
@@ -415,7 +454,13 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"(?:approv|clear|announc|agree)\w* (?:a |an )?(?:\$[\d.,]+ (?:million|billion) )?"
             r"(?:\w+ )?(?:sales?|package) of\b|"
             r"\$[\d.,]+ (?:million|billion) (?:in |of |worth of )?(?:\w+ )?(?:weapons|arms|"
-            r"military aid|security assistance|munitions))",
+            r"military aid|security assistance|munitions)|"
+            r"(?:million|billion) (?:pounds|euros|dollars) (?:in |of |for |worth of )?(?:\w+ )?"
+            r"(?:drones|weapons|arms|military aid|munitions|ammunition)|"
+            r"\bshipments? of (?:[\w-]+ ){0,3}(?:missiles|drones|weapons|arms|rockets|munitions)|"
+            r"\b(?:deliver|suppl|provid)\w* (?:[\w-]+ ){0,5}(?:military|warfare|defen[cs]e) "
+            r"equipment|"
+            r"\b(?:systems|missiles|weapons|munitions|drones|tanks|jets) promised to (?-i:[A-Z]))",
             re.I,
         ),
     ),
@@ -474,14 +519,31 @@ STATEMENT_CUES: list[tuple[str, re.Pattern[str]]] = [
             rf"plans? to (?:fire|strike|attack|launch|hit|target|bomb)|"
             rf"(?:began|begin|held|hold|staged|stage|conduct\w*|start\w*) (?:\S+ ){{0,6}}"
             rf"(?:exercises|drills|manoeuvres|maneuvers|patrols)|"
-            rf"(?:ready|prepared|impatient)\W{{0,2}} (?:\S+ ){{0,3}}to (?:do more|fight|strike|"
-            rf"attack|"
+            rf"(?:ready|prepared|impatient)\W{{0,2}} (?:\S+ ){{0,3}}to (?:\w+ly )?"
+            rf"(?:do more|fight|strike|attack|"
             rf"respond|retaliate|confront|act|destroy|wipe|hit|defend|expand|widen|intensify|"
             rf"escalate)|(?:corresponding|reciprocal|retaliatory|tit-for-tat)[- ](?:measures|steps|"
             rf"action|response)|"
             rf"(?:any|all|whatever) (?:action|steps?|measures?) (?:necessary|needed|required)|"
             rf"(?:further|all|any) (?:\w+ )?(?:necessary|needed) (?:measures|action|steps)|"
             rf"\btake (?:the )?(?:necessary|needed|required) (?:measures|actions?|steps)|"
+            rf"(?:step\w* up|increas\w*|intensif\w*) (?:\S+ ){{0,4}}(?:patrols|drills|exercises)|"
+            # shows of force and threats told as acts
+            rf"\bsailed into (?:\w+ ){{0,2}}(?:restricted|prohibited|territorial) waters|"
+            rf"\bswarm(?:ed|ing)? (?:\S+ ){{0,3}}(?:warships|ships|vessels|tankers)|"
+            rf"\bsurround\w* (?:\S+ ){{1,3}}with (?:\S+ ){{0,3}}"
+            rf"(?:ships|warships|vessels|aircraft|jets)|"
+            rf"\b(?:remain|stay)\w* on the trigger|"
+            rf"\b(?:advis|told|warn)\w* (?:\S+ ){{0,4}}to (?:leave|stay (?:\S+ ){{0,4}}away)\b|"
+            rf"\bapprov\w* (?:\w+ ){{0,2}}plans? for (?:an? )?(?:\w+ )?"
+            rf"(?:offensive|operation|attack)|"
+            rf"{_MODAL} resume (?:the |its |their )?(?:war|fighting|attacks|strikes|offensive)|"
+            rf"\bno longer (?:observe|respect|abide by|comply with) (?:any |the )?(?:\w+ )?limits?|"
+            rf"\bexceed (?:the |its )?(?:\w+ )?limits? on|"
+            rf"\b(?:firmly|resolutely|staunchly) (?:safeguard|defend|protect|uphold)\w*|"
+            rf"{_MODAL} (?:firmly |resolutely )?(?:defend|safeguard) (?:its|their|our) (?:\w+ )?"
+            rf"(?:sovereignty|democracy|territor\w*|homeland)|"
+            rf"{_MODAL} receive (?:a |an |its |their )?(?:\w+ )?(?:response|answer|reply)|"
             rf"(?:prepar|work)\w* (?:\w+ ){{0,4}}(?:a |an )?(?:\w+ )?"
             rf"(?:response|retaliation)\b|fac(?:e|ed|es|ing) (?:\W?\w+\W? ){{0,3}}consequences)",
             re.I,
