@@ -10,6 +10,7 @@ import pytest
 from escalade.ingest.text import (
     IngestError,
     article_from_text,
+    check_english,
     find_article_date,
     read_article,
 )
@@ -123,3 +124,19 @@ def test_non_english_is_detected_and_named() -> None:
 def test_a_page_of_furniture_only_says_so() -> None:
     with pytest.raises(IngestError, match="no article text left"):
         article_from_text("Subscribe to our newsletter\nShare on Facebook\n", "x.txt")
+
+
+def test_a_short_english_sentence_of_nouns_is_read() -> None:
+    """One sentence of names and nouns holds few function words; langdetect's English is enough
+    for a text this short (it was refused as 'not English (detected language: en)')."""
+    art = article_from_text(
+        "Chinese coast guard vessels sailed into restricted waters around Taiwan's Kinmen.",
+        "kinmen.txt",
+    )
+    assert "Kinmen" in art.text
+
+
+def test_a_long_list_without_prose_is_refused_with_the_reason() -> None:
+    names = " ".join(["Tehran Damascus Beirut Baghdad Sanaa Jerusalem Washington Moscow"] * 8)
+    with pytest.raises(IngestError, match=r"not look like English \((only \d+%|detected)"):
+        check_english(names, "list.txt")

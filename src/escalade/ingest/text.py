@@ -307,13 +307,24 @@ def find_article_date(head: str) -> dt.date | None:
     return best[1] if best else None
 
 
+ENGLISH_MIN_WORDS = 8
+"""Fewer words than this are not judged (the event finder says if it finds nothing)."""
+ENGLISH_STOPWORD_SHARE = 0.12
+"""A share of English function words at least this is English without asking langdetect."""
+ENGLISH_STOPWORD_FLOOR = 0.06
+"""Below this share a long text that langdetect calls English is still refused (a list of names
+or figures, not prose); a short one (under :data:`ENGLISH_SHORT_WORDS` words) is not, since a
+single sentence of names and nouns can hold almost no function words."""
+ENGLISH_SHORT_WORDS = 30
+
+
 def check_english(text: str, name: str) -> None:
     """Raise when the text is not English (a stop-word test; the language named by langdetect)."""
     words = re.findall(r"[^\W\d_]+", text[:5000].lower())
-    if len(words) < 8:
-        return  # too short to judge; the event finder will say if it finds nothing
+    if len(words) < ENGLISH_MIN_WORDS:
+        return
     share = sum(w in ENGLISH_STOPWORDS for w in words) / len(words)
-    if share >= 0.12:
+    if share >= ENGLISH_STOPWORD_SHARE:
         return
     lang = "unknown"
     try:
@@ -323,9 +334,14 @@ def check_english(text: str, name: str) -> None:
         lang = detect(text[:3000])
     except Exception:  # langdetect raises on text with no letters
         lang = "unknown"
-    if lang == "en" and share >= 0.06:
+    if lang == "en" and (share >= ENGLISH_STOPWORD_FLOOR or len(words) < ENGLISH_SHORT_WORDS):
         return
+    why = (
+        f"only {share:.0%} of its {len(words):,} words are English function words"
+        if lang == "en"
+        else f"detected language: {lang}"
+    )
     raise IngestError(
-        f"{name}: the text does not look like English (detected language: {lang}); "
+        f"{name}: the text does not look like English ({why}); "
         "escalade ingest reads English articles only"
     )
