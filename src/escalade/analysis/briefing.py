@@ -37,8 +37,8 @@ def percent(p: float) -> str:
         return f"{value:.0f}%"
     if value < 1:
         return f"{value:.2g}%"
-    digits = 0
-    while digits < 4 and (round(value, digits) >= 100 or (digits == 0 and value > 99)):
+    digits = 1 if value > 99 else 0
+    while digits < 4 and round(value, digits) >= 100:
         digits += 1
     return f"{value:.{digits}f}%"
 
